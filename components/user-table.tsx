@@ -1,0 +1,34 @@
+import type { UserRow } from "@/lib/users/users";
+import { getLocale, getTranslator } from "@/lib/i18n/server";
+import { UserRowControls } from "./user-row-controls";
+
+export async function UserTable({ users, currentUserId }: { users: UserRow[]; currentUserId: string }) {
+  const [t, locale] = await Promise.all([getTranslator(), getLocale()]);
+  return (
+    <table className="mt-4 w-full rounded-lg bg-white text-sm shadow-sm">
+      <thead className="bg-slate-100 text-left">
+        <tr>
+          <th className="px-3 py-2">{t("users.name")}</th>
+          <th className="px-3 py-2">{t("users.email")}</th>
+          <th className="px-3 py-2">{t("users.status")}</th>
+          <th className="px-3 py-2">{t("users.actions")}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {users.map((user) => (
+          <tr key={user.id} className="border-t border-slate-100" data-testid={`user-row-${user.email}`}>
+            <td className="px-3 py-2">
+              {user.displayName} {user.id === currentUserId && <span className="text-slate-500">{t("users.you")}</span>}
+              <div className="text-xs text-slate-500">{user.createdAt.toLocaleDateString(locale)}</div>
+            </td>
+            <td className="px-3 py-2">{user.email}</td>
+            <td className="px-3 py-2">{user.disabled ? t("users.disabled") : t("users.active")}</td>
+            <td className="px-3 py-2">
+              <UserRowControls userId={user.id} role={user.role} disabled={user.disabled} isSelf={user.id === currentUserId} />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

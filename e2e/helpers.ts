@@ -1,0 +1,27 @@
+import { execFileSync } from "node:child_process";
+import { expect, type Page } from "@playwright/test";
+
+let counter = 0;
+
+/** An e-mail address no other test (or earlier run against the same database) uses. */
+export function uniqueEmail(prefix: string): string {
+  counter += 1;
+  return `${prefix}-${Date.now().toString(36)}-${counter}@example.test`;
+}
+
+/** Runs the real CLI (`npm run hikaku -- …`) against the test database. */
+export function hikakuCli(args: string[]): string {
+  return execFileSync("npx", ["tsx", "--conditions=react-server", "scripts/hikaku.ts", ...args], {
+    env: process.env,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+export async function signIn(page: Page, email: string, password: string): Promise<void> {
+  await page.goto("/sign-in");
+  await page.locator('input[name="email"]').fill(email);
+  await page.locator('input[name="password"]').fill(password);
+  await page.locator('button[type="submit"]').click();
+  await expect(page).not.toHaveURL(/\/sign-in/);
+}

@@ -1,0 +1,39 @@
+import "server-only";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "./generated/prisma/client";
+import { env } from "./env";
+
+function createClient() {
+  return new PrismaClient({
+    adapter: new PrismaPg({ connectionString: env().DATABASE_URL }),
+    // Password hashes never leave the database unless a query asks for them explicitly.
+    omit: { user: { passwordHash: true } },
+  });
+}
+
+export type Db = ReturnType<typeof createClient>;
+/** The client inside `db.$transaction(async (tx) => …)`. */
+export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+const globalForPrisma = globalThis as unknown as { hikakuPrisma?: Db };
+
+function client(): Db {
+  // Created on first use, not at import: `next build` imports this module without a database.
+  // Cached on globalThis so dev-server reloads and CLI commands share one pool.
+  globalForPrisma.hikakuPrisma ??= createClient();
+  return globalForPrisma.hikakuPrisma;
+}
+
+/** The one Prisma client of the app. */
+export const db: Db = new Proxy({} as Db, {
+  get(_target, property) {
+    const real = client();
+    const value = Reflect.get(real, property);
+    return typeof value === "function" ? value.bind(real) : value;
+  },
+});
+
+export async function disconnectDb(): Promise<void> {
+  await globalForPrisma.hikakuPrisma?.$disconnect();
+  globalForPrisma.hikakuPrisma = undefined;
+}

@@ -1,0 +1,36 @@
+import { z } from "zod";
+
+const envSchema = z.object({
+  DATABASE_URL: z.string().min(1, "DATABASE_URL is not set: start Hikaku with `npm start`, or set it to your PostgreSQL URL."),
+  NEXTAUTH_SECRET: z.string().min(16, "NEXTAUTH_SECRET must be at least 16 characters").optional(),
+  NEXTAUTH_URL: z.url().optional(),
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** How many failed sign-ins an account or an IP address may have in the throttle window. */
+  HIKAKU_SIGNIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().positive().default(5),
+  HIKAKU_SIGNIN_MAX_FAILURES_PER_IP: z.coerce.number().int().positive().default(30),
+  HIKAKU_SIGNIN_WINDOW_MINUTES: z.coerce.number().int().positive().default(15),
+  /** Set when the app sits behind a proxy that writes X-Forwarded-For; otherwise the header is ignored. */
+  HIKAKU_TRUST_PROXY: z
+    .enum(["0", "1", "true", "false"])
+    .default("0")
+    .transform((v) => v === "1" || v === "true"),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+let cached: Env | undefined;
+
+/** The environment, validated once; throws a readable error listing every bad variable. */
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = envSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  if (parsed.data.NODE_ENV === "production" && !parsed.data.NEXTAUTH_SECRET) {
+    throw new Error("NEXTAUTH_SECRET is required in production (`openssl rand -base64 32`). `npm start` generates one for local use.");
+  }
+  cached = parsed.data;
+  return cached;
+}

@@ -1,0 +1,47 @@
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { migrate } from "../../prisma/migrator";
+import { startEmbeddedPostgres, type RunningDatabase } from "./local-postgres";
+
+/** The git-ignored folder for local state: embedded database, generated secret. */
+export const DATA_DIR = resolve(process.env.HIKAKU_DATA_DIR ?? ".hikaku");
+const RUNNING_FILE = join(DATA_DIR, "running.json");
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Announces the embedded database of a running `npm start`, so CLI commands can share it. */
+export function publishRunningDatabase(url: string): () => void {
+  writeFileSync(RUNNING_FILE, JSON.stringify({ url, pid: process.pid }), { mode: 0o600 });
+  return () => rmSync(RUNNING_FILE, { force: true });
+}
+
+function runningAppDatabase(): string | null {
+  if (!existsSync(RUNNING_FILE)) return null;
+  const { url, pid } = JSON.parse(readFileSync(RUNNING_FILE, "utf8")) as { url: string; pid: number };
+  return isAlive(pid) ? url : null;
+}
+
+/**
+ * The app's database, migrated: DATABASE_URL when set, else the embedded one of a running
+ * `npm start`, else the embedded one started here (stopped again by `stop`).
+ */
+export async function openAppDatabase(log: (line: string) => void = () => {}): Promise<RunningDatabase & { embedded: boolean }> {
+  const configured = process.env.DATABASE_URL || runningAppDatabase();
+  const database: RunningDatabase = configured
+    ? { url: configured, stop: async () => {} }
+    : await startEmbeddedPostgres({ dataDir: DATA_DIR, database: "hikaku", persistent: true });
+  try {
+    await migrate(database.url, { log });
+  } catch (error) {
+    await database.stop();
+    throw error;
+  }
+  return { ...database, embedded: !configured };
+}

@@ -1,0 +1,113 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import pg from "pg";
+import { DATA_DIR, openAppDatabase, publishRunningDatabase } from "./lib/app-database";
+
+/**
+ * `npm start`: database (embedded unless DATABASE_URL is set), migrations, a NEXTAUTH_SECRET,
+ * a production build when the sources changed, then `next start`. Ctrl-C stops everything.
+ */
+
+const PORT = Number(process.env.PORT ?? 3000);
+const HOST = process.env.HOSTNAME ?? "127.0.0.1";
+const SOURCES = ["app", "components", "lib", "public", "next.config.ts", "package-lock.json", "postcss.config.mjs", "instrumentation.ts"];
+
+function log(line: string): void {
+  console.log(`[hikaku] ${line}`);
+}
+
+function nextAuthSecret(): string {
+  if (process.env.NEXTAUTH_SECRET) return process.env.NEXTAUTH_SECRET;
+  if (process.env.NODE_ENV === "production") {
+    throw new Error("NEXTAUTH_SECRET must be set in production (for example `openssl rand -base64 32`).");
+  }
+  const file = join(DATA_DIR, "nextauth-secret");
+  if (!existsSync(file)) {
+    mkdirSync(DATA_DIR, { recursive: true });
+    writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600 });
+    log(`generated a NEXTAUTH_SECRET in ${file}`);
+  }
+  return readFileSync(file, "utf8").trim();
+}
+
+function newestMtime(path: string): number {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return readdirSync(path).reduce((newest, entry) => Math.max(newest, newestMtime(join(path, entry))), stat.mtimeMs);
+}
+
+function buildIsCurrent(): boolean {
+  const buildId = join(".next", "BUILD_ID");
+  if (!existsSync(buildId)) return false;
+  const built = statSync(buildId).mtimeMs;
+  return SOURCES.every((source) => newestMtime(source) <= built);
+}
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  return spawn(command, args, { stdio: "inherit", env });
+}
+
+function waitFor(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => child.once("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0))));
+}
+
+async function adminExists(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query(`SELECT count(*)::int AS n FROM "User" WHERE role = 'ADMIN' AND NOT disabled`);
+    return rows[0].n > 0;
+  } finally {
+    await client.end();
+  }
+}
+
+async function main(): Promise<number> {
+  const secret = nextAuthSecret();
+  const database = await openAppDatabase(log);
+  const unpublish = database.embedded ? publishRunningDatabase(database.url) : () => {};
+  log(database.embedded ? `embedded PostgreSQL running, data in ${join(DATA_DIR, "pg")}` : "using the PostgreSQL server from DATABASE_URL");
+
+  let child: ChildProcess | null = null;
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    if (child && child.exitCode === null) {
+      child.kill("SIGTERM");
+      await waitFor(child);
+    }
+    unpublish();
+    await database.stop();
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void shutdown(0));
+  process.on("SIGTERM", () => void shutdown(0));
+
+  const url = `http://${HOST === "0.0.0.0" ? "localhost" : HOST}:${PORT}`;
+  const env = { ...process.env, DATABASE_URL: database.url, NEXTAUTH_SECRET: secret, NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? url };
+
+  if (!buildIsCurrent()) {
+    log("building the app (next build)…");
+    child = run("npx", ["next", "build"], env);
+    const code = await waitFor(child);
+    if (code !== 0 || stopping) return shutdown(code || 1).then(() => code);
+  }
+
+  child = run("npx", ["next", "start", "-H", HOST, "-p", String(PORT)], env);
+  log(`Hikaku is at ${url}`);
+  if (!(await adminExists(database.url))) {
+    log("no admin yet: create one with  npm run hikaku -- create-admin --email you@example.com");
+  }
+  const code = await waitFor(child);
+  await shutdown(code);
+  return code;
+}
+
+main().catch(async (error: unknown) => {
+  console.error(`[hikaku] ${error instanceof Error ? error.message : error}`);
+  process.exit(1);
+});

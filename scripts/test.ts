@@ -1,0 +1,74 @@
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { migrate } from "../prisma/migrator";
+import { freePort, startThrowawayDatabase } from "./lib/local-postgres";
+
+/**
+ * `npm test`: every check, in the order CI runs them, against a throwaway PostgreSQL that is
+ * removed afterwards: lint, unit + integration tests (Vitest), `next build`, browser tests
+ * (Playwright with Debian's chromium, installed here when missing).
+ */
+
+const CHROMIUM = "/usr/bin/chromium";
+
+function log(line: string): void {
+  console.log(`\n[test] ${line}`);
+}
+
+function ensureChromium(): void {
+  if (existsSync(CHROMIUM)) return;
+  if (process.getuid?.() !== 0) {
+    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (sudo apt-get install -y chromium) and run again.`);
+  }
+  log("installing Debian's chromium for the browser tests…");
+  for (const args of [
+    ["update", "-qq"],
+    ["install", "-y", "-qq", "chromium"],
+  ]) {
+    const result = spawnSync("apt-get", args, { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+    if (result.status !== 0) throw new Error(`apt-get ${args.join(" ")} failed.`);
+  }
+}
+
+function step(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  log(name);
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: "inherit", env });
+    child.once("exit", (code, signal) => (code === 0 ? resolve() : reject(new Error(`${name} failed (${signal ?? `exit ${code}`}).`))));
+  });
+}
+
+async function main(): Promise<void> {
+  ensureChromium();
+  log("starting a throwaway PostgreSQL…");
+  const database = await startThrowawayDatabase();
+  const stopDatabase = () => database.stop().catch(() => {});
+  process.once("SIGINT", () => void stopDatabase().then(() => process.exit(130)));
+  process.once("SIGTERM", () => void stopDatabase().then(() => process.exit(143)));
+  try {
+    await migrate(database.url);
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      HIKAKU_TEST_DATABASE_URL: database.url,
+      DATABASE_URL: database.url,
+      NEXTAUTH_SECRET: "hikaku-test-secret-not-for-production",
+      E2E_PORT: String(await freePort()),
+      NEXT_TELEMETRY_DISABLED: "1",
+    };
+    await step("lint (eslint, prettier)", "npm", ["run", "--silent", "lint"], env);
+    await step("unit and integration tests (vitest)", "npx", ["vitest", "run"], env);
+    await step("production build (next build)", "npx", ["next", "build"], env);
+    await step("browser tests (playwright)", "npx", ["playwright", "test"], env);
+    log("all checks passed");
+  } finally {
+    await stopDatabase();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(`\n[test] ${error instanceof Error ? error.message : error}`);
+    process.exit(1);
+  },
+);
