@@ -79,7 +79,10 @@ describe("migrator", () => {
       await expect(migrate(url, { dir })).rejects.toThrow(/99999999999999_broken failed and was rolled back/);
       const tables = await query<{ n: number }>(url, `SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 'half_written'`);
       expect(tables[0].n).toBe(0);
-      const recorded = await query<{ n: number }>(url, `SELECT count(*)::int AS n FROM "_prisma_migrations" WHERE migration_name = '99999999999999_broken'`);
+      const recorded = await query<{ n: number }>(
+        url,
+        `SELECT count(*)::int AS n FROM "_prisma_migrations" WHERE migration_name = '99999999999999_broken'`,
+      );
       expect(recorded[0].n).toBe(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -96,7 +99,14 @@ describe("migrator", () => {
 });
 
 describe("migrations and the Prisma schema", () => {
-  type Column = { table_name: string; column_name: string; data_type: string; udt_name: string; is_nullable: string; column_default: string | null };
+  type Column = {
+    table_name: string;
+    column_name: string;
+    data_type: string;
+    udt_name: string;
+    is_nullable: string;
+    column_default: string | null;
+  };
   const describeSchema = async (url: string) => ({
     columns: await query<Column>(
       url,

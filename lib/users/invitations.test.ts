@@ -71,7 +71,9 @@ describe("invitations", () => {
     const { token } = await createInvitation(await adminId(), { role: "ANNOTATOR", campaignId: campaign.id, expiresInDays: 1 });
     const accepted = await acceptInvitation(token, newAccount());
     if (!accepted.ok) throw new Error(accepted.code);
-    const membership = await db.campaignMember.findUnique({ where: { campaignId_userId: { campaignId: campaign.id, userId: accepted.userId } } });
+    const membership = await db.campaignMember.findUnique({
+      where: { campaignId_userId: { campaignId: campaign.id, userId: accepted.userId } },
+    });
     expect(membership).not.toBeNull();
   });
 });
