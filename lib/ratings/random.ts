@@ -1,0 +1,137 @@
+import type { Random } from "./types";
+
+/** splitmix32: turns any 32-bit seed into well-mixed state words. */
+function splitmix32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x9e3779b9) >>> 0;
+    let z = state;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+    return (z ^ (z >>> 16)) >>> 0;
+  };
+}
+
+/** xoshiro128** seeded from `seed` (and an optional stream number), returning doubles with 53 random bits. */
+export function seededRandom(seed: number, stream = 0): Random {
+  const mix = splitmix32((Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(stream + 1, 0x85ebca77)) >>> 0);
+  let a = mix();
+  let b = mix();
+  let c = mix();
+  let d = mix();
+  if ((a | b | c | d) === 0) a = 1;
+  const next = () => {
+    const result = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 0;
+    const t = b << 9;
+    c ^= a;
+    d ^= b;
+    b ^= c;
+    a ^= d;
+    c ^= t;
+    d = rotl(d, 11);
+    return result;
+  };
+  return () => ((next() >>> 5) * 67108864 + (next() >>> 6)) / 9007199254740992;
+}
+
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}
+
+/** A standard normal draw (Box–Muller). */
+export function normal(random: Random): number {
+  let u = 0;
+  while (u === 0) u = random();
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+}
+
+const LOG_FACTORIAL_TABLE = (() => {
+  const table = new Float64Array(256);
+  for (let k = 1; k < 256; k++) table[k] = table[k - 1] + Math.log(k);
+  return table;
+})();
+
+/** log(k!) exactly from a table for small k, by Stirling's series beyond. */
+function logFactorial(k: number): number {
+  if (k < 256) return LOG_FACTORIAL_TABLE[k];
+  const inv = 1 / (k + 1);
+  const inv2 = inv * inv;
+  return (k + 0.5) * Math.log(k + 1) - (k + 1) + 0.9189385332046728 + inv * (1 / 12 - inv2 * (1 / 360 - inv2 / 1260));
+}
+
+/**
+ * An exact Binomial(n, p) draw: inversion when n·p is small, otherwise Hörmann's BTRS
+ * transformed rejection, which needs O(1) uniforms whatever n is.
+ */
+export function binomial(random: Random, n: number, p: number): number {
+  if (n <= 0 || p <= 0) return 0;
+  if (p >= 1) return n;
+  if (p > 0.5) return n - binomial(random, n, 1 - p);
+  if (n * p < 10) return binomialInversion(random, n, p);
+  return binomialBtrs(random, n, p);
+}
+
+function binomialInversion(random: Random, n: number, p: number): number {
+  const q = 1 - p;
+  const s = p / q;
+  const a = (n + 1) * s;
+  for (;;) {
+    let r = Math.pow(q, n);
+    let u = random();
+    let x = 0;
+    while (u > r) {
+      u -= r;
+      x += 1;
+      if (x > n) break;
+      r *= a / x - s;
+    }
+    if (x <= n) return x;
+  }
+}
+
+function binomialBtrs(random: Random, n: number, p: number): number {
+  const spq = Math.sqrt(n * p * (1 - p));
+  const b = 1.15 + 2.53 * spq;
+  const a = -0.0873 + 0.0248 * b + 0.01 * p;
+  const c = n * p + 0.5;
+  const vr = 0.92 - 4.2 / b;
+  const alpha = (2.83 + 5.1 / b) * spq;
+  const lpq = Math.log(p / (1 - p));
+  const m = Math.floor((n + 1) * p);
+  const h = logFactorial(m) + logFactorial(n - m);
+  for (;;) {
+    const u = random() - 0.5;
+    const v = random();
+    const us = 0.5 - Math.abs(u);
+    const k = Math.floor(((2 * a) / us + b) * u + c);
+    if (k < 0 || k > n) continue;
+    if (us >= 0.07 && v <= vr) return k;
+    const lhs = Math.log((v * alpha) / (a / (us * us) + b));
+    const rhs = h - logFactorial(k) - logFactorial(n - k) + (k - m) * lpq;
+    if (lhs <= rhs) return k;
+  }
+}
+
+/**
+ * Fills `out` with a Multinomial(n, counts / total) draw by conditional binomials: the same
+ * distribution as drawing n of the `total` counted items with replacement and counting per cell.
+ * Cell sizes are integers, so the conditional probabilities are exact.
+ */
+export function multinomial(random: Random, n: number, counts: Float64Array, total: number, out: Float64Array): void {
+  let remainingN = n;
+  let remainingCount = total;
+  for (let i = 0; i < counts.length; i++) {
+    const count = counts[i];
+    if (remainingN === 0 || count <= 0) {
+      out[i] = 0;
+    } else if (count >= remainingCount) {
+      out[i] = remainingN;
+      remainingN = 0;
+    } else {
+      const draw = binomial(random, remainingN, count / remainingCount);
+      out[i] = draw;
+      remainingN -= draw;
+    }
+    remainingCount -= count;
+  }
+}
