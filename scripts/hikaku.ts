@@ -1,7 +1,9 @@
 import { disconnectDb } from "@/lib/db";
 import { createAdminCommand, usage as createAdminUsage } from "./commands/create-admin";
+import { ratingsCommand, usage as ratingsUsage } from "./commands/ratings";
 import { openAppDatabase } from "./lib/app-database";
 import { UsageError } from "./lib/cli-args";
+import { InputError } from "@/lib/ratings/csv";
 
 /**
  * `npm run hikaku -- <command>`: batch work and automation. Commands print their results on
@@ -16,6 +18,7 @@ interface Command {
 
 const commands: Record<string, Command> = {
   "create-admin": { usage: createAdminUsage, needsDatabase: true, run: createAdminCommand },
+  ratings: { usage: ratingsUsage, needsDatabase: false, run: ratingsCommand },
   migrate: {
     usage: "migrate   (apply pending migrations; the app also does this at start)",
     needsDatabase: true,
@@ -54,7 +57,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof InputError) {
       console.error(`Error: ${error.message}`);
       process.exit(2);
     }

@@ -20,6 +20,8 @@ export const RATING_SCALE = 400 / Math.LN10;
 export const PRIOR_PRECISION = 1 / (Math.LN10 * Math.LN10);
 const MAX_NEWTON_STEPS = 200;
 const TOLERANCE = 1e-10;
+/** Bootstrap rounds stop at 1e-8 in θ (≈ 2·10⁻⁶ rating points): far below the interval's own noise. */
+const BOOTSTRAP_TOLERANCE = 1e-8;
 
 export interface BradleyTerryFit {
   /** θ per model (rating = 1000 + RATING_SCALE·θ before any anchor). */
@@ -112,31 +114,62 @@ export function derivatives(
 export function isStronglyConnected(weights: PairWeights): boolean {
   const m = weights.modelCount;
   if (m <= 1) return true;
-  const forward: number[][] = Array.from({ length: m }, () => []);
-  const backward: number[][] = Array.from({ length: m }, () => []);
-  for (let p = 0; p < weights.i.length; p++) {
+  // Edges in compressed rows (typed arrays): this runs once per bootstrap round.
+  const pairs = weights.i.length;
+  const outDegree = new Int32Array(m + 1);
+  const inDegree = new Int32Array(m + 1);
+  for (let p = 0; p < pairs; p++) {
+    if (weights.wij[p] > 0) {
+      outDegree[weights.i[p] + 1]++;
+      inDegree[weights.j[p] + 1]++;
+    }
+    if (weights.wji[p] > 0) {
+      outDegree[weights.j[p] + 1]++;
+      inDegree[weights.i[p] + 1]++;
+    }
+  }
+  for (let k = 0; k < m; k++) {
+    outDegree[k + 1] += outDegree[k];
+    inDegree[k + 1] += inDegree[k];
+  }
+  const outEdges = new Int32Array(outDegree[m]);
+  const inEdges = new Int32Array(inDegree[m]);
+  const outFill = outDegree.slice(0, m);
+  const inFill = inDegree.slice(0, m);
+  for (let p = 0; p < pairs; p++) {
     const i = weights.i[p];
     const j = weights.j[p];
-    if (weights.wij[p] > 0) (forward[i].push(j), backward[j].push(i));
-    if (weights.wji[p] > 0) (forward[j].push(i), backward[i].push(j));
+    if (weights.wij[p] > 0) {
+      outEdges[outFill[i]++] = j;
+      inEdges[inFill[j]++] = i;
+    }
+    if (weights.wji[p] > 0) {
+      outEdges[outFill[j]++] = i;
+      inEdges[inFill[i]++] = j;
+    }
   }
-  const reachesAll = (edges: number[][]) => {
-    const seen = new Uint8Array(m);
-    const stack = [0];
+  const seen = new Uint8Array(m);
+  const stack = new Int32Array(m);
+  const reachesAll = (offsets: Int32Array, edges: Int32Array) => {
+    seen.fill(0);
     seen[0] = 1;
+    let top = 0;
+    stack[top++] = 0;
     let count = 1;
-    while (stack.length) {
-      for (const next of edges[stack.pop()!]) {
+    while (top > 0) {
+      const node = stack[--top];
+      for (let e = offsets[node]; e < offsets[node + 1]; e++) {
+        const next = edges[e];
         if (!seen[next]) {
           seen[next] = 1;
-          count += 1;
-          stack.push(next);
+          count++;
+          stack[top++] = next;
         }
       }
     }
     return count === m;
   };
-  return reachesAll(forward) && reachesAll(backward);
+  return reachesAll(outDegree, outEdges) && reachesAll(inDegree, inEdges);
 }
 
 /** Damped Newton from `start` (zeros by default) to the optimum. */
@@ -189,35 +222,44 @@ export function fitBradleyTerry(weights: PairWeights): BradleyTerryFit {
 /**
  * A reusable solver for many count vectors close to one fit (bootstrap resamples): it keeps the
  * Cholesky factor of the Hessian at the fit and iterates θ ← θ − H₀⁻¹·g(θ) from the fit, which
- * costs one gradient and two triangular solves per step. Falls back to Newton when that stalls.
+ * costs one gradient and two triangular solves per step instead of a new factorisation. A
+ * resample in which some model never wins or never loses uses the prior, with its own factor.
+ * Falls back to Newton if the fixed-factor steps stall.
  */
 export function nearbySolver(weights: PairWeights, fit: BradleyTerryFit) {
   const m = weights.modelCount;
-  const precision = fit.identifiable ? 0 : PRIOR_PRECISION;
-  const factor = new Float64Array(m * m);
-  const gradient = new Float64Array(m);
-  derivatives(weights, fit.theta, precision, gradient, factor);
-  const factored = cholesky(factor, m);
+  const factors = new Map<number, Float64Array | null>();
+  const factorFor = (precision: number) => {
+    if (!factors.has(precision)) {
+      const factor = new Float64Array(m * m);
+      derivatives(weights, fit.theta, precision, new Float64Array(m), factor);
+      factors.set(precision, cholesky(factor, m) ? factor : null);
+    }
+    return factors.get(precision)!;
+  };
   const theta = new Float64Array(m);
   const step = new Float64Array(m);
 
   return (resampled: PairWeights): Float64Array => {
-    const regularise = precision > 0 || !isStronglyConnected(resampled);
-    const resampledPrecision = regularise ? PRIOR_PRECISION : 0;
-    if (factored && resampledPrecision === precision) {
-      theta.set(fit.theta);
-      for (let iteration = 0; iteration < 60; iteration++) {
-        derivatives(resampled, theta, resampledPrecision, step);
+    const precision = !fit.identifiable || !isStronglyConnected(resampled) ? PRIOR_PRECISION : 0;
+    const factor = factorFor(precision);
+    theta.set(fit.theta);
+    if (factor) {
+      for (let iteration = 0; iteration < 100; iteration++) {
+        derivatives(resampled, theta, precision, step);
         choleskySolve(factor, m, step);
         let largest = 0;
         for (let k = 0; k < m; k++) {
           theta[k] -= step[k];
           largest = Math.max(largest, Math.abs(step[k]));
         }
-        if (!Number.isFinite(largest)) break;
-        if (largest < TOLERANCE) return centre(Float64Array.from(theta));
+        if (!Number.isFinite(largest)) {
+          theta.set(fit.theta);
+          break;
+        }
+        if (largest < BOOTSTRAP_TOLERANCE) return centre(Float64Array.from(theta));
       }
     }
-    return newtonSolve(resampled, resampledPrecision, fit.theta).theta;
+    return newtonSolve(resampled, precision, theta).theta;
   };
 }

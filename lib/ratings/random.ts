@@ -95,10 +95,11 @@ function binomialBtrs(random: Random, n: number, p: number): number {
   const a = -0.0873 + 0.0248 * b + 0.01 * p;
   const c = n * p + 0.5;
   const vr = 0.92 - 4.2 / b;
-  const alpha = (2.83 + 5.1 / b) * spq;
-  const lpq = Math.log(p / (1 - p));
-  const m = Math.floor((n + 1) * p);
-  const h = logFactorial(m) + logFactorial(n - m);
+  // The constants of the exact test are needed only for the ~14% of draws the quick test cannot accept.
+  let alpha = 0;
+  let lpq = 0;
+  let m = 0;
+  let h = 0;
   for (;;) {
     const u = random() - 0.5;
     const v = random();
@@ -106,6 +107,12 @@ function binomialBtrs(random: Random, n: number, p: number): number {
     const k = Math.floor(((2 * a) / us + b) * u + c);
     if (k < 0 || k > n) continue;
     if (us >= 0.07 && v <= vr) return k;
+    if (alpha === 0) {
+      alpha = (2.83 + 5.1 / b) * spq;
+      lpq = Math.log(p / (1 - p));
+      m = Math.floor((n + 1) * p);
+      h = logFactorial(m) + logFactorial(n - m);
+    }
     const lhs = Math.log((v * alpha) / (a / (us * us) + b));
     const rhs = h - logFactorial(k) - logFactorial(n - k) + (k - m) * lpq;
     if (lhs <= rhs) return k;

@@ -1,0 +1,67 @@
+import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { parseBattlesCsv } from "@/lib/ratings/csv";
+import { computeLeaderboard } from "@/lib/ratings/leaderboard";
+import { bootstrapThetasParallel } from "@/lib/ratings/parallel";
+import { parseArgs, required, single, UsageError } from "../lib/cli-args";
+
+export const usage = "ratings --input votes.csv [--rounds 1000] [--seed 0] [--anchor NAME=RATING] [--exclude-bothbad] [--threads N]";
+
+function integer(value: string | undefined, name: string, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < min) throw new UsageError(`--${name} must be an integer ≥ ${min} (got "${value}").`);
+  return parsed;
+}
+
+/**
+ * Prints only JSON on stdout: {"votes", "rounds", "models": [{model, rating, ciLow, ciHigh,
+ * onlineElo, rankUpperBound, battles}]} sorted by rating, descending. A contract: other tools parse it.
+ */
+export async function ratingsCommand(argv: string[]): Promise<void> {
+  const { values, flags } = parseArgs(argv, { options: ["input", "rounds", "seed", "anchor", "threads"], flags: ["exclude-bothbad"] });
+  const path = required(values, "input");
+  const rounds = integer(single(values, "rounds"), "rounds", 1000, 0);
+  const seed = integer(single(values, "seed"), "seed", 0, 0);
+  const threads = integer(single(values, "threads"), "threads", availableParallelism(), 1);
+  const anchorArg = single(values, "anchor");
+  let anchor: { model: string; rating: number } | undefined;
+  if (anchorArg !== undefined) {
+    const match = /^(.+)=(-?\d+(?:\.\d+)?)$/.exec(anchorArg);
+    if (!match) throw new UsageError(`--anchor must look like NAME=RATING (got "${anchorArg}").`);
+    anchor = { model: match[1], rating: Number(match[2]) };
+  }
+
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new UsageError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+  }
+  const { battles } = parseBattlesCsv(text);
+  if (anchor && !battles.some((b) => b.modelA === anchor.model || b.modelB === anchor.model)) {
+    throw new UsageError(`the anchor model "${anchor.model}" does not appear in ${path}.`);
+  }
+  const board = await computeLeaderboard(battles, {
+    rounds,
+    seed,
+    anchor,
+    excludeBothBad: flags.has("exclude-bothbad"),
+    runBootstrap: (input) => bootstrapThetasParallel(input, threads),
+  });
+  if (!board.identifiable) {
+    console.error(
+      "note: some model never won or never lost (or groups were never compared); ratings use a weak prior (see lib/ratings/bradley-terry.ts).",
+    );
+  }
+  const models = board.models.map(({ model, rating, ciLow, ciHigh, onlineElo, rankUpperBound, battles }) => ({
+    model,
+    rating,
+    ciLow,
+    ciHigh,
+    onlineElo,
+    rankUpperBound,
+    battles,
+  }));
+  process.stdout.write(JSON.stringify({ votes: board.votes, rounds: board.rounds, models }) + "\n");
+}
