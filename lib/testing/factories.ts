@@ -34,3 +34,46 @@ export function testIp(): string {
   const bytes = randomBytes(3);
   return `10.${bytes[0]}.${bytes[1]}.${bytes[2]}`;
 }
+
+/**
+ * An active campaign with `prompts` prompts answered by `models` models (every pair an item) and
+ * the given annotators as members, built through the real import.
+ */
+export async function createVotingCampaign(options: {
+  prompts: number;
+  models: number;
+  annotators: string[];
+  settings?: Partial<{
+    targetVotesPerItem: number;
+    dailyCapPerAnnotator: number | null;
+    strategy: "BALANCED" | "ACTIVE";
+    revealModelsAfterVote: boolean;
+    reasonPolicy: "HIDDEN" | "OPTIONAL" | "REQUIRED";
+    allowedOutcomes: ("LEFT" | "RIGHT" | "TIE" | "BOTH_BAD" | "BOTH_GOOD")[];
+    assignmentTtlSeconds: number;
+    identityWords: string[];
+  }>;
+}) {
+  const { importRows } = await import("@/lib/imports/write");
+  const campaign = await createTestCampaign({ status: "DRAFT" });
+  if (options.settings) await db.campaign.update({ where: { id: campaign.id }, data: options.settings });
+  const suffix = uniqueSuffix();
+  const modelNames = Array.from({ length: options.models }, (_, m) => `model-${suffix}-${m}`);
+  const rows = [];
+  for (let p = 0; p < options.prompts; p++) {
+    for (const model of modelNames) {
+      rows.push({
+        line: rows.length + 1,
+        source: "factory",
+        promptId: `p${p}`,
+        turns: [`Question ${p}?`],
+        model,
+        outputTurns: [`Answer of ${model} to ${p}`],
+      });
+    }
+  }
+  await importRows(null, campaign.id, rows);
+  await db.campaign.update({ where: { id: campaign.id }, data: { status: "ACTIVE" } });
+  await db.campaignMember.createMany({ data: options.annotators.map((userId) => ({ campaignId: campaign.id, userId })) });
+  return { campaign, modelNames };
+}

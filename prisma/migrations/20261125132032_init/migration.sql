@@ -80,6 +80,7 @@ CREATE TABLE "Campaign" (
     "dailyCapPerAnnotator" INTEGER,
     "assignmentTtlSeconds" INTEGER NOT NULL DEFAULT 1800,
     "identityWords" TEXT[] DEFAULT ARRAY[]::TEXT[],
+    "itemCount" INTEGER NOT NULL DEFAULT 0,
     "createdById" UUID,
     "createdAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMPTZ(3) NOT NULL,
@@ -135,16 +136,45 @@ CREATE TABLE "Assignment" (
     "id" TEXT NOT NULL,
     "campaignId" UUID NOT NULL,
     "annotatorId" UUID NOT NULL,
+    "itemId" UUID NOT NULL,
     "promptId" UUID NOT NULL,
     "leftOutputId" UUID NOT NULL,
     "rightOutputId" UUID NOT NULL,
-    "pairLowId" UUID NOT NULL,
-    "pairHighId" UUID NOT NULL,
     "state" "AssignmentState" NOT NULL DEFAULT 'OPEN',
     "issuedAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "expiresAt" TIMESTAMPTZ(3) NOT NULL,
 
     CONSTRAINT "Assignment_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "Item" (
+    "id" UUID NOT NULL,
+    "campaignId" UUID NOT NULL,
+    "promptId" UUID NOT NULL,
+    "lowModelId" UUID NOT NULL,
+    "highModelId" UUID NOT NULL,
+    "lowOutputId" UUID NOT NULL,
+    "highOutputId" UUID NOT NULL,
+    "turnCount" INTEGER NOT NULL,
+    "votes" INTEGER NOT NULL DEFAULT 0,
+    "load" INTEGER NOT NULL DEFAULT 0,
+    "randomKey" DOUBLE PRECISION NOT NULL DEFAULT random(),
+    "blocked" BOOLEAN NOT NULL DEFAULT false,
+
+    CONSTRAINT "Item_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "PairStat" (
+    "campaignId" UUID NOT NULL,
+    "lowModelId" UUID NOT NULL,
+    "highModelId" UUID NOT NULL,
+    "votes" INTEGER NOT NULL DEFAULT 0,
+    "winsLow" INTEGER NOT NULL DEFAULT 0,
+    "winsHigh" INTEGER NOT NULL DEFAULT 0,
+
+    CONSTRAINT "PairStat_pkey" PRIMARY KEY ("campaignId","lowModelId","highModelId")
 );
 
 -- CreateTable
@@ -246,10 +276,19 @@ CREATE UNIQUE INDEX "Output_promptId_modelId_key" ON "Output"("promptId", "model
 CREATE INDEX "Assignment_annotatorId_campaignId_state_idx" ON "Assignment"("annotatorId", "campaignId", "state");
 
 -- CreateIndex
-CREATE INDEX "Assignment_campaignId_promptId_pairLowId_pairHighId_idx" ON "Assignment"("campaignId", "promptId", "pairLowId", "pairHighId");
+CREATE INDEX "Assignment_annotatorId_itemId_idx" ON "Assignment"("annotatorId", "itemId");
 
 -- CreateIndex
-CREATE INDEX "Assignment_annotatorId_promptId_pairLowId_pairHighId_idx" ON "Assignment"("annotatorId", "promptId", "pairLowId", "pairHighId");
+CREATE INDEX "Assignment_state_expiresAt_idx" ON "Assignment"("state", "expiresAt");
+
+-- CreateIndex
+CREATE INDEX "Item_campaignId_load_randomKey_idx" ON "Item"("campaignId", "load", "randomKey");
+
+-- CreateIndex
+CREATE INDEX "Item_campaignId_lowModelId_highModelId_load_randomKey_idx" ON "Item"("campaignId", "lowModelId", "highModelId", "load", "randomKey");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Item_promptId_lowModelId_highModelId_key" ON "Item"("promptId", "lowModelId", "highModelId");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Vote_assignmentId_key" ON "Vote"("assignmentId");
@@ -312,6 +351,9 @@ ALTER TABLE "Assignment" ADD CONSTRAINT "Assignment_campaignId_fkey" FOREIGN KEY
 ALTER TABLE "Assignment" ADD CONSTRAINT "Assignment_annotatorId_fkey" FOREIGN KEY ("annotatorId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
+ALTER TABLE "Assignment" ADD CONSTRAINT "Assignment_itemId_fkey" FOREIGN KEY ("itemId") REFERENCES "Item"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
 ALTER TABLE "Assignment" ADD CONSTRAINT "Assignment_promptId_fkey" FOREIGN KEY ("promptId") REFERENCES "Prompt"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
@@ -319,6 +361,15 @@ ALTER TABLE "Assignment" ADD CONSTRAINT "Assignment_leftOutputId_fkey" FOREIGN K
 
 -- AddForeignKey
 ALTER TABLE "Assignment" ADD CONSTRAINT "Assignment_rightOutputId_fkey" FOREIGN KEY ("rightOutputId") REFERENCES "Output"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "Item" ADD CONSTRAINT "Item_campaignId_fkey" FOREIGN KEY ("campaignId") REFERENCES "Campaign"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "Item" ADD CONSTRAINT "Item_promptId_fkey" FOREIGN KEY ("promptId") REFERENCES "Prompt"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "PairStat" ADD CONSTRAINT "PairStat_campaignId_fkey" FOREIGN KEY ("campaignId") REFERENCES "Campaign"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "Vote" ADD CONSTRAINT "Vote_assignmentId_fkey" FOREIGN KEY ("assignmentId") REFERENCES "Assignment"("id") ON DELETE CASCADE ON UPDATE CASCADE;

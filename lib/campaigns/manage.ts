@@ -1,0 +1,71 @@
+import "server-only";
+import { recordAudit } from "@/lib/audit";
+import { normaliseEmail } from "@/lib/auth/sign-in";
+import { db } from "@/lib/db";
+import type { CampaignStatus } from "@/lib/generated/prisma/enums";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { refreshBlockedItems } from "./identity-words";
+import type { CampaignSettings } from "./settings";
+
+export type CampaignResult = { ok: true; id: string; slug: string } | { ok: false; code: "SLUG_TAKEN" | "NOT_FOUND" };
+
+export async function createCampaign(actorId: string | null, slug: string, settings: CampaignSettings): Promise<CampaignResult> {
+  try {
+    const campaign = await db.campaign.create({ data: { slug, ...settings, createdById: actorId }, select: { id: true, slug: true } });
+    await recordAudit({ actorId, action: "campaign.created", subjectType: "Campaign", subjectId: campaign.id, data: { slug } });
+    return { ok: true, ...campaign };
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return { ok: false, code: "SLUG_TAKEN" };
+    throw error;
+  }
+}
+
+export async function updateCampaignSettings(actorId: string, campaignId: string, settings: CampaignSettings): Promise<CampaignResult> {
+  return db.$transaction(async (tx) => {
+    const before = await tx.campaign.findUnique({ where: { id: campaignId }, select: { identityWords: true, slug: true } });
+    if (!before) return { ok: false as const, code: "NOT_FOUND" as const };
+    await tx.campaign.update({ where: { id: campaignId }, data: settings });
+    if (before.identityWords.join("\n") !== settings.identityWords.join("\n")) await refreshBlockedItems(tx, campaignId);
+    await recordAudit({ actorId, action: "campaign.updated", subjectType: "Campaign", subjectId: campaignId }, tx);
+    return { ok: true as const, id: campaignId, slug: before.slug };
+  });
+}
+
+const TRANSITIONS: Record<CampaignStatus, CampaignStatus[]> = { DRAFT: ["ACTIVE"], ACTIVE: ["CLOSED"], CLOSED: ["ACTIVE"] };
+
+export type StatusResult = { ok: true } | { ok: false; code: "NOT_FOUND" | "BAD_TRANSITION" | "NO_ITEMS" };
+
+/** Draft → active → closed (a closed campaign can be reopened); a campaign needs something to judge before it opens. */
+export async function setCampaignStatus(actorId: string, campaignId: string, status: CampaignStatus): Promise<StatusResult> {
+  const campaign = await db.campaign.findUnique({ where: { id: campaignId }, select: { status: true } });
+  if (!campaign) return { ok: false, code: "NOT_FOUND" };
+  if (!TRANSITIONS[campaign.status].includes(status)) return { ok: false, code: "BAD_TRANSITION" };
+  if (status === "ACTIVE" && (await db.item.count({ where: { campaignId } })) === 0) return { ok: false, code: "NO_ITEMS" };
+  await db.campaign.update({ where: { id: campaignId }, data: { status } });
+  await recordAudit({ actorId, action: `campaign.${status.toLowerCase()}`, subjectType: "Campaign", subjectId: campaignId });
+  return { ok: true };
+}
+
+export type MemberResult = { ok: true } | { ok: false; code: "NO_SUCH_USER" | "ALREADY_MEMBER" | "NOT_MEMBER" };
+
+export async function addMemberByEmail(actorId: string, campaignId: string, email: string): Promise<MemberResult> {
+  const user = await db.user.findUnique({ where: { email: normaliseEmail(email) }, select: { id: true } });
+  if (!user) return { ok: false, code: "NO_SUCH_USER" };
+  const created = await db.campaignMember.createMany({ data: [{ campaignId, userId: user.id }], skipDuplicates: true });
+  if (created.count === 0) return { ok: false, code: "ALREADY_MEMBER" };
+  await recordAudit({
+    actorId,
+    action: "campaign.member_added",
+    subjectType: "Campaign",
+    subjectId: campaignId,
+    data: { userId: user.id },
+  });
+  return { ok: true };
+}
+
+export async function removeMember(actorId: string, campaignId: string, userId: string): Promise<MemberResult> {
+  const removed = await db.campaignMember.deleteMany({ where: { campaignId, userId } });
+  if (removed.count === 0) return { ok: false, code: "NOT_MEMBER" };
+  await recordAudit({ actorId, action: "campaign.member_removed", subjectType: "Campaign", subjectId: campaignId, data: { userId } });
+  return { ok: true };
+}

@@ -1,0 +1,51 @@
+import { z } from "zod";
+
+export const OUTCOMES = ["LEFT", "RIGHT", "TIE", "BOTH_BAD", "BOTH_GOOD"] as const;
+export const STRATEGIES = ["BALANCED", "ACTIVE"] as const;
+export const REASON_POLICIES = ["HIDDEN", "OPTIONAL", "REQUIRED"] as const;
+export const STATUSES = ["DRAFT", "ACTIVE", "CLOSED"] as const;
+
+export const slugSchema = z
+  .string()
+  .trim()
+  .min(2)
+  .max(60)
+  .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, "lowercase letters, digits and dashes");
+
+/** Everything a researcher can set on a campaign; defaults are what a new campaign gets. */
+export const campaignSettingsSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  instructions: z.string().max(20_000).default(""),
+  language: z.enum(["ja", "en"]).default("ja"),
+  allowedOutcomes: z
+    .array(z.enum(OUTCOMES))
+    .default(["LEFT", "RIGHT", "TIE", "BOTH_BAD"])
+    .refine((o) => o.includes("LEFT") && o.includes("RIGHT"), "A better and B better are always allowed")
+    .transform((o) => OUTCOMES.filter((outcome) => o.includes(outcome))),
+  reasonPolicy: z.enum(REASON_POLICIES).default("OPTIONAL"),
+  revealModelsAfterVote: z.boolean().default(false),
+  strategy: z.enum(STRATEGIES).default("BALANCED"),
+  targetVotesPerItem: z.number().int().min(1).max(1000).default(3),
+  dailyCapPerAnnotator: z.number().int().min(1).max(100_000).nullable().default(null),
+  assignmentTtlSeconds: z
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 24 * 3600)
+    .default(1800),
+  identityWords: z
+    .array(z.string().trim().min(1).max(100))
+    .max(500)
+    .default([])
+    .transform((words) => [...new Set(words)]),
+});
+
+export type CampaignSettings = z.infer<typeof campaignSettingsSchema>;
+
+/** Identity words are typed one per line or comma-separated. */
+export function splitWords(text: string): string[] {
+  return text
+    .split(/[\n,、]/)
+    .map((w) => w.trim())
+    .filter(Boolean);
+}

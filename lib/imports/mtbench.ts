@@ -1,0 +1,55 @@
+import { z } from "zod";
+import { describeIssues, parseJsonLines, type ImportError, type ImportRow } from "./rows";
+
+const questionSchema = z.object({
+  question_id: z.union([z.string(), z.number().int()]).transform(String),
+  category: z.string().optional(),
+  turns: z.array(z.string()).min(1),
+  reference: z.array(z.string()).optional(),
+});
+
+const answerSchema = z.object({
+  question_id: z.union([z.string(), z.number().int()]).transform(String),
+  model_id: z.string().optional(),
+  choices: z.array(z.object({ turns: z.array(z.string()).min(1) })).min(1),
+});
+
+/**
+ * FastChat MT-Bench files as import rows: question.jsonl gives the prompts, each
+ * model_answer/<model>.jsonl one model's answers (model_id, or the file name without .jsonl).
+ */
+export function rowsFromMtBench(
+  questions: { name: string; content: string },
+  answers: { name: string; content: string }[],
+  errors: ImportError[],
+): ImportRow[] {
+  const rows: ImportRow[] = [];
+  for (const { value, line } of parseJsonLines(questions.content, questions.name, errors)) {
+    const parsed = questionSchema.safeParse(value);
+    if (!parsed.success) {
+      errors.push({ source: questions.name, line, message: describeIssues(parsed.error, value) });
+      continue;
+    }
+    const q = parsed.data;
+    rows.push({ line, source: questions.name, promptId: q.question_id, turns: q.turns, category: q.category, reference: q.reference });
+  }
+  for (const file of answers) {
+    const fallbackModel = file.name.replace(/^.*\//, "").replace(/\.jsonl$/i, "");
+    for (const { value, line } of parseJsonLines(file.content, file.name, errors)) {
+      const parsed = answerSchema.safeParse(value);
+      if (!parsed.success) {
+        errors.push({ source: file.name, line, message: describeIssues(parsed.error, value) });
+        continue;
+      }
+      const answer = parsed.data;
+      rows.push({
+        line,
+        source: file.name,
+        promptId: answer.question_id,
+        model: answer.model_id?.trim() || fallbackModel,
+        outputTurns: answer.choices[0].turns,
+      });
+    }
+  }
+  return rows;
+}

@@ -1,0 +1,165 @@
+import { z } from "zod";
+import { parseCsv } from "@/lib/ratings/csv";
+
+/** One row of an import: a prompt, optionally with one model's answer to it. */
+export interface ImportRow {
+  line: number;
+  /** Where the row came from, for error messages (file name). */
+  source: string;
+  promptId: string;
+  /** Absent when the row only refers to a prompt given on another row or imported before. */
+  turns?: string[];
+  category?: string;
+  reference?: string[];
+  model?: string;
+  outputTurns?: string[];
+}
+
+export interface ImportError {
+  source: string;
+  line: number;
+  message: string;
+}
+
+export class ImportRejected extends Error {
+  constructor(readonly errors: ImportError[]) {
+    super(`The import was rejected: ${errors.length} problem${errors.length === 1 ? "" : "s"}.\n${formatImportErrors(errors)}`);
+  }
+}
+
+export function formatImportErrors(errors: ImportError[], limit = 50): string {
+  const lines = errors.slice(0, limit).map((e) => `${e.source}:${e.line}: ${e.message}`);
+  if (errors.length > limit) lines.push(`… and ${errors.length - limit} more`);
+  return lines.join("\n");
+}
+
+const text = z.string().refine((s) => s.trim().length > 0, "must not be empty");
+const turnList = z.array(z.string()).min(1, "needs at least one turn");
+const id = z.union([z.string(), z.number().int()]).transform(String).pipe(text);
+
+/** The generic row: prompt_id, prompt | turns, category?, model?, output | output_turns, reference?. */
+const rowSchema = z
+  .object({
+    prompt_id: id,
+    prompt: z.string().optional(),
+    turns: turnList.optional(),
+    category: z.string().optional(),
+    model: z.string().optional(),
+    output: z.string().optional(),
+    output_turns: turnList.optional(),
+    reference: z.union([z.string(), z.array(z.string())]).optional(),
+  })
+  .superRefine((row, ctx) => {
+    if (row.prompt !== undefined && row.turns !== undefined)
+      ctx.addIssue({ code: "custom", message: "give either prompt or turns, not both" });
+    if (row.output !== undefined && row.output_turns !== undefined)
+      ctx.addIssue({ code: "custom", message: "give either output or output_turns, not both" });
+    const hasOutput = row.output !== undefined || row.output_turns !== undefined;
+    if (hasOutput && !row.model?.trim()) ctx.addIssue({ code: "custom", message: "missing field model (an output needs its model)" });
+    if (row.model?.trim() && !hasOutput)
+      ctx.addIssue({ code: "custom", message: "missing field output or output_turns for model " + row.model });
+    if (!hasOutput && row.prompt === undefined && row.turns === undefined) {
+      ctx.addIssue({ code: "custom", message: "missing field prompt or turns (a row without an output must define its prompt)" });
+    }
+  });
+
+/** Zod's issues as short sentences; a field absent from the row is "missing field X". */
+export function describeIssues(error: z.ZodError, input: unknown): string {
+  return error.issues
+    .map((issue) => {
+      const field = issue.path.join(".");
+      const top = issue.path[0];
+      const absent = typeof input === "object" && input !== null && typeof top === "string" && !(top in input);
+      if (absent && issue.path.length === 1) return `missing field ${field}`;
+      if (issue.code === "invalid_type" && issue.input === undefined) return `missing field ${field}`;
+      if (issue.code === "invalid_type") return `${field}: expected ${issue.expected}`;
+      return field ? `${field}: ${issue.message}` : issue.message;
+    })
+    .join("; ");
+}
+
+function toRow(value: unknown, source: string, line: number, errors: ImportError[]): ImportRow | null {
+  const parsed = rowSchema.safeParse(value);
+  if (!parsed.success) {
+    errors.push({ source, line, message: describeIssues(parsed.error, value) });
+    return null;
+  }
+  const row = parsed.data;
+  const model = row.model?.trim() || undefined;
+  return {
+    line,
+    source,
+    promptId: row.prompt_id.trim(),
+    turns: row.turns ?? (row.prompt !== undefined ? [row.prompt] : undefined),
+    category: row.category?.trim() || undefined,
+    reference: row.reference === undefined ? undefined : Array.isArray(row.reference) ? row.reference : [row.reference],
+    model,
+    outputTurns: row.output_turns ?? (row.output !== undefined ? [row.output] : undefined),
+  };
+}
+
+/** Each non-blank line as JSON; bad JSON is reported with its line number. */
+export function parseJsonLines(content: string, source: string, errors: ImportError[]): { value: unknown; line: number }[] {
+  const values: { value: unknown; line: number }[] = [];
+  content.split(/\r?\n/).forEach((raw, index) => {
+    if (!raw.trim()) return;
+    try {
+      values.push({ value: JSON.parse(raw), line: index + 1 });
+    } catch (error) {
+      errors.push({ source, line: index + 1, message: `not valid JSON (${(error as Error).message})` });
+    }
+  });
+  return values;
+}
+
+export function rowsFromJsonl(content: string, source: string, errors: ImportError[]): ImportRow[] {
+  return parseJsonLines(content, source, errors)
+    .map(({ value, line }) => toRow(value, source, line, errors))
+    .filter((row): row is ImportRow => row !== null);
+}
+
+/** CSV with a header; `turns`, `output_turns` and a `reference` starting with "[" hold JSON arrays. */
+export function rowsFromCsv(content: string, source: string, errors: ImportError[]): ImportRow[] {
+  let records;
+  try {
+    records = parseCsv(content);
+  } catch (error) {
+    errors.push({ source, line: (error as { line?: number }).line ?? 1, message: (error as Error).message.replace(/^line \d+: /, "") });
+    return [];
+  }
+  if (records.length === 0) return [];
+  const header = records[0].fields.map((h) => h.trim());
+  const rows: ImportRow[] = [];
+  for (const { fields, line } of records.slice(1)) {
+    if (fields.length !== header.length) {
+      errors.push({ source, line, message: `expected ${header.length} fields, found ${fields.length}` });
+      continue;
+    }
+    const value: Record<string, unknown> = {};
+    let bad = false;
+    header.forEach((name, i) => {
+      const cell = fields[i];
+      if (cell === "") return;
+      if (name === "turns" || name === "output_turns" || (name === "reference" && cell.trimStart().startsWith("["))) {
+        try {
+          value[name] = JSON.parse(cell);
+        } catch {
+          errors.push({ source, line, message: `${name}: not a JSON array of strings` });
+          bad = true;
+        }
+      } else {
+        value[name] = cell;
+      }
+    });
+    if (!bad) {
+      const row = toRow(value, source, line, errors);
+      if (row) rows.push(row);
+    }
+  }
+  return rows;
+}
+
+/** Picks the parser from the file name: .csv is CSV, anything else JSON Lines. */
+export function rowsFromFile(content: string, fileName: string, errors: ImportError[]): ImportRow[] {
+  return fileName.toLowerCase().endsWith(".csv") ? rowsFromCsv(content, fileName, errors) : rowsFromJsonl(content, fileName, errors);
+}

@@ -1,0 +1,198 @@
+import { describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { createTestUser, createVotingCampaign } from "@/lib/testing/factories";
+import { recordVote, skipAssignment } from "@/lib/votes/record-vote";
+import { nextAssignmentFor, releaseExpiredAssignments } from "./next-assignment";
+
+async function annotators(n: number) {
+  return Promise.all(Array.from({ length: n }, () => createTestUser({ role: "ANNOTATOR" })));
+}
+
+/** Takes the next pair and votes on it; returns the judged item, or null when nothing is left. */
+async function voteNext(userId: string, campaignId: string): Promise<string | null> {
+  const next = await nextAssignmentFor(userId, campaignId);
+  if (next.status !== "assigned") return null;
+  const result = await recordVote(userId, { assignmentId: next.assignment.id, outcome: "LEFT", durationMs: 1000 });
+  expect(result.ok).toBe(true);
+  const assignment = await db.assignment.findUniqueOrThrow({ where: { id: next.assignment.id } });
+  return assignment.itemId;
+}
+
+describe("pair scheduling", () => {
+  it("never gives an annotator the same item twice, and says when they have judged everything", async () => {
+    const [annotator] = await annotators(1);
+    const { campaign } = await createVotingCampaign({
+      prompts: 3,
+      models: 3,
+      annotators: [annotator.id],
+      settings: { targetVotesPerItem: 5 },
+    });
+    const judged: string[] = [];
+    for (;;) {
+      const item = await voteNext(annotator.id, campaign.id);
+      if (!item) break;
+      judged.push(item);
+    }
+    expect(judged).toHaveLength(9);
+    expect(new Set(judged).size).toBe(9);
+    expect((await nextAssignmentFor(annotator.id, campaign.id)).status).toBe("done");
+  });
+
+  it("hands out the least-voted items first, so coverage stays balanced", async () => {
+    const people = await annotators(4);
+    const { campaign } = await createVotingCampaign({
+      prompts: 4,
+      models: 3,
+      annotators: people.map((p) => p.id),
+      settings: { targetVotesPerItem: 4 },
+    });
+    // 12 items; 24 votes spread over four annotators must give every item exactly two votes.
+    for (let round = 0; round < 6; round++) for (const person of people) await voteNext(person.id, campaign.id);
+    const items = await db.item.findMany({ where: { campaignId: campaign.id }, select: { votes: true, load: true } });
+    expect(items.map((i) => i.votes)).toEqual(Array(12).fill(2));
+    expect(items.every((i) => i.load === i.votes)).toBe(true);
+  });
+
+  it("shows the same pair again on reload until it is voted or skipped", async () => {
+    const [annotator] = await annotators(1);
+    const { campaign } = await createVotingCampaign({ prompts: 2, models: 2, annotators: [annotator.id] });
+    const first = await nextAssignmentFor(annotator.id, campaign.id);
+    const again = await nextAssignmentFor(annotator.id, campaign.id);
+    expect(first.status === "assigned" && again.status === "assigned" && again.assignment.id === first.assignment.id).toBe(true);
+    if (first.status !== "assigned") throw new Error("no pair");
+    expect(await skipAssignment(annotator.id, first.assignment.id)).toMatchObject({ ok: true });
+    const after = await nextAssignmentFor(annotator.id, campaign.id);
+    expect(after.status === "assigned" && after.assignment.id).not.toBe(first.assignment.id);
+  });
+
+  it("places the two models left and right at random", async () => {
+    const [annotator] = await annotators(1);
+    const { campaign, modelNames } = await createVotingCampaign({ prompts: 40, models: 2, annotators: [annotator.id] });
+    let lowLeft = 0;
+    for (let i = 0; i < 40; i++) {
+      const next = await nextAssignmentFor(annotator.id, campaign.id);
+      if (next.status !== "assigned") throw new Error("no pair");
+      if (next.assignment.leftTurns[0].includes(`${modelNames[0]} `)) lowLeft++;
+      await skipAssignment(annotator.id, next.assignment.id);
+    }
+    // With a fair coin, 40 flips all landing one way happens with probability 2·2⁻⁴⁰.
+    expect(lowLeft).toBeGreaterThan(5);
+    expect(lowLeft).toBeLessThan(35);
+  });
+
+  it("serves each free slot once when many annotators ask at the same moment", async () => {
+    const people = await annotators(12);
+    const { campaign } = await createVotingCampaign({
+      prompts: 5,
+      models: 2,
+      annotators: people.map((p) => p.id),
+      settings: { targetVotesPerItem: 2 },
+    });
+    // 5 items × target 2 = 10 slots for 12 simultaneous requests.
+    const results = await Promise.all(people.map((p) => nextAssignmentFor(p.id, campaign.id)));
+    expect(results.filter((r) => r.status === "assigned")).toHaveLength(10);
+    expect(results.filter((r) => r.status === "done")).toHaveLength(2);
+    const items = await db.item.findMany({ where: { campaignId: campaign.id }, select: { load: true } });
+    expect(items.map((i) => i.load)).toEqual([2, 2, 2, 2, 2]);
+  });
+
+  it("gives an expired assignment's slot to someone else", async () => {
+    const [first, second] = await annotators(2);
+    const { campaign } = await createVotingCampaign({
+      prompts: 1,
+      models: 2,
+      annotators: [first.id, second.id],
+      settings: { targetVotesPerItem: 1 },
+    });
+    const taken = await nextAssignmentFor(first.id, campaign.id);
+    expect(taken.status).toBe("assigned");
+    expect((await nextAssignmentFor(second.id, campaign.id)).status).toBe("done");
+    await db.assignment.updateMany({ where: { annotatorId: first.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    expect(await releaseExpiredAssignments()).toBeGreaterThanOrEqual(1);
+    expect((await nextAssignmentFor(second.id, campaign.id)).status).toBe("assigned");
+  });
+
+  it("stops at the daily cap", async () => {
+    const [annotator] = await annotators(1);
+    const { campaign } = await createVotingCampaign({
+      prompts: 5,
+      models: 2,
+      annotators: [annotator.id],
+      settings: { dailyCapPerAnnotator: 2 },
+    });
+    await voteNext(annotator.id, campaign.id);
+    await voteNext(annotator.id, campaign.id);
+    const next = await nextAssignmentFor(annotator.id, campaign.id);
+    expect(next).toMatchObject({ status: "capReached", progress: { todayVotes: 2, dailyCap: 2 } });
+  });
+
+  it("never serves pairs whose answers contain an identity word", async () => {
+    const [annotator] = await annotators(1);
+    const { campaign, modelNames } = await createVotingCampaign({
+      prompts: 3,
+      models: 3,
+      annotators: [annotator.id],
+      settings: { identityWords: [] },
+    });
+    const { updateCampaignSettings } = await import("@/lib/campaigns/manage");
+    const current = await db.campaign.findUniqueOrThrow({ where: { id: campaign.id } });
+    // The third model's answers name it: its pairs (6 of 9 items) must not be served.
+    const { campaignSettingsSchema } = await import("@/lib/campaigns/settings");
+    await updateCampaignSettings(
+      annotator.id,
+      campaign.id,
+      campaignSettingsSchema.parse({ ...current, identityWords: [modelNames[2].toUpperCase()] }),
+    );
+    expect((await db.campaign.findUniqueOrThrow({ where: { id: campaign.id } })).itemCount).toBe(3);
+    const served: string[] = [];
+    for (;;) {
+      const next = await nextAssignmentFor(annotator.id, campaign.id);
+      if (next.status !== "assigned") break;
+      served.push(...next.assignment.leftTurns, ...next.assignment.rightTurns);
+      await skipAssignment(annotator.id, next.assignment.id);
+    }
+    expect(served).toHaveLength(6);
+    expect(served.some((text) => text.includes(modelNames[2]))).toBe(false);
+  });
+
+  it("with active sampling, spends votes on the most uncertain model pair", async () => {
+    const people = await annotators(1);
+    const { campaign } = await createVotingCampaign({
+      prompts: 30,
+      models: 3,
+      annotators: people.map((p) => p.id),
+      settings: { strategy: "ACTIVE", targetVotesPerItem: 1 },
+    });
+    // Pretend two pairs are already settled by many lopsided votes; the third is untouched.
+    const stats = await db.pairStat.findMany({ where: { campaignId: campaign.id }, orderBy: { lowModelId: "asc" } });
+    for (const stat of stats.slice(0, 2)) {
+      await db.pairStat.update({
+        where: {
+          campaignId_lowModelId_highModelId: { campaignId: campaign.id, lowModelId: stat.lowModelId, highModelId: stat.highModelId },
+        },
+        data: { votes: 400, winsLow: 390, winsHigh: 10 },
+      });
+    }
+    const open = stats[2];
+    let onOpenPair = 0;
+    for (let i = 0; i < 20; i++) {
+      const next = await nextAssignmentFor(people[0].id, campaign.id);
+      if (next.status !== "assigned") throw new Error("no pair");
+      const item = await db.assignment.findUniqueOrThrow({
+        where: { id: next.assignment.id },
+        select: { item: { select: { lowModelId: true, highModelId: true } } },
+      });
+      if (item.item.lowModelId === open.lowModelId && item.item.highModelId === open.highModelId) onOpenPair++;
+      await skipAssignment(people[0].id, next.assignment.id);
+    }
+    expect(onOpenPair).toBeGreaterThanOrEqual(17);
+  });
+
+  it("serves nothing to non-members or in campaigns that are not active", async () => {
+    const [member, outsider] = await annotators(2);
+    const { campaign } = await createVotingCampaign({ prompts: 1, models: 2, annotators: [member.id] });
+    expect((await nextAssignmentFor(outsider.id, campaign.id)).status).toBe("notMember");
+    await db.campaign.update({ where: { id: campaign.id }, data: { status: "CLOSED" } });
+    expect((await nextAssignmentFor(member.id, campaign.id)).status).toBe("notOpen");
+  });
+});

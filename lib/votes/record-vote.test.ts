@@ -1,0 +1,111 @@
+import { describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { nextAssignmentFor } from "@/lib/scheduling/next-assignment";
+import { createTestUser, createVotingCampaign } from "@/lib/testing/factories";
+import { recordVote } from "./record-vote";
+
+async function setUp(settings: Parameters<typeof createVotingCampaign>[0]["settings"] = {}) {
+  const annotator = await createTestUser({ role: "ANNOTATOR" });
+  const { campaign, modelNames } = await createVotingCampaign({ prompts: 2, models: 2, annotators: [annotator.id], settings });
+  const next = await nextAssignmentFor(annotator.id, campaign.id);
+  if (next.status !== "assigned") throw new Error("no pair");
+  return { annotator, campaign, modelNames, assignment: next.assignment };
+}
+
+describe("recording votes", () => {
+  it("stores the winner resolved to the models that were shown, with the time taken", async () => {
+    const { annotator, campaign, assignment, modelNames } = await setUp();
+    expect(
+      await recordVote(annotator.id, { assignmentId: assignment.id, outcome: "RIGHT", durationMs: 4321, reason: " clearer " }),
+    ).toEqual({
+      ok: true,
+      duplicate: false,
+      campaignId: campaign.id,
+      revealed: null,
+    });
+    const vote = await db.vote.findUniqueOrThrow({ where: { assignmentId: assignment.id }, include: { modelA: true, modelB: true } });
+    const leftModel = modelNames.find((name) => assignment.leftTurns[0].includes(`${name} `))!;
+    expect(vote.modelA.name).toBe(leftModel);
+    expect(vote.winner).toBe("MODEL_B");
+    expect(vote.reason).toBe("clearer");
+    expect(vote.durationMs).toBeLessThanOrEqual(4321);
+  });
+
+  it("a second vote on the same assignment returns the first result and stores nothing new", async () => {
+    const { annotator, assignment } = await setUp();
+    const first = await recordVote(annotator.id, { assignmentId: assignment.id, outcome: "LEFT", durationMs: 1000 });
+    const replay = await recordVote(annotator.id, { assignmentId: assignment.id, outcome: "RIGHT", durationMs: 1000 });
+    expect(first).toMatchObject({ ok: true, duplicate: false });
+    expect(replay).toMatchObject({ ok: true, duplicate: true });
+    const votes = await db.vote.findMany({ where: { assignmentId: assignment.id } });
+    expect(votes).toHaveLength(1);
+    expect(votes[0].outcome).toBe("LEFT");
+  });
+
+  it("stores one vote when the same vote arrives many times at once", async () => {
+    const { annotator, assignment } = await setUp();
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => recordVote(annotator.id, { assignmentId: assignment.id, outcome: "TIE", durationMs: 500 })),
+    );
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(results.filter((r) => r.ok && !r.duplicate)).toHaveLength(1);
+    expect(await db.vote.count({ where: { assignmentId: assignment.id } })).toBe(1);
+    const item = await db.assignment.findUniqueOrThrow({
+      where: { id: assignment.id },
+      select: { item: { select: { votes: true, load: true } } },
+    });
+    expect(item.item).toEqual({ votes: 1, load: 1 });
+  });
+
+  it("refuses a vote on another annotator's assignment as if it did not exist", async () => {
+    const { campaign, assignment } = await setUp();
+    const intruder = await createTestUser({ role: "ANNOTATOR" });
+    await db.campaignMember.create({ data: { campaignId: campaign.id, userId: intruder.id } });
+    expect(await recordVote(intruder.id, { assignmentId: assignment.id, outcome: "LEFT", durationMs: 1 })).toEqual({
+      ok: false,
+      code: "NOT_FOUND",
+    });
+    expect(await recordVote(intruder.id, { assignmentId: "made-up-token", outcome: "LEFT", durationMs: 1 })).toEqual({
+      ok: false,
+      code: "NOT_FOUND",
+    });
+    expect(await db.vote.count({ where: { assignmentId: assignment.id } })).toBe(0);
+  });
+
+  it("refuses an expired assignment and frees its slot", async () => {
+    const { annotator, assignment } = await setUp();
+    await db.assignment.update({ where: { id: assignment.id }, data: { expiresAt: new Date(Date.now() - 1) } });
+    expect(await recordVote(annotator.id, { assignmentId: assignment.id, outcome: "LEFT", durationMs: 1 })).toEqual({
+      ok: false,
+      code: "EXPIRED",
+    });
+    const row = await db.assignment.findUniqueOrThrow({
+      where: { id: assignment.id },
+      select: { state: true, item: { select: { load: true } } },
+    });
+    expect(row).toEqual({ state: "EXPIRED", item: { load: 0 } });
+  });
+
+  it("enforces the campaign's allowed outcomes and required reason", async () => {
+    const { annotator, assignment } = await setUp({ allowedOutcomes: ["LEFT", "RIGHT"], reasonPolicy: "REQUIRED" });
+    expect(await recordVote(annotator.id, { assignmentId: assignment.id, outcome: "TIE", reason: "x", durationMs: 1 })).toEqual({
+      ok: false,
+      code: "OUTCOME_NOT_ALLOWED",
+    });
+    expect(await recordVote(annotator.id, { assignmentId: assignment.id, outcome: "LEFT", reason: "  ", durationMs: 1 })).toEqual({
+      ok: false,
+      code: "REASON_REQUIRED",
+    });
+    expect(await recordVote(annotator.id, { assignmentId: assignment.id, outcome: "LEFT", reason: "better", durationMs: 1 })).toMatchObject(
+      { ok: true },
+    );
+  });
+
+  it("reveals the model names after the vote only when the campaign allows it", async () => {
+    const { annotator, assignment, modelNames } = await setUp({ revealModelsAfterVote: true });
+    const result = await recordVote(annotator.id, { assignmentId: assignment.id, outcome: "BOTH_BAD", durationMs: 1 });
+    if (!result.ok || !result.revealed) throw new Error("expected names");
+    expect(new Set([result.revealed.left, result.revealed.right])).toEqual(new Set(modelNames));
+    expect((await db.vote.findUniqueOrThrow({ where: { assignmentId: assignment.id } })).winner).toBe("TIE_BOTHBAD");
+  });
+});
