@@ -1,6 +1,10 @@
 import { disconnectDb } from "@/lib/db";
 import { createAdminCommand, usage as createAdminUsage } from "./commands/create-admin";
+import { campaignCommand, usage as campaignUsage } from "./commands/campaign";
+import { demoCommand, usage as demoUsage } from "./commands/demo";
+import { importCommand, usage as importUsage } from "./commands/import";
 import { ratingsCommand, usage as ratingsUsage } from "./commands/ratings";
+import { userCommand, usage as userUsage } from "./commands/user";
 import { openAppDatabase } from "./lib/app-database";
 import { UsageError } from "./lib/cli-args";
 import { InputError } from "@/lib/ratings/csv";
@@ -18,6 +22,10 @@ interface Command {
 
 const commands: Record<string, Command> = {
   "create-admin": { usage: createAdminUsage, needsDatabase: true, run: createAdminCommand },
+  user: { usage: userUsage, needsDatabase: true, run: userCommand },
+  campaign: { usage: campaignUsage, needsDatabase: true, run: campaignCommand },
+  import: { usage: importUsage, needsDatabase: true, run: importCommand },
+  demo: { usage: demoUsage, needsDatabase: true, run: demoCommand },
   ratings: { usage: ratingsUsage, needsDatabase: false, run: ratingsCommand },
   migrate: {
     usage: "migrate   (apply pending migrations; the app also does this at start)",

@@ -2,7 +2,10 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { databaseIsEmpty, describeDemo, seedDemo } from "@/lib/demo/seed";
+import { disconnectDb } from "@/lib/db";
 import { DATA_DIR, openAppDatabase, publishRunningDatabase } from "./lib/app-database";
 
 /**
@@ -46,8 +49,19 @@ function buildIsCurrent(): boolean {
   return SOURCES.every((source) => newestMtime(source) <= built);
 }
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(command, args, { stdio: "inherit", env });
+const NEXT_BIN = fileURLToPath(new URL("../node_modules/next/dist/bin/next", import.meta.url));
+
+/** Runs `next …` in its own process group, so stopping it also stops anything it started. */
+function runNext(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  return spawn(process.execPath, [NEXT_BIN, ...args], { stdio: "inherit", env, detached: true });
+}
+
+function stopGroup(child: ChildProcess): void {
+  try {
+    process.kill(-child.pid!, "SIGTERM");
+  } catch {
+    child.kill("SIGTERM");
+  }
 }
 
 function waitFor(child: ChildProcess): Promise<number> {
@@ -77,7 +91,7 @@ async function main(): Promise<number> {
     if (stopping) return;
     stopping = true;
     if (child && child.exitCode === null) {
-      child.kill("SIGTERM");
+      stopGroup(child);
       await waitFor(child);
     }
     unpublish();
@@ -87,17 +101,24 @@ async function main(): Promise<number> {
   process.on("SIGINT", () => void shutdown(0));
   process.on("SIGTERM", () => void shutdown(0));
 
+  // A first start on an empty database gets the demo campaign, unless HIKAKU_DEMO=0.
+  if (process.env.HIKAKU_DEMO !== "0") {
+    process.env.DATABASE_URL = database.url;
+    if (await databaseIsEmpty()) log(describeDemo(await seedDemo()));
+    await disconnectDb();
+  }
+
   const url = `http://${HOST === "0.0.0.0" ? "localhost" : HOST}:${PORT}`;
   const env = { ...process.env, DATABASE_URL: database.url, NEXTAUTH_SECRET: secret, NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? url };
 
   if (!buildIsCurrent()) {
     log("building the app (next build)…");
-    child = run("npx", ["next", "build"], env);
+    child = runNext(["build"], env);
     const code = await waitFor(child);
     if (code !== 0 || stopping) return shutdown(code || 1).then(() => code);
   }
 
-  child = run("npx", ["next", "start", "-H", HOST, "-p", String(PORT)], env);
+  child = runNext(["start", "-H", HOST, "-p", String(PORT)], env);
   log(`Hikaku is at ${url}`);
   if (!(await adminExists(database.url))) {
     log("no admin yet: create one with  npm run hikaku -- create-admin --email you@example.com");

@@ -20,7 +20,11 @@ export async function createCampaign(actorId: string | null, slug: string, setti
   }
 }
 
-export async function updateCampaignSettings(actorId: string, campaignId: string, settings: CampaignSettings): Promise<CampaignResult> {
+export async function updateCampaignSettings(
+  actorId: string | null,
+  campaignId: string,
+  settings: CampaignSettings,
+): Promise<CampaignResult> {
   return db.$transaction(async (tx) => {
     const before = await tx.campaign.findUnique({ where: { id: campaignId }, select: { identityWords: true, slug: true } });
     if (!before) return { ok: false as const, code: "NOT_FOUND" as const };
@@ -36,7 +40,7 @@ const TRANSITIONS: Record<CampaignStatus, CampaignStatus[]> = { DRAFT: ["ACTIVE"
 export type StatusResult = { ok: true } | { ok: false; code: "NOT_FOUND" | "BAD_TRANSITION" | "NO_ITEMS" };
 
 /** Draft → active → closed (a closed campaign can be reopened); a campaign needs something to judge before it opens. */
-export async function setCampaignStatus(actorId: string, campaignId: string, status: CampaignStatus): Promise<StatusResult> {
+export async function setCampaignStatus(actorId: string | null, campaignId: string, status: CampaignStatus): Promise<StatusResult> {
   const campaign = await db.campaign.findUnique({ where: { id: campaignId }, select: { status: true } });
   if (!campaign) return { ok: false, code: "NOT_FOUND" };
   if (!TRANSITIONS[campaign.status].includes(status)) return { ok: false, code: "BAD_TRANSITION" };
@@ -48,7 +52,7 @@ export async function setCampaignStatus(actorId: string, campaignId: string, sta
 
 export type MemberResult = { ok: true } | { ok: false; code: "NO_SUCH_USER" | "ALREADY_MEMBER" | "NOT_MEMBER" };
 
-export async function addMemberByEmail(actorId: string, campaignId: string, email: string): Promise<MemberResult> {
+export async function addMemberByEmail(actorId: string | null, campaignId: string, email: string): Promise<MemberResult> {
   const user = await db.user.findUnique({ where: { email: normaliseEmail(email) }, select: { id: true } });
   if (!user) return { ok: false, code: "NO_SUCH_USER" };
   const created = await db.campaignMember.createMany({ data: [{ campaignId, userId: user.id }], skipDuplicates: true });

@@ -40,3 +40,84 @@ export async function campaignsOfMember(userId: string): Promise<MembershipSumma
 export function listCampaignChoices(): Promise<{ id: string; name: string }[]> {
   return db.campaign.findMany({ where: { status: { not: "CLOSED" } }, select: { id: true, name: true }, orderBy: { name: "asc" } });
 }
+
+export interface VotingCampaign {
+  id: string;
+  name: string;
+  instructions: string;
+  allowedOutcomes: ("LEFT" | "RIGHT" | "TIE" | "BOTH_BAD" | "BOTH_GOOD")[];
+  reasonPolicy: "HIDDEN" | "OPTIONAL" | "REQUIRED";
+}
+
+/** What the voting page needs about a campaign the user belongs to; null for non-members. Nothing about models. */
+export async function votingCampaignBySlug(slug: string, userId: string): Promise<VotingCampaign | null> {
+  const campaign = await db.campaign.findFirst({
+    where: { slug, members: { some: { userId } } },
+    select: { id: true, name: true, instructions: true, allowedOutcomes: true, reasonPolicy: true },
+  });
+  return campaign;
+}
+
+export interface CampaignDetail {
+  id: string;
+  slug: string;
+  name: string;
+  status: CampaignStatus;
+  instructions: string;
+  language: string;
+  allowedOutcomes: ("LEFT" | "RIGHT" | "TIE" | "BOTH_BAD" | "BOTH_GOOD")[];
+  reasonPolicy: "HIDDEN" | "OPTIONAL" | "REQUIRED";
+  revealModelsAfterVote: boolean;
+  strategy: "BALANCED" | "ACTIVE";
+  targetVotesPerItem: number;
+  dailyCapPerAnnotator: number | null;
+  assignmentTtlSeconds: number;
+  identityWords: string[];
+  itemCount: number;
+  counts: { prompts: number; models: number; items: number; votes: number };
+  members: { userId: string; email: string; displayName: string; role: string; flagged: boolean }[];
+}
+
+/** Everything the researcher's campaign page shows. */
+export async function campaignDetailBySlug(slug: string): Promise<CampaignDetail | null> {
+  const campaign = await db.campaign.findUnique({
+    where: { slug },
+    select: {
+      id: true,
+      slug: true,
+      name: true,
+      status: true,
+      instructions: true,
+      language: true,
+      allowedOutcomes: true,
+      reasonPolicy: true,
+      revealModelsAfterVote: true,
+      strategy: true,
+      targetVotesPerItem: true,
+      dailyCapPerAnnotator: true,
+      assignmentTtlSeconds: true,
+      identityWords: true,
+      itemCount: true,
+      _count: { select: { prompts: true, items: true, votes: true } },
+      members: {
+        select: { flagged: true, user: { select: { id: true, email: true, displayName: true, role: true } } },
+        orderBy: { addedAt: "asc" },
+      },
+    },
+  });
+  if (!campaign) return null;
+  const [models] = await db.$queryRaw<{ n: number }[]>`
+    SELECT count(DISTINCT o."modelId")::int AS n FROM "Output" o JOIN "Prompt" p ON p.id = o."promptId" WHERE p."campaignId" = ${campaign.id}::uuid`;
+  const { _count, members, ...rest } = campaign;
+  return {
+    ...rest,
+    counts: { prompts: _count.prompts, items: _count.items, votes: _count.votes, models: models.n },
+    members: members.map((m) => ({
+      userId: m.user.id,
+      email: m.user.email,
+      displayName: m.user.displayName,
+      role: m.user.role,
+      flagged: m.flagged,
+    })),
+  };
+}

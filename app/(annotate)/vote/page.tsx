@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { requireRole } from "@/lib/auth/session";
 import { campaignsOfMember } from "@/lib/campaigns/queries";
 import { getTranslator } from "@/lib/i18n/server";
@@ -13,9 +14,16 @@ export default async function VoteHomePage() {
       ) : (
         <ul className="mt-4 grid gap-3 sm:grid-cols-2">
           {campaigns.map((campaign) => (
-            <li key={campaign.slug} className="card">
-              <h2 className="font-medium">{campaign.name}</h2>
-              <p className="mt-1 text-sm text-slate-500">{t(`campaigns.statuses.${campaign.status}`)}</p>
+            <li key={campaign.slug} className="card flex items-center justify-between gap-3">
+              <div>
+                <h2 className="font-medium">{campaign.name}</h2>
+                <p className="mt-1 text-sm text-slate-500">{t(`campaigns.statuses.${campaign.status}`)}</p>
+              </div>
+              {campaign.status === "ACTIVE" && (
+                <Link href={`/vote/${campaign.slug}`} className="btn-primary">
+                  {t("vote.open")}
+                </Link>
+              )}
             </li>
           ))}
         </ul>

@@ -1,3 +1,5 @@
+import Link from "next/link";
+import { CampaignCreateForm } from "@/components/campaign-create-form";
 import { requireRole } from "@/lib/auth/session";
 import { listCampaignSummaries } from "@/lib/campaigns/queries";
 import { getTranslator } from "@/lib/i18n/server";
@@ -8,6 +10,10 @@ export default async function CampaignsPage() {
   return (
     <section>
       <h1 className="text-2xl font-semibold">{t("campaigns.title")}</h1>
+      <div className="card mt-4">
+        <h2 className="mb-3 text-lg font-semibold">{t("campaignPage.new")}</h2>
+        <CampaignCreateForm />
+      </div>
       {campaigns.length === 0 ? (
         <p className="card mt-4 text-slate-600">{t("campaigns.empty")}</p>
       ) : (
@@ -25,7 +31,11 @@ export default async function CampaignsPage() {
           <tbody>
             {campaigns.map((campaign) => (
               <tr key={campaign.id} className="border-t border-slate-100">
-                <td className="px-3 py-2 font-medium">{campaign.name}</td>
+                <td className="px-3 py-2 font-medium">
+                  <Link href={`/campaigns/${campaign.slug}`} className="text-indigo-700 underline">
+                    {campaign.name}
+                  </Link>
+                </td>
                 <td className="px-3 py-2 font-mono text-xs">{campaign.slug}</td>
                 <td className="px-3 py-2">{t(`campaigns.statuses.${campaign.status}`)}</td>
                 <td className="px-3 py-2 text-right tabular-nums">{campaign.prompts}</td>

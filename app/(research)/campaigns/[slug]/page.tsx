@@ -1,0 +1,62 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { CampaignMembers } from "@/components/campaign-members";
+import { CampaignSettingsForm } from "@/components/campaign-settings-form";
+import { CampaignStatusControls } from "@/components/campaign-status-controls";
+import { ImportUploader } from "@/components/import-uploader";
+import { requireRole } from "@/lib/auth/session";
+import { campaignDetailBySlug } from "@/lib/campaigns/queries";
+import { getTranslator } from "@/lib/i18n/server";
+
+export default async function CampaignPage({ params }: { params: Promise<{ slug: string }> }) {
+  await requireRole("RESEARCHER");
+  const { slug } = await params;
+  const [t, campaign] = await Promise.all([getTranslator(), campaignDetailBySlug(slug)]);
+  if (!campaign) notFound();
+  const stats = [
+    [t("campaignPage.stats.prompts"), campaign.counts.prompts],
+    [t("campaignPage.stats.models"), campaign.counts.models],
+    [t("campaignPage.stats.items"), campaign.itemCount],
+    [t("campaignPage.stats.votes"), campaign.counts.votes],
+    [t("campaignPage.stats.target"), campaign.itemCount * campaign.targetVotesPerItem],
+  ] as const;
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-center gap-4">
+        <div>
+          <Link href="/campaigns" className="text-sm text-slate-500 underline">
+            {t("campaigns.title")}
+          </Link>
+          <h1 className="text-2xl font-semibold">{campaign.name}</h1>
+          <p className="text-sm text-slate-500">
+            <span className="font-mono">{campaign.slug}</span> ·{" "}
+            <span data-testid="campaign-status">{t(`campaigns.statuses.${campaign.status}`)}</span>
+          </p>
+        </div>
+        <div className="ml-auto">
+          <CampaignStatusControls campaignId={campaign.id} slug={campaign.slug} status={campaign.status} />
+        </div>
+      </div>
+      <dl className="grid grid-cols-2 gap-3 sm:grid-cols-5" data-testid="campaign-stats">
+        {stats.map(([label, value]) => (
+          <div key={label} className="card p-4">
+            <dt className="text-xs text-slate-500">{label}</dt>
+            <dd className="text-xl font-semibold tabular-nums">{value}</dd>
+          </div>
+        ))}
+      </dl>
+      <section className="card">
+        <h2 className="mb-3 text-lg font-semibold">{t("imports.title")}</h2>
+        <ImportUploader slug={campaign.slug} />
+      </section>
+      <section className="card">
+        <h2 className="mb-3 text-lg font-semibold">{t("campaignPage.members")}</h2>
+        <CampaignMembers campaign={campaign} />
+      </section>
+      <section className="card">
+        <h2 className="mb-3 text-lg font-semibold">{t("campaignPage.settings")}</h2>
+        <CampaignSettingsForm campaign={campaign} />
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,34 @@
+"use client";
+
+import { useActionState } from "react";
+import { createCampaignAction, type FormState } from "@/app/(research)/campaigns/actions";
+import { FormResult } from "./form-error";
+import { useI18n } from "./i18n-provider";
+
+export function CampaignCreateForm() {
+  const { t } = useI18n();
+  const [state, action, pending] = useActionState<FormState, FormData>(createCampaignAction, { status: "idle" });
+  return (
+    <form action={action} className="flex flex-wrap items-end gap-3">
+      <label className="text-sm font-medium">
+        {t("campaignPage.fields.name")}
+        <input name="name" required maxLength={200} className="field" />
+      </label>
+      <label className="text-sm font-medium">
+        {t("campaignPage.fields.slug")}
+        <input
+          name="slug"
+          required
+          pattern="[a-z0-9][a-z0-9-]*[a-z0-9]"
+          maxLength={60}
+          className="field font-mono"
+          placeholder="jp-chat-2026"
+        />
+      </label>
+      <button type="submit" className="btn-primary" disabled={pending}>
+        {t("campaignPage.create")}
+      </button>
+      <FormResult state={state} />
+    </form>
+  );
+}

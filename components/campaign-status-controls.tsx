@@ -1,0 +1,29 @@
+"use client";
+
+import { useActionState } from "react";
+import { setStatusAction, type FormState } from "@/app/(research)/campaigns/actions";
+import { FormResult } from "./form-error";
+import { useI18n } from "./i18n-provider";
+
+const NEXT: Record<string, ("ACTIVE" | "CLOSED")[]> = { DRAFT: ["ACTIVE"], ACTIVE: ["CLOSED"], CLOSED: ["ACTIVE"] };
+
+/** Open a draft for voting, close an active campaign, or reopen a closed one. */
+export function CampaignStatusControls({ campaignId, slug, status }: { campaignId: string; slug: string; status: string }) {
+  const { t } = useI18n();
+  const [state, action, pending] = useActionState<FormState, FormData>(setStatusAction, { status: "idle" });
+  return (
+    <div className="flex flex-wrap items-center gap-2">
+      {NEXT[status].map((next) => (
+        <form key={next} action={action}>
+          <input type="hidden" name="campaignId" value={campaignId} />
+          <input type="hidden" name="slug" value={slug} />
+          <input type="hidden" name="status" value={next} />
+          <button type="submit" className={next === "ACTIVE" ? "btn-primary" : "btn-secondary"} disabled={pending}>
+            {t(next === "ACTIVE" ? (status === "CLOSED" ? "campaignPage.reopen" : "campaignPage.activate") : "campaignPage.close")}
+          </button>
+        </form>
+      ))}
+      <FormResult state={state} />
+    </div>
+  );
+}

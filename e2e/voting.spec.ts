@@ -1,0 +1,174 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect, test, type Page } from "@playwright/test";
+import pg from "pg";
+import { hikakuCli, signIn, uniqueEmail } from "./helpers";
+
+const PASSWORD = "a-long-enough-password";
+
+/** A campaign of 6 prompts × 3 models (18 pairs, target 3) whose texts try every trick to run code. */
+function campaignFile(models: string[]): string {
+  const hostile = [
+    "<script>window.__pwned = 1; alert('script')</script>",
+    '<img src="x" onerror="window.__pwned = 2; alert(\'img\')">',
+    "[click me](javascript:window.__pwned=3)",
+    '<a href="#" onclick="window.__pwned=4">html link</a>',
+    "Inline math $e^{i\\pi} + 1 = 0$ and a table:\n\n| a | b |\n|---|---|\n| 1 | 2 |",
+    "```js\nconsole.log('code block')\n```\n[a real link](https://example.com/docs)",
+  ];
+  const rows = [];
+  for (let p = 0; p < 6; p++) {
+    for (const model of models) {
+      rows.push({
+        prompt_id: `q${p}`,
+        prompt: `Question ${p}: ${hostile[p]}`,
+        category: "test",
+        model,
+        output: `Answer from one model to ${p}.\n\n${hostile[(p + models.indexOf(model)) % 6]}`,
+      });
+    }
+  }
+  return rows.map((r) => JSON.stringify(r)).join("\n") + "\n";
+}
+
+/** Prompt and both answers: consecutive pairs may share a prompt but never all three texts. */
+async function pairTextOf(page: Page): Promise<string> {
+  const parts = await Promise.all(["prompt", "answer-a", "answer-b"].map((id) => page.getByTestId(id).textContent()));
+  return parts.join("\u0000");
+}
+
+async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<T[]> {
+  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+test("an annotator votes through 10 pairs with mouse and keyboard, blind to the models, and never votes twice", async ({ page }) => {
+  const suffix = Date.now().toString(36);
+  const models = [`zephyrine-${suffix}`, `orcanova-${suffix}`, `kestrel-${suffix}`];
+  const slug = `e2e-vote-${suffix}`;
+  const email = uniqueEmail("voter");
+  const dir = mkdtempSync(join(tmpdir(), "hikaku-e2e-"));
+  writeFileSync(join(dir, "rows.jsonl"), campaignFile(models));
+  hikakuCli(["user", "create", "--email", email, "--role", "ANNOTATOR", "--password", PASSWORD]);
+  hikakuCli(["campaign", "create", "--slug", slug, "--name", `Blind test ${suffix}`, "--target", "3"]);
+  expect(JSON.parse(hikakuCli(["import", "--campaign", slug, "--file", join(dir, "rows.jsonl")]))).toMatchObject({
+    outputsAdded: 18,
+    itemsAdded: 18,
+  });
+  hikakuCli(["campaign", "add-member", "--slug", slug, "--email", email]);
+  hikakuCli(["campaign", "status", "--slug", slug, "--to", "ACTIVE"]);
+
+  // Everything the browser receives or logs, to search for model names afterwards.
+  const seen: string[] = [];
+  page.on("response", async (response) => {
+    seen.push(response.url(), JSON.stringify(await response.allHeaders()));
+    try {
+      seen.push(await response.text());
+    } catch {
+      // Redirects and aborted requests have no body.
+    }
+  });
+  page.on("console", (message) => seen.push(message.text()));
+  page.on("pageerror", (error) => seen.push(error.message));
+  page.on("dialog", (dialog) => {
+    throw new Error(`hostile content opened a dialog: ${dialog.message()}`);
+  });
+
+  await signIn(page, email, PASSWORD);
+  await page.getByRole("link", { name: /Start voting|評価を始める/ }).click();
+  await expect(page).toHaveURL(new RegExp(`/vote/${slug}$`));
+
+  let linksChecked = 0;
+  for (let n = 1; n <= 10; n++) {
+    await expect(page.getByTestId("answer-a")).toBeVisible();
+    const pairText = await pairTextOf(page);
+    for (const link of await page.locator("[data-testid^=answer] a").all()) {
+      await expect(link).toHaveAttribute("rel", /noopener/);
+      expect((await link.getAttribute("href")) ?? "").not.toMatch(/^javascript:/i);
+      linksChecked++;
+    }
+    if (n % 2 === 1) {
+      // Mouse: a double click must still count once.
+      await page.getByTestId(n % 4 === 1 ? "vote-LEFT" : "vote-TIE").dblclick();
+    } else {
+      // Keyboard: 2 = B is better, pressed twice in a row.
+      await page.keyboard.press("2");
+      await page.keyboard.press("2");
+    }
+    await expect(page.getByTestId("today-count")).toContainText(`${n}`);
+    if (n < 10) await expect.poll(() => pairTextOf(page)).not.toBe(pairText);
+  }
+  await expect(page.getByTestId("campaign-progress")).toContainText("10 / 54");
+
+  const [{ votes, assignments }] = await query<{ votes: number; assignments: number }>(
+    `SELECT (SELECT count(*)::int FROM "Vote" v JOIN "User" u ON u.id = v."annotatorId" WHERE u.email = $1) AS votes,
+            (SELECT count(DISTINCT "itemId")::int FROM "Assignment" a JOIN "User" u ON u.id = a."annotatorId" WHERE u.email = $1 AND a.state = 'VOTED') AS assignments`,
+    [email],
+  );
+  expect(votes).toBe(10);
+  expect(assignments).toBe(10);
+
+  // Hostile Markdown was rendered as text, links were made safe, nothing executed.
+  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  expect(linksChecked).toBeGreaterThan(0);
+
+  // A reload shows the same open pair again (and still no names).
+  const before = (await page.getByTestId("prompt").textContent()) ?? "";
+  await page.reload();
+  await expect(page.getByTestId("prompt")).toHaveText(before);
+
+  const everything = seen.join("\n");
+  expect(everything).toContain("Answer from one model to");
+  for (const model of models) expect(everything).not.toContain(model);
+});
+
+test("a researcher creates a campaign, uploads a file with progress, adds an annotator and opens it", async ({ page }) => {
+  const suffix = Date.now().toString(36);
+  const researcher = uniqueEmail("researcher");
+  const annotator = uniqueEmail("member");
+  hikakuCli(["user", "create", "--email", researcher, "--role", "RESEARCHER", "--password", PASSWORD]);
+  hikakuCli(["user", "create", "--email", annotator, "--role", "ANNOTATOR", "--password", PASSWORD]);
+  const dir = mkdtempSync(join(tmpdir(), "hikaku-e2e-"));
+  const good = join(dir, "good.jsonl");
+  const bad = join(dir, "bad.jsonl");
+  writeFileSync(good, campaignFile([`m1-${suffix}`, `m2-${suffix}`]));
+  writeFileSync(
+    bad,
+    '{"prompt_id": "x", "prompt": "Q", "model": "m", "output": "A"}\n{"prompt_id": "x", "turns": ["Q", "Q2"], "model": "n", "output": "B"}\nnot json\n',
+  );
+
+  await page.context().setExtraHTTPHeaders({ "Accept-Language": "en" });
+  await signIn(page, researcher, PASSWORD);
+  await page.goto("/campaigns");
+  await page.locator('input[name="name"]').fill(`Web campaign ${suffix}`);
+  await page.locator('input[name="slug"]').fill(`web-${suffix}`);
+  await page.getByRole("button", { name: "Create campaign" }).click();
+  await expect(page).toHaveURL(new RegExp(`/campaigns/web-${suffix}$`));
+
+  // Opening without anything to judge is refused with an explanation.
+  await page.getByRole("button", { name: "Open for voting" }).click();
+  await expect(page.locator("main [role=alert]").first()).toContainText("Import prompts");
+
+  await page.locator('input[name="file"]').setInputFiles(bad);
+  await page.getByRole("button", { name: "Import", exact: true }).click();
+  await expect(page.getByTestId("import-errors")).toContainText("bad.jsonl:2: prompt x is given with different text");
+  await expect(page.getByTestId("import-errors")).toContainText("bad.jsonl:3: not valid JSON");
+
+  await page.locator('input[name="file"]').setInputFiles(good);
+  await page.getByRole("button", { name: "Import", exact: true }).click();
+  await expect(page.getByTestId("import-summary")).toContainText("12 new answers");
+  await expect(page.getByTestId("campaign-stats")).toContainText("6");
+
+  await page.locator('input[name="email"]').fill(annotator);
+  await page.getByRole("button", { name: "Add annotator" }).click();
+  await expect(page.getByTestId("members")).toContainText(annotator);
+
+  await page.getByRole("button", { name: "Open for voting" }).click();
+  await expect(page.getByTestId("campaign-status")).toHaveText("Active");
+});

@@ -1,0 +1,77 @@
+import { readFileSync } from "node:fs";
+import { db } from "@/lib/db";
+import { addMemberByEmail, createCampaign, setCampaignStatus } from "@/lib/campaigns/manage";
+import { campaignSettingsSchema, slugSchema, STATUSES, STRATEGIES } from "@/lib/campaigns/settings";
+import { parseArgs, required, single, UsageError } from "../lib/cli-args";
+
+export const usage = [
+  "campaign create --slug SLUG --name NAME [--target N] [--strategy BALANCED|ACTIVE] [--daily-cap N] [--instructions-file F] [--reveal-models]",
+  "campaign status --slug SLUG --to DRAFT|ACTIVE|CLOSED",
+  "campaign add-member --slug SLUG --email EMAIL",
+].join("\n  ");
+
+async function campaignId(slug: string): Promise<string> {
+  const campaign = await db.campaign.findUnique({ where: { slug }, select: { id: true } });
+  if (!campaign) throw new UsageError(`There is no campaign "${slug}".`);
+  return campaign.id;
+}
+
+function integer(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer.`);
+  return n;
+}
+
+export async function campaignCommand(argv: string[]): Promise<void> {
+  const [action, ...rest] = argv;
+  if (action === "create") {
+    const { values, flags } = parseArgs(rest, {
+      options: ["slug", "name", "target", "strategy", "daily-cap", "instructions-file"],
+      flags: ["reveal-models"],
+    });
+    const slug = slugSchema.safeParse(required(values, "slug"));
+    if (!slug.success) throw new UsageError("--slug may hold lowercase letters, digits and dashes (2–60 characters).");
+    const strategy = single(values, "strategy");
+    if (strategy && !(STRATEGIES as readonly string[]).includes(strategy))
+      throw new UsageError(`--strategy must be one of ${STRATEGIES.join(", ")}.`);
+    const instructionsFile = single(values, "instructions-file");
+    const settings = campaignSettingsSchema.safeParse({
+      name: required(values, "name"),
+      targetVotesPerItem: integer(single(values, "target"), "target"),
+      dailyCapPerAnnotator: integer(single(values, "daily-cap"), "daily-cap") ?? null,
+      strategy,
+      revealModelsAfterVote: flags.has("reveal-models"),
+      instructions: instructionsFile ? readFileSync(instructionsFile, "utf8") : undefined,
+    });
+    if (!settings.success) throw new UsageError(settings.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+    const result = await createCampaign(null, slug.data, settings.data);
+    if (!result.ok) throw new UsageError(`A campaign with slug "${slug.data}" already exists.`);
+    console.log(
+      `Created campaign ${result.slug} (draft). Import prompts and answers, then: npm run hikaku -- campaign status --slug ${result.slug} --to ACTIVE`,
+    );
+    return;
+  }
+  if (action === "status") {
+    const { values } = parseArgs(rest, { options: ["slug", "to"] });
+    const to = required(values, "to").toUpperCase();
+    if (!(STATUSES as readonly string[]).includes(to)) throw new UsageError(`--to must be one of ${STATUSES.join(", ")}.`);
+    const result = await setCampaignStatus(null, await campaignId(required(values, "slug")), to as (typeof STATUSES)[number]);
+    if (!result.ok)
+      throw new UsageError(
+        result.code === "NO_ITEMS"
+          ? "The campaign has nothing to judge yet: import prompts and at least two models' answers first."
+          : `The campaign cannot change to ${to} now.`,
+      );
+    console.log(`Campaign is now ${to}.`);
+    return;
+  }
+  if (action === "add-member") {
+    const { values } = parseArgs(rest, { options: ["slug", "email"] });
+    const result = await addMemberByEmail(null, await campaignId(required(values, "slug")), required(values, "email"));
+    if (!result.ok && result.code !== "ALREADY_MEMBER") throw new UsageError(`No account has the e-mail ${single(values, "email")}.`);
+    console.log(result.ok ? "Added." : "Already a member.");
+    return;
+  }
+  throw new UsageError(`Usage:\n  ${usage}`);
+}
