@@ -25,7 +25,7 @@ function campaignFile(models: string[]): string {
         prompt: `Question ${p}: ${hostile[p]}`,
         category: "test",
         model,
-        output: `Answer from one model to ${p}.\n\n${hostile[(p + models.indexOf(model)) % 6]}`,
+        output: `Answer variant ${models.indexOf(model) + 1} to ${p}.\n\n${hostile[(p + models.indexOf(model)) % 6]}`,
       });
     }
   }
@@ -124,7 +124,7 @@ test("an annotator votes through 10 pairs with mouse and keyboard, blind to the 
   await expect(page.getByTestId("prompt")).toHaveText(before);
 
   const everything = seen.join("\n");
-  expect(everything).toContain("Answer from one model to");
+  expect(everything).toContain("Answer variant 1 to");
   for (const model of models) expect(everything).not.toContain(model);
 });
 

@@ -14,11 +14,13 @@ export async function refreshBlockedItems(tx: Tx, campaignId: string, promptIds?
     .filter(Boolean)
     .map((word) => `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   const onlyPrompts = promptIds ?? null;
+  // Only rows whose flag changes are written: with no identity words that is none at all.
   await tx.$executeRaw`
-    UPDATE "Item" i SET blocked = COALESCE(cardinality(${patterns}::text[]) > 0 AND EXISTS (
-      SELECT 1 FROM "Output" o WHERE o.id IN (i."lowOutputId", i."highOutputId") AND lower(o.turns::text) LIKE ANY(${patterns}::text[])
-    ), false)
-    WHERE i."campaignId" = ${campaignId}::uuid AND (${onlyPrompts}::uuid[] IS NULL OR i."promptId" = ANY(${onlyPrompts}::uuid[]))`;
+    UPDATE "Item" i SET blocked = NOT i.blocked
+    WHERE i."campaignId" = ${campaignId}::uuid AND (${onlyPrompts}::uuid[] IS NULL OR i."promptId" = ANY(${onlyPrompts}::uuid[]))
+      AND i.blocked <> COALESCE(cardinality(${patterns}::text[]) > 0 AND EXISTS (
+        SELECT 1 FROM "Output" o WHERE o.id IN (i."lowOutputId", i."highOutputId") AND lower(o.turns::text) LIKE ANY(${patterns}::text[])
+      ), false)`;
   await tx.$executeRaw`
     UPDATE "Campaign" SET "itemCount" = (SELECT count(*) FROM "Item" WHERE "campaignId" = ${campaignId}::uuid AND NOT blocked)
     WHERE id = ${campaignId}::uuid`;

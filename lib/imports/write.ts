@@ -74,6 +74,7 @@ export async function importRows(
         onProgress(`wrote ${written}/${newOutputs.length} outputs`);
       }
       const touchedPrompts = [...new Set(newOutputs.map((o) => o.promptId))];
+      onProgress("forming pairs");
       let itemsAdded = 0;
       for (const batch of batches(touchedPrompts)) {
         itemsAdded += await tx.$executeRaw`

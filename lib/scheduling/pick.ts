@@ -1,55 +1,91 @@
 import "server-only";
-import type { Tx } from "@/lib/db";
+import { randomInt } from "node:crypto";
+import { randomToken } from "@/lib/auth/tokens";
+import type { Db, Tx } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
+import type { AssignmentView } from "./view";
 
-export interface PickedItem {
+interface Claim {
+  campaignId: string;
+  annotatorId: string;
+  target: number;
+  ttlSeconds: number;
+  pair?: { low: string; high: string };
+}
+
+interface ClaimedRow {
   id: string;
-  promptId: string;
-  lowOutputId: string;
-  highOutputId: string;
+  issuedAt: Date;
   turnCount: number;
+  promptTurns: string[];
+  leftTurns: string[];
+  rightTurns: string[];
+}
+
+export function toView(row: ClaimedRow): AssignmentView {
+  return {
+    id: row.id,
+    promptTurns: row.promptTurns.slice(0, row.turnCount),
+    leftTurns: row.leftTurns.slice(0, row.turnCount),
+    rightTurns: row.rightTurns.slice(0, row.turnCount),
+    issuedAt: row.issuedAt.toISOString(),
+  };
 }
 
 /**
- * The least-covered item this annotator has not been given (except expired), below the target
- * once open assignments are counted, random among equals. `FOR UPDATE SKIP LOCKED` lets
- * concurrent requests (also from other app instances) each take a different row instead of
- * waiting for, or double-booking, the same one. Only when every candidate is locked by someone
- * else does it wait for them (PostgreSQL then re-checks the row), so "nothing left" is never
- * answered just because others were busy.
+ * Claims the least-covered item this annotator has not been given (except expired ones), below
+ * the target once open assignments are counted, random among equals — and, in the same
+ * statement, bumps its load, creates the assignment with a random left/right order and returns
+ * the texts. `FOR UPDATE SKIP LOCKED` lets concurrent requests (also from other app instances)
+ * each take a different row instead of waiting for, or double-booking, the same one. Only when
+ * every candidate is locked by someone else does it wait for them (PostgreSQL then re-checks the
+ * row), so "nothing left" is never answered just because others were busy.
  */
-export async function pickBalancedItem(
-  tx: Tx,
-  campaignId: string,
-  annotatorId: string,
-  target: number,
-  pair?: { low: string; high: string },
-): Promise<PickedItem | null> {
-  return (await pickItem(tx, campaignId, annotatorId, target, pair, false)) ?? pickItem(tx, campaignId, annotatorId, target, pair, true);
+export async function claimItem(client: Db | Tx, claim: Claim): Promise<AssignmentView | null> {
+  return (await claimOnce(client, claim, false)) ?? claimOnce(client, claim, true);
 }
 
-async function pickItem(
-  tx: Tx,
-  campaignId: string,
-  annotatorId: string,
-  target: number,
-  pair: { low: string; high: string } | undefined,
-  wait: boolean,
-) {
-  const low = pair?.low ?? null;
-  const high = pair?.high ?? null;
-  const rows = await tx.$queryRaw<PickedItem[]>`
-    SELECT i.id, i."promptId", i."lowOutputId", i."highOutputId", i."turnCount"
-    FROM "Item" i
-    WHERE i."campaignId" = ${campaignId}::uuid AND i.load < ${target} AND NOT i.blocked
-      AND (${low}::uuid IS NULL OR (i."lowModelId" = ${low}::uuid AND i."highModelId" = ${high}::uuid))
-      AND NOT EXISTS (
-        SELECT 1 FROM "Assignment" a WHERE a."annotatorId" = ${annotatorId}::uuid AND a."itemId" = i.id AND a.state <> 'EXPIRED'
-      )
-    ORDER BY i.load, i."randomKey"
-    LIMIT 1
-    FOR UPDATE ${wait ? Prisma.empty : Prisma.sql`SKIP LOCKED`}`;
-  return rows[0] ?? null;
+async function claimOnce(client: Db | Tx, claim: Claim, wait: boolean): Promise<AssignmentView | null> {
+  const low = claim.pair?.low ?? null;
+  const high = claim.pair?.high ?? null;
+  const lowOnLeft = randomInt(2) === 0;
+  const rows = await client.$queryRaw<ClaimedRow[]>`
+    WITH picked AS (
+      SELECT i.id FROM "Item" i
+      WHERE i."campaignId" = ${claim.campaignId}::uuid AND i.load < ${claim.target} AND NOT i.blocked
+        AND (${low}::uuid IS NULL OR (i."lowModelId" = ${low}::uuid AND i."highModelId" = ${high}::uuid))
+        AND NOT EXISTS (
+          SELECT 1 FROM "Assignment" a WHERE a."annotatorId" = ${claim.annotatorId}::uuid AND a."itemId" = i.id AND a.state <> 'EXPIRED'
+        )
+      ORDER BY i.load, i."randomKey"
+      LIMIT 1
+      FOR UPDATE ${wait ? Prisma.empty : Prisma.sql`SKIP LOCKED`}
+    ), bumped AS (
+      UPDATE "Item" i SET load = i.load + 1 FROM picked WHERE i.id = picked.id AND i.load < ${claim.target}
+      RETURNING i.id, i."promptId", i."turnCount",
+        CASE WHEN ${lowOnLeft} THEN i."lowOutputId" ELSE i."highOutputId" END AS "leftOutputId",
+        CASE WHEN ${lowOnLeft} THEN i."highOutputId" ELSE i."lowOutputId" END AS "rightOutputId"
+    ), created AS (
+      INSERT INTO "Assignment" (id, "campaignId", "annotatorId", "itemId", "promptId", "leftOutputId", "rightOutputId", "expiresAt")
+      SELECT ${randomToken()}, ${claim.campaignId}::uuid, ${claim.annotatorId}::uuid, b.id, b."promptId", b."leftOutputId", b."rightOutputId",
+             now() + make_interval(secs => ${claim.ttlSeconds})
+      FROM bumped b
+      RETURNING id, "issuedAt", "promptId", "leftOutputId", "rightOutputId"
+    )
+    SELECT c.id, c."issuedAt", b."turnCount", p.turns AS "promptTurns", l.turns AS "leftTurns", r.turns AS "rightTurns"
+    FROM created c JOIN bumped b ON true
+    JOIN "Prompt" p ON p.id = c."promptId" JOIN "Output" l ON l.id = c."leftOutputId" JOIN "Output" r ON r.id = c."rightOutputId"`;
+  return rows[0] ? toView(rows[0]) : null;
+}
+
+/** The texts of an assignment that is already open. */
+export async function openAssignmentView(client: Db | Tx, assignmentId: string): Promise<AssignmentView | null> {
+  const rows = await client.$queryRaw<ClaimedRow[]>`
+    SELECT a.id, a."issuedAt", i."turnCount", p.turns AS "promptTurns", l.turns AS "leftTurns", r.turns AS "rightTurns"
+    FROM "Assignment" a JOIN "Item" i ON i.id = a."itemId" JOIN "Prompt" p ON p.id = a."promptId"
+    JOIN "Output" l ON l.id = a."leftOutputId" JOIN "Output" r ON r.id = a."rightOutputId"
+    WHERE a.id = ${assignmentId}`;
+  return rows[0] ? toView(rows[0]) : null;
 }
 
 interface PairRow {
@@ -66,11 +102,11 @@ interface PairRow {
  * smoothed win rate, √(p(1−p)/(n+1)); pairs are drawn without replacement in proportion to it.
  */
 export async function pairsByUncertainty(
-  tx: Tx,
+  client: Db | Tx,
   campaignId: string,
   random: () => number = Math.random,
 ): Promise<{ low: string; high: string }[]> {
-  const pairs = await tx.$queryRaw<PairRow[]>`
+  const pairs = await client.$queryRaw<PairRow[]>`
     SELECT "lowModelId", "highModelId", votes, "winsLow", "winsHigh" FROM "PairStat" WHERE "campaignId" = ${campaignId}::uuid`;
   const weighted = pairs.map((pair) => {
     const ties = pair.votes - pair.winsLow - pair.winsHigh;

@@ -26,10 +26,15 @@ interface LockedAssignment {
   itemId: string;
   state: string;
   issuedAt: Date;
-  expiresAt: Date;
+  expired: boolean;
   leftModelId: string;
   rightModelId: string;
   lowModelId: string;
+  highModelId: string;
+  campaignStatus: string;
+  allowedOutcomes: string;
+  reasonPolicy: string;
+  revealModelsAfterVote: boolean;
 }
 
 /**
@@ -41,21 +46,24 @@ interface LockedAssignment {
 export async function recordVote(annotatorId: string, input: VoteInput): Promise<VoteResult> {
   return db.$transaction(async (tx) => {
     const [assignment] = await tx.$queryRaw<LockedAssignment[]>`
-      SELECT a.id, a."campaignId", a."annotatorId", a."promptId", a."itemId", a.state, a."issuedAt", a."expiresAt",
-             l."modelId" AS "leftModelId", r."modelId" AS "rightModelId", i."lowModelId"
+      SELECT a.id, a."campaignId", a."annotatorId", a."promptId", a."itemId", a.state, a."issuedAt", a."expiresAt" <= now() AS expired,
+             l."modelId" AS "leftModelId", r."modelId" AS "rightModelId", i."lowModelId", i."highModelId",
+             c.status AS "campaignStatus", c."allowedOutcomes"::text AS "allowedOutcomes", c."reasonPolicy", c."revealModelsAfterVote"
       FROM "Assignment" a
       JOIN "Output" l ON l.id = a."leftOutputId"
       JOIN "Output" r ON r.id = a."rightOutputId"
       JOIN "Item" i ON i.id = a."itemId"
+      JOIN "Campaign" c ON c.id = a."campaignId"
       WHERE a.id = ${input.assignmentId}
       FOR UPDATE OF a`;
     // Someone else's assignment looks exactly like a missing one.
     if (!assignment || assignment.annotatorId !== annotatorId) return { ok: false, code: "NOT_FOUND" };
-
-    const campaign = await tx.campaign.findUniqueOrThrow({
-      where: { id: assignment.campaignId },
-      select: { status: true, allowedOutcomes: true, reasonPolicy: true, revealModelsAfterVote: true },
-    });
+    const campaign = {
+      status: assignment.campaignStatus,
+      allowedOutcomes: assignment.allowedOutcomes.replace(/[{}]/g, "").split(","),
+      reasonPolicy: assignment.reasonPolicy,
+      revealModelsAfterVote: assignment.revealModelsAfterVote,
+    };
     const reveal = async () => {
       if (!campaign.revealModelsAfterVote) return null;
       const models = await tx.model.findMany({
@@ -68,7 +76,7 @@ export async function recordVote(annotatorId: string, input: VoteInput): Promise
 
     if (assignment.state === "VOTED") return { ok: true, duplicate: true, campaignId: assignment.campaignId, revealed: await reveal() };
     if (assignment.state !== "OPEN" || campaign.status !== "ACTIVE") return { ok: false, code: "CLOSED" };
-    if (assignment.expiresAt <= new Date()) {
+    if (assignment.expired) {
       await tx.assignment.update({ where: { id: assignment.id }, data: { state: "EXPIRED" } });
       await tx.$executeRaw`UPDATE "Item" SET load = load - 1 WHERE id = ${assignment.itemId}::uuid`;
       return { ok: false, code: "EXPIRED" };
@@ -94,16 +102,15 @@ export async function recordVote(annotatorId: string, input: VoteInput): Promise
         durationMs: Math.max(0, Math.min(Math.round(input.durationMs), elapsed)),
       },
     });
-    await tx.assignment.update({ where: { id: assignment.id }, data: { state: "VOTED" } });
-    // The open slot becomes a vote: load (votes + open assignments) stays the same.
-    await tx.$executeRaw`UPDATE "Item" SET votes = votes + 1 WHERE id = ${assignment.itemId}::uuid`;
     const lowIsLeft = assignment.leftModelId === assignment.lowModelId;
     const lowWon = (winner === "MODEL_A" && lowIsLeft) || (winner === "MODEL_B" && !lowIsLeft);
     const highWon = (winner === "MODEL_A" && !lowIsLeft) || (winner === "MODEL_B" && lowIsLeft);
+    // The open slot becomes a vote, so the item's load (votes + open assignments) stays the same.
     await tx.$executeRaw`
+      WITH voted AS (UPDATE "Assignment" SET state = 'VOTED' WHERE id = ${assignment.id}),
+           counted AS (UPDATE "Item" SET votes = votes + 1 WHERE id = ${assignment.itemId}::uuid)
       UPDATE "PairStat" SET votes = votes + 1, "winsLow" = "winsLow" + ${lowWon ? 1 : 0}, "winsHigh" = "winsHigh" + ${highWon ? 1 : 0}
-      WHERE "campaignId" = ${assignment.campaignId}::uuid AND "lowModelId" = ${assignment.lowModelId}::uuid
-        AND "highModelId" = (SELECT "highModelId" FROM "Item" WHERE id = ${assignment.itemId}::uuid)`;
+      WHERE "campaignId" = ${assignment.campaignId}::uuid AND "lowModelId" = ${assignment.lowModelId}::uuid AND "highModelId" = ${assignment.highModelId}::uuid`;
     return { ok: true, duplicate: false, campaignId: assignment.campaignId, revealed: await reveal() };
   });
 }
