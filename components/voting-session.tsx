@@ -16,6 +16,10 @@ const SHORTCUTS: Record<Outcome, string> = { LEFT: "1", RIGHT: "2", TIE: "3", BO
 const SKIP_KEY = "s";
 const INSTRUCTIONS_KEY = "i";
 
+// A pair must be on screen this long before a vote counts: a double click or a repeated key
+// would otherwise land on the next pair, unseen.
+const MIN_VIEW_MS = 500;
+
 type ErrorCode = "INVALID" | "NOT_FOUND" | "EXPIRED" | "CLOSED" | "OUTCOME_NOT_ALLOWED" | "REASON_REQUIRED" | "NETWORK";
 
 /**
@@ -32,16 +36,20 @@ export function VotingSession({ campaign, initial }: { campaign: VotingCampaign;
   const [showInstructions, setShowInstructions] = useState(false);
   const [saved, setSaved] = useState(0);
   const [pending, startTransition] = useTransition();
+  const [ready, setReady] = useState(false);
   const shownAt = useRef(0);
   const inFlight = useRef(false);
 
   const assignment = state.status === "assigned" ? state.assignment : null;
-  // The clock for "time taken" starts when a pair is on screen.
+  // The clock for "time taken" starts when a pair is on screen; voting opens a moment later.
   useEffect(() => {
     shownAt.current = performance.now();
+    const timer = setTimeout(() => setReady(true), MIN_VIEW_MS);
+    return () => clearTimeout(timer);
   }, [assignment?.id]);
 
   const show = useCallback((next: NextAssignment) => {
+    setReady(false);
     setState(next);
     setError(null);
     setReason("");
@@ -69,7 +77,7 @@ export function VotingSession({ campaign, initial }: { campaign: VotingCampaign;
 
   const vote = useCallback(
     (outcome: Outcome) => {
-      if (!assignment || revealed) return;
+      if (!assignment || revealed || !ready) return;
       if (campaign.reasonPolicy === "REQUIRED" && !reason.trim()) {
         setError("REASON_REQUIRED");
         return;
@@ -86,17 +94,17 @@ export function VotingSession({ campaign, initial }: { campaign: VotingCampaign;
         else show(result.next);
       });
     },
-    [assignment, revealed, campaign.reasonPolicy, reason, identityLeak, run, show],
+    [assignment, revealed, ready, campaign.reasonPolicy, reason, identityLeak, run, show],
   );
 
   const skip = useCallback(() => {
-    if (!assignment || revealed) return;
+    if (!assignment || revealed || !ready) return;
     run(async () => {
       const result = await skipPair(assignment.id);
       if (result.status === "error") setError(result.code);
       else show(result.next);
     });
-  }, [assignment, revealed, run, show]);
+  }, [assignment, revealed, ready, run, show]);
 
   const continueAfterReveal = useCallback(() => {
     if (!revealed) return;
@@ -200,7 +208,7 @@ export function VotingSession({ campaign, initial }: { campaign: VotingCampaign;
                   key={outcome}
                   type="button"
                   className={outcome === "LEFT" || outcome === "RIGHT" ? "btn-primary" : "btn-secondary"}
-                  disabled={pending || Boolean(revealed)}
+                  disabled={pending || !ready || Boolean(revealed)}
                   onClick={() => vote(outcome)}
                   data-testid={`vote-${outcome}`}
                 >

@@ -18,6 +18,19 @@ export function hikakuCli(args: string[]): string {
   });
 }
 
+/** Collects the Content Security Policy violations and dialogs a page reports, for an assertion at the end. */
+export function collectPageProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on("console", (message) => {
+    if (/Content Security Policy|Refused to (execute|load|apply)/i.test(message.text())) problems.push(`CSP: ${message.text()}`);
+  });
+  page.on("dialog", (dialog) => {
+    problems.push(`dialog: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+  return problems;
+}
+
 export async function signIn(page: Page, email: string, password: string): Promise<void> {
   await page.goto("/sign-in");
   await page.locator('input[name="email"]').fill(email);

