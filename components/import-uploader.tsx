@@ -2,23 +2,15 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import type { ImportSummary } from "@/lib/imports/write";
 import { useI18n } from "./i18n-provider";
 import { ProgressBar } from "./progress-bar";
-
-interface Summary {
-  promptsAdded: number;
-  promptsKept: number;
-  outputsAdded: number;
-  outputsKept: number;
-  modelsAdded: number;
-  itemsAdded: number;
-}
 
 type UploadState =
   | { phase: "idle" }
   | { phase: "uploading"; loaded: number; total: number }
   | { phase: "processing" }
-  | { phase: "done"; summary: Summary }
+  | { phase: "done"; summary: ImportSummary }
   | { phase: "rejected"; errors: { source: string; line: number; message: string }[]; total: number }
   | { phase: "failed"; message: string };
 
@@ -44,7 +36,7 @@ export function ImportUploader({ slug }: { slug: string }) {
     request.onload = () => {
       const body = request.response as {
         ok?: boolean;
-        summary?: Summary;
+        summary?: ImportSummary;
         errors?: { source: string; line: number; message: string }[];
         total?: number;
         error?: string;

@@ -1,20 +1,11 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { migrate } from "../../prisma/migrator";
-import { startEmbeddedPostgres, type RunningDatabase } from "./local-postgres";
+import { isAlive, startEmbeddedPostgres, type RunningDatabase } from "./local-postgres";
 
 /** The git-ignored folder for local state: embedded database, generated secret. */
 export const DATA_DIR = resolve(process.env.HIKAKU_DATA_DIR ?? ".hikaku");
 const RUNNING_FILE = join(DATA_DIR, "running.json");
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Announces the embedded database of a running `npm start`, so CLI commands can share it. */
 export function publishRunningDatabase(url: string): () => void {
