@@ -38,6 +38,11 @@ export async function authenticate(rawEmail: string, password: string, ip: strin
   const passwordOk = await verifyPassword(user?.passwordHash ?? (await timingDummyHash()), password);
   const success = Boolean(user && passwordOk && !user.disabled);
   await db.signInAttempt.create({ data: { email, ip, success } });
+  // Only the throttle window matters; now and then drop what is far older than any window.
+  if (Math.random() < 0.01) {
+    const keepMinutes = Math.max(24 * 60, 2 * env().HIKAKU_SIGNIN_WINDOW_MINUTES);
+    await db.signInAttempt.deleteMany({ where: { createdAt: { lt: new Date(Date.now() - keepMinutes * 60_000) } } });
+  }
 
   if (!user || !passwordOk) return { ok: false, code: "INVALID" };
   // Only someone who knows the password learns that the account is disabled.
