@@ -18,115 +18,112 @@ export type VoteResult =
 /** Screen terms to Chatbot Arena terms: the left model is model_a; both good counts as a tie. */
 const WINNER: Record<Outcome, Winner> = { LEFT: "MODEL_A", RIGHT: "MODEL_B", TIE: "TIE", BOTH_GOOD: "TIE", BOTH_BAD: "TIE_BOTHBAD" };
 
-interface LockedAssignment {
-  id: string;
+interface VoteRow {
   campaignId: string;
-  annotatorId: string;
-  promptId: string;
-  itemId: string;
   state: string;
-  issuedAt: Date;
   expired: boolean;
+  campaignStatus: string;
+  outcomeAllowed: boolean;
+  reasonRequired: boolean;
+  revealModelsAfterVote: boolean;
   leftModelId: string;
   rightModelId: string;
-  lowModelId: string;
-  highModelId: string;
-  campaignStatus: string;
-  allowedOutcomes: string;
-  reasonPolicy: string;
-  revealModelsAfterVote: boolean;
+  inserted: boolean;
 }
 
 /**
- * Stores the annotator's vote on their own open assignment, exactly once: the assignment row is
- * locked, a second submission (double click, retry, replay) finds it voted and gets the first
- * result back, and Vote.assignmentId is unique besides. Which model won is worked out here from
- * the assignment; the browser only ever says "left" or "right".
+ * Stores the annotator's vote on their own open assignment, exactly once, in one statement: the
+ * assignment row is locked (a concurrent duplicate waits, then finds it voted), the vote is
+ * inserted only if every rule holds (Vote.assignmentId is unique besides), and the assignment,
+ * the item's counts and the pair's tally change with it. A second submission (double click,
+ * retry, replay) gets the first result back. Which model won is worked out here from the
+ * assignment; the browser only ever says "left" or "right". An expired assignment is closed and
+ * its slot returned.
  */
 export async function recordVote(annotatorId: string, input: VoteInput): Promise<VoteResult> {
-  return db.$transaction(async (tx) => {
-    const [assignment] = await tx.$queryRaw<LockedAssignment[]>`
-      SELECT a.id, a."campaignId", a."annotatorId", a."promptId", a."itemId", a.state, a."issuedAt", a."expiresAt" <= now() AS expired,
+  const winner = WINNER[input.outcome];
+  const reason = input.reason?.trim() || null;
+  const [row] = await db.$queryRaw<VoteRow[]>`
+    WITH target AS (
+      SELECT a.id, a."campaignId", a."promptId", a."itemId", a.state, a."issuedAt", a."expiresAt" <= now() AS expired,
              l."modelId" AS "leftModelId", r."modelId" AS "rightModelId", i."lowModelId", i."highModelId",
-             c.status AS "campaignStatus", c."allowedOutcomes"::text AS "allowedOutcomes", c."reasonPolicy", c."revealModelsAfterVote"
+             c.status AS "campaignStatus", ${input.outcome}::"Outcome" = ANY(c."allowedOutcomes") AS "outcomeAllowed",
+             c."reasonPolicy" = 'REQUIRED' AND ${reason}::text IS NULL AS "reasonRequired",
+             c."reasonPolicy" = 'HIDDEN' AS "reasonHidden", c."revealModelsAfterVote"
       FROM "Assignment" a
       JOIN "Output" l ON l.id = a."leftOutputId"
       JOIN "Output" r ON r.id = a."rightOutputId"
       JOIN "Item" i ON i.id = a."itemId"
       JOIN "Campaign" c ON c.id = a."campaignId"
-      WHERE a.id = ${input.assignmentId}
-      FOR UPDATE OF a`;
-    // Someone else's assignment looks exactly like a missing one.
-    if (!assignment || assignment.annotatorId !== annotatorId) return { ok: false, code: "NOT_FOUND" };
-    const campaign = {
-      status: assignment.campaignStatus,
-      allowedOutcomes: assignment.allowedOutcomes.replace(/[{}]/g, "").split(","),
-      reasonPolicy: assignment.reasonPolicy,
-      revealModelsAfterVote: assignment.revealModelsAfterVote,
-    };
-    const reveal = async () => {
-      if (!campaign.revealModelsAfterVote) return null;
-      const models = await tx.model.findMany({
-        where: { id: { in: [assignment.leftModelId, assignment.rightModelId] } },
-        select: { id: true, name: true },
-      });
-      const name = (id: string) => models.find((m) => m.id === id)!.name;
-      return { left: name(assignment.leftModelId), right: name(assignment.rightModelId) };
-    };
+      WHERE a.id = ${input.assignmentId} AND a."annotatorId" = ${annotatorId}::uuid
+      FOR UPDATE OF a
+    ), accepted AS (
+      SELECT * FROM target
+      WHERE state = 'OPEN' AND NOT expired AND "campaignStatus" = 'ACTIVE' AND "outcomeAllowed" AND NOT "reasonRequired"
+    ), vote AS (
+      INSERT INTO "Vote" (id, "assignmentId", "campaignId", "annotatorId", "promptId", "modelAId", "modelBId", outcome, winner, reason, "identityLeak", "durationMs")
+      SELECT gen_random_uuid(), t.id, t."campaignId", ${annotatorId}::uuid, t."promptId", t."leftModelId", t."rightModelId",
+             ${input.outcome}::"Outcome", ${winner}::"Winner", CASE WHEN t."reasonHidden" THEN NULL ELSE ${reason}::text END, ${input.identityLeak ?? false},
+             greatest(0, least(${Math.round(input.durationMs)}, floor(extract(epoch FROM now() - t."issuedAt") * 1000)))::int
+      FROM accepted t
+      ON CONFLICT ("assignmentId") DO NOTHING
+      RETURNING "assignmentId"
+    ), voted AS (
+      UPDATE "Assignment" SET state = 'VOTED' WHERE id IN (SELECT "assignmentId" FROM vote)
+    ), counted AS (
+      -- The open slot becomes a vote, so the item's load (votes + open assignments) stays the same.
+      UPDATE "Item" SET votes = votes + 1 WHERE id IN (SELECT "itemId" FROM accepted) AND EXISTS (SELECT 1 FROM vote)
+    ), tallied AS (
+      UPDATE "PairStat" p SET votes = p.votes + 1,
+        "winsLow" = p."winsLow" + CASE WHEN (${winner} = 'MODEL_A' AND t."leftModelId" = t."lowModelId") OR (${winner} = 'MODEL_B' AND t."rightModelId" = t."lowModelId") THEN 1 ELSE 0 END,
+        "winsHigh" = p."winsHigh" + CASE WHEN (${winner} = 'MODEL_A' AND t."leftModelId" = t."highModelId") OR (${winner} = 'MODEL_B' AND t."rightModelId" = t."highModelId") THEN 1 ELSE 0 END
+      FROM accepted t
+      WHERE EXISTS (SELECT 1 FROM vote) AND p."campaignId" = t."campaignId" AND p."lowModelId" = t."lowModelId" AND p."highModelId" = t."highModelId"
+    ), lapsed AS (
+      UPDATE "Assignment" a SET state = 'EXPIRED' FROM target t WHERE a.id = t.id AND t.state = 'OPEN' AND t.expired RETURNING t."itemId"
+    ), released AS (
+      UPDATE "Item" SET load = load - 1 WHERE id IN (SELECT "itemId" FROM lapsed)
+    )
+    SELECT t."campaignId", t.state, t.expired, t."campaignStatus", t."outcomeAllowed", t."reasonRequired", t."revealModelsAfterVote",
+           t."leftModelId", t."rightModelId", EXISTS (SELECT 1 FROM vote) AS inserted
+    FROM target t`;
 
-    if (assignment.state === "VOTED") return { ok: true, duplicate: true, campaignId: assignment.campaignId, revealed: await reveal() };
-    if (assignment.state !== "OPEN" || campaign.status !== "ACTIVE") return { ok: false, code: "CLOSED" };
-    if (assignment.expired) {
-      await tx.assignment.update({ where: { id: assignment.id }, data: { state: "EXPIRED" } });
-      await tx.$executeRaw`UPDATE "Item" SET load = load - 1 WHERE id = ${assignment.itemId}::uuid`;
-      return { ok: false, code: "EXPIRED" };
-    }
-    if (!campaign.allowedOutcomes.includes(input.outcome)) return { ok: false, code: "OUTCOME_NOT_ALLOWED" };
-    const reason = input.reason?.trim() || null;
-    if (campaign.reasonPolicy === "REQUIRED" && !reason) return { ok: false, code: "REASON_REQUIRED" };
+  // Someone else's assignment looks exactly like a missing one.
+  if (!row) return { ok: false, code: "NOT_FOUND" };
+  const done = row.inserted || row.state === "VOTED";
+  if (done)
+    return {
+      ok: true,
+      duplicate: !row.inserted,
+      campaignId: row.campaignId,
+      revealed: row.revealModelsAfterVote ? await modelNames(row) : null,
+    };
+  if (row.state !== "OPEN" || row.campaignStatus !== "ACTIVE") return { ok: false, code: "CLOSED" };
+  if (row.expired) return { ok: false, code: "EXPIRED" };
+  if (!row.outcomeAllowed) return { ok: false, code: "OUTCOME_NOT_ALLOWED" };
+  return { ok: false, code: "REASON_REQUIRED" };
+}
 
-    const winner = WINNER[input.outcome];
-    const elapsed = Date.now() - assignment.issuedAt.getTime();
-    await tx.vote.create({
-      data: {
-        assignmentId: assignment.id,
-        campaignId: assignment.campaignId,
-        annotatorId,
-        promptId: assignment.promptId,
-        modelAId: assignment.leftModelId,
-        modelBId: assignment.rightModelId,
-        outcome: input.outcome,
-        winner,
-        reason: campaign.reasonPolicy === "HIDDEN" ? null : reason,
-        identityLeak: input.identityLeak ?? false,
-        durationMs: Math.max(0, Math.min(Math.round(input.durationMs), elapsed)),
-      },
-    });
-    const lowIsLeft = assignment.leftModelId === assignment.lowModelId;
-    const lowWon = (winner === "MODEL_A" && lowIsLeft) || (winner === "MODEL_B" && !lowIsLeft);
-    const highWon = (winner === "MODEL_A" && !lowIsLeft) || (winner === "MODEL_B" && lowIsLeft);
-    // The open slot becomes a vote, so the item's load (votes + open assignments) stays the same.
-    await tx.$executeRaw`
-      WITH voted AS (UPDATE "Assignment" SET state = 'VOTED' WHERE id = ${assignment.id}),
-           counted AS (UPDATE "Item" SET votes = votes + 1 WHERE id = ${assignment.itemId}::uuid)
-      UPDATE "PairStat" SET votes = votes + 1, "winsLow" = "winsLow" + ${lowWon ? 1 : 0}, "winsHigh" = "winsHigh" + ${highWon ? 1 : 0}
-      WHERE "campaignId" = ${assignment.campaignId}::uuid AND "lowModelId" = ${assignment.lowModelId}::uuid AND "highModelId" = ${assignment.highModelId}::uuid`;
-    return { ok: true, duplicate: false, campaignId: assignment.campaignId, revealed: await reveal() };
-  });
+async function modelNames(row: VoteRow): Promise<{ left: string; right: string }> {
+  const models = await db.model.findMany({ where: { id: { in: [row.leftModelId, row.rightModelId] } }, select: { id: true, name: true } });
+  const name = (id: string) => models.find((m) => m.id === id)!.name;
+  return { left: name(row.leftModelId), right: name(row.rightModelId) };
 }
 
 export type SkipResult = { ok: true; campaignId: string } | { ok: false; code: "NOT_FOUND" | "CLOSED" };
 
 /** Gives an open assignment back without a vote; the item is not shown to this annotator again. */
 export async function skipAssignment(annotatorId: string, assignmentId: string): Promise<SkipResult> {
-  return db.$transaction(async (tx) => {
-    const [assignment] = await tx.$queryRaw<{ annotatorId: string; state: string; itemId: string; campaignId: string }[]>`
-      SELECT "annotatorId", state, "itemId", "campaignId" FROM "Assignment" WHERE id = ${assignmentId} FOR UPDATE`;
-    if (!assignment || assignment.annotatorId !== annotatorId) return { ok: false, code: "NOT_FOUND" };
-    if (assignment.state === "SKIPPED") return { ok: true, campaignId: assignment.campaignId };
-    if (assignment.state !== "OPEN") return { ok: false, code: "CLOSED" };
-    await tx.assignment.update({ where: { id: assignmentId }, data: { state: "SKIPPED" } });
-    await tx.$executeRaw`UPDATE "Item" SET load = load - 1 WHERE id = ${assignment.itemId}::uuid`;
-    return { ok: true, campaignId: assignment.campaignId };
-  });
+  const [row] = await db.$queryRaw<{ campaignId: string; state: string; skipped: boolean }[]>`
+    WITH target AS (
+      SELECT id, "campaignId", "itemId", state FROM "Assignment" WHERE id = ${assignmentId} AND "annotatorId" = ${annotatorId}::uuid FOR UPDATE
+    ), skipped AS (
+      UPDATE "Assignment" a SET state = 'SKIPPED' FROM target t WHERE a.id = t.id AND t.state = 'OPEN' RETURNING t."itemId"
+    ), released AS (
+      UPDATE "Item" SET load = load - 1 WHERE id IN (SELECT "itemId" FROM skipped)
+    )
+    SELECT t."campaignId", t.state, EXISTS (SELECT 1 FROM skipped) AS skipped FROM target t`;
+  if (!row) return { ok: false, code: "NOT_FOUND" };
+  if (row.skipped || row.state === "SKIPPED") return { ok: true, campaignId: row.campaignId };
+  return { ok: false, code: "CLOSED" };
 }
