@@ -15,7 +15,18 @@ import { DATA_DIR, openAppDatabase, publishRunningDatabase } from "./lib/app-dat
 
 const PORT = Number(process.env.PORT ?? 3000);
 const HOST = process.env.HOSTNAME ?? "127.0.0.1";
-const SOURCES = ["app", "components", "lib", "public", "next.config.ts", "package-lock.json", "postcss.config.mjs", "instrumentation.ts"];
+const SOURCES = [
+  "app",
+  "components",
+  "lib",
+  "public",
+  "next.config.ts",
+  "proxy.ts",
+  "instrumentation.ts",
+  "postcss.config.mjs",
+  "tsconfig.json",
+  "package-lock.json",
+];
 
 function log(line: string): void {
   console.log(`[hikaku] ${line}`);
