@@ -101,6 +101,7 @@ export interface UnorderedCounts {
   total: number;
 }
 
+/** Folds ordered pairs into unordered ones; both-bad votes count as draws unless excluded. */
 export function toUnordered(counts: PairCounts, options: { excludeBothBad?: boolean } = {}): UnorderedCounts {
   const slots = new Map<number, number>();
   const is: number[] = [];

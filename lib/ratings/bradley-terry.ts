@@ -39,6 +39,7 @@ export interface PairWeights {
   wji: Float64Array;
 }
 
+/** Chatbot Arena's weighting of unordered counts: wins twice, draws once for each side. */
 export function pairWeights(counts: UnorderedCounts): PairWeights {
   const n = counts.i.length;
   const wij = new Float64Array(n);

@@ -50,6 +50,7 @@ export async function computeLeaderboard(battles: Battle[], options: Leaderboard
   return leaderboardFromCounts(counts, elo, options);
 }
 
+/** The same from already aggregated counts and online Elo (e.g. counts summed in the database). */
 export async function leaderboardFromCounts(
   counts: PairCounts,
   elo: Map<string, number>,
