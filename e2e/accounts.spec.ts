@@ -47,6 +47,11 @@ test("an admin created with the CLI invites a researcher and an annotator, and e
   const adminAsResearcher = await researcher.page.goto("/admin/users");
   expect(adminAsResearcher?.status()).toBe(403);
   await expect(researcher.page.getByRole("heading", { name: "Not allowed" })).toBeVisible();
+  // Signing out ends the session: the researcher area sends the visitor to sign-in again.
+  await researcher.page.getByRole("button", { name: "Sign out" }).click();
+  await expect(researcher.page).toHaveURL(/\/sign-in/);
+  await researcher.page.goto("/campaigns");
+  await expect(researcher.page).toHaveURL(/\/sign-in/);
 
   const annotatorEmail = uniqueEmail("annotator");
   const annotator = await signUpWithLink(browser, annotatorLink, annotatorEmail, "Aki Annotator");

@@ -175,3 +175,40 @@ test("a researcher creates a campaign, uploads a file with progress, adds an ann
   await page.getByRole("button", { name: "Open for voting" }).click();
   await expect(page.getByTestId("campaign-status")).toHaveText("Active");
 });
+
+test("when the campaign allows it, model names appear after the vote and not before", async ({ page }) => {
+  const suffix = Date.now().toString(36);
+  const models = [`revealalpha-${suffix}`, `revealbeta-${suffix}`];
+  const slug = `e2e-reveal-${suffix}`;
+  const email = uniqueEmail("reveal");
+  const dir = mkdtempSync(join(tmpdir(), "hikaku-e2e-"));
+  writeFileSync(join(dir, "rows.jsonl"), campaignFile(models));
+  hikakuCli(["user", "create", "--email", email, "--role", "ANNOTATOR", "--password", PASSWORD]);
+  hikakuCli(["campaign", "create", "--slug", slug, "--name", `Reveal ${suffix}`, "--reveal-models"]);
+  hikakuCli(["import", "--campaign", slug, "--file", join(dir, "rows.jsonl")]);
+  hikakuCli(["campaign", "add-member", "--slug", slug, "--email", email]);
+  hikakuCli(["campaign", "status", "--slug", slug, "--to", "ACTIVE"]);
+
+  const seen: string[] = [];
+  page.on("response", async (response) => {
+    try {
+      seen.push(await response.text());
+    } catch {
+      // No body.
+    }
+  });
+  await page.context().setExtraHTTPHeaders({ "Accept-Language": "en" });
+  await signIn(page, email, PASSWORD);
+  await page.goto(`/vote/${slug}`);
+  await expect(page.getByTestId("vote-LEFT")).toBeEnabled();
+  for (const model of models) expect(seen.join("\n")).not.toContain(model);
+
+  await page.getByTestId("vote-LEFT").click();
+  const banner = page.getByTestId("revealed");
+  await expect(banner).toContainText(models[0]);
+  await expect(banner).toContainText(models[1]);
+  await page.keyboard.press("Enter");
+  await expect(banner).toHaveCount(0);
+  await expect(page.getByTestId("today-count")).toContainText("1");
+  await expect(page.getByTestId("vote-LEFT")).toBeEnabled();
+});
