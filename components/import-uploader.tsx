@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import type { ImportError } from "@/lib/imports/problems";
 import type { ImportSummary } from "@/lib/imports/write";
 import { useI18n } from "./i18n-provider";
 import { ProgressBar } from "./progress-bar";
@@ -11,7 +12,7 @@ type UploadState =
   | { phase: "uploading"; loaded: number; total: number }
   | { phase: "processing" }
   | { phase: "done"; summary: ImportSummary }
-  | { phase: "rejected"; errors: { source: string; line: number; message: string }[]; total: number }
+  | { phase: "rejected"; errors: ImportError[]; total: number }
   | { phase: "failed"; message: string };
 
 /**
@@ -37,7 +38,7 @@ export function ImportUploader({ slug }: { slug: string }) {
       const body = request.response as {
         ok?: boolean;
         summary?: ImportSummary;
-        errors?: { source: string; line: number; message: string }[];
+        errors?: ImportError[];
         total?: number;
         error?: string;
       } | null;
@@ -118,7 +119,7 @@ export function ImportUploader({ slug }: { slug: string }) {
           <ul className="mt-2 max-h-64 list-disc overflow-auto pl-5 font-mono text-xs">
             {state.errors.map((e, i) => (
               <li key={i}>
-                {e.source}:{e.line}: {e.message}
+                {e.source}:{e.line}: {t(`importErrors.${e.code}`, e.params)}
               </li>
             ))}
           </ul>

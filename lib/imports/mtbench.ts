@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { problem } from "./problems";
 import { describeIssues, parseJsonLines, type ImportError, type ImportRow } from "./rows";
 
 const questionSchema = z.object({
@@ -27,7 +28,7 @@ export function rowsFromMtBench(
   for (const { value, line } of parseJsonLines(questions.content, questions.name, errors)) {
     const parsed = questionSchema.safeParse(value);
     if (!parsed.success) {
-      errors.push({ source: questions.name, line, message: describeIssues(parsed.error, value) });
+      errors.push(problem(questions.name, line, "INVALID_ROW", { detail: describeIssues(parsed.error, value) }));
       continue;
     }
     const q = parsed.data;
@@ -38,7 +39,7 @@ export function rowsFromMtBench(
     for (const { value, line } of parseJsonLines(file.content, file.name, errors)) {
       const parsed = answerSchema.safeParse(value);
       if (!parsed.success) {
-        errors.push({ source: file.name, line, message: describeIssues(parsed.error, value) });
+        errors.push(problem(file.name, line, "INVALID_ROW", { detail: describeIssues(parsed.error, value) }));
         continue;
       }
       const answer = parsed.data;

@@ -1,6 +1,7 @@
 import "server-only";
 import { ImportRejected, rowsFromFile, type ImportError } from "./rows";
 import { rowsFromMtBench } from "./mtbench";
+import { problem } from "./problems";
 import { importRows, type ImportSummary } from "./write";
 
 export interface NamedFile {
@@ -29,7 +30,7 @@ export async function importMtBench(
   onProgress?: (stage: string) => void,
 ): Promise<ImportSummary> {
   const errors: ImportError[] = [];
-  if (answers.length === 0) errors.push({ source: "model_answer", line: 0, message: "no answer files were given" });
+  if (answers.length === 0) errors.push(problem("model_answer", 0, "NO_ANSWER_FILES"));
   const rows = rowsFromMtBench(questions, answers, errors);
   return importRows(actorId, campaignId, rows, errors, onProgress, { allowFewerTurns: true });
 }

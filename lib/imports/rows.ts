@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseCsv } from "@/lib/ratings/csv";
+import { problem, type ImportError } from "./problems";
 
 /** One row of an import: a prompt, optionally with one model's answer to it. */
 export interface ImportRow {
@@ -15,11 +16,7 @@ export interface ImportRow {
   outputTurns?: string[];
 }
 
-export interface ImportError {
-  source: string;
-  line: number;
-  message: string;
-}
+export type { ImportError };
 
 export class ImportRejected extends Error {
   constructor(readonly errors: ImportError[]) {
@@ -81,7 +78,7 @@ export function describeIssues(error: z.ZodError, input: unknown): string {
 function toRow(value: unknown, source: string, line: number, errors: ImportError[]): ImportRow | null {
   const parsed = rowSchema.safeParse(value);
   if (!parsed.success) {
-    errors.push({ source, line, message: describeIssues(parsed.error, value) });
+    errors.push(problem(source, line, "INVALID_ROW", { detail: describeIssues(parsed.error, value) }));
     return null;
   }
   const row = parsed.data;
@@ -106,7 +103,7 @@ export function parseJsonLines(content: string, source: string, errors: ImportEr
     try {
       values.push({ value: JSON.parse(raw), line: index + 1 });
     } catch (error) {
-      errors.push({ source, line: index + 1, message: `not valid JSON (${(error as Error).message})` });
+      errors.push(problem(source, index + 1, "BAD_JSON", { detail: (error as Error).message }));
     }
   });
   return values;
@@ -124,7 +121,11 @@ export function rowsFromCsv(content: string, source: string, errors: ImportError
   try {
     records = parseCsv(content);
   } catch (error) {
-    errors.push({ source, line: (error as { line?: number }).line ?? 1, message: (error as Error).message.replace(/^line \d+: /, "") });
+    errors.push(
+      problem(source, (error as { line?: number }).line ?? 1, "CSV_SYNTAX", {
+        detail: (error as Error).message.replace(/^line \d+: /, ""),
+      }),
+    );
     return [];
   }
   if (records.length === 0) return [];
@@ -132,7 +133,7 @@ export function rowsFromCsv(content: string, source: string, errors: ImportError
   const rows: ImportRow[] = [];
   for (const { fields, line } of records.slice(1)) {
     if (fields.length !== header.length) {
-      errors.push({ source, line, message: `expected ${header.length} fields, found ${fields.length}` });
+      errors.push(problem(source, line, "FIELD_COUNT", { expected: header.length, found: fields.length }));
       continue;
     }
     const value: Record<string, unknown> = {};
@@ -144,7 +145,7 @@ export function rowsFromCsv(content: string, source: string, errors: ImportError
         try {
           value[name] = JSON.parse(cell);
         } catch {
-          errors.push({ source, line, message: `${name}: not a JSON array of strings` });
+          errors.push(problem(source, line, "NOT_JSON_ARRAY", { field: name }));
           bad = true;
         }
       } else {

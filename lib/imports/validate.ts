@@ -1,3 +1,4 @@
+import { problem } from "./problems";
 import type { ImportError, ImportRow } from "./rows";
 
 export interface PromptDraft {
@@ -47,11 +48,9 @@ export function planImport(rows: ImportRow[], errors: ImportError[], options: { 
         source: row.source,
       });
     } else if (!sameTurns(existing.turns, row.turns)) {
-      errors.push({
-        source: row.source,
-        line: row.line,
-        message: `prompt ${row.promptId} is given with different text than on ${existing.source}:${existing.line}`,
-      });
+      errors.push(
+        problem(row.source, row.line, "PROMPT_DIFFERS_IN_FILE", { prompt: row.promptId, where: `${existing.source}:${existing.line}` }),
+      );
     }
   }
   const outputs: OutputDraft[] = [];
@@ -62,22 +61,27 @@ export function planImport(rows: ImportRow[], errors: ImportError[], options: { 
     const key = `${row.promptId}\u0000${row.model}`;
     const first = seen.get(key);
     if (first) {
-      errors.push({
-        source: row.source,
-        line: row.line,
-        message: `duplicate output: model ${row.model} already answered prompt ${row.promptId} on ${first.source}:${first.line}`,
-      });
+      errors.push(
+        problem(row.source, row.line, "DUPLICATE_OUTPUT", {
+          model: row.model,
+          prompt: row.promptId,
+          where: `${first.source}:${first.line}`,
+        }),
+      );
       continue;
     }
     seen.set(key, row);
     const prompt = prompts.get(row.promptId);
     const tooFew = prompt && row.outputTurns.length < prompt.turns.length && !options.allowFewerTurns;
     if (prompt && (tooFew || row.outputTurns.length > prompt.turns.length)) {
-      errors.push({
-        source: row.source,
-        line: row.line,
-        message: `turn-count mismatch: prompt ${row.promptId} has ${prompt.turns.length} turn(s) but the output of ${row.model} has ${row.outputTurns.length}`,
-      });
+      errors.push(
+        problem(row.source, row.line, "TURN_MISMATCH", {
+          prompt: row.promptId,
+          promptTurns: prompt.turns.length,
+          model: row.model,
+          outputTurns: row.outputTurns.length,
+        }),
+      );
       continue;
     }
     if (!prompt) referencedPrompts.add(row.promptId);

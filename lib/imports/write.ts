@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { recordAudit } from "@/lib/audit";
 import { refreshBlockedItems } from "@/lib/campaigns/identity-words";
 import { db, type Tx } from "@/lib/db";
+import { problem } from "./problems";
 import { ImportRejected, type ImportError, type ImportRow } from "./rows";
 import { planImport, type ImportPlan } from "./validate";
 
@@ -38,7 +39,7 @@ export async function importRows(
   options: { allowFewerTurns?: boolean } = {},
 ): Promise<ImportSummary> {
   const errors = [...parseErrors];
-  if (rows.length === 0 && errors.length === 0) errors.push({ source: "import", line: 0, message: "the file has no rows" });
+  if (rows.length === 0 && errors.length === 0) errors.push(problem("import", 0, "NO_ROWS"));
   const plan = planImport(rows, errors, options);
   if (errors.length) throw new ImportRejected(errors);
 
@@ -116,21 +117,13 @@ async function resolvePrompts(tx: Tx, campaignId: string, plan: ImportPlan, erro
       existing.set(row.externalId, row.id);
       const draft = plan.prompts.get(row.externalId);
       if (draft && JSON.stringify(JSON.parse(row.turns)) !== JSON.stringify(draft.turns)) {
-        errors.push({
-          source: draft.source,
-          line: draft.line,
-          message: `prompt ${row.externalId} already exists in this campaign with different text`,
-        });
+        errors.push(problem(draft.source, draft.line, "PROMPT_CHANGED", { prompt: row.externalId }));
       }
     }
   }
   for (const output of plan.outputs) {
     if (!plan.prompts.has(output.promptExternalId) && !existing.has(output.promptExternalId)) {
-      errors.push({
-        source: output.source,
-        line: output.line,
-        message: `unknown prompt ${output.promptExternalId}: it is neither in this file nor in the campaign`,
-      });
+      errors.push(problem(output.source, output.line, "UNKNOWN_PROMPT", { prompt: output.promptExternalId }));
     }
   }
   const all = new Map(existing);
@@ -170,11 +163,7 @@ async function findNewOutputs(
       const output = batch[Number(row.ord) - 1];
       stored.add(start + Number(row.ord) - 1);
       if (!row.same) {
-        errors.push({
-          source: output.source,
-          line: output.line,
-          message: `the output of ${output.model} for prompt ${output.promptExternalId} is already stored with different text`,
-        });
+        errors.push(problem(output.source, output.line, "OUTPUT_CHANGED", { model: output.model, prompt: output.promptExternalId }));
       }
     }
   }
