@@ -175,7 +175,7 @@ describe("pair scheduling", () => {
     }
     const open = stats[2];
     let onOpenPair = 0;
-    for (let i = 0; i < 20; i++) {
+    for (let i = 0; i < 30; i++) {
       const next = await nextAssignmentFor(people[0].id, campaign.id);
       if (next.status !== "assigned") throw new Error("no pair");
       const item = await db.assignment.findUniqueOrThrow({
@@ -185,7 +185,9 @@ describe("pair scheduling", () => {
       if (item.item.lowModelId === open.lowModelId && item.item.highModelId === open.highModelId) onOpenPair++;
       await skipAssignment(people[0].id, next.assignment.id);
     }
-    expect(onOpenPair).toBeGreaterThanOrEqual(17);
+    // Drawn in proportion to uncertainty, the open pair wins ~97% of draws; without active
+    // sampling it would get about a third.
+    expect(onOpenPair).toBeGreaterThanOrEqual(22);
   });
 
   it("serves nothing to non-members or in campaigns that are not active", async () => {
