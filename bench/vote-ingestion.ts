@@ -10,10 +10,13 @@ import { benchDatabase, generateRows, ms, percentile } from "./lib";
 /**
  * `npm run bench:votes` (after `npm run build`): vote ingestion through the real HTTP path —
  * `next start`, next-auth session cookies and the voting page's castVote server action — with
- * 50 annotators voting as fast as the server answers for a fixed time. Each response carries the
+ * 50 annotators voting as fast as the server answers for a fixed time, spread over
+ * BENCH_INSTANCES app instances (default 1) that share the database. Each response carries the
  * next pair, which the annotator votes on next. Afterwards every acknowledged vote is looked up.
  */
 const ANNOTATORS = Number(process.env.BENCH_ANNOTATORS ?? 50);
+/** App instances sharing the database; annotators are spread over them round-robin. */
+const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 1);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const PASSWORD = "bench-password-123";
 const SLUG = "bench-votes";
@@ -72,30 +75,35 @@ async function waitForServer(url: string): Promise<void> {
 if (!existsSync(".next/BUILD_ID")) throw new Error("No production build: run `npm run build` first.");
 const actionId = castVoteActionId();
 const database = await benchDatabase();
-const port = await freePort();
-const base = `http://127.0.0.1:${port}`;
-const server = spawn(
-  process.execPath,
-  [
-    ...(process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? []),
-    "node_modules/next/dist/bin/next",
-    "start",
-    "-H",
-    "127.0.0.1",
-    "-p",
-    String(port),
-  ],
-  {
-    env: {
-      ...process.env,
-      DATABASE_URL: database.url,
-      NEXTAUTH_SECRET: "bench-secret-bench-secret",
-      NEXTAUTH_URL: base,
-      HIKAKU_SIGNIN_MAX_FAILURES_PER_IP: "100000",
-    },
-    stdio: "ignore",
-    detached: true,
-  },
+const servers = await Promise.all(
+  Array.from({ length: INSTANCES }, async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const child = spawn(
+      process.execPath,
+      [
+        ...(process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? []),
+        "node_modules/next/dist/bin/next",
+        "start",
+        "-H",
+        "127.0.0.1",
+        "-p",
+        String(port),
+      ],
+      {
+        env: {
+          ...process.env,
+          DATABASE_URL: database.url,
+          NEXTAUTH_SECRET: "bench-secret-bench-secret",
+          NEXTAUTH_URL: base,
+          HIKAKU_SIGNIN_MAX_FAILURES_PER_IP: "100000",
+        },
+        stdio: "ignore",
+        detached: true,
+      },
+    );
+    return { base, child };
+  }),
 );
 try {
   console.log(
@@ -109,11 +117,11 @@ try {
     const user = await db.user.create({ data: { email, displayName: email, passwordHash, role: "ANNOTATOR" } });
     await db.campaignMember.create({ data: { campaignId: campaign.id, userId: user.id } });
   }
-  await waitForServer(`${base}/sign-in`);
+  for (const server of servers) await waitForServer(`${server.base}/sign-in`);
 
   const sessions = await Promise.all(
-    emails.map(async (email) => {
-      const session = new Session(base);
+    emails.map(async (email, index) => {
+      const session = new Session(servers[index % servers.length].base);
       await session.signIn(email);
       const page = await (await session.fetch(`/vote/${SLUG}`)).text();
       const match = TOKEN.exec(page);
@@ -153,17 +161,19 @@ try {
   latencies.sort((a, b) => a - b);
   const stored = await db.vote.count({ where: { assignmentId: { in: acknowledged } } });
   console.log(
-    `${ANNOTATORS} concurrent annotators for ${elapsed.toFixed(1)} s: ${acknowledged.length} votes acknowledged, ${failures} failed requests`,
+    `${INSTANCES} app instance(s), ${ANNOTATORS} concurrent annotators for ${elapsed.toFixed(1)} s: ${acknowledged.length} votes acknowledged, ${failures} failed requests`,
   );
   console.log(
     `throughput: ${(acknowledged.length / elapsed).toFixed(0)} votes/s; latency p50 ${ms(percentile(latencies, 50))}, p99 ${ms(percentile(latencies, 99))}`,
   );
   console.log(`integrity: ${stored} of ${acknowledged.length} acknowledged votes stored, ${await db.vote.count()} votes in total`);
 } finally {
-  try {
-    process.kill(-server.pid!, "SIGTERM");
-  } catch {
-    server.kill("SIGTERM");
+  for (const { child } of servers) {
+    try {
+      process.kill(-child.pid!, "SIGTERM");
+    } catch {
+      child.kill("SIGTERM");
+    }
   }
   await disconnectDb();
   await database.stop();
