@@ -1,5 +1,8 @@
 import { NextResponse, type NextRequest } from "next/server";
 
+const PROTECTED = ["/vote", "/campaigns", "/admin"];
+const SESSION_COOKIES = ["next-auth.session-token", "__Secure-next-auth.session-token"];
+
 /**
  * A strict Content Security Policy with a fresh nonce per request: only scripts Next.js renders
  * with the nonce run, so even Markdown that slipped past sanitising could not execute code.
@@ -7,6 +10,16 @@ import { NextResponse, type NextRequest } from "next/server";
  * access guard: pages, actions and route handlers check roles themselves.
  */
 export function proxy(request: NextRequest) {
+  // Convenience only: someone without a session cookie who opens a protected link signs in and
+  // comes back to it. Whether a session is valid, and its role, is checked by every page itself.
+  const { pathname, search } = request.nextUrl;
+  const signedOut = !SESSION_COOKIES.some((name) => request.cookies.has(name));
+  if (signedOut && PROTECTED.some((prefix) => pathname === prefix || pathname.startsWith(`${prefix}/`))) {
+    const signIn = new URL("/sign-in", request.url);
+    signIn.searchParams.set("callbackUrl", `${pathname}${search}`);
+    return NextResponse.redirect(signIn);
+  }
+
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
   const development = process.env.NODE_ENV === "development";
   const policy = [

@@ -198,8 +198,13 @@ test("when the campaign allows it, model names appear after the vote and not bef
     }
   });
   await page.context().setExtraHTTPHeaders({ "Accept-Language": "en" });
-  await signIn(page, email, PASSWORD);
+  // A voting link opened while signed out leads through sign-in and back to the campaign.
   await page.goto(`/vote/${slug}`);
+  await expect(page).toHaveURL(/\/sign-in\?callbackUrl=/);
+  await page.locator('input[name="email"]').fill(email);
+  await page.locator('input[name="password"]').fill(PASSWORD);
+  await page.locator('button[type="submit"]').click();
+  await expect(page).toHaveURL(new RegExp(`/vote/${slug}$`));
   await expect(page.getByTestId("vote-LEFT")).toBeEnabled();
   for (const model of models) expect(seen.join("\n")).not.toContain(model);
 
