@@ -2,11 +2,10 @@
 
 import { useActionState } from "react";
 import { updateSettingsAction, type FormState } from "@/app/(research)/campaigns/actions";
+import { OUTCOMES, REASON_POLICIES } from "@/lib/campaigns/options";
 import type { CampaignDetail } from "@/lib/campaigns/queries";
 import { FormResult } from "./form-error";
 import { useI18n } from "./i18n-provider";
-
-const OUTCOMES = ["LEFT", "RIGHT", "TIE", "BOTH_BAD", "BOTH_GOOD"] as const;
 
 export function CampaignSettingsForm({ campaign }: { campaign: CampaignDetail }) {
   const { t } = useI18n();
@@ -52,7 +51,7 @@ export function CampaignSettingsForm({ campaign }: { campaign: CampaignDetail })
       <label className="text-sm font-medium">
         {t("campaignPage.fields.reasonPolicy")}
         <select name="reasonPolicy" defaultValue={campaign.reasonPolicy} className="field">
-          {(["HIDDEN", "OPTIONAL", "REQUIRED"] as const).map((policy) => (
+          {REASON_POLICIES.map((policy) => (
             <option key={policy} value={policy}>
               {t(`campaignPage.reasonPolicies.${policy}`)}
             </option>

@@ -2,18 +2,17 @@
 
 import { useActionState } from "react";
 import { setStatusAction, type FormState } from "@/app/(research)/campaigns/actions";
+import { STATUS_TRANSITIONS, type CampaignStatusName } from "@/lib/campaigns/options";
 import { FormResult } from "./form-error";
 import { useI18n } from "./i18n-provider";
 
-const NEXT: Record<string, ("ACTIVE" | "CLOSED")[]> = { DRAFT: ["ACTIVE"], ACTIVE: ["CLOSED"], CLOSED: ["ACTIVE"] };
-
 /** Open a draft for voting, close an active campaign, or reopen a closed one. */
-export function CampaignStatusControls({ campaignId, slug, status }: { campaignId: string; slug: string; status: string }) {
+export function CampaignStatusControls({ campaignId, slug, status }: { campaignId: string; slug: string; status: CampaignStatusName }) {
   const { t } = useI18n();
   const [state, action, pending] = useActionState<FormState, FormData>(setStatusAction, { status: "idle" });
   return (
     <div className="flex flex-wrap items-center gap-2">
-      {NEXT[status].map((next) => (
+      {STATUS_TRANSITIONS[status].map((next) => (
         <form key={next} action={action}>
           <input type="hidden" name="campaignId" value={campaignId} />
           <input type="hidden" name="slug" value={slug} />

@@ -2,10 +2,8 @@
 
 import { useActionState } from "react";
 import { createInvitationLink, type InvitationState } from "@/app/(admin)/admin/users/actions";
-import type { Role } from "@/lib/generated/prisma/enums";
+import { ROLES } from "@/lib/auth/roles";
 import { useI18n } from "./i18n-provider";
-
-const ROLE_OPTIONS: Role[] = ["ANNOTATOR", "RESEARCHER", "ADMIN"];
 
 export function InvitationCreator({ campaigns }: { campaigns: { id: string; name: string }[] }) {
   const { t } = useI18n();
@@ -16,7 +14,7 @@ export function InvitationCreator({ campaigns }: { campaigns: { id: string; name
       <label className="block text-sm font-medium">
         {t("invitations.role")}
         <select name="role" className="field" defaultValue="ANNOTATOR">
-          {ROLE_OPTIONS.map((role) => (
+          {ROLES.map((role) => (
             <option key={role} value={role}>
               {t(`roles.${role}`)}
             </option>

@@ -2,10 +2,9 @@
 
 import { useActionState } from "react";
 import { changeUserRole, setUserDisabled, type UserActionState } from "@/app/(admin)/admin/users/actions";
+import { ROLES } from "@/lib/auth/roles";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { useI18n } from "./i18n-provider";
-
-const ROLE_OPTIONS: Role[] = ["ADMIN", "RESEARCHER", "ANNOTATOR"];
 
 /** Role picker and enable/disable switch for one user; errors (e.g. last admin) show inline. */
 export function UserRowControls({ userId, role, disabled, isSelf }: { userId: string; role: Role; disabled: boolean; isSelf: boolean }) {
@@ -24,7 +23,7 @@ export function UserRowControls({ userId, role, disabled, isSelf }: { userId: st
           disabled={isSelf}
           className="rounded border border-slate-300 px-2 py-1"
         >
-          {ROLE_OPTIONS.map((option) => (
+          {ROLES.map((option) => (
             <option key={option} value={option}>
               {t(`roles.${option}`)}
             </option>

@@ -3,9 +3,8 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import pg from "pg";
 import { databaseIsEmpty, describeDemo, seedDemo } from "@/lib/demo/seed";
-import { disconnectDb } from "@/lib/db";
+import { db, disconnectDb } from "@/lib/db";
 import { DATA_DIR, openAppDatabase, publishRunningDatabase } from "./lib/app-database";
 
 /**
@@ -79,17 +78,6 @@ function waitFor(child: ChildProcess): Promise<number> {
   return new Promise((resolve) => child.once("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0))));
 }
 
-async function adminExists(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query(`SELECT count(*)::int AS n FROM "User" WHERE role = 'ADMIN' AND NOT disabled`);
-    return rows[0].n > 0;
-  } finally {
-    await client.end();
-  }
-}
-
 async function main(): Promise<number> {
   const secret = nextAuthSecret();
   const database = await openAppDatabase(log);
@@ -113,11 +101,10 @@ async function main(): Promise<number> {
   process.on("SIGTERM", () => void shutdown(0));
 
   // A first start on an empty database gets the demo campaign, unless HIKAKU_DEMO=0.
-  if (process.env.HIKAKU_DEMO !== "0") {
-    process.env.DATABASE_URL = database.url;
-    if (await databaseIsEmpty()) log(describeDemo(await seedDemo()));
-    await disconnectDb();
-  }
+  process.env.DATABASE_URL = database.url;
+  if (process.env.HIKAKU_DEMO !== "0" && (await databaseIsEmpty())) log(describeDemo(await seedDemo()));
+  const hasAdmin = (await db.user.count({ where: { role: "ADMIN", disabled: false } })) > 0;
+  await disconnectDb();
 
   const url = `http://${HOST === "0.0.0.0" ? "localhost" : HOST}:${PORT}`;
   const env = { ...process.env, DATABASE_URL: database.url, NEXTAUTH_SECRET: secret, NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? url };
@@ -131,7 +118,7 @@ async function main(): Promise<number> {
 
   child = runNext(["start", "-H", HOST, "-p", String(PORT)], env);
   log(`Hikaku is at ${url}`);
-  if (!(await adminExists(database.url))) {
+  if (!hasAdmin) {
     log("no admin yet: create one with  npm run hikaku -- create-admin --email you@example.com");
   }
   const code = await waitFor(child);

@@ -7,7 +7,7 @@ export function hasRole(actual: Role, required: Role): boolean {
   return RANK[actual] >= RANK[required];
 }
 
-export const ROLES: readonly Role[] = ["ADMIN", "RESEARCHER", "ANNOTATOR"];
+export const ROLES = ["ADMIN", "RESEARCHER", "ANNOTATOR"] as const satisfies readonly Role[];
 
 /** Where each role lands after signing in. */
 export function homePathFor(role: Role): string {

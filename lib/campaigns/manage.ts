@@ -5,6 +5,7 @@ import { db } from "@/lib/db";
 import type { CampaignStatus } from "@/lib/generated/prisma/enums";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { refreshBlockedItems } from "./identity-words";
+import { STATUS_TRANSITIONS } from "./options";
 import type { CampaignSettings } from "./settings";
 
 export type CampaignResult = { ok: true; id: string; slug: string } | { ok: false; code: "SLUG_TAKEN" | "NOT_FOUND" };
@@ -35,15 +36,13 @@ export async function updateCampaignSettings(
   });
 }
 
-const TRANSITIONS: Record<CampaignStatus, CampaignStatus[]> = { DRAFT: ["ACTIVE"], ACTIVE: ["CLOSED"], CLOSED: ["ACTIVE"] };
-
 export type StatusResult = { ok: true } | { ok: false; code: "NOT_FOUND" | "BAD_TRANSITION" | "NO_ITEMS" };
 
 /** Draft → active → closed (a closed campaign can be reopened); a campaign needs something to judge before it opens. */
 export async function setCampaignStatus(actorId: string | null, campaignId: string, status: CampaignStatus): Promise<StatusResult> {
   const campaign = await db.campaign.findUnique({ where: { id: campaignId }, select: { status: true } });
   if (!campaign) return { ok: false, code: "NOT_FOUND" };
-  if (!TRANSITIONS[campaign.status].includes(status)) return { ok: false, code: "BAD_TRANSITION" };
+  if (!STATUS_TRANSITIONS[campaign.status].includes(status)) return { ok: false, code: "BAD_TRANSITION" };
   if (status === "ACTIVE" && (await db.item.count({ where: { campaignId } })) === 0) return { ok: false, code: "NO_ITEMS" };
   await db.campaign.update({ where: { id: campaignId }, data: { status } });
   await recordAudit({ actorId, action: `campaign.${status.toLowerCase()}`, subjectType: "Campaign", subjectId: campaignId });

@@ -1,9 +1,8 @@
 import { z } from "zod";
 
-export const OUTCOMES = ["LEFT", "RIGHT", "TIE", "BOTH_BAD", "BOTH_GOOD"] as const;
-export const STRATEGIES = ["BALANCED", "ACTIVE"] as const;
-export const REASON_POLICIES = ["HIDDEN", "OPTIONAL", "REQUIRED"] as const;
-export const STATUSES = ["DRAFT", "ACTIVE", "CLOSED"] as const;
+import { OUTCOMES, REASON_POLICIES, STRATEGIES } from "./options";
+
+export { OUTCOMES, REASON_POLICIES, STATUSES, STRATEGIES } from "./options";
 
 export const slugSchema = z
   .string()

@@ -1,5 +1,5 @@
 import type { UnorderedCounts } from "./aggregate";
-import { fitBradleyTerry, nearbySolver, pairWeights, RATING_SCALE, type BradleyTerryFit } from "./bradley-terry";
+import { nearbySolver, pairWeights, RATING_SCALE, type BradleyTerryFit } from "./bradley-terry";
 import { multinomial, seededRandom } from "./random";
 
 /**
@@ -78,5 +78,3 @@ export function sortedColumn(matrix: Float64Array, modelCount: number, model: nu
   for (let r = 0; r < rounds; r++) column[r] = matrix[r * modelCount + model];
   return column.sort();
 }
-
-export { fitBradleyTerry };

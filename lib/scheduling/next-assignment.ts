@@ -53,12 +53,6 @@ async function campaignState(annotatorId: string, campaignId: string): Promise<C
   return rows[0] ?? null;
 }
 
-/** Campaign and personal progress for the voting page's bars. */
-export async function progressFor(annotatorId: string, campaignId: string): Promise<Progress | null> {
-  const state = await campaignState(annotatorId, campaignId);
-  return state && progressOf(state);
-}
-
 function progressOf(state: CampaignState): Progress {
   return {
     campaignVotes: state.campaignVotes,

@@ -22,7 +22,7 @@ interface ClaimedRow {
   rightTurns: string[];
 }
 
-export function toView(row: ClaimedRow): AssignmentView {
+function toView(row: ClaimedRow): AssignmentView {
   return {
     id: row.id,
     promptTurns: row.promptTurns.slice(0, row.turnCount),

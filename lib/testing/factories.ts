@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { hashPassword } from "@/lib/auth/password";
 import { db } from "@/lib/db";
 import type { Role } from "@/lib/generated/prisma/enums";
+import { importRows } from "@/lib/imports/write";
 
 /** Small builders for integration tests: each test creates the rows it needs, with unique names. */
 
@@ -54,7 +55,6 @@ export async function createVotingCampaign(options: {
     identityWords: string[];
   }>;
 }) {
-  const { importRows } = await import("@/lib/imports/write");
   const campaign = await createTestCampaign({ status: "DRAFT" });
   if (options.settings) await db.campaign.update({ where: { id: campaign.id }, data: options.settings });
   const suffix = uniqueSuffix();

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { db } from "@/lib/db";
 import { addMemberByEmail, createCampaign, setCampaignStatus } from "@/lib/campaigns/manage";
 import { campaignSettingsSchema, slugSchema, STATUSES, STRATEGIES } from "@/lib/campaigns/settings";
-import { parseArgs, required, single, UsageError } from "../lib/cli-args";
+import { integerOption, parseArgs, required, single, UsageError } from "../lib/cli-args";
 
 export const usage = [
   "campaign create --slug SLUG --name NAME [--target N] [--strategy BALANCED|ACTIVE] [--daily-cap N] [--instructions-file F] [--reveal-models]",
@@ -14,13 +14,6 @@ async function campaignId(slug: string): Promise<string> {
   const campaign = await db.campaign.findUnique({ where: { slug }, select: { id: true } });
   if (!campaign) throw new UsageError(`There is no campaign "${slug}".`);
   return campaign.id;
-}
-
-function integer(value: string | undefined, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer.`);
-  return n;
 }
 
 export async function campaignCommand(argv: string[]): Promise<void> {
@@ -38,8 +31,8 @@ export async function campaignCommand(argv: string[]): Promise<void> {
     const instructionsFile = single(values, "instructions-file");
     const settings = campaignSettingsSchema.safeParse({
       name: required(values, "name"),
-      targetVotesPerItem: integer(single(values, "target"), "target"),
-      dailyCapPerAnnotator: integer(single(values, "daily-cap"), "daily-cap") ?? null,
+      targetVotesPerItem: integerOption(values, "target", { min: 1, fallback: undefined }),
+      dailyCapPerAnnotator: integerOption(values, "daily-cap", { min: 1, fallback: null }),
       strategy,
       revealModelsAfterVote: flags.has("reveal-models"),
       instructions: instructionsFile ? readFileSync(instructionsFile, "utf8") : undefined,

@@ -3,16 +3,9 @@ import { availableParallelism } from "node:os";
 import { parseBattlesCsv } from "@/lib/ratings/csv";
 import { computeLeaderboard } from "@/lib/ratings/leaderboard";
 import { bootstrapThetasParallel } from "@/lib/ratings/parallel";
-import { parseArgs, required, single, UsageError } from "../lib/cli-args";
+import { integerOption, parseArgs, required, single, UsageError } from "../lib/cli-args";
 
 export const usage = "ratings --input votes.csv [--rounds 1000] [--seed 0] [--anchor NAME=RATING] [--exclude-bothbad] [--threads N]";
-
-function integer(value: string | undefined, name: string, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < min) throw new UsageError(`--${name} must be an integer ≥ ${min} (got "${value}").`);
-  return parsed;
-}
 
 /**
  * Prints only JSON on stdout: {"votes", "rounds", "models": [{model, rating, ciLow, ciHigh,
@@ -21,9 +14,9 @@ function integer(value: string | undefined, name: string, fallback: number, min:
 export async function ratingsCommand(argv: string[]): Promise<void> {
   const { values, flags } = parseArgs(argv, { options: ["input", "rounds", "seed", "anchor", "threads"], flags: ["exclude-bothbad"] });
   const path = required(values, "input");
-  const rounds = integer(single(values, "rounds"), "rounds", 1000, 0);
-  const seed = integer(single(values, "seed"), "seed", 0, 0);
-  const threads = integer(single(values, "threads"), "threads", availableParallelism(), 1);
+  const rounds = integerOption(values, "rounds", { min: 0, fallback: 1000 });
+  const seed = integerOption(values, "seed", { min: 0, fallback: 0 });
+  const threads = integerOption(values, "threads", { min: 1, fallback: availableParallelism() });
   const anchorArg = single(values, "anchor");
   let anchor: { model: string; rating: number } | undefined;
   if (anchorArg !== undefined) {

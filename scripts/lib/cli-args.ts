@@ -29,6 +29,20 @@ export function single(values: Map<string, string[]>, name: string): string | un
   return values.get(name)?.at(-1);
 }
 
+/** An optional integer option: `fallback` when absent, a usage error when not an integer ≥ min. */
+export function integerOption<T extends number | null | undefined>(
+  values: Map<string, string[]>,
+  name: string,
+  options: { min: number; fallback: T },
+): number | T {
+  const value = single(values, name);
+  if (value === undefined) return options.fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < options.min)
+    throw new UsageError(`--${name} must be an integer ≥ ${options.min} (got "${value}").`);
+  return parsed;
+}
+
 export function required(values: Map<string, string[]>, name: string): string {
   const value = single(values, name);
   if (value === undefined) throw new UsageError(`--${name} is required.`);

@@ -8,7 +8,7 @@ import { createInvitation, revokeInvitation } from "@/lib/users/invitations";
 import { changeRole, setDisabled } from "@/lib/users/users";
 
 const PAGE = "/admin/users";
-const roleSchema = z.enum(ROLES as ["ADMIN", "RESEARCHER", "ANNOTATOR"]);
+const roleSchema = z.enum(ROLES);
 
 export type UserActionState = { status: "idle" | "ok" } | { status: "error"; code: "SELF" | "LAST_ADMIN" | "NOT_FOUND" | "INVALID" };
 

@@ -1,0 +1,14 @@
+/** Campaign option values, free of dependencies so client components can share them. */
+export const OUTCOMES = ["LEFT", "RIGHT", "TIE", "BOTH_BAD", "BOTH_GOOD"] as const;
+export const STRATEGIES = ["BALANCED", "ACTIVE"] as const;
+export const REASON_POLICIES = ["HIDDEN", "OPTIONAL", "REQUIRED"] as const;
+export const STATUSES = ["DRAFT", "ACTIVE", "CLOSED"] as const;
+
+export type CampaignStatusName = (typeof STATUSES)[number];
+
+/** Draft → active → closed; a closed campaign can be reopened. */
+export const STATUS_TRANSITIONS: Record<CampaignStatusName, CampaignStatusName[]> = {
+  DRAFT: ["ACTIVE"],
+  ACTIVE: ["CLOSED"],
+  CLOSED: ["ACTIVE"],
+};
