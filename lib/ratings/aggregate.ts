@@ -145,3 +145,35 @@ export function toUnordered(counts: PairCounts, options: { excludeBothBad?: bool
     total,
   };
 }
+
+/** Code-unit order: the same on every machine and locale, unlike localeCompare. */
+export function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The same counts with models sorted by name and pairs sorted by (a, b). The bootstrap draws
+ * its resamples cell by cell, so fixing the order makes the intervals depend only on the votes,
+ * not on the order they were read in: a CSV, the database and an export of it agree exactly.
+ */
+export function canonicalCounts(counts: PairCounts): PairCounts {
+  const m = counts.models.length;
+  const order = Array.from({ length: m }, (_, k) => k).sort((x, y) => compareNames(counts.models[x], counts.models[y]));
+  const newIndex = new Int32Array(m);
+  order.forEach((old, position) => (newIndex[old] = position));
+  const pairs = counts.a.length;
+  const cells = Array.from({ length: pairs }, (_, p) => p);
+  const key = (p: number) => newIndex[counts.a[p]] * m + newIndex[counts.b[p]];
+  cells.sort((x, y) => key(x) - key(y));
+  const pick = (source: Float64Array) => Float64Array.from(cells, (p) => source[p]);
+  return {
+    models: order.map((old) => counts.models[old]),
+    a: Int32Array.from(cells, (p) => newIndex[counts.a[p]]),
+    b: Int32Array.from(cells, (p) => newIndex[counts.b[p]]),
+    winsA: pick(counts.winsA),
+    winsB: pick(counts.winsB),
+    ties: pick(counts.ties),
+    bothBad: pick(counts.bothBad),
+    total: counts.total,
+  };
+}

@@ -60,8 +60,12 @@ export function annotatorStats(votes: AnnotatorVote[]): AnnotatorStats[] {
   const byItem = new Map<string, AnnotatorVote[]>();
   const byAnnotator = new Map<string, AnnotatorVote[]>();
   for (const vote of votes) {
-    byItem.set(vote.item, [...(byItem.get(vote.item) ?? []), vote]);
-    byAnnotator.set(vote.annotator, [...(byAnnotator.get(vote.annotator) ?? []), vote]);
+    const item = byItem.get(vote.item);
+    if (item) item.push(vote);
+    else byItem.set(vote.item, [vote]);
+    const own = byAnnotator.get(vote.annotator);
+    if (own) own.push(vote);
+    else byAnnotator.set(vote.annotator, [vote]);
   }
   return [...byAnnotator.entries()].map(([annotator, own]) => {
     const left = own.filter((v) => v.choice === "left").length;
@@ -81,7 +85,8 @@ export function annotatorStats(votes: AnnotatorVote[]): AnnotatorStats[] {
       leftShare: left + right ? left / (left + right) : NaN,
       tieRate: own.filter((v) => v.choice === "tie" || v.choice === "bothgood").length / own.length,
       bothBadRate: own.filter((v) => v.choice === "bothbad").length / own.length,
-      medianSeconds: median(own.map((v) => v.durationMs / 1000)),
+      // Imported votes may come without a duration (NaN): they do not count towards the median.
+      medianSeconds: median(own.map((v) => v.durationMs / 1000).filter(Number.isFinite)),
       comparableItems: comparable,
       majorityAgreement: comparable ? agreed / comparable : NaN,
     };

@@ -10,59 +10,136 @@ export class InputError extends Error {
   }
 }
 
+export interface CsvRecord {
+  fields: string[];
+  /** 1-based line the record starts on. */
+  line: number;
+}
+
+const SPECIAL = /[",\r\n]/g;
+
 /**
- * Splits CSV text (RFC 4180: quoted fields may hold commas, quotes and newlines) into records,
- * each with the line number it starts on. A leading byte-order mark is ignored.
+ * An incremental RFC 4180 reader (quoted fields may hold commas, quotes and newlines; CRLF, LF
+ * and CR end records; a leading byte-order mark is ignored; blank lines are skipped). Feed it
+ * text as it arrives; each call returns the records completed so far with their start lines.
+ * Unquoted fields are cut out with one search per field instead of character by character.
  */
-export function parseCsv(text: string): { fields: string[]; line: number }[] {
-  const records: { fields: string[]; line: number }[] = [];
-  let fields: string[] = [];
-  let field = "";
-  let quoted = false;
-  let line = 1;
-  let recordLine = 1;
-  let fieldStarted = false;
-  const start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  const endRecord = () => {
-    fields.push(field);
-    if (!(fields.length === 1 && fields[0] === "" && !fieldStarted)) records.push({ fields, line: recordLine });
-    fields = [];
-    field = "";
-    fieldStarted = false;
-  };
-  for (let i = start; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else {
-          quoted = false;
-        }
-      } else {
-        if (ch === "\n") line++;
-        field += ch;
-      }
-    } else if (ch === '"') {
-      if (field !== "") throw new InputError('a quote (") inside an unquoted field', line);
-      quoted = true;
-      fieldStarted = true;
-    } else if (ch === ",") {
-      fields.push(field);
-      field = "";
-      fieldStarted = true;
-    } else if (ch === "\n" || ch === "\r") {
-      if (ch === "\r" && text[i + 1] === "\n") i++;
-      endRecord();
-      line++;
-      recordLine = line;
-    } else {
-      field += ch;
-    }
+export class CsvReader {
+  private buffer = "";
+  private line = 1;
+  private started = false;
+
+  constructor(private readonly maxRecordLength = Infinity) {}
+
+  push(text: string): CsvRecord[] {
+    this.buffer += text;
+    return this.parse(false);
   }
-  if (quoted) throw new InputError("a quoted field is not closed", recordLine);
-  if (field !== "" || fields.length > 0 || fieldStarted) endRecord();
+
+  end(): CsvRecord[] {
+    return this.parse(true);
+  }
+
+  private parse(final: boolean): CsvRecord[] {
+    let text = this.buffer;
+    if (!this.started && text.length > 0) {
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      this.started = true;
+    }
+    const records: CsvRecord[] = [];
+    let position = 0;
+    let line = this.line;
+    while (position < text.length) {
+      const result = readRecord(text, position, line, final);
+      if (!result) break;
+      if (result.fields) records.push({ fields: result.fields, line });
+      position = result.next;
+      line = result.line;
+    }
+    this.buffer = text.slice(position);
+    this.line = line;
+    if (this.buffer.length > this.maxRecordLength) {
+      throw new InputError(`a record is longer than ${Math.round(this.maxRecordLength / 1e6)} MB`, line);
+    }
+    if (final && this.buffer.length > 0) throw new InputError("a quoted field is not closed", line);
+    return records;
+  }
+}
+
+/**
+ * One record from `start`, or null when the text ends inside it (more input may complete it).
+ * `fields` is null for a blank line.
+ */
+function readRecord(
+  text: string,
+  start: number,
+  startLine: number,
+  final: boolean,
+): { fields: string[] | null; next: number; line: number } | null {
+  const fields: string[] = [];
+  let position = start;
+  let line = startLine;
+  let quotedAny = false;
+  for (;;) {
+    let field: string;
+    if (text.charCodeAt(position) === 34 /* " */) {
+      quotedAny = true;
+      let value = "";
+      let from = position + 1;
+      for (;;) {
+        const quote = text.indexOf('"', from);
+        if (quote < 0) {
+          if (final) throw new InputError("a quoted field is not closed", startLine);
+          return null;
+        }
+        if (text.charCodeAt(quote + 1) === 34) {
+          value += text.slice(from, quote + 1);
+          from = quote + 2;
+          continue;
+        }
+        if (quote + 1 === text.length && !final) return null;
+        value += text.slice(from, quote);
+        position = quote + 1;
+        break;
+      }
+      for (let i = value.indexOf("\n"); i >= 0; i = value.indexOf("\n", i + 1)) line++;
+      field = value;
+      const after = text.charCodeAt(position);
+      if (position < text.length && after !== 44 && after !== 13 && after !== 10) {
+        throw new InputError("unexpected text after a closing quote", line);
+      }
+    } else {
+      SPECIAL.lastIndex = position;
+      const match = SPECIAL.exec(text);
+      const stop = match ? match.index : text.length;
+      if (match && match[0] === '"') throw new InputError('a quote (") inside an unquoted field', line);
+      field = text.slice(position, stop);
+      position = stop;
+    }
+    fields.push(field);
+    if (position >= text.length) {
+      if (!final) return null;
+      return { fields, next: position, line };
+    }
+    const separator = text.charCodeAt(position);
+    if (separator === 44 /* , */) {
+      position++;
+      continue;
+    }
+    // End of record: \r\n, \n or \r. A \r at the very end of a chunk may be half of \r\n.
+    if (separator === 13 && position + 1 === text.length && !final) return null;
+    position += separator === 13 && text.charCodeAt(position + 1) === 10 ? 2 : 1;
+    line++;
+    const blank = fields.length === 1 && fields[0] === "" && !quotedAny;
+    return { fields: blank ? null : fields, next: position, line };
+  }
+}
+
+/** All records of a CSV text (see CsvReader). */
+export function parseCsv(text: string): CsvRecord[] {
+  const reader = new CsvReader();
+  const records = reader.push(text);
+  for (const record of reader.end()) records.push(record);
   return records;
 }
 
@@ -75,7 +152,9 @@ export interface ParsedBattles {
 /**
  * Reads battles from CSV with columns model_a, model_b, winner and optional tstamp (any other
  * columns are ignored). Rows are returned in tstamp order when there is one (ties keep file
- * order), in file order otherwise. Throws InputError naming the line of the first problem.
+ * order), in file order otherwise. Rows whose optional identity_leak column is true (Hikaku's
+ * exports mark votes whose answer revealed its model) are left out, as the leaderboard does.
+ * Throws InputError naming the line of the first problem.
  */
 export function parseBattlesCsv(text: string): ParsedBattles {
   const records = parseCsv(text);
@@ -89,7 +168,7 @@ export function parseBattlesCsv(text: string): ParsedBattles {
       records[0].line,
     );
   if (records.length === 1) throw new InputError("the file has a header but no battles", records[0].line);
-  const [ia, ib, iw, it] = [column("model_a"), column("model_b"), column("winner"), column("tstamp")];
+  const [ia, ib, iw, it, il] = [column("model_a"), column("model_b"), column("winner"), column("tstamp"), column("identity_leak")];
 
   const rows: { battle: Battle; tstamp: number; order: number }[] = [];
   for (let r = 1; r < records.length; r++) {
@@ -102,6 +181,11 @@ export function parseBattlesCsv(text: string): ParsedBattles {
     if (modelA === modelB) throw new InputError(`model_a and model_b are the same model (${modelA})`, line);
     if (!(WINNERS as readonly string[]).includes(winner)) {
       throw new InputError(`unknown winner "${winner}" (expected one of: ${WINNERS.join(" | ")})`, line);
+    }
+    if (il >= 0) {
+      const leak = fields[il].trim().toLowerCase();
+      if (leak === "true" || leak === "1") continue;
+      if (leak !== "" && leak !== "false" && leak !== "0") throw new InputError(`identity_leak "${fields[il]}" is not true or false`, line);
     }
     let tstamp = 0;
     if (it >= 0) {

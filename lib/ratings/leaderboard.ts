@@ -1,4 +1,4 @@
-import { aggregateBattles, battlesPerModel, toUnordered, type PairCounts } from "./aggregate";
+import { aggregateBattles, battlesPerModel, canonicalCounts, toUnordered, type PairCounts } from "./aggregate";
 import { bootstrapThetas, quantileSorted, sortedColumn, thetasToRatings } from "./bootstrap";
 import { fitBradleyTerry, pairWeights } from "./bradley-terry";
 import { onlineElo } from "./elo";
@@ -10,7 +10,7 @@ export interface LeaderboardOptions {
   seed?: number;
   /** Fix one model at a rating instead of centring the mean at 1000. */
   anchor?: { model: string; rating: number };
-  /** Leave both-bad votes out of Bradley–Terry and the bootstrap (online Elo still sees them, as in FastChat). */
+  /** Leave both-bad votes out of Bradley–Terry and the bootstrap (online Elo still sees them). */
   excludeBothBad?: boolean;
   /**
    * Computes bootstrap θ rows for a round range; defaults to this thread. The CLI passes a
@@ -43,11 +43,27 @@ export interface Leaderboard {
   modelOrder: string[];
 }
 
+/**
+ * Everything the ratings depend on, before any anchor is applied: what a cache keeps, since
+ * anchoring (and the intervals that follow from it) is cheap to redo from θ.
+ */
+export interface LeaderboardFit {
+  /** Models sorted by name; every array below is in this order. */
+  models: string[];
+  votes: number;
+  rounds: number;
+  identifiable: boolean;
+  /** Point θ per model (rating = 1000 + RATING_SCALE·θ before an anchor). */
+  theta: Float64Array;
+  /** Bootstrap θ, round × model. */
+  thetas: Float64Array;
+  battles: Float64Array;
+  onlineElo: Float64Array;
+}
+
 /** Ratings, intervals and ranks from battles in time order (online Elo depends on the order). */
 export async function computeLeaderboard(battles: Battle[], options: LeaderboardOptions = {}): Promise<Leaderboard> {
-  const counts = aggregateBattles(battles);
-  const elo = onlineElo(battles);
-  return leaderboardFromCounts(counts, elo, options);
+  return leaderboardFromCounts(aggregateBattles(battles), onlineElo(battles), options);
 }
 
 /** The same from already aggregated counts and online Elo (e.g. counts summed in the database). */
@@ -56,41 +72,64 @@ export async function leaderboardFromCounts(
   elo: Map<string, number>,
   options: LeaderboardOptions = {},
 ): Promise<Leaderboard> {
+  const fit = await fitLeaderboard(counts, elo, options);
+  return summariseLeaderboard(fit, options.anchor);
+}
+
+/** Bradley–Terry point estimate and bootstrap over the counts (put into canonical order first). */
+export async function fitLeaderboard(
+  rawCounts: PairCounts,
+  elo: Map<string, number>,
+  options: Omit<LeaderboardOptions, "anchor"> = {},
+): Promise<LeaderboardFit> {
   const { rounds = 1000, seed = 0, excludeBothBad = false } = options;
-  const m = counts.models.length;
+  const counts = canonicalCounts(rawCounts);
   const unordered = toUnordered(counts, { excludeBothBad });
   const fit = fitBradleyTerry(pairWeights(unordered));
-  let anchor: { index: number; rating: number } | undefined;
-  if (options.anchor) {
-    const index = counts.models.indexOf(options.anchor.model);
-    if (index < 0) throw new Error(`The anchor model "${options.anchor.model}" has no battles.`);
-    anchor = { index, rating: options.anchor.rating };
-  }
-  const point = thetasToRatings(fit.theta, m, anchor);
   const input = { counts: unordered, fit, seed, fromRound: 0, toRound: rounds };
   const thetas = rounds > 0 ? await (options.runBootstrap ?? bootstrapThetas)(input) : new Float64Array(0);
-  const bootstrapRatings = thetasToRatings(thetas, m, anchor);
+  return {
+    models: counts.models,
+    votes: counts.total,
+    rounds,
+    identifiable: fit.identifiable,
+    theta: fit.theta,
+    thetas,
+    battles: battlesPerModel(counts),
+    onlineElo: Float64Array.from(counts.models, (model) => elo.get(model) ?? 1000),
+  };
+}
 
-  const battles = battlesPerModel(counts);
+/** Ratings on the Elo scale (centred at 1000, or with `anchor` at its rating), 95% intervals and ranks, best first. */
+export function summariseLeaderboard(fit: LeaderboardFit, anchor?: { model: string; rating: number }): Leaderboard {
+  const m = fit.models.length;
+  let anchorIndex: { index: number; rating: number } | undefined;
+  if (anchor) {
+    const index = fit.models.indexOf(anchor.model);
+    if (index < 0) throw new Error(`The anchor model "${anchor.model}" has no battles.`);
+    anchorIndex = { index, rating: anchor.rating };
+  }
+  const point = thetasToRatings(fit.theta, m, anchorIndex);
+  const bootstrapRatings = thetasToRatings(fit.thetas, m, anchorIndex);
   const ciLow = new Float64Array(m);
   const ciHigh = new Float64Array(m);
   for (let k = 0; k < m; k++) {
-    const column = rounds > 0 ? sortedColumn(bootstrapRatings, m, k) : Float64Array.of(point[k]);
+    const column = fit.rounds > 0 ? sortedColumn(bootstrapRatings, m, k) : Float64Array.of(point[k]);
     ciLow[k] = quantileSorted(column, 0.025);
     ciHigh[k] = quantileSorted(column, 0.975);
   }
-  const rows: LeaderboardRow[] = counts.models.map((model, k) => ({
+  const rows: LeaderboardRow[] = fit.models.map((model, k) => ({
     model,
     rating: point[k],
     ciLow: ciLow[k],
     ciHigh: ciHigh[k],
-    onlineElo: elo.get(model) ?? 1000,
+    onlineElo: fit.onlineElo[k],
     rank: 1 + countWhere(m, (other) => point[other] > point[k]),
     rankUpperBound: 1 + countWhere(m, (other) => ciLow[other] > ciHigh[k]),
-    battles: battles[k],
+    battles: fit.battles[k],
   }));
-  rows.sort((x, y) => y.rating - x.rating || x.model.localeCompare(y.model));
-  return { votes: counts.total, rounds, identifiable: fit.identifiable, models: rows, bootstrapRatings, modelOrder: counts.models };
+  rows.sort((x, y) => y.rating - x.rating || (x.model < y.model ? -1 : x.model > y.model ? 1 : 0));
+  return { votes: fit.votes, rounds: fit.rounds, identifiable: fit.identifiable, models: rows, bootstrapRatings, modelOrder: fit.models };
 }
 
 function countWhere(n: number, predicate: (index: number) => boolean): number {

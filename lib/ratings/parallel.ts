@@ -6,13 +6,18 @@ import { bootstrapThetas, type BootstrapInput } from "./bootstrap";
  * Spreads bootstrap rounds over worker threads. Each round draws from its own seeded stream, so
  * the result is identical to `bootstrapThetas` on one thread, only sooner.
  */
-export async function bootstrapThetasParallel(input: BootstrapInput, threads = availableParallelism()): Promise<Float64Array> {
+export async function bootstrapThetasParallel(
+  input: BootstrapInput,
+  threads = availableParallelism(),
+  // Below this much work, starting threads costs more than it saves. A server passes less: there
+  // the point is to keep its event loop free, not only to finish sooner.
+  { minWork = 2_000_000 }: { minWork?: number } = {},
+): Promise<Float64Array> {
   const rounds = input.toRound - input.fromRound;
   const m = input.counts.modelCount;
-  // Below this much work, starting threads costs more than it saves.
   const work = rounds * Math.max(input.counts.i.length, m * m);
-  if (threads <= 1 || rounds < 2 || work < 2_000_000) return bootstrapThetas(input);
-  const parts = Math.min(threads, rounds);
+  if (rounds < 2 || work < minWork) return bootstrapThetas(input);
+  const parts = Math.max(1, Math.min(threads, rounds));
   const out = new Float64Array(rounds * m);
   const jobs: Promise<void>[] = [];
   for (let part = 0; part < parts; part++) {
@@ -35,7 +40,8 @@ function runWorker(input: BootstrapInput): Promise<Float64Array> {
         `import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(new URL("./bootstrap-worker.ts", import.meta.url).href)}); })`,
         { eval: true, workerData: input },
       )
-    : new Worker(new URL("./bootstrap-worker.js", import.meta.url), { workerData: input });
+    : // Next.js bundles the worker from this exact form (new Worker(new URL(…, import.meta.url))).
+      new Worker(new URL("./bootstrap-worker.ts", import.meta.url), { workerData: input });
   return new Promise((resolve, reject) => {
     worker.once("message", (thetas: Float64Array) => {
       resolve(thetas);
