@@ -1,6 +1,6 @@
 import "server-only";
 import { getServerSession } from "next-auth";
-import { forbidden, redirect } from "next/navigation";
+import { forbidden, notFound, redirect } from "next/navigation";
 import { cache } from "react";
 import { db } from "@/lib/db";
 import type { Role } from "@/lib/generated/prisma/enums";
@@ -35,5 +35,16 @@ export async function requireRole(role: Role): Promise<CurrentUser> {
   const user = await currentUser();
   if (!user) redirect("/sign-in");
   if (!hasRole(user.role, role)) forbidden();
+  return user;
+}
+
+/**
+ * For results pages (leaderboards, correlations, annotator quality): researchers and admins.
+ * Anyone else gets the 404 page, not 403: annotators must not even learn that rankings exist.
+ */
+export async function requireResultsViewer(): Promise<CurrentUser> {
+  const user = await currentUser();
+  if (!user) redirect("/sign-in");
+  if (!hasRole(user.role, "RESEARCHER")) notFound();
   return user;
 }

@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { currentUser } from "@/lib/auth/session";
 import { hasRole } from "@/lib/auth/roles";
-import { db } from "@/lib/db";
+import { researchCampaignBySlug } from "@/lib/campaigns/access";
 import { importFile, importMtBench, ImportRejected } from "@/lib/imports/read-files";
 
 const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
@@ -21,7 +21,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ slu
   if (!user) return NextResponse.json({ error: "sign in first" }, { status: 401 });
   if (!hasRole(user.role, "RESEARCHER")) return NextResponse.json({ error: "researchers only" }, { status: 403 });
   const { slug } = await params;
-  const campaign = await db.campaign.findUnique({ where: { slug }, select: { id: true } });
+  const campaign = await researchCampaignBySlug(user, slug);
   if (!campaign) return NextResponse.json({ error: "no such campaign" }, { status: 404 });
   if (Number(request.headers.get("content-length") ?? 0) > MAX_UPLOAD_BYTES) {
     return NextResponse.json({ error: "the upload is larger than 512 MB" }, { status: 413 });

@@ -1,0 +1,30 @@
+import "server-only";
+import { NextResponse } from "next/server";
+import { hasRole } from "./roles";
+import { currentUser, type CurrentUser } from "./session";
+import { userForApiToken } from "./api-tokens";
+
+/**
+ * The caller of a route handler: a researcher API token (`Authorization: Bearer hk_…`) or the
+ * browser's session. Failures come back as JSON responses: 401 without valid credentials,
+ * 403 when the account is not a researcher. A token that is present but wrong never falls back
+ * to the session.
+ */
+export async function researcherFromRequest(request: Request): Promise<{ user: CurrentUser } | { response: NextResponse }> {
+  const authorization = request.headers.get("authorization");
+  let user: CurrentUser | null;
+  if (authorization !== null) {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+    user = match ? await userForApiToken(match[1]) : null;
+    if (!user) return { response: jsonError(401, "invalid, revoked or malformed API token") };
+  } else {
+    user = await currentUser();
+    if (!user) return { response: jsonError(401, "sign in or send an API token (Authorization: Bearer hk_…)") };
+  }
+  if (!hasRole(user.role, "RESEARCHER")) return { response: jsonError(403, "only researchers and admins may use this API") };
+  return { user };
+}
+
+export function jsonError(status: number, error: string, extra: Record<string, unknown> = {}): NextResponse {
+  return NextResponse.json({ error, ...extra }, { status, headers: { "Cache-Control": "no-store" } });
+}

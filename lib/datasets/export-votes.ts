@@ -1,0 +1,58 @@
+import "server-only";
+import { recordAudit } from "@/lib/audit";
+import { describeFilters, type ResultFilters } from "@/lib/results/filters";
+import { readVotes } from "./read-votes";
+import { encodeDataset, type ExportFormat } from "./write-formats";
+
+/**
+ * A campaign's vote dataset as a stream of file chunks, pulled on demand (so a slow or stopped
+ * reader holds the database cursor still instead of filling memory). The export is audited when
+ * it ends, with the rows sent and whether the reader stopped early.
+ */
+export function exportVotes(
+  actorId: string | null,
+  campaign: { id: string; slug: string },
+  filters: ResultFilters,
+  format: ExportFormat,
+  via: "api" | "cli" | "web",
+): { chunks: AsyncGenerator<Uint8Array>; rows: () => number } {
+  let rows = 0;
+  const encoded = encodeDataset(readVotes(campaign.id, filters), format, (n) => (rows += n));
+  async function* audited(): AsyncGenerator<Uint8Array> {
+    let complete = false;
+    try {
+      yield* encoded;
+      complete = true;
+    } finally {
+      await recordAudit({
+        actorId,
+        action: "votes.exported",
+        subjectType: "Campaign",
+        subjectId: campaign.id,
+        data: { format, via, rows, complete, filters: describeFilters(filters) },
+      }).catch(() => {});
+    }
+  }
+  return { chunks: audited(), rows: () => rows };
+}
+
+/** A web ReadableStream over the chunks: pull-driven, and a cancelled download closes the cursor. */
+export function toReadableStream(chunks: AsyncGenerator<Uint8Array>): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        // A pull that enqueues nothing is not called again: skip empty chunks (a JSONL file has no header).
+        for (;;) {
+          const { value, done } = await chunks.next();
+          if (done) return controller.close();
+          if (value.byteLength) return controller.enqueue(value);
+        }
+      } catch (error) {
+        controller.error(error);
+      }
+    },
+    async cancel() {
+      await chunks.return(undefined);
+    },
+  });
+}

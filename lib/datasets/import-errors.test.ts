@@ -1,0 +1,184 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { createTestCampaign } from "@/lib/testing/factories";
+import { importVotes, VoteImportRejected } from "./import-votes";
+import type { ImportFormat } from "./read-formats";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), "hikaku-import-votes-"));
+let files = 0;
+
+function file(content: string | Buffer, extension: string): string {
+  const path = join(dir, `file-${++files}.${extension}`);
+  writeFileSync(path, content);
+  return path;
+}
+
+const good = (n: number, extra: object = {}) => ({
+  question_id: `q${n}`,
+  model_a: "alpha",
+  model_b: "beta",
+  winner: "model_a",
+  judge: "j1",
+  tstamp: 1_700_000_000 + n,
+  ...extra,
+});
+const jsonl = (...rows: (object | string)[]) => rows.map((r) => (typeof r === "string" ? r : JSON.stringify(r))).join("\n") + "\n";
+
+async function problems(content: string | Buffer, format: ImportFormat): Promise<string[]> {
+  const campaign = await createTestCampaign();
+  try {
+    await importVotes(null, campaign.id, { path: file(content, format), format });
+  } catch (error) {
+    if (error instanceof VoteImportRejected) {
+      expect(await db.vote.count({ where: { campaignId: campaign.id } })).toBe(0);
+      return error.errors.map((e) => `${e.line}: ${e.message}`);
+    }
+    throw error;
+  }
+  throw new Error("the file was accepted");
+}
+
+describe("importing battle logs: bad files are rejected whole, with line numbers, and nothing is saved", () => {
+  it("an unknown winner value", async () => {
+    expect(await problems(jsonl(good(1), good(2, { winner: "model_c" })), "jsonl")).toEqual([
+      '2: unknown winner "model_c" (expected one of: model_a | model_b | tie | tie (bothbad))',
+    ]);
+  });
+
+  it("a missing model, and the same model on both sides", async () => {
+    expect(await problems(jsonl(good(1, { model_a: "" }), good(2, { model_b: "alpha" })), "jsonl")).toEqual([
+      "1: missing model_a",
+      "2: model_a and model_b are the same model (alpha)",
+    ]);
+  });
+
+  it("a line that is not JSON, and one that is not an object", async () => {
+    expect(await problems(jsonl(good(1), "{ not json", "[1, 2]", good(4)), "jsonl")).toEqual([
+      expect.stringMatching(/^2: not valid JSON/),
+      "3: expected a JSON object",
+    ]);
+  });
+
+  it("values of the wrong type", async () => {
+    expect(
+      await problems(
+        jsonl(
+          good(1, { turn: "two" }),
+          good(2, { tstamp: "yesterday-ish" }),
+          good(3, { conversation_a: "hello" }),
+          good(4, { identity_leak: "maybe" }),
+        ),
+        "jsonl",
+      ),
+    ).toEqual([
+      '1: turn must be a whole number ≥ 1, found string "two"',
+      '2: tstamp must be Unix seconds or a date, found string "yesterday-ish"',
+      "3: conversation_a is not a JSON list of {role, content} messages",
+      '4: identity_leak must be true or false, found string "maybe"',
+    ]);
+  });
+
+  it("an outcome that contradicts the winner, and a battle that was not blind", async () => {
+    expect(await problems(jsonl(good(1, { outcome: "right" }), good(2, { anony: false })), "jsonl")).toEqual([
+      '1: outcome "right" contradicts winner "model_a"',
+      "2: anony is false: only blind (anonymous) battles can be rated",
+    ]);
+  });
+
+  it("the same key (question, models, judge, time) twice with different content", async () => {
+    expect(await problems(jsonl(good(1), good(2), good(1, { winner: "tie" })), "jsonl")).toEqual([
+      "3: same question_id, models, judge and tstamp as line 1 but different content",
+    ]);
+  });
+
+  it("a vote imported before with different content", async () => {
+    const campaign = await createTestCampaign();
+    await importVotes(null, campaign.id, { path: file(jsonl(good(1), good(2)), "jsonl"), format: "jsonl" });
+    await expect(
+      importVotes(null, campaign.id, { path: file(jsonl(good(3), good(2, { winner: "model_b" })), "jsonl"), format: "jsonl" }),
+    ).rejects.toMatchObject({
+      errors: [{ line: 2, message: "this vote was imported before with different content" }],
+    });
+    expect(await db.vote.count({ where: { campaignId: campaign.id } })).toBe(2);
+  });
+
+  it("an empty file, and a CSV with only its header", async () => {
+    expect(await problems("", "jsonl")).toEqual(["1: the file has no rows"]);
+    expect(await problems("model_a,model_b,winner\n", "csv")).toEqual(["1: the file has no rows"]);
+  });
+
+  it("a byte-order mark and CRLF line ends are read, and problems keep their true line numbers", async () => {
+    const csv = "\ufeffquestion_id,model_a,model_b,winner\r\nq1,alpha,beta,model_a\r\nq2,alpha,beta,model_z\r\n";
+    expect(await problems(csv, "csv")).toEqual(['3: unknown winner "model_z" (expected one of: model_a | model_b | tie | tie (bothbad))']);
+    const lines = "\ufeff" + jsonl(good(1), good(2, { winner: "x" })).replace(/\n/g, "\r\n");
+    expect(await problems(lines, "jsonl")).toEqual(['2: unknown winner "x" (expected one of: model_a | model_b | tie | tie (bothbad))']);
+  });
+
+  it("a CSV row with the wrong number of fields, and a quote that is never closed", async () => {
+    expect(await problems("model_a,model_b,winner\nalpha,beta\nalpha,beta,tie\n", "csv")).toEqual([
+      "2: expected 3 fields as in the header, found 2",
+    ]);
+    expect(await problems('model_a,model_b,winner\nalpha,beta,tie\n"alpha,beta,tie\n', "csv")).toEqual([
+      "3: line 3: a quoted field is not closed",
+    ]);
+  });
+
+  it("a 10 MB line", async () => {
+    const huge = JSON.stringify(good(2, { reason: "x".repeat(10_000_000) }));
+    expect(await problems(jsonl(good(1), huge, good(3)), "jsonl")).toEqual([
+      expect.stringMatching(/^2: line 2: a line is longer than 8 million characters/),
+    ]);
+  });
+
+  it("a file that is not Parquet", async () => {
+    expect(await problems("model_a,model_b,winner\n", "parquet")).toEqual([expect.stringMatching(/^0: not a Parquet file/)]);
+  });
+
+  it("from the command line: exit code 2 with file and line, nothing saved", async () => {
+    const campaign = await createTestCampaign();
+    const path = file(jsonl(good(1), good(2, { winner: "nope" })), "jsonl");
+    const result = spawnSync(
+      "npx",
+      ["tsx", "--conditions=react-server", "scripts/hikaku.ts", "import-votes", "--campaign", campaign.slug, "--file", path],
+      {
+        cwd: ROOT,
+        encoding: "utf8",
+        env: process.env,
+      },
+    );
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toContain(`${path}:2: unknown winner "nope"`);
+    expect(await db.vote.count({ where: { campaignId: campaign.id } })).toBe(0);
+  });
+});
+
+describe("importing battle logs", () => {
+  it("keeps judges as pseudonyms, turning an e-mail address into one, and accepts rows without optional columns", async () => {
+    const campaign = await createTestCampaign();
+    const csv =
+      "model_a,model_b,winner,judge\nalpha,beta,model_b,someone@example.org\nbeta,alpha,tie,plain-judge\nalpha,beta,tie (bothbad),\n";
+    const summary = await importVotes(null, campaign.id, { path: file(csv, "csv"), format: "csv" });
+    expect(summary).toMatchObject({ rows: 3, votesAdded: 3 });
+    const votes = await db.vote.findMany({ where: { campaignId: campaign.id }, orderBy: { seq: "asc" } });
+    expect(votes.map((v) => [v.outcome, v.winner])).toEqual([
+      ["RIGHT", "MODEL_B"],
+      ["TIE", "TIE"],
+      ["BOTH_BAD", "TIE_BOTHBAD"],
+    ]);
+    expect(votes[0].judge).toMatch(/^judge_[0-9a-f]{12}$/);
+    expect(JSON.stringify(votes, (_key, value) => (typeof value === "bigint" ? String(value) : value))).not.toContain(
+      "someone@example.org",
+    );
+    expect(votes[1].judge).toBe("plain-judge");
+    expect(votes[2].judge).toBe("anonymous");
+    const audit = await db.auditEvent.findFirst({ where: { action: "votes.imported", subjectId: campaign.id } });
+    expect(audit?.data).toMatchObject({ rows: 3, votesAdded: 3, format: "csv" });
+  });
+});

@@ -1,0 +1,126 @@
+import { createReadStream } from "node:fs";
+import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from "hyparquet";
+import { CsvReader, InputError } from "@/lib/ratings/csv";
+
+/** One record of an input file, with the 1-based line (text formats) or row (Parquet) it came from. */
+export interface SourceRecord {
+  line: number;
+  values: Record<string, unknown>;
+}
+
+export const IMPORT_FORMATS = ["csv", "jsonl", "parquet"] as const;
+export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+
+/** A row this large is a broken file, not a vote: it is refused before it fills memory. */
+export const MAX_ROW_CHARACTERS = 8_000_000;
+
+export function formatFromName(name: string): ImportFormat | null {
+  const lower = name.toLowerCase();
+  if (lower.endsWith(".csv")) return "csv";
+  if (lower.endsWith(".jsonl") || lower.endsWith(".ndjson") || lower.endsWith(".json")) return "jsonl";
+  if (lower.endsWith(".parquet")) return "parquet";
+  return null;
+}
+
+/** A record that cannot be read at all (broken JSON, a CSV row with the wrong number of fields). */
+export interface BadRecord {
+  line: number;
+  message: string;
+}
+
+type Yielded = { record: SourceRecord } | { bad: BadRecord };
+
+async function* textChunks(path: string): AsyncGenerator<string> {
+  // utf8 decoding in the stream keeps characters split across chunks whole.
+  for await (const chunk of createReadStream(path, { encoding: "utf8", highWaterMark: 1 << 20 })) yield chunk as string;
+}
+
+async function* readCsv(path: string): AsyncGenerator<Yielded> {
+  const reader = new CsvReader(MAX_ROW_CHARACTERS);
+  let header: string[] | null = null;
+  const emit = function* (records: ReturnType<CsvReader["push"]>): Generator<Yielded> {
+    for (const { fields, line } of records) {
+      if (!header) {
+        header = fields.map((name) => name.trim());
+        continue;
+      }
+      if (fields.length !== header.length) {
+        yield { bad: { line, message: `expected ${header.length} fields as in the header, found ${fields.length}` } };
+        continue;
+      }
+      const values: Record<string, unknown> = {};
+      header.forEach((name, i) => (values[name] = fields[i]));
+      yield { record: { line, values } };
+    }
+  };
+  for await (const chunk of textChunks(path)) yield* emit(reader.push(chunk));
+  yield* emit(reader.end());
+}
+
+async function* readJsonLines(path: string): AsyncGenerator<Yielded> {
+  let buffer = "";
+  let line = 0;
+  let first = true;
+  const parseLine = (text: string): Yielded | null => {
+    line++;
+    const trimmed = text.endsWith("\r") ? text.slice(0, -1) : text;
+    if (trimmed.trim() === "") return null;
+    let value: unknown;
+    try {
+      value = JSON.parse(trimmed);
+    } catch (error) {
+      return { bad: { line, message: `not valid JSON (${error instanceof Error ? error.message : error})` } };
+    }
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return { bad: { line, message: "expected a JSON object" } };
+    return { record: { line, values: value as Record<string, unknown> } };
+  };
+  for await (let chunk of textChunks(path)) {
+    if (first) {
+      if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
+      first = false;
+    }
+    buffer += chunk;
+    let start = 0;
+    for (let newline = buffer.indexOf("\n"); newline >= 0; newline = buffer.indexOf("\n", start)) {
+      const result = parseLine(buffer.slice(start, newline));
+      start = newline + 1;
+      if (result) yield result;
+    }
+    buffer = buffer.slice(start);
+    if (buffer.length > MAX_ROW_CHARACTERS) {
+      throw new InputError(`a line is longer than ${MAX_ROW_CHARACTERS / 1e6} million characters`, line + 1);
+    }
+  }
+  if (buffer.length) {
+    const result = parseLine(buffer);
+    if (result) yield result;
+  }
+}
+
+async function* readParquet(path: string): AsyncGenerator<Yielded> {
+  let file;
+  try {
+    file = await asyncBufferFromFile(path);
+  } catch (error) {
+    throw new InputError(`cannot open ${path}: ${error instanceof Error ? error.message : error}`);
+  }
+  let metadata;
+  try {
+    metadata = await parquetMetadataAsync(file);
+  } catch (error) {
+    throw new InputError(`not a Parquet file (${error instanceof Error ? error.message : error})`);
+  }
+  let rowStart = 0;
+  // One row group at a time keeps memory to the size of a group.
+  for (const group of metadata.row_groups) {
+    const rowEnd = rowStart + Number(group.num_rows);
+    const rows = await parquetReadObjects({ file, metadata, rowStart, rowEnd });
+    for (let i = 0; i < rows.length; i++) yield { record: { line: rowStart + i + 1, values: rows[i] } };
+    rowStart = rowEnd;
+  }
+}
+
+/** The records of a CSV (with header), JSON Lines or Parquet file, read as a stream. */
+export function readRecords(path: string, format: ImportFormat): AsyncGenerator<Yielded> {
+  return format === "csv" ? readCsv(path) : format === "jsonl" ? readJsonLines(path) : readParquet(path);
+}

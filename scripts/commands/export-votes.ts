@@ -1,0 +1,32 @@
+import { createWriteStream } from "node:fs";
+import { once } from "node:events";
+import type { Writable } from "node:stream";
+import { exportVotes } from "@/lib/datasets/export-votes";
+import { EXPORT_FORMATS, type ExportFormat } from "@/lib/datasets/write-formats";
+import { parseArgs, required, single, UsageError } from "../lib/cli-args";
+import { campaignBySlug } from "../lib/campaign-arg";
+import { FILTER_FLAGS, FILTER_OPTIONS, FILTER_USAGE, filtersFromArgs } from "../lib/filter-args";
+
+export const usage = `export-votes --campaign SLUG --format csv|jsonl|parquet [--out FILE] ${FILTER_USAGE}`;
+
+/** Streams the vote dataset to --out or stdout (waiting whenever the output is full); the row count goes to stderr. */
+export async function exportVotesCommand(argv: string[]): Promise<void> {
+  const { values, flags } = parseArgs(argv, { options: ["campaign", "format", "out", ...FILTER_OPTIONS], flags: [...FILTER_FLAGS] });
+  const campaign = await campaignBySlug(required(values, "campaign"));
+  const format = required(values, "format") as ExportFormat;
+  if (!EXPORT_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(", ")}.`);
+  const filters = filtersFromArgs(values, flags);
+  const outPath = single(values, "out");
+  if (!outPath && format === "parquet" && process.stdout.isTTY)
+    throw new UsageError("Parquet is binary: give --out FILE or redirect stdout.");
+  const out: Writable = outPath ? createWriteStream(outPath) : process.stdout;
+  const { chunks, rows } = exportVotes(null, campaign, filters, format, "cli");
+  for await (const chunk of chunks) {
+    if (!out.write(chunk)) await once(out, "drain");
+  }
+  if (outPath) {
+    out.end();
+    await once(out, "finish");
+  }
+  console.error(`exported ${rows()} votes${outPath ? ` to ${outPath}` : ""}`);
+}
