@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 
-const PROTECTED = ["/vote", "/campaigns", "/admin"];
+const PROTECTED = ["/vote", "/campaigns", "/admin", "/settings"];
 const SESSION_COOKIES = ["next-auth.session-token", "__Secure-next-auth.session-token"];
 
 /**

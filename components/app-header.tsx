@@ -20,9 +20,14 @@ export async function AppHeader({ user }: { user: CurrentUser | null }) {
               <Link href="/vote">{t("nav.vote")}</Link>
             </li>
             {hasRole(user.role, "RESEARCHER") && (
-              <li>
-                <Link href="/campaigns">{t("nav.campaigns")}</Link>
-              </li>
+              <>
+                <li>
+                  <Link href="/campaigns">{t("nav.campaigns")}</Link>
+                </li>
+                <li>
+                  <Link href="/settings/tokens">{t("nav.tokens")}</Link>
+                </li>
+              </>
             )}
             {hasRole(user.role, "ADMIN") && (
               <li>

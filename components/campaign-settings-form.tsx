@@ -2,7 +2,7 @@
 
 import { useActionState } from "react";
 import { updateSettingsAction, type FormState } from "@/app/(research)/campaigns/actions";
-import { OUTCOMES, REASON_POLICIES } from "@/lib/campaigns/options";
+import { CORRECTION_POLICIES, OUTCOMES, REASON_POLICIES } from "@/lib/campaigns/options";
 import type { CampaignDetail } from "@/lib/campaigns/queries";
 import { FormResult } from "./form-error";
 import { useI18n } from "./i18n-provider";
@@ -54,6 +54,16 @@ export function CampaignSettingsForm({ campaign }: { campaign: CampaignDetail })
           {REASON_POLICIES.map((policy) => (
             <option key={policy} value={policy}>
               {t(`campaignPage.reasonPolicies.${policy}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="text-sm font-medium">
+        {t("campaignPage.fields.correctionPolicy")}
+        <select name="correctionPolicy" defaultValue={campaign.correctionPolicy} className="field">
+          {CORRECTION_POLICIES.map((policy) => (
+            <option key={policy} value={policy}>
+              {t(`campaignPage.correctionPolicies.${policy}`)}
             </option>
           ))}
         </select>

@@ -6,6 +6,7 @@ import { castVote, requestPair, skipPair } from "@/app/(annotate)/vote/[slug]/ac
 import type { VotingCampaign } from "@/lib/campaigns/queries";
 import type { NextAssignment } from "@/lib/scheduling/view";
 import { useI18n } from "./i18n-provider";
+import { CorrectionEditor } from "./correction-editor";
 import { MarkdownText } from "./markdown-text";
 import { PairView } from "./pair-view";
 import { ProgressBar } from "./progress-bar";
@@ -20,7 +21,8 @@ const INSTRUCTIONS_KEY = "i";
 // would otherwise land on the next pair, unseen.
 const MIN_VIEW_MS = 500;
 
-type ErrorCode = "INVALID" | "NOT_FOUND" | "EXPIRED" | "CLOSED" | "OUTCOME_NOT_ALLOWED" | "REASON_REQUIRED" | "NETWORK";
+type ErrorCode =
+  "INVALID" | "NOT_FOUND" | "EXPIRED" | "CLOSED" | "OUTCOME_NOT_ALLOWED" | "REASON_REQUIRED" | "CORRECTION_REQUIRED" | "NETWORK";
 
 /**
  * One annotator's voting loop: shows a pair, takes a vote by button or key, and swaps in the
@@ -33,6 +35,8 @@ export function VotingSession({ campaign, initial }: { campaign: VotingCampaign;
   const [error, setError] = useState<ErrorCode | null>(null);
   const [reason, setReason] = useState("");
   const [identityLeak, setIdentityLeak] = useState(false);
+  const [correction, setCorrection] = useState("");
+  const [writingCorrection, setWritingCorrection] = useState(false);
   const [showInstructions, setShowInstructions] = useState(false);
   const [saved, setSaved] = useState(0);
   const [pending, startTransition] = useTransition();
@@ -54,6 +58,8 @@ export function VotingSession({ campaign, initial }: { campaign: VotingCampaign;
     setError(null);
     setReason("");
     setIdentityLeak(false);
+    setCorrection("");
+    setWritingCorrection(false);
     window.scrollTo({ top: 0 });
   }, []);
 
@@ -82,9 +88,23 @@ export function VotingSession({ campaign, initial }: { campaign: VotingCampaign;
         setError("REASON_REQUIRED");
         return;
       }
+      // "Both bad" in a campaign that wants the annotator's own answer opens the editor first.
+      if (campaign.correctionPolicy === "REQUIRED_AFTER_BOTH_BAD" && outcome === "BOTH_BAD" && !correction.trim()) {
+        setWritingCorrection(true);
+        setError("CORRECTION_REQUIRED");
+        return;
+      }
       const durationMs = Math.round(performance.now() - shownAt.current);
+      const correctedAnswer = campaign.correctionPolicy !== "OFF" && correction.trim() ? correction : undefined;
       run(async () => {
-        const result = await castVote({ assignmentId: assignment.id, outcome, reason: reason || undefined, identityLeak, durationMs });
+        const result = await castVote({
+          assignmentId: assignment.id,
+          outcome,
+          reason: reason || undefined,
+          correctedAnswer,
+          identityLeak,
+          durationMs,
+        });
         if (result.status === "error") {
           setError(result.code);
           return;
@@ -94,7 +114,7 @@ export function VotingSession({ campaign, initial }: { campaign: VotingCampaign;
         else show(result.next);
       });
     },
-    [assignment, revealed, ready, campaign.reasonPolicy, reason, identityLeak, run, show],
+    [assignment, revealed, ready, campaign.reasonPolicy, campaign.correctionPolicy, reason, correction, identityLeak, run, show],
   );
 
   const skip = useCallback(() => {
@@ -181,7 +201,7 @@ export function VotingSession({ campaign, initial }: { campaign: VotingCampaign;
       {error && (
         <div role="alert" className="flex flex-wrap items-center gap-3 rounded bg-red-50 px-3 py-2 text-sm text-red-700">
           {t(`voting.errors.${error}`)}
-          {error !== "REASON_REQUIRED" && error !== "OUTCOME_NOT_ALLOWED" && (
+          {error !== "REASON_REQUIRED" && error !== "OUTCOME_NOT_ALLOWED" && error !== "CORRECTION_REQUIRED" && (
             <button type="button" className="btn-secondary px-2 py-1" onClick={error === "NETWORK" ? () => setError(null) : reload}>
               {error === "NETWORK" ? t("voting.retry") : t("voting.newPair")}
             </button>
@@ -239,6 +259,28 @@ export function VotingSession({ campaign, initial }: { campaign: VotingCampaign;
                 />
               </label>
             )}
+            {campaign.correctionPolicy !== "OFF" &&
+              (writingCorrection ? (
+                <CorrectionEditor
+                  value={correction}
+                  onChange={setCorrection}
+                  autoFocus={error === "CORRECTION_REQUIRED"}
+                  label={
+                    campaign.correctionPolicy === "REQUIRED_AFTER_BOTH_BAD"
+                      ? t("voting.correction.labelRequiredAfterBothBad")
+                      : t("voting.correction.labelOptional")
+                  }
+                />
+              ) : (
+                <button
+                  type="button"
+                  className="btn-secondary px-3 py-1"
+                  onClick={() => setWritingCorrection(true)}
+                  data-testid="write-correction"
+                >
+                  {t("voting.correction.open")}
+                </button>
+              ))}
             <label className="flex items-center gap-2 text-sm text-slate-600">
               <input type="checkbox" checked={identityLeak} onChange={(e) => setIdentityLeak(e.target.checked)} />
               {t("voting.identityLeak")}

@@ -1,62 +1,94 @@
-import { disconnectDb } from "@/lib/db";
-import { createAdminCommand, usage as createAdminUsage } from "./commands/create-admin";
-import { campaignCommand, usage as campaignUsage } from "./commands/campaign";
-import { demoCommand, usage as demoUsage } from "./commands/demo";
-import { importCommand, usage as importUsage } from "./commands/import";
-import { ratingsCommand, usage as ratingsUsage } from "./commands/ratings";
-import { userCommand, usage as userUsage } from "./commands/user";
-import { openAppDatabase } from "./lib/app-database";
 import { UsageError } from "./lib/cli-args";
-import { InputError } from "@/lib/ratings/csv";
 
 /**
  * `npm run hikaku -- <command>`: batch work and automation. Commands print their results on
- * stdout and everything else on stderr; a usage or input error exits with code 2.
+ * stdout and everything else on stderr; a usage or input error exits with code 2. Each command's
+ * module is loaded only when it runs, so a command that needs no database (ratings) does not pay
+ * for loading the database client.
  */
 
-interface Command {
+interface CommandModule {
   usage: string;
-  needsDatabase: boolean;
   run(argv: string[]): Promise<void>;
 }
 
+interface Command {
+  needsDatabase: boolean;
+  load(): Promise<CommandModule>;
+}
+
 const commands: Record<string, Command> = {
-  "create-admin": { usage: createAdminUsage, needsDatabase: true, run: createAdminCommand },
-  user: { usage: userUsage, needsDatabase: true, run: userCommand },
-  campaign: { usage: campaignUsage, needsDatabase: true, run: campaignCommand },
-  import: { usage: importUsage, needsDatabase: true, run: importCommand },
-  demo: { usage: demoUsage, needsDatabase: true, run: demoCommand },
-  ratings: { usage: ratingsUsage, needsDatabase: false, run: ratingsCommand },
-  migrate: {
-    usage: "migrate   (apply pending migrations; the app also does this at start)",
+  "create-admin": {
     needsDatabase: true,
-    run: async () => console.log("The database is up to date."),
+    load: async () => import("./commands/create-admin").then((m) => ({ usage: m.usage, run: m.createAdminCommand })),
+  },
+  user: { needsDatabase: true, load: async () => import("./commands/user").then((m) => ({ usage: m.usage, run: m.userCommand })) },
+  campaign: {
+    needsDatabase: true,
+    load: async () => import("./commands/campaign").then((m) => ({ usage: m.usage, run: m.campaignCommand })),
+  },
+  import: { needsDatabase: true, load: async () => import("./commands/import").then((m) => ({ usage: m.usage, run: m.importCommand })) },
+  "import-votes": {
+    needsDatabase: true,
+    load: async () => import("./commands/import-votes").then((m) => ({ usage: m.usage, run: m.importVotesCommand })),
+  },
+  "export-votes": {
+    needsDatabase: true,
+    load: async () => import("./commands/export-votes").then((m) => ({ usage: m.usage, run: m.exportVotesCommand })),
+  },
+  "import-scores": {
+    needsDatabase: true,
+    load: async () => import("./commands/import-scores").then((m) => ({ usage: m.usage, run: m.importScoresCommand })),
+  },
+  leaderboard: {
+    needsDatabase: true,
+    load: async () => import("./commands/leaderboard").then((m) => ({ usage: m.leaderboardUsage, run: m.leaderboardCommand })),
+  },
+  correlations: {
+    needsDatabase: true,
+    load: async () => import("./commands/leaderboard").then((m) => ({ usage: m.correlationsUsage, run: m.correlationsCommand })),
+  },
+  demo: { needsDatabase: true, load: async () => import("./commands/demo").then((m) => ({ usage: m.usage, run: m.demoCommand })) },
+  ratings: {
+    needsDatabase: false,
+    load: async () => import("./commands/ratings").then((m) => ({ usage: m.usage, run: m.ratingsCommand })),
+  },
+  migrate: {
+    needsDatabase: true,
+    load: async () => ({
+      usage: "migrate   (apply pending migrations; the app also does this at start)",
+      run: async () => console.log("The database is up to date."),
+    }),
   },
 };
 
-function printUsage(): void {
+async function printUsage(): Promise<void> {
+  const modules = await Promise.all(Object.values(commands).map((command) => command.load()));
   console.error("Usage: npm run hikaku -- <command> [options]\n\nCommands:");
-  for (const command of Object.values(commands)) console.error(`  ${command.usage}`);
+  for (const loaded of modules) console.error(`  ${loaded.usage}`);
 }
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  const command = name ? commands[name] : undefined;
+  const command = name && Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!command) {
     if (name && name !== "help" && name !== "--help") console.error(`Unknown command "${name}".\n`);
-    printUsage();
+    await printUsage();
     return name === "help" || name === "--help" ? 0 : 2;
   }
+  const loaded = await command.load();
   if (!command.needsDatabase) {
-    await command.run(rest);
+    await loaded.run(rest);
     return 0;
   }
+  const { openAppDatabase } = await import("./lib/app-database");
   const database = await openAppDatabase((line) => console.error(line));
   process.env.DATABASE_URL = database.url;
   try {
-    await command.run(rest);
+    await loaded.run(rest);
   } finally {
-    await disconnectDb();
+    const [{ disconnectDb }, { closePool }] = await Promise.all([import("@/lib/db"), import("@/lib/pg")]);
+    await Promise.all([disconnectDb(), closePool()]);
     await database.stop();
   }
   return 0;
@@ -64,7 +96,8 @@ async function main(argv: string[]): Promise<number> {
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
-  (error: unknown) => {
+  async (error: unknown) => {
+    const { InputError } = await import("@/lib/ratings/csv");
     if (error instanceof UsageError || error instanceof InputError) {
       console.error(`Error: ${error.message}`);
       process.exit(2);

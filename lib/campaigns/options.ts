@@ -3,6 +3,8 @@ export const OUTCOMES = ["LEFT", "RIGHT", "TIE", "BOTH_BAD", "BOTH_GOOD"] as con
 export const STRATEGIES = ["BALANCED", "ACTIVE"] as const;
 export const REASON_POLICIES = ["HIDDEN", "OPTIONAL", "REQUIRED"] as const;
 export const STATUSES = ["DRAFT", "ACTIVE", "CLOSED"] as const;
+/** Whether annotators may write their own better answer: never, optionally, or must after "both bad". */
+export const CORRECTION_POLICIES = ["OFF", "OPTIONAL", "REQUIRED_AFTER_BOTH_BAD"] as const;
 
 export type CampaignStatusName = (typeof STATUSES)[number];
 

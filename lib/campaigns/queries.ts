@@ -1,6 +1,8 @@
 import "server-only";
 import { db } from "@/lib/db";
 import type { CampaignStatus } from "@/lib/generated/prisma/enums";
+import type { CurrentUser } from "@/lib/auth/session";
+import { researchableWhere } from "./access";
 
 export interface CampaignSummary {
   id: string;
@@ -12,9 +14,10 @@ export interface CampaignSummary {
   members: number;
 }
 
-/** All campaigns with their sizes, newest first, for the researcher's list. */
-export async function listCampaignSummaries(): Promise<CampaignSummary[]> {
+/** The campaigns this user may research, with their sizes, newest first. */
+export async function listCampaignSummaries(user: Pick<CurrentUser, "id" | "role">): Promise<CampaignSummary[]> {
   const rows = await db.campaign.findMany({
+    where: researchableWhere(user),
     select: { id: true, slug: true, name: true, status: true, _count: { select: { prompts: true, votes: true, members: true } } },
     orderBy: { createdAt: "desc" },
   });
@@ -47,13 +50,14 @@ export interface VotingCampaign {
   instructions: string;
   allowedOutcomes: ("LEFT" | "RIGHT" | "TIE" | "BOTH_BAD" | "BOTH_GOOD")[];
   reasonPolicy: "HIDDEN" | "OPTIONAL" | "REQUIRED";
+  correctionPolicy: "OFF" | "OPTIONAL" | "REQUIRED_AFTER_BOTH_BAD";
 }
 
 /** What the voting page needs about a campaign the user belongs to; null for non-members. Nothing about models. */
 export async function votingCampaignBySlug(slug: string, userId: string): Promise<VotingCampaign | null> {
   const campaign = await db.campaign.findFirst({
     where: { slug, members: { some: { userId } } },
-    select: { id: true, name: true, instructions: true, allowedOutcomes: true, reasonPolicy: true },
+    select: { id: true, name: true, instructions: true, allowedOutcomes: true, reasonPolicy: true, correctionPolicy: true },
   });
   return campaign;
 }
@@ -68,6 +72,7 @@ export interface CampaignDetail {
   allowedOutcomes: ("LEFT" | "RIGHT" | "TIE" | "BOTH_BAD" | "BOTH_GOOD")[];
   reasonPolicy: "HIDDEN" | "OPTIONAL" | "REQUIRED";
   revealModelsAfterVote: boolean;
+  correctionPolicy: "OFF" | "OPTIONAL" | "REQUIRED_AFTER_BOTH_BAD";
   strategy: "BALANCED" | "ACTIVE";
   targetVotesPerItem: number;
   dailyCapPerAnnotator: number | null;
@@ -92,6 +97,7 @@ export async function campaignDetailBySlug(slug: string): Promise<CampaignDetail
       allowedOutcomes: true,
       reasonPolicy: true,
       revealModelsAfterVote: true,
+      correctionPolicy: true,
       strategy: true,
       targetVotesPerItem: true,
       dailyCapPerAnnotator: true,
@@ -120,4 +126,13 @@ export async function campaignDetailBySlug(slug: string): Promise<CampaignDetail
       flagged: m.flagged,
     })),
   };
+}
+
+/** Categories a results filter can choose from: the prompts' and those imported votes brought. */
+export async function campaignCategories(campaignId: string): Promise<string[]> {
+  const [prompts, campaign] = await Promise.all([
+    db.prompt.findMany({ where: { campaignId, category: { not: null } }, select: { category: true }, distinct: ["category"] }),
+    db.campaign.findUnique({ where: { id: campaignId }, select: { voteCategories: true } }),
+  ]);
+  return [...new Set([...prompts.map((p) => p.category!), ...(campaign?.voteCategories ?? [])])].sort();
 }

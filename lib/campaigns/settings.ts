@@ -1,8 +1,8 @@
 import { z } from "zod";
 
-import { OUTCOMES, REASON_POLICIES, STRATEGIES } from "./options";
+import { CORRECTION_POLICIES, OUTCOMES, REASON_POLICIES, STRATEGIES } from "./options";
 
-export { OUTCOMES, REASON_POLICIES, STATUSES, STRATEGIES } from "./options";
+export { CORRECTION_POLICIES, OUTCOMES, REASON_POLICIES, STATUSES, STRATEGIES } from "./options";
 
 export const slugSchema = z
   .string()
@@ -23,6 +23,7 @@ export const campaignSettingsSchema = z.object({
     .transform((o) => OUTCOMES.filter((outcome) => o.includes(outcome))),
   reasonPolicy: z.enum(REASON_POLICIES).default("OPTIONAL"),
   revealModelsAfterVote: z.boolean().default(false),
+  correctionPolicy: z.enum(CORRECTION_POLICIES).default("OFF"),
   strategy: z.enum(STRATEGIES).default("BALANCED"),
   targetVotesPerItem: z.number().int().min(1).max(1000).default(3),
   dailyCapPerAnnotator: z.number().int().min(1).max(100_000).nullable().default(null),

@@ -74,6 +74,12 @@ export async function seedDemo(): Promise<DemoResult> {
   await importRows(null, campaign.id, rows);
   await db.campaign.update({ where: { id: campaign.id }, data: { status: "ACTIVE" } });
 
+  const accounts = await ensureDemoAccounts(campaign.id);
+  return { slug: DEMO_SLUG, created: !existing, accounts };
+}
+
+/** The demo accounts, with new passwords, as members of the campaign (the researcher as co-researcher). */
+export async function ensureDemoAccounts(campaignId: string): Promise<DemoResult["accounts"]> {
   const accounts = [];
   for (const account of DEMO_ACCOUNTS) {
     const password = randomBytes(9).toString("base64url");
@@ -85,13 +91,13 @@ export async function seedDemo(): Promise<DemoResult> {
       select: { id: true },
     });
     await db.campaignMember.upsert({
-      where: { campaignId_userId: { campaignId: campaign.id, userId: user.id } },
+      where: { campaignId_userId: { campaignId, userId: user.id } },
       update: {},
-      create: { campaignId: campaign.id, userId: user.id },
+      create: { campaignId, userId: user.id },
     });
     accounts.push({ email: account.email, password, role: account.role });
   }
-  return { slug: DEMO_SLUG, created: !existing, accounts };
+  return accounts;
 }
 
 /** True when nothing has been set up yet: no users and no campaigns. */

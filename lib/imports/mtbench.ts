@@ -17,7 +17,10 @@ const answerSchema = z.object({
 
 /**
  * FastChat MT-Bench files as import rows: question.jsonl gives the prompts, each
- * model_answer/<model>.jsonl one model's answers (model_id, or the file name without .jsonl).
+ * model_answer/<model>.jsonl one model's answers. The model is named by the file, as FastChat's
+ * load_model_answers does: a file's model_id can differ from its name (Japanese MT-Bench's
+ * jslma-7b-ja-orca-6k-3ep.jsonl says jslm-alpha-7b-ja-orca-6k-3ep), and judgments and scores
+ * use the file name.
  */
 export function rowsFromMtBench(
   questions: { name: string; content: string },
@@ -35,7 +38,7 @@ export function rowsFromMtBench(
     rows.push({ line, source: questions.name, promptId: q.question_id, turns: q.turns, category: q.category, reference: q.reference });
   }
   for (const file of answers) {
-    const fallbackModel = file.name.replace(/^.*\//, "").replace(/\.jsonl$/i, "");
+    const model = file.name.replace(/^.*\//, "").replace(/\.jsonl$/i, "");
     for (const { value, line } of parseJsonLines(file.content, file.name, errors)) {
       const parsed = answerSchema.safeParse(value);
       if (!parsed.success) {
@@ -47,7 +50,7 @@ export function rowsFromMtBench(
         line,
         source: file.name,
         promptId: answer.question_id,
-        model: answer.model_id?.trim() || fallbackModel,
+        model,
         outputTurns: answer.choices[0].turns,
       });
     }

@@ -6,6 +6,8 @@ export interface VoteInput {
   assignmentId: string;
   outcome: Outcome;
   reason?: string;
+  /** The annotator's own better answer (Markdown), where the campaign asks for one. */
+  correctedAnswer?: string;
   identityLeak?: boolean;
   /** As measured in the browser; clamped to the time since the pair was issued. */
   durationMs: number;
@@ -13,7 +15,7 @@ export interface VoteInput {
 
 export type VoteResult =
   | { ok: true; duplicate: boolean; campaignId: string; revealed: { left: string; right: string } | null }
-  | { ok: false; code: "NOT_FOUND" | "EXPIRED" | "CLOSED" | "OUTCOME_NOT_ALLOWED" | "REASON_REQUIRED" };
+  | { ok: false; code: "NOT_FOUND" | "EXPIRED" | "CLOSED" | "OUTCOME_NOT_ALLOWED" | "REASON_REQUIRED" | "CORRECTION_REQUIRED" };
 
 /** Screen terms to Chatbot Arena terms: the left model is model_a; both good counts as a tie. */
 const WINNER: Record<Outcome, Winner> = { LEFT: "MODEL_A", RIGHT: "MODEL_B", TIE: "TIE", BOTH_GOOD: "TIE", BOTH_BAD: "TIE_BOTHBAD" };
@@ -25,6 +27,7 @@ interface VoteRow {
   campaignStatus: string;
   outcomeAllowed: boolean;
   reasonRequired: boolean;
+  correctionRequired: boolean;
   revealModelsAfterVote: boolean;
   leftModelId: string;
   rightModelId: string;
@@ -43,13 +46,16 @@ interface VoteRow {
 export async function recordVote(annotatorId: string, input: VoteInput): Promise<VoteResult> {
   const winner = WINNER[input.outcome];
   const reason = input.reason?.trim() || null;
+  const correctedAnswer = input.correctedAnswer?.trim() || null;
   const [row] = await db.$queryRaw<VoteRow[]>`
     WITH target AS (
       SELECT a.id, a."campaignId", a."promptId", a."itemId", a.state, a."issuedAt", a."expiresAt" <= now() AS expired,
              l."modelId" AS "leftModelId", r."modelId" AS "rightModelId", i."lowModelId", i."highModelId",
              c.status AS "campaignStatus", ${input.outcome}::"Outcome" = ANY(c."allowedOutcomes") AS "outcomeAllowed",
              c."reasonPolicy" = 'REQUIRED' AND ${reason}::text IS NULL AS "reasonRequired",
-             c."reasonPolicy" = 'HIDDEN' AS "reasonHidden", c."revealModelsAfterVote"
+             c."reasonPolicy" = 'HIDDEN' AS "reasonHidden", c."revealModelsAfterVote",
+             c."correctionPolicy" = 'REQUIRED_AFTER_BOTH_BAD' AND ${input.outcome}::"Outcome" = 'BOTH_BAD' AND ${correctedAnswer}::text IS NULL AS "correctionRequired",
+             c."correctionPolicy" = 'OFF' AS "correctionOff"
       FROM "Assignment" a
       JOIN "Output" l ON l.id = a."leftOutputId"
       JOIN "Output" r ON r.id = a."rightOutputId"
@@ -59,11 +65,12 @@ export async function recordVote(annotatorId: string, input: VoteInput): Promise
       FOR UPDATE OF a
     ), accepted AS (
       SELECT * FROM target
-      WHERE state = 'OPEN' AND NOT expired AND "campaignStatus" = 'ACTIVE' AND "outcomeAllowed" AND NOT "reasonRequired"
+      WHERE state = 'OPEN' AND NOT expired AND "campaignStatus" = 'ACTIVE' AND "outcomeAllowed" AND NOT "reasonRequired" AND NOT "correctionRequired"
     ), vote AS (
-      INSERT INTO "Vote" (id, "assignmentId", "campaignId", "annotatorId", "promptId", "modelAId", "modelBId", outcome, winner, reason, "identityLeak", "durationMs")
+      INSERT INTO "Vote" (id, "assignmentId", "campaignId", "annotatorId", "promptId", "modelAId", "modelBId", outcome, winner, reason, "correctedAnswer", "identityLeak", "durationMs")
       SELECT gen_random_uuid(), t.id, t."campaignId", ${annotatorId}::uuid, t."promptId", t."leftModelId", t."rightModelId",
-             ${input.outcome}::"Outcome", ${winner}::"Winner", CASE WHEN t."reasonHidden" THEN NULL ELSE ${reason}::text END, ${input.identityLeak ?? false},
+             ${input.outcome}::"Outcome", ${winner}::"Winner", CASE WHEN t."reasonHidden" THEN NULL ELSE ${reason}::text END,
+             CASE WHEN t."correctionOff" THEN NULL ELSE ${correctedAnswer}::text END, ${input.identityLeak ?? false},
              greatest(0, least(${Math.round(input.durationMs)}, floor(extract(epoch FROM now() - t."issuedAt") * 1000)))::int
       FROM accepted t
       ON CONFLICT ("assignmentId") DO NOTHING
@@ -84,7 +91,7 @@ export async function recordVote(annotatorId: string, input: VoteInput): Promise
     ), released AS (
       UPDATE "Item" SET load = load - 1 WHERE id IN (SELECT "itemId" FROM lapsed)
     )
-    SELECT t."campaignId", t.state, t.expired, t."campaignStatus", t."outcomeAllowed", t."reasonRequired", t."revealModelsAfterVote",
+    SELECT t."campaignId", t.state, t.expired, t."campaignStatus", t."outcomeAllowed", t."reasonRequired", t."correctionRequired", t."revealModelsAfterVote",
            t."leftModelId", t."rightModelId", EXISTS (SELECT 1 FROM vote) AS inserted
     FROM target t`;
 
@@ -101,6 +108,7 @@ export async function recordVote(annotatorId: string, input: VoteInput): Promise
   if (row.state !== "OPEN" || row.campaignStatus !== "ACTIVE") return { ok: false, code: "CLOSED" };
   if (row.expired) return { ok: false, code: "EXPIRED" };
   if (!row.outcomeAllowed) return { ok: false, code: "OUTCOME_NOT_ALLOWED" };
+  if (row.correctionRequired) return { ok: false, code: "CORRECTION_REQUIRED" };
   return { ok: false, code: "REASON_REQUIRED" };
 }
 

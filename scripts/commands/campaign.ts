@@ -1,14 +1,21 @@
 import { readFileSync } from "node:fs";
+import { normaliseEmail } from "@/lib/auth/sign-in";
 import { db } from "@/lib/db";
 import { addMemberByEmail, createCampaign, setCampaignStatus } from "@/lib/campaigns/manage";
 import { campaignSettingsSchema, slugSchema, STATUSES, STRATEGIES } from "@/lib/campaigns/settings";
 import { integerOption, parseArgs, required, single, UsageError } from "../lib/cli-args";
 
 export const usage = [
-  "campaign create --slug SLUG --name NAME [--target N] [--strategy BALANCED|ACTIVE] [--daily-cap N] [--instructions-file F] [--reveal-models]",
+  "campaign create --slug SLUG --name NAME [--owner EMAIL] [--target N] [--strategy BALANCED|ACTIVE] [--daily-cap N] [--instructions-file F] [--reveal-models] [--corrections off|optional|required]",
   "campaign status --slug SLUG --to DRAFT|ACTIVE|CLOSED",
   "campaign add-member --slug SLUG --email EMAIL",
 ].join("\n  ");
+
+const CORRECTIONS: Record<string, "OFF" | "OPTIONAL" | "REQUIRED_AFTER_BOTH_BAD"> = {
+  off: "OFF",
+  optional: "OPTIONAL",
+  required: "REQUIRED_AFTER_BOTH_BAD",
+};
 
 async function campaignId(slug: string): Promise<string> {
   const campaign = await db.campaign.findUnique({ where: { slug }, select: { id: true } });
@@ -20,7 +27,7 @@ export async function campaignCommand(argv: string[]): Promise<void> {
   const [action, ...rest] = argv;
   if (action === "create") {
     const { values, flags } = parseArgs(rest, {
-      options: ["slug", "name", "target", "strategy", "daily-cap", "instructions-file"],
+      options: ["slug", "name", "owner", "target", "strategy", "daily-cap", "instructions-file", "corrections"],
       flags: ["reveal-models"],
     });
     const slug = slugSchema.safeParse(required(values, "slug"));
@@ -29,16 +36,26 @@ export async function campaignCommand(argv: string[]): Promise<void> {
     if (strategy && !(STRATEGIES as readonly string[]).includes(strategy))
       throw new UsageError(`--strategy must be one of ${STRATEGIES.join(", ")}.`);
     const instructionsFile = single(values, "instructions-file");
+    const corrections = single(values, "corrections");
+    const correctionPolicy = corrections === undefined ? undefined : CORRECTIONS[corrections];
+    if (corrections !== undefined && !correctionPolicy) throw new UsageError("--corrections must be off, optional or required.");
+    const ownerEmail = single(values, "owner");
+    const owner = ownerEmail
+      ? await db.user.findUnique({ where: { email: normaliseEmail(ownerEmail) }, select: { id: true, role: true } })
+      : null;
+    if (ownerEmail && (!owner || owner.role === "ANNOTATOR"))
+      throw new UsageError(`--owner must be the e-mail of a researcher or admin account (${ownerEmail} is not).`);
     const settings = campaignSettingsSchema.safeParse({
       name: required(values, "name"),
       targetVotesPerItem: integerOption(values, "target", { min: 1, fallback: undefined }),
       dailyCapPerAnnotator: integerOption(values, "daily-cap", { min: 1, fallback: null }),
       strategy,
       revealModelsAfterVote: flags.has("reveal-models"),
+      correctionPolicy,
       instructions: instructionsFile ? readFileSync(instructionsFile, "utf8") : undefined,
     });
     if (!settings.success) throw new UsageError(settings.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
-    const result = await createCampaign(null, slug.data, settings.data);
+    const result = await createCampaign(owner?.id ?? null, slug.data, settings.data);
     if (!result.ok) throw new UsageError(`A campaign with slug "${slug.data}" already exists.`);
     console.log(
       `Created campaign ${result.slug} (draft). Import prompts and answers, then: npm run hikaku -- campaign status --slug ${result.slug} --to ACTIVE`,

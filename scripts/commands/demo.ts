@@ -1,9 +1,39 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { ScoresRejected } from "@/lib/benchmarks/scores";
+import { seedMtBenchDemo } from "@/lib/demo/mtbench";
 import { describeDemo, seedDemo } from "@/lib/demo/seed";
-import { parseArgs } from "../lib/cli-args";
+import { ImportRejected } from "@/lib/imports/rows";
+import { parseArgs, single, UsageError } from "../lib/cli-args";
 
-export const usage = "demo   (create or refresh the demo campaign and print demo accounts)";
+export const usage =
+  "demo [--mtbench DIR [--scores FILE]]   (create or refresh the fictional demo, or a Japanese MT-Bench campaign from FastChat's files, and print demo accounts)";
 
 export async function demoCommand(argv: string[]): Promise<void> {
-  parseArgs(argv, {});
-  console.log(describeDemo(await seedDemo()));
+  const { values } = parseArgs(argv, { options: ["mtbench", "scores"] });
+  const dir = single(values, "mtbench");
+  const scores = single(values, "scores");
+  if (!dir) {
+    if (scores) throw new UsageError("--scores goes with --mtbench DIR.");
+    console.log(describeDemo(await seedDemo()));
+    return;
+  }
+  if (!existsSync(join(dir, "question.jsonl")) || !existsSync(join(dir, "model_answer")))
+    throw new UsageError(
+      `${dir} is not a FastChat MT-Bench folder (question.jsonl and model_answer/). Japanese MT-Bench is in FastChat's repository: fastchat/llm_judge/data/japanese_mt_bench.`,
+    );
+  if (scores && !existsSync(scores)) throw new UsageError(`cannot read ${scores}: no such file`);
+  try {
+    const result = await seedMtBenchDemo(dir, scores);
+    console.log(describeDemo(result));
+    console.log(
+      `Imported ${result.imported.promptsAdded} new prompts, ${result.imported.outputsAdded} new answers, ${result.imported.itemsAdded} new pairs` +
+        (result.scores ? `; ${result.scores.scores} benchmark scores (${result.scores.benchmarks.join(", ")}).` : "."),
+    );
+  } catch (error) {
+    if (error instanceof ImportRejected) throw new UsageError(error.message);
+    if (error instanceof ScoresRejected)
+      throw new UsageError(`${error.message}:\n${error.errors.map((e) => `${scores}:${e.line}: ${e.message}`).join("\n")}`);
+    throw error;
+  }
 }

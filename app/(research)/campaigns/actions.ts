@@ -4,6 +4,7 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { requireRole } from "@/lib/auth/session";
+import { canResearchCampaign } from "@/lib/campaigns/access";
 import { addMemberByEmail, createCampaign, removeMember, setCampaignStatus, updateCampaignSettings } from "@/lib/campaigns/manage";
 import { campaignSettingsSchema, slugSchema, splitWords, STATUSES } from "@/lib/campaigns/settings";
 
@@ -33,6 +34,7 @@ function settingsFromForm(form: FormData) {
     allowedOutcomes: form.getAll("allowedOutcomes"),
     reasonPolicy: form.get("reasonPolicy"),
     revealModelsAfterVote: form.get("revealModelsAfterVote") === "on",
+    correctionPolicy: form.get("correctionPolicy"),
     strategy: form.get("strategy"),
     targetVotesPerItem: Number(form.get("targetVotesPerItem")),
     dailyCapPerAnnotator: optionalNumber("dailyCapPerAnnotator"),
@@ -45,7 +47,7 @@ export async function updateSettingsAction(_previous: FormState, form: FormData)
   const user = await requireRole("RESEARCHER");
   const id = z.uuid().safeParse(form.get("campaignId"));
   const settings = settingsFromForm(form);
-  if (!id.success) return { status: "error", code: "NOT_FOUND" };
+  if (!id.success || !(await canResearchCampaign(user, id.data))) return { status: "error", code: "NOT_FOUND" };
   if (!settings.success) return invalid(settings.error);
   const result = await updateCampaignSettings(user.id, id.data, settings.data);
   if (!result.ok) return { status: "error", code: result.code };
@@ -59,6 +61,7 @@ export async function setStatusAction(_previous: FormState, form: FormData): Pro
   const user = await requireRole("RESEARCHER");
   const input = statusSchema.safeParse(Object.fromEntries(form));
   if (!input.success) return invalid(input.error);
+  if (!(await canResearchCampaign(user, input.data.campaignId))) return { status: "error", code: "NOT_FOUND" };
   const result = await setCampaignStatus(user.id, input.data.campaignId, input.data.status);
   if (!result.ok) return { status: "error", code: result.code };
   revalidatePath(`/campaigns/${input.data.slug}`);
@@ -71,6 +74,7 @@ export async function addMemberAction(_previous: FormState, form: FormData): Pro
   const user = await requireRole("RESEARCHER");
   const input = memberSchema.safeParse(Object.fromEntries(form));
   if (!input.success) return invalid(input.error);
+  if (!(await canResearchCampaign(user, input.data.campaignId))) return { status: "error", code: "NOT_FOUND" };
   const result = await addMemberByEmail(user.id, input.data.campaignId, input.data.email);
   if (!result.ok) return { status: "error", code: result.code };
   revalidatePath(`/campaigns/${input.data.slug}`);
@@ -82,7 +86,7 @@ const removeSchema = z.object({ campaignId: z.uuid(), slug: slugSchema, userId: 
 export async function removeMemberAction(form: FormData): Promise<void> {
   const user = await requireRole("RESEARCHER");
   const input = removeSchema.safeParse(Object.fromEntries(form));
-  if (!input.success) return;
+  if (!input.success || !(await canResearchCampaign(user, input.data.campaignId))) return;
   await removeMember(user.id, input.data.campaignId, input.data.userId);
   revalidatePath(`/campaigns/${input.data.slug}`);
 }

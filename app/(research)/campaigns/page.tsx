@@ -5,8 +5,8 @@ import { listCampaignSummaries } from "@/lib/campaigns/queries";
 import { getTranslator } from "@/lib/i18n/server";
 
 export default async function CampaignsPage() {
-  await requireRole("RESEARCHER");
-  const [t, campaigns] = await Promise.all([getTranslator(), listCampaignSummaries()]);
+  const user = await requireRole("RESEARCHER");
+  const [t, campaigns] = await Promise.all([getTranslator(), listCampaignSummaries(user)]);
   return (
     <section>
       <h1 className="text-2xl font-semibold">{t("campaigns.title")}</h1>

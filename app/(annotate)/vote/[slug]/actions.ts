@@ -14,6 +14,7 @@ const voteSchema = z.object({
   assignmentId,
   outcome: z.enum(OUTCOMES),
   reason: z.string().max(2000).optional(),
+  correctedAnswer: z.string().max(20_000).optional(),
   identityLeak: z.boolean().optional(),
   durationMs: z
     .number()
@@ -24,7 +25,10 @@ const voteSchema = z.object({
 
 export type VoteActionResult =
   | { status: "ok"; revealed: { left: string; right: string } | null; next: NextAssignment }
-  | { status: "error"; code: "INVALID" | "NOT_FOUND" | "EXPIRED" | "CLOSED" | "OUTCOME_NOT_ALLOWED" | "REASON_REQUIRED" };
+  | {
+      status: "error";
+      code: "INVALID" | "NOT_FOUND" | "EXPIRED" | "CLOSED" | "OUTCOME_NOT_ALLOWED" | "REASON_REQUIRED" | "CORRECTION_REQUIRED";
+    };
 
 /** Records a vote on the caller's own assignment and returns the next pair in the same round trip. */
 export async function castVote(input: z.input<typeof voteSchema>): Promise<VoteActionResult> {

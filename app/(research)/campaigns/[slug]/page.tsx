@@ -1,16 +1,21 @@
-import Link from "next/link";
 import { notFound } from "next/navigation";
 import { CampaignMembers } from "@/components/campaign-members";
+import { CampaignNav } from "@/components/campaign-nav";
 import { CampaignSettingsForm } from "@/components/campaign-settings-form";
 import { CampaignStatusControls } from "@/components/campaign-status-controls";
 import { ImportUploader } from "@/components/import-uploader";
+import { VoteExportLinks } from "@/components/vote-export-links";
 import { requireRole } from "@/lib/auth/session";
+import { researchCampaignBySlug } from "@/lib/campaigns/access";
 import { campaignDetailBySlug } from "@/lib/campaigns/queries";
+import { DEFAULT_FILTERS } from "@/lib/results/filters";
 import { getTranslator } from "@/lib/i18n/server";
 
 export default async function CampaignPage({ params }: { params: Promise<{ slug: string }> }) {
-  await requireRole("RESEARCHER");
+  const user = await requireRole("RESEARCHER");
   const { slug } = await params;
+  // Campaigns this researcher neither created nor was added to look like missing ones.
+  if (!(await researchCampaignBySlug(user, slug))) notFound();
   const [t, campaign] = await Promise.all([getTranslator(), campaignDetailBySlug(slug)]);
   if (!campaign) notFound();
   const stats = [
@@ -22,17 +27,12 @@ export default async function CampaignPage({ params }: { params: Promise<{ slug:
   ] as const;
   return (
     <div className="space-y-6">
+      <CampaignNav slug={campaign.slug} name={campaign.name} active="overview" />
       <div className="flex flex-wrap items-center gap-4">
-        <div>
-          <Link href="/campaigns" className="text-sm text-slate-500 underline">
-            {t("campaigns.title")}
-          </Link>
-          <h1 className="text-2xl font-semibold">{campaign.name}</h1>
-          <p className="text-sm text-slate-500">
-            <span className="font-mono">{campaign.slug}</span> ·{" "}
-            <span data-testid="campaign-status">{t(`campaigns.statuses.${campaign.status}`)}</span>
-          </p>
-        </div>
+        <p className="text-sm text-slate-600">
+          <span className="font-mono">{campaign.slug}</span> ·{" "}
+          <span data-testid="campaign-status">{t(`campaigns.statuses.${campaign.status}`)}</span>
+        </p>
         <div className="ml-auto">
           <CampaignStatusControls campaignId={campaign.id} slug={campaign.slug} status={campaign.status} />
         </div>
@@ -48,6 +48,10 @@ export default async function CampaignPage({ params }: { params: Promise<{ slug:
       <section className="card">
         <h2 className="mb-3 text-lg font-semibold">{t("imports.title")}</h2>
         <ImportUploader slug={campaign.slug} />
+      </section>
+      <section className="card">
+        <h2 className="mb-3 text-lg font-semibold">{t("exportPanel.title")}</h2>
+        <VoteExportLinks slug={campaign.slug} filters={DEFAULT_FILTERS} />
       </section>
       <section className="card">
         <h2 className="mb-3 text-lg font-semibold">{t("campaignPage.members")}</h2>

@@ -1,0 +1,99 @@
+import { CampaignNav } from "@/components/campaign-nav";
+import { Heatmap } from "@/components/charts/heatmap";
+import { RatingsChart } from "@/components/charts/ratings-chart";
+import { LeaderboardTable } from "@/components/leaderboard-table";
+import { ResultsDownloads } from "@/components/results-downloads";
+import { ResultsFilters } from "@/components/results-filters";
+import { ResultsStatus } from "@/components/results-status";
+import { requireResultsViewer } from "@/lib/auth/session";
+import { requireResearchCampaign } from "@/lib/campaigns/access";
+import { getTranslator } from "@/lib/i18n/server";
+import { headToHead, winRates } from "@/lib/results/head-to-head";
+import { resultsPageData } from "@/lib/results/page-data";
+
+/** Models shown in the head-to-head heatmaps: beyond this a matrix is no longer readable. */
+const HEATMAP_MODELS = 20;
+
+export default async function LeaderboardPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ slug: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const user = await requireResultsViewer();
+  const campaign = await requireResearchCampaign(user, (await params).slug);
+  const [t, data] = await Promise.all([getTranslator(), resultsPageData(campaign.id, await searchParams)]);
+  const { view } = data;
+  const board = view.state === "ready" ? view.board : null;
+  const matrices = view.state === "ready" ? headToHead(view.board, view.matrices, HEATMAP_MODELS) : null;
+  const percent = (value: number) => `${Math.round(value * 100)}%`;
+  return (
+    <div className="space-y-6">
+      <CampaignNav slug={campaign.slug} name={campaign.name} active="leaderboard" />
+      <ResultsFilters
+        basePath={`/campaigns/${campaign.slug}/leaderboard`}
+        filters={data.filters}
+        categories={data.categories}
+        models={board ? [...board.modelOrder] : []}
+      />
+      <div className="flex flex-wrap items-start justify-between gap-4">
+        <ResultsStatus data={data} />
+        <ResultsDownloads slug={campaign.slug} filters={data.filters} />
+      </div>
+      {board && board.votes === 0 && <p className="card text-slate-600">{t("results.noVotes")}</p>}
+      {board && board.votes > 0 && view.state === "ready" && matrices && (
+        <>
+          {!board.identifiable && (
+            <p role="note" className="rounded bg-amber-50 p-2 text-sm text-amber-900">
+              {t("results.weakPrior")}
+            </p>
+          )}
+          <section className="card overflow-x-auto p-0">
+            <LeaderboardTable board={board} winRates={winRates(board, view.matrices)} />
+          </section>
+          <section className="card">
+            <RatingsChart points={board.models} title={t("leaderboard.chartTitle")} axisLabel={t("leaderboard.axis")} />
+          </section>
+          <section className="card space-y-4">
+            <h2 className="text-lg font-semibold">{t("leaderboard.heatmaps")}</h2>
+            {matrices.total > matrices.labels.length && (
+              <p className="text-sm text-slate-600">
+                {t("leaderboard.heatmapTop", { shown: matrices.labels.length, total: matrices.total })}
+              </p>
+            )}
+            <div className="grid gap-6 xl:grid-cols-2">
+              <Heatmap
+                title={t("leaderboard.winFraction")}
+                labels={matrices.labels}
+                values={matrices.winFraction}
+                domain={[0, 0.5, 1]}
+                format={percent}
+                describe={(row, column, value) => t("leaderboard.cellWin", { row, column, value })}
+                testId="heatmap-win-fraction"
+              />
+              <Heatmap
+                title={t("leaderboard.predicted")}
+                labels={matrices.labels}
+                values={matrices.predicted}
+                domain={[0, 0.5, 1]}
+                format={percent}
+                describe={(row, column, value) => t("leaderboard.cellPredicted", { row, column, value })}
+                testId="heatmap-predicted"
+              />
+              <Heatmap
+                title={t("leaderboard.battleCount")}
+                labels={matrices.labels}
+                values={matrices.battles}
+                domain={[0, Math.max(1, ...matrices.battles.map((n) => n ?? 0))]}
+                format={(n) => n.toLocaleString()}
+                describe={(row, column, value) => t("leaderboard.cellBattles", { row, column, value })}
+                testId="heatmap-battles"
+              />
+            </div>
+          </section>
+        </>
+      )}
+    </div>
+  );
+}

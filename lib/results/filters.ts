@@ -1,0 +1,135 @@
+import { z } from "zod";
+
+/**
+ * Which votes a leaderboard (and an export) is computed from. Identity-leak votes are always left
+ * out; flagged annotators are left out unless `includeFlagged`. Both-bad votes stay in the data
+ * and `excludeBothBad` leaves them out of Bradley–Terry only (as the `ratings` command does).
+ * The anchor is not a filter of votes: it shifts the ratings and is applied when results are read.
+ */
+export interface ResultFilters {
+  category: string | null;
+  /** Inclusive UTC dates, YYYY-MM-DD. */
+  from: string | null;
+  to: string | null;
+  excludeBothBad: boolean;
+  includeFlagged: boolean;
+  anchor: { model: string; rating: number } | null;
+}
+
+export const DEFAULT_FILTERS: ResultFilters = {
+  category: null,
+  from: null,
+  to: null,
+  excludeBothBad: false,
+  includeFlagged: false,
+  anchor: null,
+};
+
+const date = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "use YYYY-MM-DD")
+  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)), "not a calendar date");
+
+const emptyToNull = (value: unknown) => (value === "" || value === undefined ? null : value);
+
+/** Query parameters as they appear in the page's URL, the API and the CLI's options. */
+const paramsSchema = z
+  .object({
+    category: z.preprocess(emptyToNull, z.string().trim().min(1).max(200).nullable()),
+    from: z.preprocess(emptyToNull, date.nullable()),
+    to: z.preprocess(emptyToNull, date.nullable()),
+    bothBad: z.preprocess(emptyToNull, z.enum(["include", "exclude"]).nullable()),
+    flagged: z.preprocess(emptyToNull, z.enum(["include", "exclude"]).nullable()),
+    anchor: z.preprocess(emptyToNull, z.string().trim().min(1).max(200).nullable()),
+    anchorRating: z.preprocess(emptyToNull, z.coerce.number().finite().min(-100_000).max(100_000).nullable()),
+  })
+  .refine((p) => !p.from || !p.to || p.from <= p.to, { message: "from must not be after to", path: ["to"] });
+
+export type FilterParseResult = { ok: true; filters: ResultFilters } | { ok: false; errors: string[] };
+
+type ParamSource = URLSearchParams | Record<string, string | string[] | undefined>;
+
+function read(source: ParamSource, name: string): string | undefined {
+  if (source instanceof URLSearchParams) return source.get(name) ?? undefined;
+  const value = source[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Filters from URL parameters; anything malformed is reported rather than silently dropped. */
+export function parseFilters(source: ParamSource): FilterParseResult {
+  const names = ["category", "from", "to", "bothBad", "flagged", "anchor", "anchorRating"] as const;
+  const parsed = paramsSchema.safeParse(Object.fromEntries(names.map((name) => [name, read(source, name)])));
+  if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) };
+  const p = parsed.data;
+  return {
+    ok: true,
+    filters: {
+      category: p.category,
+      from: p.from,
+      to: p.to,
+      excludeBothBad: p.bothBad === "exclude",
+      includeFlagged: p.flagged === "include",
+      anchor: p.anchor ? { model: p.anchor, rating: p.anchorRating ?? 1000 } : null,
+    },
+  };
+}
+
+/** The URL parameters that reproduce `filters` (defaults are left out, so URLs stay short). */
+export function filtersToParams(filters: ResultFilters): URLSearchParams {
+  const params = new URLSearchParams();
+  if (filters.category) params.set("category", filters.category);
+  if (filters.from) params.set("from", filters.from);
+  if (filters.to) params.set("to", filters.to);
+  if (filters.excludeBothBad) params.set("bothBad", "exclude");
+  if (filters.includeFlagged) params.set("flagged", "include");
+  if (filters.anchor) {
+    params.set("anchor", filters.anchor.model);
+    params.set("anchorRating", String(filters.anchor.rating));
+  }
+  return params;
+}
+
+/** What the filters say about which votes count, for the record (audit events, JSON outputs). */
+export function describeFilters(filters: ResultFilters) {
+  return {
+    category: filters.category,
+    from: filters.from,
+    to: filters.to,
+    excludeBothBad: filters.excludeBothBad,
+    excludeFlagged: !filters.includeFlagged,
+    anchor: filters.anchor,
+  };
+}
+
+/** The cache key: every filter that changes the fit (not the anchor, which is applied on reading). */
+export function fitKey(filters: ResultFilters): string {
+  return JSON.stringify([filters.category, filters.from, filters.to, filters.excludeBothBad, filters.includeFlagged]);
+}
+
+/**
+ * The WHERE clause shared by the leaderboard, the export and the annotator statistics, over
+ * `"Vote" v` (and `"Prompt" p` LEFT JOINed when `needsPrompt`). Values go into `params`.
+ */
+export function voteConditions(
+  campaignId: string,
+  filters: ResultFilters,
+  params: unknown[],
+  // A dataset export keeps identity-leak votes (marked in their own column); ratings never count them.
+  { includeIdentityLeaks = false }: { includeIdentityLeaks?: boolean } = {},
+): { where: string; needsPrompt: boolean } {
+  const add = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const conditions = [`v."campaignId" = ${add(campaignId)}::uuid`];
+  if (!includeIdentityLeaks) conditions.push(`NOT v."identityLeak"`);
+  if (filters.category) conditions.push(`coalesce(v.category, p.category) = ${add(filters.category)}`);
+  if (filters.from) conditions.push(`v."createdAt" >= (${add(filters.from)}::date)::timestamp AT TIME ZONE 'UTC'`);
+  if (filters.to) conditions.push(`v."createdAt" < (${add(filters.to)}::date + 1)::timestamp AT TIME ZONE 'UTC'`);
+  if (!filters.includeFlagged) {
+    conditions.push(
+      `NOT EXISTS (SELECT 1 FROM "CampaignMember" fm WHERE fm."campaignId" = v."campaignId" AND fm."userId" = v."annotatorId" AND fm.flagged)`,
+    );
+  }
+  return { where: conditions.join(" AND "), needsPrompt: Boolean(filters.category) };
+}

@@ -1,0 +1,245 @@
+import "server-only";
+import { db } from "@/lib/db";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { pool } from "@/lib/pg";
+import { summariseLeaderboard, type Leaderboard, type LeaderboardFit, type LeaderboardRow } from "@/lib/ratings/leaderboard";
+import { bootstrapThetasParallel } from "@/lib/ratings/parallel";
+import { computeCampaignFit, resultsStamp, type CampaignFit } from "./compute";
+import { fitKey, type ResultFilters } from "./filters";
+
+/**
+ * Leaderboards are computed off the request path and kept in the database (ResultCache), one row
+ * per campaign and filter set, so every app instance sees the same results and only one of them
+ * recomputes at a time (a lease renewed while it works). A page asks for the board: it gets the
+ * stored one, fresh or marked as recomputing, and never waits long for a cold computation.
+ */
+
+export const ROUNDS = 1000;
+export const SEED = 0;
+const LEASE_SECONDS = 30;
+const HEARTBEAT_MS = 10_000;
+
+export interface StoredFit {
+  models: string[];
+  votes: number;
+  rounds: number;
+  identifiable: boolean;
+  theta: number[];
+  battles: number[];
+  onlineElo: number[];
+  matrices: CampaignFit["matrices"];
+  timings: CampaignFit["timings"];
+  /** The board without an anchor, so the common view needs no bootstrap bytes. */
+  summary: LeaderboardRow[];
+}
+
+export type LeaderboardView =
+  | {
+      state: "ready";
+      /** False while a newer result is being computed (or about to be). */
+      fresh: boolean;
+      computedAt: Date;
+      board: Leaderboard;
+      matrices: CampaignFit["matrices"];
+      computeMs: number | null;
+    }
+  | { state: "computing" }
+  | { state: "failed"; error: string };
+
+export class AnchorNotFound extends Error {}
+
+const running = new Map<string, Promise<void>>();
+
+function jobKey(campaignId: string, key: string): string {
+  return `${campaignId}\u0000${key}`;
+}
+
+function toStored(result: CampaignFit): StoredFit {
+  const { fit } = result;
+  return {
+    models: fit.models,
+    votes: fit.votes,
+    rounds: fit.rounds,
+    identifiable: fit.identifiable,
+    theta: Array.from(fit.theta),
+    battles: Array.from(fit.battles),
+    onlineElo: Array.from(fit.onlineElo),
+    matrices: result.matrices,
+    timings: result.timings,
+    summary: summariseLeaderboard(fit).models,
+  };
+}
+
+function toFit(stored: StoredFit, bootstrap: Uint8Array | null): LeaderboardFit {
+  // Copy into an aligned buffer: the bytes Prisma returns may start at any offset.
+  const thetas = bootstrap && bootstrap.byteLength ? new Float64Array(Uint8Array.from(bootstrap).buffer) : new Float64Array(0);
+  return {
+    models: stored.models,
+    votes: stored.votes,
+    rounds: thetas.length ? stored.rounds : 0,
+    identifiable: stored.identifiable,
+    theta: Float64Array.from(stored.theta),
+    thetas,
+    battles: Float64Array.from(stored.battles),
+    onlineElo: Float64Array.from(stored.onlineElo),
+  };
+}
+
+/** Computes and stores the board for these filters; the caller holds the lease. */
+async function computeAndStore(campaignId: string, filters: ResultFilters): Promise<void> {
+  const key = fitKey(filters);
+  const heartbeat = setInterval(() => {
+    void db.resultCache
+      .updateMany({ where: { campaignId, filterKey: key }, data: { computingUntil: new Date(Date.now() + LEASE_SECONDS * 1000) } })
+      .catch(() => {});
+  }, HEARTBEAT_MS);
+  const started = performance.now();
+  const client = await pool().connect();
+  try {
+    const result = await computeCampaignFit(client, campaignId, filters, {
+      rounds: ROUNDS,
+      seed: SEED,
+      // Worker threads keep the server's event loop free while a large bootstrap runs.
+      runBootstrap: (input) => bootstrapThetasParallel(input, undefined, { minWork: 200_000 }),
+    });
+    const thetas = result.fit.thetas;
+    await db.resultCache.update({
+      where: { campaignId_filterKey: { campaignId, filterKey: key } },
+      data: {
+        stamp: result.stamp,
+        computedAt: new Date(),
+        durationMs: Math.round(performance.now() - started),
+        result: toStored(result) as unknown as Prisma.InputJsonValue,
+        bootstrap: new Uint8Array(thetas.buffer as ArrayBuffer, thetas.byteOffset, thetas.byteLength),
+        error: null,
+        computingStamp: null,
+        computingUntil: null,
+      },
+    });
+  } catch (error) {
+    await db.resultCache
+      .update({
+        where: { campaignId_filterKey: { campaignId, filterKey: key } },
+        data: { error: error instanceof Error ? error.message : String(error), computingStamp: null, computingUntil: null },
+      })
+      .catch(() => {});
+    throw error;
+  } finally {
+    clearInterval(heartbeat);
+    client.release();
+  }
+}
+
+/**
+ * Takes the lease for (campaign, filters) unless another computation holds it, and starts the
+ * computation in the background. Returns the running job (this instance's), or null.
+ */
+async function startComputation(campaignId: string, filters: ResultFilters, stamp: string): Promise<{ job: Promise<void> } | null> {
+  const key = fitKey(filters);
+  const local = running.get(jobKey(campaignId, key));
+  // Wrapped in an object: an async function returning the promise itself would wait for it.
+  if (local) return { job: local };
+  const acquired = await db.$executeRaw`
+    INSERT INTO "ResultCache" ("campaignId", "filterKey", "computingStamp", "computingUntil")
+    VALUES (${campaignId}::uuid, ${key}, ${stamp}, now() + make_interval(secs => ${LEASE_SECONDS}))
+    ON CONFLICT ("campaignId", "filterKey") DO UPDATE
+      SET "computingStamp" = EXCLUDED."computingStamp", "computingUntil" = EXCLUDED."computingUntil"
+      WHERE "ResultCache"."computingUntil" IS NULL OR "ResultCache"."computingUntil" < now()`;
+  if (acquired === 0) return null;
+  const job = computeAndStore(campaignId, filters).finally(() => running.delete(jobKey(campaignId, key)));
+  // A failure is stored in the row and shown on the page; nothing awaits this promise otherwise.
+  job.catch(() => {});
+  running.set(jobKey(campaignId, key), job);
+  return { job };
+}
+
+async function readStored(campaignId: string, filters: ResultFilters, withBootstrap: boolean) {
+  return db.resultCache.findUnique({
+    where: { campaignId_filterKey: { campaignId, filterKey: fitKey(filters) } },
+    select: { stamp: true, computedAt: true, durationMs: true, result: true, bootstrap: withBootstrap, error: true, computingUntil: true },
+  });
+}
+
+function stampNow(campaignId: string): Promise<string> {
+  return pool()
+    .connect()
+    .then(async (client) => {
+      try {
+        return await resultsStamp(client, campaignId);
+      } finally {
+        client.release();
+      }
+    });
+}
+
+/** Waits until the stored board matches the current votes, computing it here or waiting for another instance. */
+async function waitUntilFresh(campaignId: string, filters: ResultFilters, withBootstrap: boolean) {
+  const deadline = Date.now() + 10 * 60_000;
+  for (;;) {
+    const stamp = await stampNow(campaignId);
+    const stored = await readStored(campaignId, filters, withBootstrap);
+    if (stored?.result && stored.stamp === stamp) return stored;
+    const started = await startComputation(campaignId, filters, stamp);
+    if (started) {
+      try {
+        await started.job;
+      } catch (error) {
+        throw new Error(`computing the leaderboard failed: ${error instanceof Error ? error.message : error}`);
+      }
+    } else {
+      if (Date.now() > deadline) throw new Error("timed out waiting for another instance to compute the leaderboard");
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
+/**
+ * The campaign's leaderboard under `filters`. A page passes `waitMs`: it waits that long for a
+ * computation it started (a small campaign is ready at once), otherwise it gets the last result
+ * marked as not fresh, or "computing". The CLI and the API pass `untilFresh`: the result always
+ * reflects the current votes.
+ */
+export async function getLeaderboard(
+  campaignId: string,
+  filters: ResultFilters,
+  options: { waitMs?: number; untilFresh?: boolean; withBootstrap?: boolean } = {},
+): Promise<LeaderboardView & { bootstrap?: Float64Array }> {
+  const withBootstrap = Boolean(options.withBootstrap || filters.anchor);
+  const stamp = await stampNow(campaignId);
+  let stored = options.untilFresh
+    ? await waitUntilFresh(campaignId, filters, withBootstrap)
+    : await readStored(campaignId, filters, withBootstrap);
+  if (!options.untilFresh && (!stored?.result || stored.stamp !== stamp)) {
+    const started = await startComputation(campaignId, filters, stamp);
+    if (started && options.waitMs) {
+      await Promise.race([started.job.catch(() => {}), new Promise((resolve) => setTimeout(resolve, options.waitMs))]);
+      stored = await readStored(campaignId, filters, withBootstrap);
+    }
+  }
+  if (!stored?.result) {
+    if (stored?.error && !stored.computingUntil) return { state: "failed", error: stored.error };
+    return { state: "computing" };
+  }
+  const storedFit = stored.result as unknown as StoredFit;
+  if (filters.anchor && !storedFit.models.includes(filters.anchor.model)) throw new AnchorNotFound(filters.anchor.model);
+  const fit = toFit(storedFit, withBootstrap ? (stored.bootstrap ?? null) : null);
+  const board: Leaderboard = withBootstrap
+    ? summariseLeaderboard(fit, filters.anchor ?? undefined)
+    : {
+        votes: storedFit.votes,
+        rounds: storedFit.rounds,
+        identifiable: storedFit.identifiable,
+        models: storedFit.summary,
+        bootstrapRatings: new Float64Array(0),
+        modelOrder: storedFit.models,
+      };
+  return {
+    state: "ready",
+    fresh: stored.stamp === (options.untilFresh ? stored.stamp : stamp),
+    computedAt: stored.computedAt!,
+    board,
+    matrices: storedFit.matrices,
+    computeMs: stored.durationMs,
+    bootstrap: withBootstrap ? fit.thetas : undefined,
+  };
+}

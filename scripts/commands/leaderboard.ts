@@ -1,0 +1,55 @@
+import { correlationsFor } from "@/lib/results/correlations";
+import { AnchorNotFound, getLeaderboard } from "@/lib/results/leaderboard";
+import { correlationsCsv, correlationsJson, leaderboardCsv, leaderboardJson } from "@/lib/results/output";
+import { parseArgs, required, single, UsageError } from "../lib/cli-args";
+import { campaignBySlug } from "../lib/campaign-arg";
+import { FILTER_FLAGS, FILTER_OPTIONS, FILTER_USAGE, filtersFromArgs } from "../lib/filter-args";
+
+export const leaderboardUsage = `leaderboard --campaign SLUG ${FILTER_USAGE} [--anchor NAME=RATING] [--format json|csv]`;
+export const correlationsUsage = `correlations --campaign SLUG ${FILTER_USAGE} [--format json|csv]`;
+
+function formatOf(values: Map<string, string[]>): "json" | "csv" {
+  const format = single(values, "format") ?? "json";
+  if (format !== "json" && format !== "csv") throw new UsageError("--format must be json or csv.");
+  return format;
+}
+
+async function boardFor(argv: string[], { anchor, bootstrap }: { anchor: boolean; bootstrap: boolean }) {
+  const { values, flags } = parseArgs(argv, { options: ["campaign", "format", ...FILTER_OPTIONS], flags: [...FILTER_FLAGS] });
+  const campaign = await campaignBySlug(required(values, "campaign"));
+  const filters = filtersFromArgs(values, flags, { anchor });
+  const format = formatOf(values);
+  let view;
+  try {
+    view = await getLeaderboard(campaign.id, filters, { untilFresh: true, withBootstrap: bootstrap });
+  } catch (error) {
+    if (error instanceof AnchorNotFound) throw new UsageError(`the anchor model "${error.message}" has no votes under these filters.`);
+    throw error;
+  }
+  if (view.state !== "ready") throw new Error(view.state === "failed" ? view.error : "the leaderboard could not be computed");
+  return { campaign, filters, format, view };
+}
+
+/**
+ * Prints the campaign's leaderboard from the current votes: the `ratings` command's JSON
+ * ({votes, rounds, models: [...]}, sorted by rating) plus computedAt, filters and campaign; or CSV.
+ * Defaults: 1,000 rounds, seed 0, flagged annotators excluded, online Elo in time order.
+ */
+export async function leaderboardCommand(argv: string[]): Promise<void> {
+  const { campaign, filters, format, view } = await boardFor(argv, { anchor: true, bootstrap: false });
+  if (view.board.votes === 0) console.error("note: no votes match these filters.");
+  if (!view.board.identifiable) console.error("note: some model never won or never lost; ratings use a weak prior.");
+  process.stdout.write(
+    format === "csv"
+      ? leaderboardCsv(view.board)
+      : JSON.stringify(leaderboardJson(view.board, view.computedAt, filters, campaign.slug)) + "\n",
+  );
+}
+
+/** Prints Spearman, Kendall τ-b and Pearson (with bootstrap intervals) against every imported benchmark. */
+export async function correlationsCommand(argv: string[]): Promise<void> {
+  const { campaign, format, view } = await boardFor(argv, { anchor: false, bootstrap: true });
+  const results = await correlationsFor(view.board);
+  if (results.length === 0) console.error("note: no benchmark scores for this campaign's models (npm run hikaku -- import-scores).");
+  process.stdout.write(format === "csv" ? correlationsCsv(results) : JSON.stringify(correlationsJson(campaign.slug, results)) + "\n");
+}
