@@ -1,11 +1,9 @@
-import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { hashPassword } from "@/lib/auth/password";
 import { db, disconnectDb } from "@/lib/db";
 import { importFile } from "@/lib/imports/read-files";
-import { freePort } from "../scripts/lib/local-postgres";
-import { benchDatabase, generateRows, ms, percentile } from "./lib";
+import { benchDatabase, generateRows, ms, percentile, Session, startAppServer, waitForServer } from "./lib";
 
 /**
  * `npm run bench:votes` (after `npm run build`): vote ingestion through the real HTTP path —
@@ -31,79 +29,16 @@ function castVoteActionId(): string {
   return entry[0];
 }
 
-class Session {
-  private cookies = new Map<string, string>();
-  constructor(private readonly base: string) {}
-  private remember(response: Response) {
-    for (const cookie of response.headers.getSetCookie()) {
-      const [pair] = cookie.split(";");
-      const [name, ...value] = pair.split("=");
-      this.cookies.set(name.trim(), value.join("="));
-    }
-  }
-  async fetch(path: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    headers.set("cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
-    const response = await fetch(`${this.base}${path}`, { ...init, headers, redirect: "manual" });
-    this.remember(response);
-    return response;
-  }
-  async signIn(email: string): Promise<void> {
-    const { csrfToken } = (await (await this.fetch("/api/auth/csrf")).json()) as { csrfToken: string };
-    const body = new URLSearchParams({ csrfToken, email, password: PASSWORD, json: "true" });
-    await this.fetch("/api/auth/callback/credentials", {
-      method: "POST",
-      body,
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-    });
-    if (![...this.cookies.keys()].some((name) => name.includes("session-token"))) throw new Error(`sign-in failed for ${email}`);
-  }
-}
-
-async function waitForServer(url: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    try {
-      await fetch(url);
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-  throw new Error("next start did not come up");
-}
-
 if (!existsSync(".next/BUILD_ID")) throw new Error("No production build: run `npm run build` first.");
 const actionId = castVoteActionId();
 const database = await benchDatabase();
 const servers = await Promise.all(
-  Array.from({ length: INSTANCES }, async () => {
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    const child = spawn(
-      process.execPath,
-      [
-        ...(process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? []),
-        "node_modules/next/dist/bin/next",
-        "start",
-        "-H",
-        "127.0.0.1",
-        "-p",
-        String(port),
-      ],
-      {
-        env: {
-          ...process.env,
-          DATABASE_URL: database.url,
-          NEXTAUTH_SECRET: "bench-secret-bench-secret",
-          NEXTAUTH_URL: base,
-          HIKAKU_SIGNIN_MAX_FAILURES_PER_IP: "100000",
-        },
-        stdio: "ignore",
-        detached: true,
-      },
-    );
-    return { base, child };
-  }),
+  Array.from({ length: INSTANCES }, () =>
+    startAppServer(database.url, {
+      nodeArgs: process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean),
+      env: { HIKAKU_SIGNIN_MAX_FAILURES_PER_IP: "100000" },
+    }),
+  ),
 );
 try {
   console.log(
@@ -122,7 +57,7 @@ try {
   const sessions = await Promise.all(
     emails.map(async (email, index) => {
       const session = new Session(servers[index % servers.length].base);
-      await session.signIn(email);
+      await session.signIn(email, PASSWORD);
       const page = await (await session.fetch(`/vote/${SLUG}`)).text();
       const match = TOKEN.exec(page);
       if (!match) throw new Error("no assignment on the voting page");
@@ -168,13 +103,7 @@ try {
   );
   console.log(`integrity: ${stored} of ${acknowledged.length} acknowledged votes stored, ${await db.vote.count()} votes in total`);
 } finally {
-  for (const { child } of servers) {
-    try {
-      process.kill(-child.pid!, "SIGTERM");
-    } catch {
-      child.kill("SIGTERM");
-    }
-  }
+  for (const server of servers) server.stop();
   await disconnectDb();
   await database.stop();
 }

@@ -1,9 +1,14 @@
-import type { Leaderboard } from "@/lib/ratings/leaderboard";
-import { getTranslator } from "@/lib/i18n/server";
+"use client";
 
-/** The leaderboard rows: rank, rank upper bound, model, rating with interval, online Elo, battles, win rate. */
-export async function LeaderboardTable({ board, winRates }: { board: Leaderboard; winRates: Map<string, number> }) {
-  const t = await getTranslator();
+import type { LeaderboardRow } from "@/lib/ratings/leaderboard";
+import { useI18n } from "./i18n-provider";
+
+/**
+ * The leaderboard rows: rank, rank upper bound, model, rating with interval, online Elo, battles,
+ * win rate. A client component so that a hundred rows travel to the browser as data, once.
+ */
+export function LeaderboardTable({ rows, winRates }: { rows: LeaderboardRow[]; winRates: Record<string, number> }) {
+  const { t } = useI18n();
   const fixed = (value: number) => value.toFixed(1);
   return (
     <table className="w-full text-sm" data-testid="leaderboard-table">
@@ -36,8 +41,8 @@ export async function LeaderboardTable({ board, winRates }: { board: Leaderboard
         </tr>
       </thead>
       <tbody>
-        {board.models.map((row) => {
-          const winRate = winRates.get(row.model) ?? Number.NaN;
+        {rows.map((row) => {
+          const winRate = winRates[row.model];
           return (
             <tr key={row.model} className="border-t border-slate-100" data-model={row.model}>
               <td className="px-3 py-2 text-right tabular-nums">{row.rank}</td>
@@ -52,8 +57,10 @@ export async function LeaderboardTable({ board, winRates }: { board: Leaderboard
                 {fixed(row.ciLow)} – {fixed(row.ciHigh)}
               </td>
               <td className="px-3 py-2 text-right tabular-nums">{fixed(row.onlineElo)}</td>
-              <td className="px-3 py-2 text-right tabular-nums">{row.battles.toLocaleString()}</td>
-              <td className="px-3 py-2 text-right tabular-nums">{Number.isNaN(winRate) ? "–" : `${(winRate * 100).toFixed(1)}%`}</td>
+              <td className="px-3 py-2 text-right tabular-nums">{row.battles.toLocaleString("en")}</td>
+              <td className="px-3 py-2 text-right tabular-nums">
+                {winRate === undefined || Number.isNaN(winRate) ? "–" : `${(winRate * 100).toFixed(1)}%`}
+              </td>
             </tr>
           );
         })}

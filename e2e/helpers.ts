@@ -1,5 +1,9 @@
 import { execFileSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { expect, type Page } from "@playwright/test";
+import pg from "pg";
 
 let counter = 0;
 
@@ -37,4 +41,20 @@ export async function signIn(page: Page, email: string, password: string): Promi
   await page.locator('input[name="password"]').fill(password);
   await page.locator('button[type="submit"]').click();
   await expect(page).not.toHaveURL(/\/sign-in/);
+}
+
+/** A new empty folder for files a test writes (imports, downloads). */
+export function scratchDir(): string {
+  return mkdtempSync(join(tmpdir(), "hikaku-e2e-"));
+}
+
+/** One SQL statement against the test database, for checks and set-ups the UI has no page for. */
+export async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<T[]> {
+  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
 }

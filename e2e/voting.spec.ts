@@ -2,8 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test, type Page } from "@playwright/test";
-import pg from "pg";
-import { collectPageProblems, hikakuCli, signIn, uniqueEmail } from "./helpers";
+import { collectPageProblems, hikakuCli, query, signIn, uniqueEmail } from "./helpers";
 
 const PASSWORD = "a-long-enough-password";
 
@@ -36,16 +35,6 @@ function campaignFile(models: string[]): string {
 async function pairTextOf(page: Page): Promise<string> {
   const parts = await Promise.all(["prompt", "answer-a", "answer-b"].map((id) => page.getByTestId(id).textContent()));
   return parts.join("\u0000");
-}
-
-async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<T[]> {
-  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
 }
 
 test("an annotator votes through 10 pairs with mouse and keyboard, blind to the models, and never votes twice", async ({ page }) => {

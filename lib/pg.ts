@@ -12,7 +12,7 @@ const globalForPool = globalThis as unknown as { hikakuPool?: pg.Pool };
 
 export function pool(): pg.Pool {
   // Created on first use: `next build` imports this module without a database.
-  globalForPool.hikakuPool ??= new pg.Pool({ connectionString: env().DATABASE_URL, max: 5 });
+  globalForPool.hikakuPool ??= new pg.Pool({ connectionString: env().DATABASE_URL, max: 10 });
   return globalForPool.hikakuPool;
 }
 

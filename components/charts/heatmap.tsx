@@ -1,3 +1,5 @@
+"use client";
+
 import { AxisLeft, AxisTop } from "@visx/axis";
 import { Group } from "@visx/group";
 import { HeatmapRect } from "@visx/heatmap";
@@ -11,10 +13,15 @@ export interface HeatmapProps {
   values: (number | null)[];
   /** The colour scale's domain: [low, high] or [low, middle, high] for a diverging scale. */
   domain: [number, number] | [number, number, number];
-  format: (value: number) => string;
-  /** The tooltip of a cell: row label, column label, formatted value. */
-  describe: (row: string, column: string, value: string) => string;
+  /** Shares are shown as percentages, counts as whole numbers. */
+  kind: "share" | "count";
+  /** The tooltip of a cell, with {row}, {column} and {value} filled in. */
+  describe: string;
   testId?: string;
+}
+
+function formatValue(value: number, kind: HeatmapProps["kind"]): string {
+  return kind === "share" ? `${Math.round(value * 100)}%` : value.toLocaleString("en");
 }
 
 const CELL = 30;
@@ -43,11 +50,12 @@ function toHex(colour: string): string {
 }
 
 /**
- * A model × model matrix as a heatmap, rendered on the server as SVG (no script needed). Each
- * cell carries its numbers in a <title>, which browsers show on hover; small matrices print
- * them in the cells too.
+ * A model × model matrix as a heatmap in SVG (rendered on the server too, so it shows before any
+ * script runs; as a client component it travels as numbers rather than as a tree of elements).
+ * Each cell carries its numbers in a <title>, which browsers show on hover; small matrices
+ * print them in the cells too.
  */
-export function Heatmap({ title, labels, values, domain, format, describe, testId }: HeatmapProps) {
+export function Heatmap({ title, labels, values, domain, kind, describe, testId }: HeatmapProps) {
   const n = labels.length;
   const size = n * CELL;
   const colour = scaleLinear<string>({ domain, range: domain.length === 3 ? DIVERGING : SEQUENTIAL, clamp: true });
@@ -74,11 +82,13 @@ export function Heatmap({ title, labels, values, domain, format, describe, testI
               cells.flat().map((cell) => {
                 const value = cell.bin.value;
                 const fill = value === null ? "#e2e8f0" : toHex(colour(value));
-                const text = value === null ? "–" : format(value);
+                const text = value === null ? "–" : formatValue(value, kind);
                 return (
                   <g key={`${cell.row}-${cell.column}`} data-cell={`${cell.row}-${cell.column}`}>
                     <rect x={cell.x} y={cell.y} width={cell.width} height={cell.height} fill={fill}>
-                      <title>{describe(labels[cell.row], labels[cell.column], text)}</title>
+                      <title>
+                        {describe.replace("{row}", labels[cell.row]).replace("{column}", labels[cell.column]).replace("{value}", text)}
+                      </title>
                     </rect>
                     {n <= 12 && (
                       <text

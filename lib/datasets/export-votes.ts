@@ -1,8 +1,8 @@
 import "server-only";
 import { recordAudit } from "@/lib/audit";
 import { describeFilters, type ResultFilters } from "@/lib/results/filters";
-import { readVotes } from "./read-votes";
-import { encodeDataset, type ExportFormat } from "./write-formats";
+import { copyVotes } from "./copy-votes";
+import { csvToJsonLines, csvToParquet, type ExportFormat } from "./write-formats";
 
 /**
  * A campaign's vote dataset as a stream of file chunks, pulled on demand (so a slow or stopped
@@ -16,8 +16,10 @@ export function exportVotes(
   format: ExportFormat,
   via: "api" | "cli" | "web",
 ): { chunks: AsyncGenerator<Uint8Array>; rows: () => number } {
-  let rows = 0;
-  const encoded = encodeDataset(readVotes(campaign.id, filters), format, (n) => (rows += n));
+  // CSV comes straight from PostgreSQL; JSON Lines and Parquet are converted from its CSV as it arrives.
+  const copied = copyVotes(campaign.id, filters);
+  const encoded = format === "parquet" ? csvToParquet(copied.chunks) : format === "jsonl" ? csvToJsonLines(copied.chunks) : copied.chunks;
+  const rows = copied.rows;
   async function* audited(): AsyncGenerator<Uint8Array> {
     let complete = false;
     try {
@@ -29,11 +31,11 @@ export function exportVotes(
         action: "votes.exported",
         subjectType: "Campaign",
         subjectId: campaign.id,
-        data: { format, via, rows, complete, filters: describeFilters(filters) },
+        data: { format, via, rows: rows(), complete, filters: describeFilters(filters) },
       }).catch(() => {});
     }
   }
-  return { chunks: audited(), rows: () => rows };
+  return { chunks: audited(), rows };
 }
 
 /** A web ReadableStream over the chunks: pull-driven, and a cancelled download closes the cursor. */

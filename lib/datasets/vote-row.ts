@@ -14,7 +14,7 @@ import {
 /** A battle-log row checked and normalised, ready for the database. */
 export interface ImportedVote {
   line: number;
-  /** Stable per row: question_id, model_a, model_b, judge, tstamp (or the row's position without one). */
+  /** Stable per row: from tstamp (or the row's position without one), question_id, model_a, model_b and judge. */
   key: string;
   /** Everything else about the row, to tell a re-import (same) from a conflict (different). */
   hash: string;
@@ -166,7 +166,9 @@ export function toImportedVote(
     };
     const vote: ImportedVote = {
       line,
-      key: digest([questionId, modelA, modelB, judge, tstamp ?? `row ${line}`]),
+      // Keys start with the time (or the row) so that a file, inserted in time order, fills the
+      // (campaign, key) index from one end instead of at random places: many times faster.
+      key: `${tstamp === null ? `r${String(line).padStart(12, "0")}` : `t${String(Math.round(tstamp * 1e6)).padStart(17, "0")}`}:${digest([questionId, modelA, modelB, judge, tstamp ?? line])}`,
       hash: digest([WINNER_FROM_FILE[winner], OUTCOME_FROM_FILE[outcome], rest]),
       questionId,
       modelA,

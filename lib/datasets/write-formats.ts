@@ -1,6 +1,7 @@
 import { ByteWriter, ParquetWriter } from "hyparquet-writer";
 import type { SchemaElement } from "hyparquet";
-import { ARENA_COLUMNS, type ArenaRow, type Message } from "./arena-row";
+import { CsvReader } from "@/lib/ratings/csv";
+import { ARENA_COLUMNS, type Message } from "./arena-row";
 
 export const EXPORT_FORMATS = ["csv", "jsonl", "parquet"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -10,51 +11,6 @@ export const CONTENT_TYPES: Record<ExportFormat, string> = {
   jsonl: "application/x-ndjson; charset=utf-8",
   parquet: "application/vnd.apache.parquet",
 };
-
-/** Turns batches of rows into the bytes of one file: a start, each batch, an end. */
-export interface DatasetEncoder {
-  start(): Uint8Array;
-  batch(rows: ArenaRow[]): Uint8Array;
-  end(): Uint8Array;
-}
-
-const utf8 = new TextEncoder();
-
-function csvField(value: unknown): string {
-  if (value === null || value === undefined) return "";
-  const text = typeof value === "string" ? value : typeof value === "object" ? JSON.stringify(value) : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/** CSV (RFC 4180): conversations as JSON text, booleans as true/false, nulls as empty fields. */
-function csvEncoder(): DatasetEncoder {
-  return {
-    start: () => utf8.encode(ARENA_COLUMNS.join(",") + "\n"),
-    batch: (rows) => {
-      let text = "";
-      for (const row of rows) text += ARENA_COLUMNS.map((column) => csvField(row[column])).join(",") + "\n";
-      return utf8.encode(text);
-    },
-    end: () => new Uint8Array(0),
-  };
-}
-
-/** One JSON object per line, keys in column order. */
-function jsonlEncoder(): DatasetEncoder {
-  return {
-    start: () => new Uint8Array(0),
-    batch: (rows) => {
-      let text = "";
-      for (const row of rows) {
-        const ordered: Record<string, unknown> = {};
-        for (const column of ARENA_COLUMNS) ordered[column] = row[column];
-        text += JSON.stringify(ordered) + "\n";
-      }
-      return utf8.encode(text);
-    },
-    end: () => new Uint8Array(0),
-  };
-}
 
 const string = (name: string): SchemaElement => ({ name, type: "BYTE_ARRAY", converted_type: "UTF8", repetition_type: "OPTIONAL" });
 
@@ -88,13 +44,98 @@ export const PARQUET_SCHEMA: SchemaElement[] = [
   string("category"),
 ];
 
-const orderedMessages = (messages: Message[] | null) => messages?.map(({ content, role }) => ({ content, role })) ?? null;
+type Column = (typeof ARENA_COLUMNS)[number];
+
+/** How a CSV field becomes a Parquet value (empty fields are nulls: nothing stores empty text). */
+const DECODE: Record<Column, (field: string) => unknown> = {
+  question_id: (f) => f || null,
+  model_a: (f) => f,
+  model_b: (f) => f,
+  winner: (f) => f,
+  judge: (f) => f,
+  conversation_a: (f) => (f ? (JSON.parse(f) as Message[]).map(({ content, role }) => ({ content, role })) : null),
+  conversation_b: (f) => (f ? (JSON.parse(f) as Message[]).map(({ content, role }) => ({ content, role })) : null),
+  turn: (f) => (f ? Number(f) : null),
+  anony: (f) => f === "true",
+  language: (f) => f || null,
+  tstamp: (f) => Number(f),
+  outcome: (f) => f,
+  reason: (f) => f || null,
+  corrected_answer: (f) => f || null,
+  identity_leak: (f) => f === "true",
+  duration_ms: (f) => (f ? Number(f) : null),
+  category: (f) => f || null,
+};
+
+/** The data records of the export's CSV (header skipped), a chunk's worth at a time. */
+async function* csvRecords(csv: AsyncIterable<Uint8Array>): AsyncGenerator<string[][]> {
+  const decoder = new TextDecoder();
+  const reader = new CsvReader();
+  let header = true;
+  const fieldsOf = (records: ReturnType<CsvReader["push"]>) => {
+    const out = records.map((record) => record.fields);
+    if (header && out.length) {
+      header = false;
+      out.shift();
+    }
+    return out;
+  };
+  for await (const chunk of csv) {
+    const records = fieldsOf(reader.push(decoder.decode(chunk, { stream: true })));
+    if (records.length) yield records;
+  }
+  const rest = fieldsOf(reader.end());
+  if (rest.length) yield rest;
+}
+
+/** A CSV field as JSON text, by the column's type (empty fields are nulls: nothing stores empty text). */
+const JSON_FIELD: Record<Column, (field: string) => string> = {
+  question_id: (f) => (f ? JSON.stringify(f) : "null"),
+  model_a: (f) => JSON.stringify(f),
+  model_b: (f) => JSON.stringify(f),
+  winner: (f) => JSON.stringify(f),
+  judge: (f) => JSON.stringify(f),
+  conversation_a: (f) => (f ? JSON.stringify(DECODE.conversation_a(f)) : "null"),
+  conversation_b: (f) => (f ? JSON.stringify(DECODE.conversation_b(f)) : "null"),
+  turn: (f) => f || "null",
+  anony: (f) => (f === "true" ? "true" : "false"),
+  language: (f) => (f ? JSON.stringify(f) : "null"),
+  tstamp: (f) => String(Number(f)),
+  outcome: (f) => JSON.stringify(f),
+  reason: (f) => (f ? JSON.stringify(f) : "null"),
+  corrected_answer: (f) => (f ? JSON.stringify(f) : "null"),
+  identity_leak: (f) => (f === "true" ? "true" : "false"),
+  duration_ms: (f) => f || "null",
+  category: (f) => (f ? JSON.stringify(f) : "null"),
+};
+
+const KEYS = ARENA_COLUMNS.map((name, i) => `${i === 0 ? "{" : ","}${JSON.stringify(name)}:`);
+const utf8 = new TextEncoder();
 
 /**
- * Parquet with real nested types for the conversations, one row group per batch; the bytes of
- * each row group are handed on as soon as it is written, so memory holds one batch at a time.
+ * The export's CSV turned into JSON Lines, keys in column order. PostgreSQL writes CSV several
+ * times faster than it builds JSON, and this conversion runs beside it on the other core.
  */
-function parquetEncoder(): DatasetEncoder {
+export async function* csvToJsonLines(csv: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  for await (const records of csvRecords(csv)) {
+    let text = "";
+    for (const fields of records) {
+      for (let i = 0; i < KEYS.length; i++) text += KEYS[i] + JSON_FIELD[ARENA_COLUMNS[i]](fields[i]);
+      text += "}\n";
+    }
+    yield utf8.encode(text);
+  }
+}
+
+/** Parquet readers do better with row groups of tens of thousands of rows than with tiny ones. */
+const ROW_GROUP = 10_000;
+
+/**
+ * The export's CSV (header first, columns in ARENA_COLUMNS order) turned into Parquet with real
+ * nested types for the conversations, one row group at a time: rows go straight into column
+ * arrays, and each group's bytes are handed on as soon as it is written.
+ */
+export async function* csvToParquet(csv: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
   const writer = new ByteWriter(1 << 20);
   const parquet = new ParquetWriter({ writer, schema: PARQUET_SCHEMA, createdBy: "Hikaku", statistics: false });
   const take = () => {
@@ -103,67 +144,20 @@ function parquetEncoder(): DatasetEncoder {
     writer.index = 0;
     return bytes;
   };
-  return {
-    start: take,
-    batch: (rows) => {
-      const column = <K extends (typeof ARENA_COLUMNS)[number]>(name: K) => ({ name, data: rows.map((row) => row[name]) });
-      void parquet.write({
-        columnData: [
-          column("question_id"),
-          column("model_a"),
-          column("model_b"),
-          column("winner"),
-          column("judge"),
-          { name: "conversation_a", data: rows.map((row) => orderedMessages(row.conversation_a)) },
-          { name: "conversation_b", data: rows.map((row) => orderedMessages(row.conversation_b)) },
-          column("turn"),
-          column("anony"),
-          column("language"),
-          column("tstamp"),
-          column("outcome"),
-          column("reason"),
-          column("corrected_answer"),
-          column("identity_leak"),
-          column("duration_ms"),
-          column("category"),
-        ],
-        rowGroupSize: rows.length,
-      });
-      return take();
-    },
-    end: () => {
-      void parquet.finish();
-      return take();
-    },
+  let columns: unknown[][] = ARENA_COLUMNS.map(() => []);
+  const flush = () => {
+    void parquet.write({ columnData: ARENA_COLUMNS.map((name, i) => ({ name, data: columns[i] })), rowGroupSize: columns[0].length });
+    columns = ARENA_COLUMNS.map(() => []);
+    return take();
   };
-}
-
-export function datasetEncoder(format: ExportFormat): DatasetEncoder {
-  return format === "csv" ? csvEncoder() : format === "jsonl" ? jsonlEncoder() : parquetEncoder();
-}
-
-/**
- * The whole file as a stream of chunks from batches of rows. Pulling drives the database
- * cursor, so a slow reader slows the query instead of filling memory.
- */
-export async function* encodeDataset(batches: AsyncIterable<ArenaRow[]>, format: ExportFormat, onRows?: (n: number) => void) {
-  const encoder = datasetEncoder(format);
-  yield encoder.start();
-  let pending: ArenaRow[] = [];
-  // Parquet readers do better with row groups of tens of thousands of rows than with tiny ones.
-  const groupSize = format === "parquet" ? 20_000 : 1;
-  for await (const rows of batches) {
-    onRows?.(rows.length);
-    if (groupSize === 1) {
-      yield encoder.batch(rows);
-      continue;
-    }
-    pending = pending.concat(rows);
-    if (pending.length >= groupSize) {
-      yield encoder.batch(pending);
-      pending = [];
+  yield take();
+  for await (const records of csvRecords(csv)) {
+    for (const fields of records) {
+      for (let i = 0; i < ARENA_COLUMNS.length; i++) columns[i].push(DECODE[ARENA_COLUMNS[i]](fields[i]));
+      if (columns[0].length >= ROW_GROUP) yield flush();
     }
   }
-  if (pending.length) yield encoder.batch(pending);
-  yield encoder.end();
+  if (columns[0].length) yield flush();
+  void parquet.finish();
+  yield take();
 }

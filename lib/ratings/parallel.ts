@@ -1,4 +1,6 @@
 import { availableParallelism } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { bootstrapThetas, type BootstrapInput } from "./bootstrap";
 
@@ -33,15 +35,22 @@ export async function bootstrapThetasParallel(
   return out;
 }
 
+/**
+ * Inside the Next.js server the worker is a chunk the bundler builds from the
+ * `new Worker(new URL(…, import.meta.url))` form; run from TypeScript sources (CLI, tests,
+ * benchmarks) the worker first registers tsx's loader, which workers do not inherit.
+ */
+function startWorker(input: BootstrapInput): Worker {
+  if (process.env.NEXT_RUNTIME) return new Worker(new URL("./bootstrap-worker.ts", import.meta.url), { workerData: input });
+  const source = pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), "bootstrap-worker.ts")).href;
+  return new Worker(`import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(source)}); })`, {
+    eval: true,
+    workerData: input,
+  });
+}
+
 function runWorker(input: BootstrapInput): Promise<Float64Array> {
-  const worker = import.meta.url.endsWith(".ts")
-    ? // Run from TypeScript sources (CLI, benchmarks), the worker first registers tsx's loader, which workers do not inherit.
-      new Worker(
-        `import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(new URL("./bootstrap-worker.ts", import.meta.url).href)}); })`,
-        { eval: true, workerData: input },
-      )
-    : // Next.js bundles the worker from this exact form (new Worker(new URL(…, import.meta.url))).
-      new Worker(new URL("./bootstrap-worker.ts", import.meta.url), { workerData: input });
+  const worker = startWorker(input);
   return new Promise((resolve, reject) => {
     worker.once("message", (thetas: Float64Array) => {
       resolve(thetas);

@@ -1,5 +1,6 @@
 import "server-only";
 import type pg from "pg";
+import { to as copyTo } from "pg-copy-streams";
 import { canonicalCounts, type PairCounts } from "@/lib/ratings/aggregate";
 import { OnlineElo } from "@/lib/ratings/elo";
 import { fitLeaderboard, type LeaderboardFit, type LeaderboardOptions } from "@/lib/ratings/leaderboard";
@@ -8,9 +9,8 @@ import { voteConditions, type ResultFilters } from "./filters";
 
 /** Bump when the computation changes, so cached results made by older code are recomputed. */
 const METHOD_VERSION = "bt1";
-/** model_a's score as online Elo counts it; a float8 arrives in JavaScript as a number. */
-const WINNER_SCORE = `CASE v.winner WHEN 'MODEL_A' THEN 1.0::float8 WHEN 'MODEL_B' THEN 0.0::float8 ELSE 0.5::float8 END`;
-const STREAM_BATCH = 50_000;
+const WORK_MEM = "64MB";
+const WINNER_CODE = `CASE v.winner WHEN 'MODEL_A' THEN 0 WHEN 'MODEL_B' THEN 1 WHEN 'TIE' THEN 2 ELSE 3 END`;
 
 /**
  * Says which votes a result was computed from: the campaign's highest vote sequence number
@@ -35,34 +35,45 @@ export interface CampaignFit {
 }
 
 /**
- * Reads the campaign's votes under the filters and fits the leaderboard, all from one snapshot:
- * the per-pair counts come from one aggregate query, online Elo from the votes streamed in time
- * order through a cursor (never all in memory), and the bootstrap runs while the stream does.
+ * Reads the campaign's votes under the filters and fits the leaderboard, all from one snapshot
+ * shared by two connections: one runs the aggregate query (per-pair counts, which the
+ * bootstrap needs), the other streams the votes in time order for online Elo at the same time.
+ * Memory stays flat whatever the number of votes.
  */
 export async function computeCampaignFit(
-  client: pg.ClientBase,
+  pool: pg.Pool,
   campaignId: string,
   filters: ResultFilters,
   options: Pick<LeaderboardOptions, "rounds" | "seed" | "runBootstrap"> = {},
 ): Promise<CampaignFit> {
-  await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  const main = await pool.connect();
+  const streaming = await pool.connect();
+  const open: pg.PoolClient[] = [];
   try {
-    const stamp = await resultsStamp(client, campaignId);
-    let started = performance.now();
-    const { counts, modelIds } = await readPairCounts(client, campaignId, filters);
-    const countsMs = performance.now() - started;
-    started = performance.now();
-    // The bootstrap (worker threads) and the Elo stream (this thread, waiting on the database) overlap.
+    await main.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    open.push(main);
+    const { rows } = await main.query<{ snapshot: string }>("SELECT pg_export_snapshot() AS snapshot");
+    await streaming.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    open.push(streaming);
+    await streaming.query(`SET TRANSACTION SNAPSHOT ${streaming.escapeLiteral(rows[0].snapshot)}`);
+    // Sorting a million votes into time order and hashing their pairs fit in memory with this, not in 4 MB.
+    for (const client of open) await client.query(`SET LOCAL work_mem = '${WORK_MEM}'`);
+    const stamp = await resultsStamp(main, campaignId);
+    const models = await main.query<{ id: string; name: string }>(`SELECT id, name FROM "Model"`);
+
+    const started = performance.now();
     const elo = new Map<string, number>();
-    const [fit, eloMs] = await Promise.all([
-      fitLeaderboard(counts, new Map(), { ...options, excludeBothBad: filters.excludeBothBad }),
-      streamOnlineElo(client, campaignId, filters, counts.models, modelIds, elo).then(() => performance.now() - started),
-    ]);
+    const eloDone = streamOnlineElo(streaming, campaignId, filters, models.rows, elo).then(() => performance.now() - started);
+    // Keep a failure of the stream from going unhandled while the counts are still being read.
+    eloDone.catch(() => {});
+    const { counts } = await readPairCounts(main, campaignId, filters);
+    const countsMs = performance.now() - started;
+    // The bootstrap (worker threads) runs while the Elo stream (this thread, mostly waiting on the database) goes on.
+    const [fit, eloMs] = await Promise.all([fitLeaderboard(counts, new Map(), { ...options, excludeBothBad: filters.excludeBothBad }), eloDone]);
     fit.onlineElo = Float64Array.from(fit.models, (model) => elo.get(model) ?? 1000);
-    await client.query("COMMIT");
+    for (const client of open.splice(0)) await client.query("COMMIT");
     const fitMs = performance.now() - started;
-    const canonical = canonicalCounts(counts);
-    const matrices = pairMatrices(canonical);
+    const matrices = pairMatrices(canonicalCounts(counts));
     return {
       stamp,
       fit,
@@ -73,8 +84,12 @@ export async function computeCampaignFit(
       timings: { countsMs, eloMs, fitMs },
     };
   } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
+    for (const client of open) await client.query("ROLLBACK").catch(() => {});
     throw error;
+  } finally {
+    main.release();
+    // A COPY stopped half-way leaves its connection unusable.
+    streaming.release(open.includes(streaming));
   }
 }
 
@@ -137,36 +152,52 @@ export async function readPairCounts(
   return { counts, modelIds };
 }
 
+/** SQL's parameters written into the statement, for COPY, which takes none; every value is a quoted literal. */
+function inline(client: pg.ClientBase, sql: string, params: unknown[]): string {
+  return sql.replace(/\$(\d+)/g, (_, n: string) => client.escapeLiteral(String(params[Number(n) - 1])));
+}
+
 /**
- * Chatbot Arena's online Elo over the votes in time order, fetched through a cursor in batches so
- * memory stays flat however many votes there are. Model ids travel as text and are mapped to
- * indexes here.
+ * Chatbot Arena's online Elo over the votes in time order. The votes come as one COPY stream of
+ * integers, (model_a · M + model_b) · 4 + outcome with M the number of known models, which are
+ * decoded straight from the bytes: no object per vote, and back-pressure from the socket.
  */
 export async function streamOnlineElo(
   client: pg.ClientBase,
   campaignId: string,
   filters: ResultFilters,
-  models: string[],
-  modelIds: string[],
+  models: { id: string; name: string }[],
   into: Map<string, number>,
 ): Promise<void> {
   const params: unknown[] = [];
   const { where, needsPrompt } = voteConditions(campaignId, filters, params);
-  const index = new Map(modelIds.map((id, k) => [id, k]));
-  const elo = new OnlineElo(models.length);
-  await client.query(
-    `DECLARE hikaku_elo NO SCROLL CURSOR FOR
-     SELECT v."modelAId", v."modelBId", ${WINNER_SCORE}
-     FROM "Vote" v ${needsPrompt ? `LEFT JOIN "Prompt" p ON p.id = v."promptId"` : ""}
-     WHERE ${where}
-     ORDER BY v."createdAt", v.seq`,
-    params,
-  );
-  for (;;) {
-    const { rows } = await client.query<[string, string, number]>({ text: `FETCH ${STREAM_BATCH} FROM hikaku_elo`, rowMode: "array" });
-    for (const [a, b, score] of rows) elo.update(index.get(a)!, index.get(b)!, score);
-    if (rows.length < STREAM_BATCH) break;
+  const m = models.length;
+  const ids = `ARRAY[${models.map((model) => client.escapeLiteral(model.id)).join(",")}]::uuid[]`;
+  const sql = `COPY (
+    SELECT ((ma.ix - 1) * ${m} + (mb.ix - 1)) * 4 + ${WINNER_CODE}
+    FROM "Vote" v
+    JOIN unnest(${ids}) WITH ORDINALITY AS ma(id, ix) ON ma.id = v."modelAId"
+    JOIN unnest(${ids}) WITH ORDINALITY AS mb(id, ix) ON mb.id = v."modelBId"
+    ${needsPrompt ? `LEFT JOIN "Prompt" p ON p.id = v."promptId"` : ""}
+    WHERE ${where}
+    ORDER BY v."createdAt", v.seq) TO STDOUT`;
+  const elo = new OnlineElo(m);
+  const SCORE = [1, 0, 0.5, 0.5];
+  let code = 0;
+  for await (const chunk of client.query(copyTo(inline(client, sql, params))) as AsyncIterable<Buffer>) {
+    for (let i = 0; i < chunk.length; i++) {
+      const byte = chunk[i];
+      if (byte === 10) {
+        const outcome = code % 4;
+        const pair = (code - outcome) / 4;
+        const b = pair % m;
+        elo.update((pair - b) / m, b, SCORE[outcome]);
+        code = 0;
+      } else {
+        code = code * 10 + (byte - 48);
+      }
+    }
   }
-  await client.query("CLOSE hikaku_elo");
-  models.forEach((model, k) => into.set(model, elo.ratings[k]));
+  // Models without votes here stay at 1000; the fit only reads the ones it has counts for.
+  models.forEach((model, k) => into.set(model.name, elo.ratings[k]));
 }

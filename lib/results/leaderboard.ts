@@ -50,6 +50,25 @@ export class AnchorNotFound extends Error {}
 
 const running = new Map<string, Promise<void>>();
 
+/**
+ * Computations at once in this process: each takes two database connections and the CPU for a
+ * bootstrap, so more would only queue for the same cores (and could exhaust the pool).
+ */
+const MAX_CONCURRENT = 2;
+let active = 0;
+const waiting: (() => void)[] = [];
+
+async function withComputeSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (active >= MAX_CONCURRENT) await new Promise<void>((resolve) => waiting.push(resolve));
+  active++;
+  try {
+    return await work();
+  } finally {
+    active--;
+    waiting.shift()?.();
+  }
+}
+
 function jobKey(campaignId: string, key: string): string {
   return `${campaignId}\u0000${key}`;
 }
@@ -94,9 +113,8 @@ async function computeAndStore(campaignId: string, filters: ResultFilters): Prom
       .catch(() => {});
   }, HEARTBEAT_MS);
   const started = performance.now();
-  const client = await pool().connect();
   try {
-    const result = await computeCampaignFit(client, campaignId, filters, {
+    const result = await computeCampaignFit(pool(), campaignId, filters, {
       rounds: ROUNDS,
       seed: SEED,
       // Worker threads keep the server's event loop free while a large bootstrap runs.
@@ -126,7 +144,6 @@ async function computeAndStore(campaignId: string, filters: ResultFilters): Prom
     throw error;
   } finally {
     clearInterval(heartbeat);
-    client.release();
   }
 }
 
@@ -146,7 +163,7 @@ async function startComputation(campaignId: string, filters: ResultFilters, stam
       SET "computingStamp" = EXCLUDED."computingStamp", "computingUntil" = EXCLUDED."computingUntil"
       WHERE "ResultCache"."computingUntil" IS NULL OR "ResultCache"."computingUntil" < now()`;
   if (acquired === 0) return null;
-  const job = computeAndStore(campaignId, filters).finally(() => running.delete(jobKey(campaignId, key)));
+  const job = withComputeSlot(() => computeAndStore(campaignId, filters)).finally(() => running.delete(jobKey(campaignId, key)));
   // A failure is stored in the row and shown on the page; nothing awaits this promise otherwise.
   job.catch(() => {});
   running.set(jobKey(campaignId, key), job);

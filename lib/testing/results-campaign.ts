@@ -44,12 +44,15 @@ export async function createResultsCampaign() {
     campaignId: campaign.id,
     annotatorIds: annotators.map((a) => a.id),
     votesPerAnnotator: 48,
-    // Mostly the stronger model wins, with ties, both-bad and both-good mixed in deterministically.
-    choose: ({ left, right }) => {
+    // Ties, both-bad and both-good mixed in; otherwise the stronger model wins, except that the
+    // first annotator prefers the weaker of two neighbours in strength: every model wins and loses
+    // (so the maximum likelihood exists), and the ranking by strength is still certain.
+    choose: ({ left, right, annotatorId }) => {
       const pick = OUTCOMES[count++ % OUTCOMES.length];
       if (pick !== "LEFT" && pick !== "RIGHT") return pick;
       const better = strength(left) < strength(right) ? "LEFT" : "RIGHT";
-      return count % 5 === 0 ? (better === "LEFT" ? "RIGHT" : "LEFT") : better;
+      const neighbours = Math.abs(strength(left) - strength(right)) === 1;
+      return annotatorId === annotators[0].id && neighbours ? (better === "LEFT" ? "RIGHT" : "LEFT") : better;
     },
     extra: ({ index, annotatorId }) => ({
       identityLeak: index === 3 && annotatorId === annotators[0].id,

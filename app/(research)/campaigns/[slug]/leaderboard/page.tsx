@@ -27,7 +27,6 @@ export default async function LeaderboardPage({
   const { view } = data;
   const board = view.state === "ready" ? view.board : null;
   const matrices = view.state === "ready" ? headToHead(view.board, view.matrices, HEATMAP_MODELS) : null;
-  const percent = (value: number) => `${Math.round(value * 100)}%`;
   return (
     <div className="space-y-6">
       <CampaignNav slug={campaign.slug} name={campaign.name} active="leaderboard" />
@@ -50,10 +49,14 @@ export default async function LeaderboardPage({
             </p>
           )}
           <section className="card overflow-x-auto p-0">
-            <LeaderboardTable board={board} winRates={winRates(board, view.matrices)} />
+            <LeaderboardTable rows={board.models} winRates={Object.fromEntries(winRates(board, view.matrices))} />
           </section>
           <section className="card">
-            <RatingsChart points={board.models} title={t("leaderboard.chartTitle")} axisLabel={t("leaderboard.axis")} />
+            <RatingsChart
+              points={board.models.map(({ model, rating, ciLow, ciHigh }) => ({ model, rating, ciLow, ciHigh }))}
+              title={t("leaderboard.chartTitle")}
+              axisLabel={t("leaderboard.axis")}
+            />
           </section>
           <section className="card space-y-4">
             <h2 className="text-lg font-semibold">{t("leaderboard.heatmaps")}</h2>
@@ -68,8 +71,8 @@ export default async function LeaderboardPage({
                 labels={matrices.labels}
                 values={matrices.winFraction}
                 domain={[0, 0.5, 1]}
-                format={percent}
-                describe={(row, column, value) => t("leaderboard.cellWin", { row, column, value })}
+                kind="share"
+                describe={t("leaderboard.cellWin")}
                 testId="heatmap-win-fraction"
               />
               <Heatmap
@@ -77,8 +80,8 @@ export default async function LeaderboardPage({
                 labels={matrices.labels}
                 values={matrices.predicted}
                 domain={[0, 0.5, 1]}
-                format={percent}
-                describe={(row, column, value) => t("leaderboard.cellPredicted", { row, column, value })}
+                kind="share"
+                describe={t("leaderboard.cellPredicted")}
                 testId="heatmap-predicted"
               />
               <Heatmap
@@ -86,8 +89,8 @@ export default async function LeaderboardPage({
                 labels={matrices.labels}
                 values={matrices.battles}
                 domain={[0, Math.max(1, ...matrices.battles.map((n) => n ?? 0))]}
-                format={(n) => n.toLocaleString()}
-                describe={(row, column, value) => t("leaderboard.cellBattles", { row, column, value })}
+                kind="count"
+                describe={t("leaderboard.cellBattles")}
                 testId="heatmap-battles"
               />
             </div>

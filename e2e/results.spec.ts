@@ -1,0 +1,233 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
+import { collectPageProblems, hikakuCli, query, scratchDir, signIn, uniqueEmail } from "./helpers";
+
+const PASSWORD = "a-long-enough-password";
+
+/** Checks a page against WCAG 2 A and AA with axe-core. */
+async function expectAccessible(page: Page) {
+  const { violations } = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze();
+  expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+}
+
+/**
+ * A campaign owned by a researcher: 4 models answering 4 prompts in two categories, 400 imported
+ * battles (strong beats weak most of the time) and 20 app votes by a member annotator who always
+ * prefers the weakest model, so that flagging them visibly changes the leaderboard.
+ */
+function setUpStudy(suffix: string) {
+  const researcher = uniqueEmail("researcher");
+  const annotator = uniqueEmail("annotator");
+  const slug = `study-${suffix}`;
+  const models = ["apex", "brisk", "calm", "dusk"].map((m) => `${m}-${suffix}`);
+  const dir = scratchDir();
+  const rows = [];
+  for (let p = 0; p < 4; p++) {
+    for (const model of models) {
+      rows.push({ prompt_id: `p${p}`, prompt: `Prompt ${p}`, category: p < 2 ? "math" : "writing", model, output: `${model} on ${p}` });
+    }
+  }
+  writeFileSync(join(dir, "rows.jsonl"), rows.map((r) => JSON.stringify(r)).join("\n"));
+  const battles = ["question_id,model_a,model_b,winner,judge,tstamp,category"];
+  for (let i = 0; i < 400; i++) {
+    const a = i % 4;
+    const b = (a + 1 + (i % 3)) % 4;
+    const better = Math.min(a, b);
+    const winner = i % 9 === 0 ? "tie" : (i % 7 === 0 ? Math.max(a, b) : better) === a ? "model_a" : "model_b";
+    battles.push(`b${i},${models[a]},${models[b]},${winner},judge-${i % 5},${1_760_000_000 + i},${i % 2 ? "math" : "writing"}`);
+  }
+  writeFileSync(join(dir, "battles.csv"), battles.join("\n") + "\n");
+  writeFileSync(join(dir, "scores.csv"), `model,benchmark,score\n${models.map((m, i) => `${m},E2E bench,${9 - i * 2}`).join("\n")}\n`);
+  hikakuCli(["user", "create", "--email", researcher, "--role", "RESEARCHER", "--password", PASSWORD]);
+  hikakuCli(["user", "create", "--email", annotator, "--role", "ANNOTATOR", "--password", PASSWORD]);
+  hikakuCli(["campaign", "create", "--slug", slug, "--name", `Study ${suffix}`, "--owner", researcher]);
+  hikakuCli(["import", "--campaign", slug, "--file", join(dir, "rows.jsonl")]);
+  hikakuCli(["import-votes", "--campaign", slug, "--file", join(dir, "battles.csv")]);
+  hikakuCli(["campaign", "add-member", "--slug", slug, "--email", annotator]);
+  hikakuCli(["campaign", "status", "--slug", slug, "--to", "ACTIVE"]);
+  return { researcher, annotator, slug, models, dir };
+}
+
+async function contrarianVotes(slug: string, annotatorEmail: string, weakest: string, strongest: string) {
+  // Votes as the voting page stores them, without going through 20 pairs in the browser.
+  await query(
+    `INSERT INTO "Vote" (id, "campaignId", "annotatorId", "promptId", "modelAId", "modelBId", outcome, winner, "durationMs", "createdAt")
+     SELECT gen_random_uuid(), c.id, u.id, p.id, w.id, s.id, 'LEFT', 'MODEL_A', 3000, now()
+     FROM "Campaign" c JOIN "User" u ON u.email = $2 JOIN "Prompt" p ON p."campaignId" = c.id AND p."externalId" = 'p0'
+     JOIN "Model" w ON w.name = $3 JOIN "Model" s ON s.name = $4, generate_series(1, 20)
+     WHERE c.slug = $1`,
+    [slug, annotatorEmail, weakest, strongest],
+  );
+}
+
+const votesShown = async (page: Page) => Number((await page.getByTestId("results-source").textContent())!.match(/From ([\d,]+) votes/)![1].replace(/,/g, ""));
+
+test("a researcher imports scores, reads the leaderboard, filters it, checks correlations and flags an annotator", async ({ page, browser }) => {
+  test.setTimeout(120_000);
+  const suffix = Date.now().toString(36);
+  const study = setUpStudy(suffix);
+  await contrarianVotes(study.slug, study.annotator, study.models[3], study.models[0]);
+  const problems = collectPageProblems(page);
+  await page.context().setExtraHTTPHeaders({ "Accept-Language": "en" });
+  await signIn(page, study.researcher, PASSWORD);
+
+  await page.goto(`/campaigns/${study.slug}/correlations`);
+  await page.locator('input[name="file"]').setInputFiles(join(study.dir, "scores.csv"));
+  await page.getByRole("button", { name: "Import scores" }).click();
+  await expect(page.getByTestId("scores-summary")).toContainText("Imported 4 scores (4 new, 0 replaced): E2E bench.");
+  await expect(page.getByTestId("benchmark-correlation")).toContainText("E2E bench");
+  await expect(page.getByTestId("coefficient-spearman")).toContainText("95% interval");
+  await expect(page.getByTestId("correlation-scatter")).toBeVisible();
+  await expect(page.getByTestId("rank-comparison").locator("tbody tr")).toHaveCount(4);
+  await expectAccessible(page);
+
+  await page.goto(`/campaigns/${study.slug}/leaderboard`);
+  await expect(page.getByTestId("leaderboard-table").locator("tbody tr")).toHaveCount(4);
+  await expect(page.getByTestId("ratings-chart")).toBeVisible();
+  for (const id of ["heatmap-win-fraction", "heatmap-predicted", "heatmap-battles"]) await expect(page.getByTestId(id)).toBeVisible();
+  // Hovering a cell shows its numbers (an SVG <title>).
+  await expect(page.getByTestId("heatmap-battles").locator("title").first()).toContainText("battles");
+  expect(await votesShown(page)).toBe(420);
+  await expectAccessible(page);
+
+  await page.getByLabel("Category").selectOption("math");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page).toHaveURL(/category=math/);
+  await expect.poll(() => votesShown(page)).toBe(200 + 20);
+  // The URL alone reproduces the view.
+  const shared = await (await browser.newContext()).newPage();
+  await shared.context().setExtraHTTPHeaders({ "Accept-Language": "en" });
+  await signIn(shared, study.researcher, PASSWORD);
+  await shared.goto(page.url());
+  await expect(shared.getByLabel("Category")).toHaveValue("math");
+  expect(await votesShown(shared)).toBe(220);
+  await shared.close();
+
+  await page.goto(`/campaigns/${study.slug}/annotators`);
+  const row = page.locator(`[data-annotator]`).filter({ hasText: study.annotator });
+  await expect(row).toContainText("20");
+  await expectAccessible(page);
+  await row.getByRole("button", { name: "Flag" }).click();
+  await expect(row).toContainText("Flagged");
+
+  await page.goto(`/campaigns/${study.slug}/leaderboard`);
+  await expect.poll(() => votesShown(page)).toBe(400);
+  await expect(page.getByTestId("leaderboard-table").locator("tbody tr").first()).toContainText(study.models[0]);
+  await page.getByLabel("Exclude flagged annotators").uncheck();
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page).toHaveURL(/flagged=include/);
+  await expect.poll(() => votesShown(page)).toBe(420);
+  expect(problems).toEqual([]);
+});
+
+test("an annotator who opens a results page gets the 404 page", async ({ page }) => {
+  const suffix = Date.now().toString(36);
+  const study = setUpStudy(suffix);
+  await signIn(page, study.annotator, PASSWORD);
+  for (const section of ["leaderboard", "correlations", "annotators", "corrections"]) {
+    const response = await page.goto(`/campaigns/${study.slug}/${section}`);
+    expect(response?.status(), section).toBe(404);
+    await expect(page.locator("body")).not.toContainText(study.models[0]);
+  }
+  const api = await page.request.get(`/api/v1/campaigns/${study.slug}/leaderboard`);
+  expect(api.status()).toBe(403);
+});
+
+test("an annotator writes a better answer after 'both bad'; the researcher sees it and downloads every export format", async ({ page, browser }) => {
+  test.setTimeout(120_000);
+  const suffix = Date.now().toString(36);
+  const researcher = uniqueEmail("owner");
+  const annotator = uniqueEmail("corrector");
+  const slug = `corrections-${suffix}`;
+  const dir = scratchDir();
+  const rows = ["x", "y"].flatMap((model) => [0, 1].map((p) => ({ prompt_id: `c${p}`, prompt: `Explain ${p}`, model: `${model}-${suffix}`, output: `A poor answer ${p}` })));
+  writeFileSync(join(dir, "rows.jsonl"), rows.map((r) => JSON.stringify(r)).join("\n"));
+  hikakuCli(["user", "create", "--email", researcher, "--role", "RESEARCHER", "--password", PASSWORD]);
+  hikakuCli(["user", "create", "--email", annotator, "--role", "ANNOTATOR", "--password", PASSWORD]);
+  hikakuCli(["campaign", "create", "--slug", slug, "--name", `Corrections ${suffix}`, "--owner", researcher, "--corrections", "required"]);
+  hikakuCli(["import", "--campaign", slug, "--file", join(dir, "rows.jsonl")]);
+  hikakuCli(["campaign", "add-member", "--slug", slug, "--email", annotator]);
+  hikakuCli(["campaign", "status", "--slug", slug, "--to", "ACTIVE"]);
+
+  await page.context().setExtraHTTPHeaders({ "Accept-Language": "en" });
+  await signIn(page, annotator, PASSWORD);
+  await page.goto(`/vote/${slug}`);
+  await expect(page.getByTestId("vote-BOTH_BAD")).toBeEnabled();
+  await page.getByTestId("vote-BOTH_BAD").click();
+  // Without an answer of their own the vote is not sent: the editor opens instead.
+  await expect(page.locator("main [role=alert]")).toContainText("write a better answer");
+  const editor = page.getByTestId("correction-editor");
+  await editor.locator("textarea").fill("## A better answer\n\n- first **point**\n- second point");
+  await editor.getByRole("tab", { name: "Preview" }).click();
+  await expect(page.getByTestId("correction-preview").locator("h2")).toHaveText("A better answer");
+  await expect(page.getByTestId("correction-preview").locator("strong")).toHaveText("point");
+  await page.getByTestId("vote-BOTH_BAD").click();
+  await expect(page.getByTestId("today-count")).toContainText("1");
+  await expect(page.getByTestId("correction-editor")).toHaveCount(0);
+
+  const researcherPage = await (await browser.newContext({ acceptDownloads: true })).newPage();
+  await researcherPage.context().setExtraHTTPHeaders({ "Accept-Language": "en" });
+  await signIn(researcherPage, researcher, PASSWORD);
+  await researcherPage.goto(`/campaigns/${slug}/corrections`);
+  await expect(researcherPage.getByTestId("corrected-answer").locator("h2")).toHaveText("A better answer");
+  await expectAccessible(researcherPage);
+
+  await researcherPage.goto(`/campaigns/${slug}`);
+  const contents: Record<string, Buffer> = {};
+  for (const format of ["csv", "jsonl", "parquet"]) {
+    const [download] = await Promise.all([researcherPage.waitForEvent("download"), researcherPage.getByTestId(`export-${format}`).click()]);
+    expect(download.suggestedFilename()).toBe(`${slug}-votes.${format}`);
+    contents[format] = readFileSync((await download.path())!);
+  }
+  const [vote] = contents.jsonl.toString("utf8").trim().split("\n").map((line) => JSON.parse(line));
+  expect(vote).toMatchObject({ winner: "tie (bothbad)", outcome: "both_bad", anony: true, corrected_answer: "## A better answer\n\n- first **point**\n- second point" });
+  expect(vote.judge).toMatch(/^judge_/);
+  expect(contents.csv.toString("utf8")).toContain('"## A better answer');
+  expect(contents.parquet.subarray(0, 4).toString()).toBe("PAR1");
+  for (const bytes of Object.values(contents)) expect(bytes.toString("latin1")).not.toContain(annotator);
+  await researcherPage.close();
+});
+
+test("researchers create, use and revoke API tokens; the API answers 401 without one", async ({ page }) => {
+  const suffix = Date.now().toString(36);
+  const study = setUpStudy(suffix);
+  await page.context().setExtraHTTPHeaders({ "Accept-Language": "en" });
+  await signIn(page, study.researcher, PASSWORD);
+  await page.goto("/settings/tokens");
+  await page.getByLabel("Token name").fill("notebook");
+  await page.getByRole("button", { name: "Create token" }).click();
+  const token = (await page.getByTestId("new-token").textContent())!.trim();
+  expect(token).toMatch(/^hk_/);
+  await expectAccessible(page);
+
+  const api = page.context().request;
+  const anonymous = await fetch(`${new URL(page.url()).origin}/api/v1/campaigns/${study.slug}/leaderboard`);
+  expect(anonymous.status).toBe(401);
+  const withToken = await fetch(`${new URL(page.url()).origin}/api/v1/campaigns/${study.slug}/leaderboard?format=json`, {
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  expect(withToken.status).toBe(200);
+  expect((await withToken.json()).votes).toBe(400);
+
+  // A download stopped after its first bytes leaves the server answering normally.
+  const controller = new AbortController();
+  const stream = await fetch(`${new URL(page.url()).origin}/api/v1/campaigns/${study.slug}/votes?format=csv`, {
+    headers: { Authorization: `Bearer ${token}` },
+    signal: controller.signal,
+  });
+  await stream.body!.getReader().read();
+  controller.abort();
+  expect((await api.get(`/api/v1/campaigns/${study.slug}/votes?format=jsonl`)).status()).toBe(200);
+
+  await page.reload();
+  const listed = page.getByTestId("token-list").locator('[data-token="notebook"]');
+  await expect(listed.getByTestId("last-used")).not.toHaveText("never");
+  await listed.getByRole("button", { name: "Revoke" }).click();
+  await expect(listed).toContainText("revoked");
+  const revoked = await fetch(`${new URL(page.url()).origin}/api/v1/campaigns/${study.slug}/leaderboard`, {
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  expect(revoked.status).toBe(401);
+});
