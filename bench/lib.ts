@@ -81,7 +81,10 @@ export interface AppServer {
 }
 
 /** `next start` of the production build on a free port, in its own process group. */
-export async function startAppServer(databaseUrl: string, options: { nodeArgs?: string[]; env?: Record<string, string> } = {}): Promise<AppServer> {
+export async function startAppServer(
+  databaseUrl: string,
+  options: { nodeArgs?: string[]; env?: Record<string, string> } = {},
+): Promise<AppServer> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const child = spawn(

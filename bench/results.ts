@@ -56,7 +56,9 @@ try {
   let started = performance.now();
   const summary = await importVotes(null, campaign.id, { path: log, format: "csv" });
   const importMs = performance.now() - started;
-  console.log(`import-votes: ${summary.votesAdded.toLocaleString("en")} rows in ${seconds(importMs)} (${Math.round(summary.rows / (importMs / 1000)).toLocaleString("en")} rows/s)`);
+  console.log(
+    `import-votes: ${summary.votesAdded.toLocaleString("en")} rows in ${seconds(importMs)} (${Math.round(summary.rows / (importMs / 1000)).toLocaleString("en")} rows/s)`,
+  );
 
   await disconnectDb();
   await closePool();
@@ -87,7 +89,7 @@ try {
   const first = await session.fetch(path);
   if (first.status !== 200) throw new Error(`leaderboard page answered ${first.status}`);
   const html = await first.text();
-  if (!html.includes("data-testid=\"leaderboard-table\"")) throw new Error("the leaderboard page has no table (not computed?)");
+  if (!html.includes('data-testid="leaderboard-table"')) throw new Error("the leaderboard page has no table (not computed?)");
   const latencies: number[] = [];
   for (let i = 0; i < PAGE_REQUESTS; i++) {
     const t = performance.now();

@@ -62,9 +62,13 @@ async function contrarianVotes(slug: string, annotatorEmail: string, weakest: st
   );
 }
 
-const votesShown = async (page: Page) => Number((await page.getByTestId("results-source").textContent())!.match(/From ([\d,]+) votes/)![1].replace(/,/g, ""));
+const votesShown = async (page: Page) =>
+  Number((await page.getByTestId("results-source").textContent())!.match(/From ([\d,]+) votes/)![1].replace(/,/g, ""));
 
-test("a researcher imports scores, reads the leaderboard, filters it, checks correlations and flags an annotator", async ({ page, browser }) => {
+test("a researcher imports scores, reads the leaderboard, filters it, checks correlations and flags an annotator", async ({
+  page,
+  browser,
+}) => {
   test.setTimeout(120_000);
   const suffix = Date.now().toString(36);
   const study = setUpStudy(suffix);
@@ -135,14 +139,19 @@ test("an annotator who opens a results page gets the 404 page", async ({ page })
   expect(api.status()).toBe(403);
 });
 
-test("an annotator writes a better answer after 'both bad'; the researcher sees it and downloads every export format", async ({ page, browser }) => {
+test("an annotator writes a better answer after 'both bad'; the researcher sees it and downloads every export format", async ({
+  page,
+  browser,
+}) => {
   test.setTimeout(120_000);
   const suffix = Date.now().toString(36);
   const researcher = uniqueEmail("owner");
   const annotator = uniqueEmail("corrector");
   const slug = `corrections-${suffix}`;
   const dir = scratchDir();
-  const rows = ["x", "y"].flatMap((model) => [0, 1].map((p) => ({ prompt_id: `c${p}`, prompt: `Explain ${p}`, model: `${model}-${suffix}`, output: `A poor answer ${p}` })));
+  const rows = ["x", "y"].flatMap((model) =>
+    [0, 1].map((p) => ({ prompt_id: `c${p}`, prompt: `Explain ${p}`, model: `${model}-${suffix}`, output: `A poor answer ${p}` })),
+  );
   writeFileSync(join(dir, "rows.jsonl"), rows.map((r) => JSON.stringify(r)).join("\n"));
   hikakuCli(["user", "create", "--email", researcher, "--role", "RESEARCHER", "--password", PASSWORD]);
   hikakuCli(["user", "create", "--email", annotator, "--role", "ANNOTATOR", "--password", PASSWORD]);
@@ -181,8 +190,17 @@ test("an annotator writes a better answer after 'both bad'; the researcher sees 
     expect(download.suggestedFilename()).toBe(`${slug}-votes.${format}`);
     contents[format] = readFileSync((await download.path())!);
   }
-  const [vote] = contents.jsonl.toString("utf8").trim().split("\n").map((line) => JSON.parse(line));
-  expect(vote).toMatchObject({ winner: "tie (bothbad)", outcome: "both_bad", anony: true, corrected_answer: "## A better answer\n\n- first **point**\n- second point" });
+  const [vote] = contents.jsonl
+    .toString("utf8")
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line));
+  expect(vote).toMatchObject({
+    winner: "tie (bothbad)",
+    outcome: "both_bad",
+    anony: true,
+    corrected_answer: "## A better answer\n\n- first **point**\n- second point",
+  });
   expect(vote.judge).toMatch(/^judge_/);
   expect(contents.csv.toString("utf8")).toContain('"## A better answer');
   expect(contents.parquet.subarray(0, 4).toString()).toBe("PAR1");
@@ -230,4 +248,33 @@ test("researchers create, use and revoke API tokens; the API answers 401 without
     headers: { Authorization: `Bearer ${token}` },
   });
   expect(revoked.status).toBe(401);
+});
+
+test("the Japanese MT-Bench demo: an annotator judges real answers, the researcher sees them ranked against the judge's scores", async ({
+  page,
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const dataset = join(process.cwd(), "..", "shared", "datasets", "japanese-mt-bench");
+  const output = hikakuCli(["demo", "--mtbench", dataset, "--scores", join(dataset, "scores.csv")]);
+  const password = (email: string) => new RegExp(`${email}\\s+password: (\\S+)`).exec(output)![1];
+  await page.context().setExtraHTTPHeaders({ "Accept-Language": "ja" });
+  await signIn(page, "demo-annotator-1@hikaku.example", password("demo-annotator-1@hikaku.example"));
+  await page.goto("/vote/japanese-mt-bench");
+  for (let vote = 0; vote < 3; vote++) {
+    await expect(page.getByTestId("vote-LEFT")).toBeEnabled();
+    await expect(page.getByTestId("answer-a")).not.toBeEmpty();
+    await page.getByTestId("vote-LEFT").click();
+  }
+  await expect(page.getByTestId("today-count")).toContainText("3");
+
+  const researcher = await (await browser.newContext({ extraHTTPHeaders: { "Accept-Language": "ja" } })).newPage();
+  await signIn(researcher, "demo-researcher@hikaku.example", password("demo-researcher@hikaku.example"));
+  await researcher.goto("/campaigns/japanese-mt-bench/leaderboard");
+  await expect(researcher.getByRole("heading", { name: "Japanese MT-Bench", level: 1 })).toBeVisible();
+  await expect(researcher.getByTestId("leaderboard-table").locator("tbody tr").first()).toBeVisible();
+  await expectAccessible(researcher);
+  await researcher.goto("/campaigns/japanese-mt-bench/correlations");
+  await expect(researcher.getByTestId("benchmark-correlation")).toContainText("Japanese MT-Bench (GPT-4 single)");
+  await expectAccessible(researcher);
 });

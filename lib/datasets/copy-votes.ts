@@ -57,7 +57,9 @@ const COLUMNS: [name: string, expression: string][] = [
 
 const SELECT_CSV = COLUMNS.map(([name, expression]) =>
   // COPY would print booleans as t/f; the export says true/false.
-  name === "anony" || name === "identity_leak" ? `CASE WHEN ${expression} THEN 'true' ELSE 'false' END AS ${name}` : `(${expression})::text AS ${name}`,
+  name === "anony" || name === "identity_leak"
+    ? `CASE WHEN ${expression} THEN 'true' ELSE 'false' END AS ${name}`
+    : `(${expression})::text AS ${name}`,
 ).join(", ");
 
 /**

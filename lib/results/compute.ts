@@ -69,7 +69,10 @@ export async function computeCampaignFit(
     const { counts } = await readPairCounts(main, campaignId, filters);
     const countsMs = performance.now() - started;
     // The bootstrap (worker threads) runs while the Elo stream (this thread, mostly waiting on the database) goes on.
-    const [fit, eloMs] = await Promise.all([fitLeaderboard(counts, new Map(), { ...options, excludeBothBad: filters.excludeBothBad }), eloDone]);
+    const [fit, eloMs] = await Promise.all([
+      fitLeaderboard(counts, new Map(), { ...options, excludeBothBad: filters.excludeBothBad }),
+      eloDone,
+    ]);
     fit.onlineElo = Float64Array.from(fit.models, (model) => elo.get(model) ?? 1000);
     for (const client of open.splice(0)) await client.query("COMMIT");
     const fitMs = performance.now() - started;

@@ -25,6 +25,7 @@ export async function ratingsCommand(argv: string[]): Promise<void> {
     anchor = { model: match[1], rating: Number(match[2]) };
   }
 
+  const started = performance.now();
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -32,6 +33,7 @@ export async function ratingsCommand(argv: string[]): Promise<void> {
     throw new UsageError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`);
   }
   const { battles } = parseBattlesCsv(text);
+  const parsed = performance.now();
   if (anchor && !battles.some((b) => b.modelA === anchor.model || b.modelB === anchor.model)) {
     throw new UsageError(`the anchor model "${anchor.model}" does not appear in ${path}.`);
   }
@@ -57,4 +59,9 @@ export async function ratingsCommand(argv: string[]): Promise<void> {
     battles,
   }));
   process.stdout.write(JSON.stringify({ votes: board.votes, rounds: board.rounds, models }) + "\n");
+  // For benchmarks: where the time went (start-up = everything before this command began).
+  if (process.env.HIKAKU_TIMINGS) {
+    // performance.now() counts from this process's start.
+    console.error(JSON.stringify({ startupMs: started, readAndParseMs: parsed - started, computeMs: performance.now() - parsed }));
+  }
 }
