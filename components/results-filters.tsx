@@ -15,12 +15,15 @@ export function ResultsFilters({
   categories,
   models,
   showAnchor = true,
+  showRatingOptions = true,
 }: {
   basePath: string;
   filters: ResultFilters;
   categories: string[];
   models: string[];
   showAnchor?: boolean;
+  /** Flagged annotators and both-bad votes: choices about the ratings, not about which votes a page lists. */
+  showRatingOptions?: boolean;
 }) {
   const { t } = useI18n();
   const router = useRouter();
@@ -35,8 +38,8 @@ export function ResultsFilters({
       category: text("category"),
       from: text("from"),
       to: text("to"),
-      excludeBothBad: form.get("excludeBothBad") === "on",
-      includeFlagged: form.get("excludeFlagged") !== "on",
+      excludeBothBad: showRatingOptions ? form.get("excludeBothBad") === "on" : filters.excludeBothBad,
+      includeFlagged: showRatingOptions ? form.get("excludeFlagged") !== "on" : filters.includeFlagged,
       anchor: anchor ? { model: anchor, rating: Number.isFinite(rating) ? rating : 1000 } : null,
     };
     const query = filtersToParams(next).toString();
@@ -69,16 +72,18 @@ export function ResultsFilters({
         {t("results.to")}
         <input type="date" name="to" defaultValue={filters.to ?? ""} className="field" />
       </label>
-      <div className="space-y-1 text-sm">
-        <label className="flex items-center gap-2">
-          <input type="checkbox" name="excludeFlagged" defaultChecked={!filters.includeFlagged} />
-          {t("results.excludeFlagged")}
-        </label>
-        <label className="flex items-center gap-2">
-          <input type="checkbox" name="excludeBothBad" defaultChecked={filters.excludeBothBad} />
-          {t("results.excludeBothBad")}
-        </label>
-      </div>
+      {showRatingOptions && (
+        <div className="space-y-1 text-sm">
+          <label className="flex items-center gap-2">
+            <input type="checkbox" name="excludeFlagged" defaultChecked={!filters.includeFlagged} />
+            {t("results.excludeFlagged")}
+          </label>
+          <label className="flex items-center gap-2">
+            <input type="checkbox" name="excludeBothBad" defaultChecked={filters.excludeBothBad} />
+            {t("results.excludeBothBad")}
+          </label>
+        </div>
+      )}
       {showAnchor && (
         <>
           <label className="text-sm font-medium">

@@ -12,7 +12,7 @@ export interface RatingPoint {
 }
 
 const ROW = 22;
-const LEFT = 200;
+const LEFT = 220;
 const WIDTH = 720;
 
 /** Each model's rating as a dot with its 95% interval as a bar, best first, on a shared axis. */
@@ -37,7 +37,7 @@ export function RatingsChart({ points, title, axisLabel }: { points: RatingPoint
               <g key={p.model}>
                 <title>{`${p.model}: ${p.rating.toFixed(1)} (95% ${p.ciLow.toFixed(1)} – ${p.ciHigh.toFixed(1)})`}</title>
                 <text x={-8} y={cy} dy="0.35em" textAnchor="end" fontSize={11} fill="currentColor">
-                  {p.model.length > 30 ? `${p.model.slice(0, 29)}…` : p.model}
+                  {p.model.length > 28 ? `${p.model.slice(0, 27)}…` : p.model}
                 </text>
                 <line x1={x(p.ciLow)} x2={x(p.ciHigh)} y1={cy} y2={cy} stroke="#4f46e5" strokeWidth={3} strokeLinecap="round" />
                 <circle cx={x(p.rating)} cy={cy} r={4.5} fill="#ffffff" stroke="#312e81" strokeWidth={2} />

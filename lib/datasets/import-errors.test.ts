@@ -93,7 +93,7 @@ describe("importing battle logs: bad files are rejected whole, with line numbers
 
   it("the same key (question, models, judge, time) twice with different content", async () => {
     expect(await problems(jsonl(good(1), good(2), good(1, { winner: "tie" })), "jsonl")).toEqual([
-      "3: same question_id, models, judge and tstamp as line 1 but different content",
+      "3: same question_id, models, judge and tstamp as an earlier row of this file but different content",
     ]);
   });
 

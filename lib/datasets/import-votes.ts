@@ -1,8 +1,6 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import { once } from "node:events";
 import type pg from "pg";
-import { from as copyFrom } from "pg-copy-streams";
 import { pool } from "@/lib/pg";
 import { InputError } from "@/lib/ratings/csv";
 import { readRecords, type ImportFormat } from "./read-formats";
@@ -33,91 +31,91 @@ export class VoteImportRejected extends Error {
 }
 
 const MAX_LISTED_ERRORS = 200;
-const COPY_BATCH = 2000;
+const BATCH = 5000;
 
-const STAGING_COLUMNS = [
-  "line",
-  "key",
-  "hash",
-  "question_id",
-  "model_a",
-  "model_b",
-  "winner",
-  "outcome",
-  "judge",
-  "turn",
-  "language",
-  "tstamp",
-  "reason",
-  "corrected_answer",
-  "identity_leak",
-  "duration_ms",
-  "category",
-  "conversation_a",
-  "conversation_b",
-] as const;
-
-/** COPY's text format: backslash escapes for the characters that delimit fields and rows, \N for null. */
-function copyValue(value: string | number | boolean | null): string {
-  if (value === null) return "\\N";
-  if (typeof value !== "string") return String(value);
-  return value.replace(/[\\\t\n\r]/g, (c) => (c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r"));
-}
-
-function copyLine(vote: ImportedVote): string {
-  return (
-    [
-      vote.line,
-      vote.key,
-      vote.hash,
-      vote.questionId,
-      vote.modelA,
-      vote.modelB,
-      vote.winner,
-      vote.outcome,
-      vote.judge,
-      vote.turn,
-      vote.language,
-      vote.tstamp,
-      vote.reason,
-      vote.correctedAnswer,
-      vote.identityLeak,
-      vote.durationMs,
-      vote.category,
-      vote.conversationA,
-      vote.conversationB,
-    ]
-      .map(copyValue)
-      .join("\t") + "\n"
-  );
-}
+/** Inserts a batch of votes in file order; a key already in the campaign is skipped (and returned as not inserted). */
+const INSERT_BATCH = `
+  INSERT INTO "Vote" ("campaignId", id, "modelAId", "modelBId", outcome, winner, reason, "correctedAnswer", "identityLeak",
+                      "durationMs", "createdAt", "importKey", "importHash", judge, "questionId", category, language, turn,
+                      "conversationA", "conversationB")
+  SELECT $1::uuid, gen_random_uuid(), r.a, r.b, r.outcome::"Outcome", r.winner::"Winner", r.reason, r.corrected, r.leak,
+         r.duration, coalesce(to_timestamp(r.tstamp), now()), r.key, r.hash, r.judge, r.question, r.category, r.language, r.turn,
+         r.conv_a::jsonb, r.conv_b::jsonb
+  FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::boolean[], $9::int[], $10::float8[],
+              $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::int[], $18::text[], $19::text[])
+       WITH ORDINALITY AS r(a, b, outcome, winner, reason, corrected, leak, duration, tstamp, key, hash, judge, question, category,
+                            language, turn, conv_a, conv_b, ord)
+  ORDER BY r.ord
+  ON CONFLICT ("campaignId", "importKey") DO NOTHING
+  RETURNING "importKey"`;
 
 /**
- * Takes, once, the locks that PostgreSQL's foreign-key triggers would take for every inserted
- * vote (FOR KEY SHARE on the campaign and on every model the file names, which the INSERT
- * joins, so each reference exists and stays until commit), then — where the database allows this
- * role to — switches the per-row triggers off for the INSERT. Those triggers cost ~20 µs per
- * vote, two thirds of a million-row import; integrity is the same. Without the privilege
- * (`GRANT SET ON PARAMETER session_replication_role` or superuser) the triggers simply run.
+ * Takes the lock that PostgreSQL's foreign-key triggers would take for every inserted vote on
+ * the campaign (FOR KEY SHARE) once, and — where the database lets this role — switches the
+ * per-row triggers off for this transaction. Models are locked the same way as they are
+ * resolved (`resolveModels`), before any vote names them. Those triggers cost ~20 µs per vote,
+ * most of a million-row import; integrity is the same. Without the privilege
+ * (`GRANT SET ON PARAMETER session_replication_role`, or a superuser) the triggers simply run.
  */
-async function lockReferencedRows(client: pg.PoolClient, campaignId: string): Promise<void> {
+async function lockCampaignForImport(client: pg.PoolClient, campaignId: string): Promise<void> {
   await client.query(`SELECT 1 FROM "Campaign" WHERE id = $1::uuid FOR KEY SHARE`, [campaignId]);
-  await client.query(
-    `SELECT 1 FROM "Model" WHERE name IN (SELECT model_a FROM import_votes UNION SELECT model_b FROM import_votes) FOR KEY SHARE`,
-  );
   const { rows } = await client.query<{ allowed: boolean }>(
     `SELECT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) OR has_parameter_privilege('session_replication_role', 'SET') AS allowed`,
   );
   if (rows[0]?.allowed) await client.query("SET LOCAL session_replication_role = replica");
 }
 
+/** Ids of the batch's models, creating the new ones; each is locked FOR KEY SHARE until commit. */
+async function resolveModels(client: pg.PoolClient, batch: ImportedVote[], ids: Map<string, string>): Promise<number> {
+  const missing = [...new Set(batch.flatMap((v) => [v.modelA, v.modelB]))].filter((name) => !ids.has(name));
+  if (missing.length === 0) return 0;
+  const created = await client.query(
+    `INSERT INTO "Model" (id, name) SELECT gen_random_uuid(), name FROM unnest($1::text[]) AS n(name) ON CONFLICT (name) DO NOTHING`,
+    [missing],
+  );
+  const { rows } = await client.query<{ id: string; name: string }>(`SELECT id, name FROM "Model" WHERE name = ANY($1::text[]) FOR KEY SHARE`, [
+    missing,
+  ]);
+  for (const row of rows) ids.set(row.name, row.id);
+  return created.rowCount ?? 0;
+}
+
+/** Writes a batch; returns the rows that were not inserted because their key was already there. */
+async function insertBatch(client: pg.PoolClient, campaignId: string, batch: ImportedVote[], ids: Map<string, string>) {
+  const column = <T>(pick: (v: ImportedVote) => T) => batch.map(pick);
+  const { rows } = await client.query<{ importKey: string }>(INSERT_BATCH, [
+    campaignId,
+    column((v) => ids.get(v.modelA)!),
+    column((v) => ids.get(v.modelB)!),
+    column((v) => v.outcome),
+    column((v) => v.winner),
+    column((v) => v.reason),
+    column((v) => v.correctedAnswer),
+    column((v) => v.identityLeak),
+    column((v) => v.durationMs),
+    column((v) => v.tstamp),
+    column((v) => v.key),
+    column((v) => v.hash),
+    column((v) => v.judge),
+    column((v) => v.questionId),
+    column((v) => v.category),
+    column((v) => v.language),
+    column((v) => v.turn),
+    column((v) => v.conversationA),
+    column((v) => v.conversationB),
+  ]);
+  const inserted = new Set(rows.map((row) => row.importKey));
+  return { added: rows.length, skipped: batch.filter((v) => !inserted.has(v.key)) };
+}
+
 /**
  * Imports a battle log (the export schema, as CSV, JSON Lines or Parquet) into a campaign as
  * imported votes: no assignment, no annotator account, the judge kept as a pseudonym. All or
- * nothing: every row is checked, problems are reported with their lines and nothing is saved
- * unless there are none. Rows are streamed into a staging table with COPY, then moved into
- * "Vote" in one statement; a row imported before (same key and content) is skipped, the same
- * key with different content is a problem.
+ * nothing, in one transaction: every row is checked and problems are reported with their lines;
+ * nothing is saved unless there are none. Valid rows are written in batches while the next
+ * batch is being read, so reading and writing overlap. A row whose key is already in the
+ * campaign is skipped if its content is the same (re-importing changes nothing) and a problem
+ * if it differs. Votes keep the file's order (it breaks ties between equal times).
  */
 export async function importVotes(
   actorId: string | null,
@@ -128,7 +126,6 @@ export async function importVotes(
   const client = await pool().connect();
   const started = performance.now();
   const progress = (message: string) => onProgress(`${((performance.now() - started) / 1000).toFixed(1)} s  ${message}`);
-  let broken = false;
   const errors: RowError[] = [];
   let errorCount = 0;
   const fail = (line: number, message: string) => {
@@ -139,132 +136,118 @@ export async function importVotes(
     await client.query("BEGIN");
     // One import per campaign at a time: two overlapping files must not interleave.
     await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`votes:${campaignId}`]);
-    const { rows: campaignRows } = await client.query<{ salt: string }>(
-      `SELECT "pseudonymSalt" AS salt FROM "Campaign" WHERE id = $1::uuid`,
+    const { rows: campaignRows } = await client.query<{ salt: string; seq: string | null }>(
+      `SELECT "pseudonymSalt" AS salt, (SELECT max(seq) FROM "Vote" WHERE "campaignId" = $1::uuid)::text AS seq FROM "Campaign" WHERE id = $1::uuid`,
       [campaignId],
     );
     if (!campaignRows[0]) throw new Error(`campaign ${campaignId} does not exist`);
-    const salt = campaignRows[0].salt;
+    const { salt } = campaignRows[0];
+    const seqBefore = campaignRows[0].seq ?? "0";
     const pseudonym = (judge: string) => `judge_${createHash("sha256").update(`${salt}:${judge}`).digest("hex").slice(0, 12)}`;
+    await lockCampaignForImport(client, campaignId);
 
-    await client.query(`CREATE TEMP TABLE import_votes (
-      line int, key text, hash text, question_id text, model_a text, model_b text, winner text, outcome text, judge text,
-      turn int, language text, tstamp float8, reason text, corrected_answer text, identity_leak boolean, duration_ms int,
-      category text, conversation_a jsonb, conversation_b jsonb) ON COMMIT DROP`);
-    const copy = client.query(copyFrom(`COPY import_votes (${STAGING_COLUMNS.join(", ")}) FROM STDIN`));
-    // Kept rather than thrown from an event: a COPY abandoned below reports its cancellation here.
-    let copyError: Error | null = null;
-    copy.on("error", (error) => (copyError ??= error));
+    const modelIds = new Map<string, string>();
+    const categories = new Set<string>();
     let rows = 0;
-    let buffer = "";
+    let votesAdded = 0;
+    let modelsAdded = 0;
+    let votesKept = 0;
+    let duplicateRows = 0;
+    /** Rows whose key is already in the campaign: the same content is a repeat to skip, other content a problem. */
+    const checkRepeats = async (repeated: ImportedVote[]) => {
+      if (repeated.length === 0) return;
+      const { rows: found } = await client.query<{ line: number; same: boolean; thisFile: boolean }>(
+        `SELECT s.line, v."importHash" = s.hash AS same, v.seq > $2::bigint AS "thisFile"
+         FROM unnest($3::int[], $4::text[], $5::text[]) AS s(line, key, hash)
+         JOIN "Vote" v ON v."campaignId" = $1::uuid AND v."importKey" = s.key`,
+        [campaignId, seqBefore, repeated.map((v) => v.line), repeated.map((v) => v.key), repeated.map((v) => v.hash)],
+      );
+      for (const repeat of found) {
+        if (repeat.same && repeat.thisFile) duplicateRows++;
+        else if (repeat.same) votesKept++;
+        else
+          fail(
+            repeat.line,
+            repeat.thisFile
+              ? "same question_id, models, judge and tstamp as an earlier row of this file but different content"
+              : "this vote was imported before with different content",
+          );
+      }
+    };
+    let batch: ImportedVote[] = [];
+    let batchKeys = new Set<string>();
+    let repeatedInBatch: ImportedVote[] = [];
+    let writing: Promise<void> = Promise.resolve();
+    const write = (votes: ImportedVote[], repeated: ImportedVote[]) => {
+      // One batch in flight: the next one is read while PostgreSQL writes this one.
+      writing = writing.then(async () => {
+        if (errorCount > 0) return;
+        modelsAdded += await resolveModels(client, votes, modelIds);
+        const result = await insertBatch(client, campaignId, votes, modelIds);
+        votesAdded += result.added;
+        await checkRepeats([...result.skipped, ...repeated]);
+      });
+      writing.catch(() => {});
+    };
     try {
       for await (const item of readRecords(file.path, file.format)) {
+        rows++;
         if ("bad" in item) {
-          rows++;
           fail(item.bad.line, item.bad.message);
           continue;
         }
-        rows++;
         const result = toImportedVote(item.record.line, item.record.values, pseudonym);
         if ("problem" in result) {
           fail(item.record.line, result.problem);
           continue;
         }
         if (errorCount > 0) continue;
-        buffer += copyLine(result.vote);
-        if (rows % COPY_BATCH === 0) {
-          if (copyError) throw copyError;
-          if (!copy.write(buffer)) await once(copy, "drain");
-          buffer = "";
+        const vote = result.vote;
+        if (vote.category) categories.add(vote.category);
+        // A key twice in one batch: the later row is checked against the first like any other repeat.
+        if (batchKeys.has(vote.key)) repeatedInBatch.push(vote);
+        else {
+          batchKeys.add(vote.key);
+          batch.push(vote);
+        }
+        if (batch.length >= BATCH) {
+          await writing;
+          write(batch, repeatedInBatch);
+          batch = [];
+          batchKeys = new Set();
+          repeatedInBatch = [];
         }
         if (rows % 100_000 === 0) progress(`read ${rows} rows`);
       }
     } catch (error) {
-      broken = true;
-      copy.destroy();
       if (error instanceof InputError) throw new VoteImportRejected([{ line: error.line ?? 0, message: error.message }], 1);
       throw error;
     }
-    const finished = once(copy, "finish");
-    copy.end(buffer);
-    await finished;
+    if (batch.length || repeatedInBatch.length) write(batch, repeatedInBatch);
+    await writing;
     if (rows === 0) fail(1, "the file has no rows");
-    if (errorCount > 0) throw new VoteImportRejected(errors, errorCount);
+    if (errorCount > 0) throw new VoteImportRejected(errors.sort((a, b) => a.line - b.line), errorCount);
 
-    progress(`checking ${rows} rows against each other and the campaign`);
-    const { rows: clashes } = await client.query<{ lines: number[] }>(
-      `SELECT array_agg(line ORDER BY line) AS lines FROM import_votes GROUP BY key HAVING count(DISTINCT hash) > 1 LIMIT ${MAX_LISTED_ERRORS}`,
-    );
-    for (const { lines } of clashes) fail(lines[1], `same question_id, models, judge and tstamp as line ${lines[0]} but different content`);
-    const { rows: conflicts } = await client.query<{ line: number }>(
-      `SELECT s.line FROM import_votes s JOIN "Vote" v ON v."campaignId" = $1::uuid AND v."importKey" = s.key
-       WHERE v."importHash" IS DISTINCT FROM s.hash ORDER BY s.line LIMIT ${MAX_LISTED_ERRORS}`,
-      [campaignId],
-    );
-    for (const { line } of conflicts) fail(line, "this vote was imported before with different content");
-    progress("checked");
-    if (errorCount > 0)
-      throw new VoteImportRejected(
-        errors.sort((a, b) => a.line - b.line),
-        errorCount,
-      );
-
-    progress("writing votes");
-    const models = await client.query(
-      `INSERT INTO "Model" (id, name)
-       SELECT gen_random_uuid(), name FROM (SELECT model_a AS name FROM import_votes UNION SELECT model_b FROM import_votes) n
-       ON CONFLICT (name) DO NOTHING`,
-    );
-    await lockReferencedRows(client, campaignId);
-    // Sequence numbers follow tstamp, then file order, so votes with equal times keep the file's order.
-    const inserted = await client.query(
-      `INSERT INTO "Vote" (id, seq, "campaignId", "modelAId", "modelBId", outcome, winner, reason, "correctedAnswer", "identityLeak",
-                           "durationMs", "createdAt", "importKey", "importHash", judge, "questionId", category, language, turn,
-                           "conversationA", "conversationB")
-       SELECT gen_random_uuid(), nextval(pg_get_serial_sequence('"Vote"', 'seq')), $1::uuid, d.a_id, d.b_id, d.outcome::"Outcome",
-              d.winner::"Winner", d.reason, d.corrected_answer, d.identity_leak, d.duration_ms,
-              coalesce(to_timestamp(d.tstamp), now()), d.key, d.hash, d.judge, d.question_id, d.category, d.language, d.turn,
-              d.conversation_a, d.conversation_b
-       FROM (
-         SELECT s.*, ma.id AS a_id, mb.id AS b_id
-         FROM (SELECT DISTINCT ON (key) * FROM import_votes ORDER BY key, line) s
-         JOIN "Model" ma ON ma.name = s.model_a
-         JOIN "Model" mb ON mb.name = s.model_b
-         WHERE NOT EXISTS (SELECT 1 FROM "Vote" v WHERE v."campaignId" = $1::uuid AND v."importKey" = s.key)
-         ORDER BY s.tstamp NULLS LAST, s.line
-       ) d`,
-      [campaignId],
-    );
     await client.query("SET LOCAL session_replication_role = origin");
     await client.query(
-      `UPDATE "Campaign" SET "voteCategories" = ARRAY(
-         SELECT DISTINCT c FROM unnest("voteCategories" || ARRAY(SELECT DISTINCT category FROM import_votes WHERE category IS NOT NULL)) AS c ORDER BY c)
+      `UPDATE "Campaign" SET "voteCategories" = ARRAY(SELECT DISTINCT c FROM unnest("voteCategories" || $2::text[]) AS c ORDER BY c)
        WHERE id = $1::uuid`,
-      [campaignId],
+      [campaignId, [...categories]],
     );
-    progress("counting");
-    const { rows: distinct } = await client.query<{ n: number }>(`SELECT count(DISTINCT key)::int AS n FROM import_votes`);
-    const summary: VoteImportSummary = {
-      rows,
-      votesAdded: inserted.rowCount ?? 0,
-      votesKept: distinct[0].n - (inserted.rowCount ?? 0),
-      duplicateRows: rows - distinct[0].n,
-      modelsAdded: models.rowCount ?? 0,
-    };
+    const summary: VoteImportSummary = { rows, votesAdded, votesKept, duplicateRows, modelsAdded };
     await client.query(
       `INSERT INTO "AuditEvent" ("actorId", action, "subjectType", "subjectId", data) VALUES ($1::uuid, 'votes.imported', 'Campaign', $2, $3::jsonb)`,
       [actorId, campaignId, JSON.stringify({ ...summary, format: file.format })],
     );
     await client.query("COMMIT");
     // Fresh statistics for the leaderboard's queries after a large import (autovacuum would get there later).
-    if (summary.votesAdded > 10_000) await client.query(`ANALYZE "Vote"`);
+    if (votesAdded > 10_000) await client.query(`ANALYZE "Vote"`);
     progress("done");
     return summary;
   } catch (error) {
     await client.query("ROLLBACK").catch(() => {});
     throw error;
   } finally {
-    // A COPY abandoned half-way leaves the connection unusable: discard it rather than pool it.
-    client.release(broken);
+    client.release();
   }
 }

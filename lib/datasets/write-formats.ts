@@ -88,25 +88,41 @@ async function* csvRecords(csv: AsyncIterable<Uint8Array>): AsyncGenerator<strin
   if (rest.length) yield rest;
 }
 
+/** JSON string literals of the few distinct values of a column (models, judges, outcomes…), made once each. */
+function memoQuote(): (field: string) => string {
+  let cache = new Map<string, string>();
+  return (field) => {
+    let quoted = cache.get(field);
+    if (quoted === undefined) {
+      if (cache.size > 10_000) cache = new Map();
+      quoted = JSON.stringify(field);
+      cache.set(field, quoted);
+    }
+    return quoted;
+  };
+}
+
+const nullable = (quote: (field: string) => string) => (field: string) => (field ? quote(field) : "null");
+
 /** A CSV field as JSON text, by the column's type (empty fields are nulls: nothing stores empty text). */
 const JSON_FIELD: Record<Column, (field: string) => string> = {
   question_id: (f) => (f ? JSON.stringify(f) : "null"),
-  model_a: (f) => JSON.stringify(f),
-  model_b: (f) => JSON.stringify(f),
-  winner: (f) => JSON.stringify(f),
-  judge: (f) => JSON.stringify(f),
+  model_a: memoQuote(),
+  model_b: memoQuote(),
+  winner: memoQuote(),
+  judge: memoQuote(),
   conversation_a: (f) => (f ? JSON.stringify(DECODE.conversation_a(f)) : "null"),
   conversation_b: (f) => (f ? JSON.stringify(DECODE.conversation_b(f)) : "null"),
   turn: (f) => f || "null",
   anony: (f) => (f === "true" ? "true" : "false"),
-  language: (f) => (f ? JSON.stringify(f) : "null"),
+  language: nullable(memoQuote()),
   tstamp: (f) => String(Number(f)),
-  outcome: (f) => JSON.stringify(f),
+  outcome: memoQuote(),
   reason: (f) => (f ? JSON.stringify(f) : "null"),
   corrected_answer: (f) => (f ? JSON.stringify(f) : "null"),
   identity_leak: (f) => (f === "true" ? "true" : "false"),
   duration_ms: (f) => f || "null",
-  category: (f) => (f ? JSON.stringify(f) : "null"),
+  category: nullable(memoQuote()),
 };
 
 const KEYS = ARENA_COLUMNS.map((name, i) => `${i === 0 ? "{" : ","}${JSON.stringify(name)}:`);

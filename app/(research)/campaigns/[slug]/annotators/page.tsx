@@ -37,6 +37,7 @@ export default async function AnnotatorsPage({
         categories={categories}
         models={[]}
         showAnchor={false}
+        showRatingOptions={false}
       />
       {report.votes === 0 ? (
         <p className="card text-slate-600">{t("annotators.none")}</p>
