@@ -73,9 +73,10 @@ async function resolveModels(client: pg.PoolClient, batch: ImportedVote[], ids: 
     `INSERT INTO "Model" (id, name) SELECT gen_random_uuid(), name FROM unnest($1::text[]) AS n(name) ON CONFLICT (name) DO NOTHING`,
     [missing],
   );
-  const { rows } = await client.query<{ id: string; name: string }>(`SELECT id, name FROM "Model" WHERE name = ANY($1::text[]) FOR KEY SHARE`, [
-    missing,
-  ]);
+  const { rows } = await client.query<{ id: string; name: string }>(
+    `SELECT id, name FROM "Model" WHERE name = ANY($1::text[]) FOR KEY SHARE`,
+    [missing],
+  );
   for (const row of rows) ids.set(row.name, row.id);
   return created.rowCount ?? 0;
 }
@@ -226,7 +227,11 @@ export async function importVotes(
     if (batch.length || repeatedInBatch.length) write(batch, repeatedInBatch);
     await writing;
     if (rows === 0) fail(1, "the file has no rows");
-    if (errorCount > 0) throw new VoteImportRejected(errors.sort((a, b) => a.line - b.line), errorCount);
+    if (errorCount > 0)
+      throw new VoteImportRejected(
+        errors.sort((a, b) => a.line - b.line),
+        errorCount,
+      );
 
     await client.query("SET LOCAL session_replication_role = origin");
     await client.query(

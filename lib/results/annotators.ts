@@ -39,7 +39,9 @@ const finite = (value: number) => (Number.isFinite(value) ? value : null);
 
 /**
  * Reliability of everyone who voted in the campaign under the filters (flagged annotators
- * included: this is where they are judged). Votes are compared through a position-free label
+ * included: this is where they are judged). It reads the campaign's votes into memory (a few
+ * numbers each), which suits studies of up to some hundred thousand votes; the leaderboard does
+ * not, and streams. Votes are compared through a position-free label
  * (which model of the pair won, or tie, both bad, both good).
  */
 export async function annotatorReport(campaignId: string, filters: ResultFilters): Promise<AnnotatorReport> {

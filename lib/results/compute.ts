@@ -97,11 +97,7 @@ export async function computeCampaignFit(
 }
 
 /** One aggregate query: per ordered model pair (a = shown left), the votes for each winner. */
-export async function readPairCounts(
-  client: pg.ClientBase,
-  campaignId: string,
-  filters: ResultFilters,
-): Promise<{ counts: PairCounts; modelIds: string[] }> {
+export async function readPairCounts(client: pg.ClientBase, campaignId: string, filters: ResultFilters): Promise<{ counts: PairCounts }> {
   const params: unknown[] = [];
   const { where, needsPrompt } = voteConditions(campaignId, filters, params);
   const { rows } = await client.query<{ a: string; b: string; an: string; bn: string; wa: number; wb: number; t: number; bb: number }>(
@@ -121,14 +117,12 @@ export async function readPairCounts(
   );
   const index = new Map<string, number>();
   const models: string[] = [];
-  const modelIds: string[] = [];
   const indexOf = (id: string, name: string) => {
     let k = index.get(id);
     if (k === undefined) {
       k = models.length;
       index.set(id, k);
       models.push(name);
-      modelIds.push(id);
     }
     return k;
   };
@@ -152,7 +146,7 @@ export async function readPairCounts(
     counts.bothBad[p] = row.bb;
     counts.total += row.wa + row.wb + row.t + row.bb;
   });
-  return { counts, modelIds };
+  return { counts };
 }
 
 /** SQL's parameters written into the statement, for COPY, which takes none; every value is a quoted literal. */

@@ -134,6 +134,8 @@ async function computeAndStore(campaignId: string, filters: ResultFilters): Prom
         computingUntil: null,
       },
     });
+    await db.$executeRaw`
+      DELETE FROM "ResultCache" WHERE "campaignId" = ${campaignId}::uuid AND "lastReadAt" < now() - make_interval(days => ${UNREAD_DAYS})`;
   } catch (error) {
     await db.resultCache
       .update({
@@ -170,7 +172,14 @@ async function startComputation(campaignId: string, filters: ResultFilters, stam
   return { job };
 }
 
+/** Results nobody has looked at for this long are deleted when the campaign's next result is stored. */
+const UNREAD_DAYS = 30;
+
 async function readStored(campaignId: string, filters: ResultFilters, withBootstrap: boolean) {
+  // Remembers that the result is still wanted (at most once an hour, so reading stays a read).
+  await db.$executeRaw`
+    UPDATE "ResultCache" SET "lastReadAt" = now()
+    WHERE "campaignId" = ${campaignId}::uuid AND "filterKey" = ${fitKey(filters)} AND "lastReadAt" < now() - interval '1 hour'`;
   return db.resultCache.findUnique({
     where: { campaignId_filterKey: { campaignId, filterKey: fitKey(filters) } },
     select: { stamp: true, computedAt: true, durationMs: true, result: true, bootstrap: withBootstrap, error: true, computingUntil: true },
@@ -252,7 +261,8 @@ export async function getLeaderboard(
       };
   return {
     state: "ready",
-    fresh: stored.stamp === (options.untilFresh ? stored.stamp : stamp),
+    // waitUntilFresh returned a row computed from the current votes.
+    fresh: options.untilFresh ? true : stored.stamp === stamp,
     computedAt: stored.computedAt!,
     board,
     matrices: storedFit.matrices,
