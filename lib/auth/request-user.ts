@@ -1,5 +1,6 @@
 import "server-only";
 import { NextResponse } from "next/server";
+import { researchCampaignBySlug, type ResearchCampaign } from "@/lib/campaigns/access";
 import { hasRole } from "./roles";
 import { currentUser, type CurrentUser } from "./session";
 import { userForApiToken } from "./api-tokens";
@@ -23,6 +24,18 @@ export async function researcherFromRequest(request: Request): Promise<{ user: C
   }
   if (!hasRole(user.role, "RESEARCHER")) return { response: jsonError(403, "only researchers and admins may use this API") };
   return { user };
+}
+
+/** The caller (as above) and the campaign of the route's `slug`, or 404 when they may not see it. */
+export async function researchCampaignFromRequest(
+  request: Request,
+  params: Promise<{ slug: string }>,
+): Promise<{ user: CurrentUser; campaign: ResearchCampaign } | { response: NextResponse }> {
+  const caller = await researcherFromRequest(request);
+  if ("response" in caller) return caller;
+  const campaign = await researchCampaignBySlug(caller.user, (await params).slug);
+  if (!campaign) return { response: jsonError(404, "no such campaign") };
+  return { user: caller.user, campaign };
 }
 
 export function jsonError(status: number, error: string, extra: Record<string, unknown> = {}): NextResponse {

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { pool } from "@/lib/pg";
 import { DEFAULT_FILTERS } from "@/lib/results/filters";
+import { ratingsJson } from "@/lib/ratings/leaderboard";
 import { getLeaderboard } from "@/lib/results/leaderboard";
 import { createTestCampaign } from "@/lib/testing/factories";
 import { createResultsCampaign } from "@/lib/testing/results-campaign";
@@ -32,15 +33,7 @@ const jsonLines = (path: string) =>
 async function boardOf(campaignId: string) {
   const view = await getLeaderboard(campaignId, DEFAULT_FILTERS, { untilFresh: true });
   if (view.state !== "ready") throw new Error(view.state);
-  return view.board.models.map(({ model, rating, ciLow, ciHigh, onlineElo, rankUpperBound, battles }) => ({
-    model,
-    rating,
-    ciLow,
-    ciHigh,
-    onlineElo,
-    rankUpperBound,
-    battles,
-  }));
+  return ratingsJson(view.board).models;
 }
 
 describe("vote datasets", () => {

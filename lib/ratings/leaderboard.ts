@@ -132,6 +132,26 @@ export function summariseLeaderboard(fit: LeaderboardFit, anchor?: { model: stri
   return { votes: fit.votes, rounds: fit.rounds, identifiable: fit.identifiable, models: rows, bootstrapRatings, modelOrder: fit.models };
 }
 
+/**
+ * The board as the `ratings` and `leaderboard` commands print it (a contract other tools parse):
+ * {votes, rounds, models: [{model, rating, ciLow, ciHigh, onlineElo, rankUpperBound, battles}]}, best first.
+ */
+export function ratingsJson(board: Leaderboard) {
+  return {
+    votes: board.votes,
+    rounds: board.rounds,
+    models: board.models.map(({ model, rating, ciLow, ciHigh, onlineElo, rankUpperBound, battles }) => ({
+      model,
+      rating,
+      ciLow,
+      ciHigh,
+      onlineElo,
+      rankUpperBound,
+      battles,
+    })),
+  };
+}
+
 function countWhere(n: number, predicate: (index: number) => boolean): number {
   let count = 0;
   for (let i = 0; i < n; i++) if (predicate(i)) count += 1;

@@ -16,7 +16,7 @@ const WINNER_CODE = `CASE v.winner WHEN 'MODEL_A' THEN 0 WHEN 'MODEL_B' THEN 1 W
  * Says which votes a result was computed from: the campaign's highest vote sequence number
  * (every new or imported vote raises it) and its results version (raised by flagging).
  */
-export async function resultsStamp(client: pg.ClientBase, campaignId: string): Promise<string> {
+export async function resultsStamp(client: pg.ClientBase | pg.Pool, campaignId: string): Promise<string> {
   const { rows } = await client.query<{ seq: string | null; version: number }>(
     `SELECT (SELECT max(seq) FROM "Vote" WHERE "campaignId" = c.id)::text AS seq, c."resultsVersion" AS version
      FROM "Campaign" c WHERE c.id = $1::uuid`,
@@ -66,7 +66,7 @@ export async function computeCampaignFit(
     const eloDone = streamOnlineElo(streaming, campaignId, filters, models.rows, elo).then(() => performance.now() - started);
     // Keep a failure of the stream from going unhandled while the counts are still being read.
     eloDone.catch(() => {});
-    const { counts } = await readPairCounts(main, campaignId, filters);
+    const { counts } = await readPairCounts(main, campaignId, filters, new Map(models.rows.map((m) => [m.id, m.name])));
     const countsMs = performance.now() - started;
     // The bootstrap (worker threads) runs while the Elo stream (this thread, mostly waiting on the database) goes on.
     const [fit, eloMs] = await Promise.all([
@@ -96,23 +96,24 @@ export async function computeCampaignFit(
   }
 }
 
-/** One aggregate query: per ordered model pair (a = shown left), the votes for each winner. */
-export async function readPairCounts(client: pg.ClientBase, campaignId: string, filters: ResultFilters): Promise<{ counts: PairCounts }> {
+/** One aggregate query: per ordered model pair (a = shown left), the votes for each winner; `names` maps model ids. */
+export async function readPairCounts(
+  client: pg.ClientBase,
+  campaignId: string,
+  filters: ResultFilters,
+  names: Map<string, string>,
+): Promise<{ counts: PairCounts }> {
   const params: unknown[] = [];
   const { where, needsPrompt } = voteConditions(campaignId, filters, params);
-  const { rows } = await client.query<{ a: string; b: string; an: string; bn: string; wa: number; wb: number; t: number; bb: number }>(
-    `WITH pairs AS (
-       SELECT v."modelAId" AS a, v."modelBId" AS b,
-              count(*) FILTER (WHERE v.winner = 'MODEL_A')::int AS wa,
-              count(*) FILTER (WHERE v.winner = 'MODEL_B')::int AS wb,
-              count(*) FILTER (WHERE v.winner = 'TIE')::int AS t,
-              count(*) FILTER (WHERE v.winner = 'TIE_BOTHBAD')::int AS bb
-       FROM "Vote" v ${needsPrompt ? `LEFT JOIN "Prompt" p ON p.id = v."promptId"` : ""}
-       WHERE ${where}
-       GROUP BY v."modelAId", v."modelBId"
-     )
-     SELECT pairs.*, ma.name AS an, mb.name AS bn FROM pairs
-     JOIN "Model" ma ON ma.id = pairs.a JOIN "Model" mb ON mb.id = pairs.b`,
+  const { rows } = await client.query<{ a: string; b: string; wa: number; wb: number; t: number; bb: number }>(
+    `SELECT v."modelAId" AS a, v."modelBId" AS b,
+            count(*) FILTER (WHERE v.winner = 'MODEL_A')::int AS wa,
+            count(*) FILTER (WHERE v.winner = 'MODEL_B')::int AS wb,
+            count(*) FILTER (WHERE v.winner = 'TIE')::int AS t,
+            count(*) FILTER (WHERE v.winner = 'TIE_BOTHBAD')::int AS bb
+     FROM "Vote" v ${needsPrompt ? `LEFT JOIN "Prompt" p ON p.id = v."promptId"` : ""}
+     WHERE ${where}
+     GROUP BY v."modelAId", v."modelBId"`,
     params,
   );
   const index = new Map<string, number>();
@@ -138,8 +139,8 @@ export async function readPairCounts(client: pg.ClientBase, campaignId: string, 
     total: 0,
   };
   rows.forEach((row, p) => {
-    counts.a[p] = indexOf(row.a, row.an);
-    counts.b[p] = indexOf(row.b, row.bn);
+    counts.a[p] = indexOf(row.a, names.get(row.a)!);
+    counts.b[p] = indexOf(row.b, names.get(row.b)!);
     counts.winsA[p] = row.wa;
     counts.winsB[p] = row.wb;
     counts.ties[p] = row.t;

@@ -187,15 +187,7 @@ async function readStored(campaignId: string, filters: ResultFilters, withBootst
 }
 
 function stampNow(campaignId: string): Promise<string> {
-  return pool()
-    .connect()
-    .then(async (client) => {
-      try {
-        return await resultsStamp(client, campaignId);
-      } finally {
-        client.release();
-      }
-    });
+  return resultsStamp(pool(), campaignId);
 }
 
 /** Waits until the stored board matches the current votes, computing it here or waiting for another instance. */
@@ -229,13 +221,13 @@ export async function getLeaderboard(
   campaignId: string,
   filters: ResultFilters,
   options: { waitMs?: number; untilFresh?: boolean; withBootstrap?: boolean } = {},
-): Promise<LeaderboardView & { bootstrap?: Float64Array }> {
+): Promise<LeaderboardView> {
   const withBootstrap = Boolean(options.withBootstrap || filters.anchor);
-  const stamp = await stampNow(campaignId);
-  let stored = options.untilFresh
-    ? await waitUntilFresh(campaignId, filters, withBootstrap)
-    : await readStored(campaignId, filters, withBootstrap);
-  if (!options.untilFresh && (!stored?.result || stored.stamp !== stamp)) {
+  // waitUntilFresh returns a row computed from the current votes; otherwise compare with them here.
+  const stamp = options.untilFresh ? null : await stampNow(campaignId);
+  let stored =
+    stamp === null ? await waitUntilFresh(campaignId, filters, withBootstrap) : await readStored(campaignId, filters, withBootstrap);
+  if (stamp !== null && (!stored?.result || stored.stamp !== stamp)) {
     const started = await startComputation(campaignId, filters, stamp);
     if (started && options.waitMs) {
       await Promise.race([started.job.catch(() => {}), new Promise((resolve) => setTimeout(resolve, options.waitMs))]);
@@ -261,12 +253,10 @@ export async function getLeaderboard(
       };
   return {
     state: "ready",
-    // waitUntilFresh returned a row computed from the current votes.
-    fresh: options.untilFresh ? true : stored.stamp === stamp,
+    fresh: stamp === null || stored.stamp === stamp,
     computedAt: stored.computedAt!,
     board,
     matrices: storedFit.matrices,
     computeMs: stored.durationMs,
-    bootstrap: withBootstrap ? fit.thetas : undefined,
   };
 }

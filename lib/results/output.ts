@@ -1,4 +1,4 @@
-import type { Leaderboard } from "@/lib/ratings/leaderboard";
+import { ratingsJson, type Leaderboard } from "@/lib/ratings/leaderboard";
 import type { BenchmarkCorrelationResult } from "./correlations";
 import { describeFilters, type ResultFilters } from "./filters";
 
@@ -9,17 +9,7 @@ import { describeFilters, type ResultFilters } from "./filters";
  */
 export function leaderboardJson(board: Leaderboard, computedAt: Date, filters: ResultFilters, campaign: string) {
   return {
-    votes: board.votes,
-    rounds: board.rounds,
-    models: board.models.map(({ model, rating, ciLow, ciHigh, onlineElo, rankUpperBound, battles }) => ({
-      model,
-      rating,
-      ciLow,
-      ciHigh,
-      onlineElo,
-      rankUpperBound,
-      battles,
-    })),
+    ...ratingsJson(board),
     computedAt: computedAt.toISOString(),
     filters: describeFilters(filters),
     campaign,

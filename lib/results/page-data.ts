@@ -1,4 +1,6 @@
 import "server-only";
+import { requireResultsViewer } from "@/lib/auth/session";
+import { requireResearchCampaign } from "@/lib/campaigns/access";
 import { campaignCategories } from "@/lib/campaigns/queries";
 import { parseFilters, DEFAULT_FILTERS, type ResultFilters } from "./filters";
 import { AnchorNotFound, getLeaderboard, type LeaderboardView } from "./leaderboard";
@@ -35,4 +37,16 @@ export async function resultsPageData(
     view = await getLeaderboard(campaignId, filters, { waitMs: PAGE_WAIT_MS, withBootstrap: options.withBootstrap });
   }
   return { filters, view, categories, invalidFilters: parsed.ok ? null : parsed.errors, missingAnchor };
+}
+
+/** What Next passes a campaign's results page. */
+export interface ResultsPageProps {
+  params: Promise<{ slug: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}
+
+/** The campaign of a results page, for a researcher who may see it; anyone else gets the 404 page. */
+export async function requireResultsCampaign(params: ResultsPageProps["params"]) {
+  const user = await requireResultsViewer();
+  return requireResearchCampaign(user, (await params).slug);
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { parseBattlesCsv } from "@/lib/ratings/csv";
-import { computeLeaderboard } from "@/lib/ratings/leaderboard";
+import { computeLeaderboard, ratingsJson } from "@/lib/ratings/leaderboard";
 import { bootstrapThetasParallel } from "@/lib/ratings/parallel";
 import { integerOption, parseArgs, required, single, UsageError } from "../lib/cli-args";
 
@@ -49,16 +49,7 @@ export async function ratingsCommand(argv: string[]): Promise<void> {
       "note: some model never won or never lost (or groups were never compared); ratings use a weak prior (see lib/ratings/bradley-terry.ts).",
     );
   }
-  const models = board.models.map(({ model, rating, ciLow, ciHigh, onlineElo, rankUpperBound, battles }) => ({
-    model,
-    rating,
-    ciLow,
-    ciHigh,
-    onlineElo,
-    rankUpperBound,
-    battles,
-  }));
-  process.stdout.write(JSON.stringify({ votes: board.votes, rounds: board.rounds, models }) + "\n");
+  process.stdout.write(JSON.stringify(ratingsJson(board)) + "\n");
   // For benchmarks: where the time went (start-up = everything before this command began).
   if (process.env.HIKAKU_TIMINGS) {
     // performance.now() counts from this process's start.

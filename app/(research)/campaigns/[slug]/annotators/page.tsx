@@ -1,24 +1,16 @@
 import { AnnotatorTable } from "@/components/annotator-table";
 import { CampaignNav } from "@/components/campaign-nav";
 import { ResultsFilters } from "@/components/results-filters";
-import { requireResultsViewer } from "@/lib/auth/session";
-import { requireResearchCampaign } from "@/lib/campaigns/access";
 import { campaignCategories } from "@/lib/campaigns/queries";
 import { getTranslator } from "@/lib/i18n/server";
+import { requireResultsCampaign, type ResultsPageProps } from "@/lib/results/page-data";
 import { annotatorReport } from "@/lib/results/annotators";
 import { DEFAULT_FILTERS, parseFilters } from "@/lib/results/filters";
 
 const KAPPA_ROWS = 30;
 
-export default async function AnnotatorsPage({
-  params,
-  searchParams,
-}: {
-  params: Promise<{ slug: string }>;
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
-  const user = await requireResultsViewer();
-  const campaign = await requireResearchCampaign(user, (await params).slug);
+export default async function AnnotatorsPage({ params, searchParams }: ResultsPageProps) {
+  const campaign = await requireResultsCampaign(params);
   const parsed = parseFilters(await searchParams);
   const filters = parsed.ok ? parsed.filters : DEFAULT_FILTERS;
   const [t, report, categories] = await Promise.all([

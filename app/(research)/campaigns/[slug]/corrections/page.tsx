@@ -1,20 +1,12 @@
 import Link from "next/link";
 import { CampaignNav } from "@/components/campaign-nav";
 import { MarkdownText } from "@/components/markdown-text";
-import { requireResultsViewer } from "@/lib/auth/session";
-import { requireResearchCampaign } from "@/lib/campaigns/access";
 import { getTranslator } from "@/lib/i18n/server";
+import { requireResultsCampaign, type ResultsPageProps } from "@/lib/results/page-data";
 import { correctionsOf, CORRECTIONS_PER_PAGE } from "@/lib/votes/corrections";
 
-export default async function CorrectionsPage({
-  params,
-  searchParams,
-}: {
-  params: Promise<{ slug: string }>;
-  searchParams: Promise<{ page?: string }>;
-}) {
-  const user = await requireResultsViewer();
-  const campaign = await requireResearchCampaign(user, (await params).slug);
+export default async function CorrectionsPage({ params, searchParams }: ResultsPageProps) {
+  const campaign = await requireResultsCampaign(params);
   const page = Math.max(0, Math.floor(Number((await searchParams).page ?? 0)) || 0);
   const [t, { entries, total }] = await Promise.all([getTranslator(), correctionsOf(campaign.id, page)]);
   const pages = Math.ceil(total / CORRECTIONS_PER_PAGE);

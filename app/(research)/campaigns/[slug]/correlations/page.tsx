@@ -4,11 +4,9 @@ import { RankComparison } from "@/components/rank-comparison";
 import { ResultsFilters } from "@/components/results-filters";
 import { ResultsStatus } from "@/components/results-status";
 import { ScoresUploader } from "@/components/scores-uploader";
-import { requireResultsViewer } from "@/lib/auth/session";
-import { requireResearchCampaign } from "@/lib/campaigns/access";
 import { getTranslator } from "@/lib/i18n/server";
 import { correlationsFor, type Coefficient } from "@/lib/results/correlations";
-import { resultsPageData } from "@/lib/results/page-data";
+import { type ResultsPageProps, requireResultsCampaign, resultsPageData } from "@/lib/results/page-data";
 
 /** Models whose two ranks differ the most (at least 1 apart), highlighted in the plot and the table. */
 function mostDifferent(points: { model: string; ratingRank: number; scoreRank: number }[]): Set<string> {
@@ -16,15 +14,8 @@ function mostDifferent(points: { model: string; ratingRank: number; scoreRank: n
   return new Set(largest >= 1 ? points.filter((p) => Math.abs(p.ratingRank - p.scoreRank) === largest).map((p) => p.model) : []);
 }
 
-export default async function CorrelationsPage({
-  params,
-  searchParams,
-}: {
-  params: Promise<{ slug: string }>;
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
-  const user = await requireResultsViewer();
-  const campaign = await requireResearchCampaign(user, (await params).slug);
+export default async function CorrelationsPage({ params, searchParams }: ResultsPageProps) {
+  const campaign = await requireResultsCampaign(params);
   const [t, data] = await Promise.all([getTranslator(), resultsPageData(campaign.id, await searchParams, { withBootstrap: true })]);
   const results = data.view.state === "ready" && data.view.board.votes > 0 ? await correlationsFor(data.view.board) : [];
   const number = (c: Coefficient | null, name: "spearman" | "kendall" | "pearson") =>

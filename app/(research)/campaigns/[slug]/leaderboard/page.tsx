@@ -5,24 +5,15 @@ import { LeaderboardTable } from "@/components/leaderboard-table";
 import { ResultsDownloads } from "@/components/results-downloads";
 import { ResultsFilters } from "@/components/results-filters";
 import { ResultsStatus } from "@/components/results-status";
-import { requireResultsViewer } from "@/lib/auth/session";
-import { requireResearchCampaign } from "@/lib/campaigns/access";
 import { getTranslator } from "@/lib/i18n/server";
 import { headToHead, winRates } from "@/lib/results/head-to-head";
-import { resultsPageData } from "@/lib/results/page-data";
+import { type ResultsPageProps, requireResultsCampaign, resultsPageData } from "@/lib/results/page-data";
 
 /** Models shown in the head-to-head heatmaps: beyond this a matrix is no longer readable. */
 const HEATMAP_MODELS = 20;
 
-export default async function LeaderboardPage({
-  params,
-  searchParams,
-}: {
-  params: Promise<{ slug: string }>;
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
-  const user = await requireResultsViewer();
-  const campaign = await requireResearchCampaign(user, (await params).slug);
+export default async function LeaderboardPage({ params, searchParams }: ResultsPageProps) {
+  const campaign = await requireResultsCampaign(params);
   const [t, data] = await Promise.all([getTranslator(), resultsPageData(campaign.id, await searchParams)]);
   const { view } = data;
   const board = view.state === "ready" ? view.board : null;

@@ -1,6 +1,5 @@
 import { NextResponse } from "next/server";
-import { researcherFromRequest, jsonError } from "@/lib/auth/request-user";
-import { researchCampaignBySlug } from "@/lib/campaigns/access";
+import { jsonError, researchCampaignFromRequest } from "@/lib/auth/request-user";
 import { parseFilters } from "@/lib/results/filters";
 import { AnchorNotFound, getLeaderboard } from "@/lib/results/leaderboard";
 import { leaderboardCsv, leaderboardJson } from "@/lib/results/output";
@@ -11,10 +10,9 @@ import { leaderboardCsv, leaderboardJson } from "@/lib/results/output";
  * the `leaderboard` command prints it. Token or session; 401/403/404/400 as JSON.
  */
 export async function GET(request: Request, { params }: { params: Promise<{ slug: string }> }) {
-  const caller = await researcherFromRequest(request);
+  const caller = await researchCampaignFromRequest(request, params);
   if ("response" in caller) return caller.response;
-  const campaign = await researchCampaignBySlug(caller.user, (await params).slug);
-  if (!campaign) return jsonError(404, "no such campaign");
+  const { campaign } = caller;
   const query = new URL(request.url).searchParams;
   const format = query.get("format") ?? "json";
   if (format !== "json" && format !== "csv") return jsonError(400, "format must be json or csv");

@@ -1,5 +1,4 @@
-import { researcherFromRequest, jsonError } from "@/lib/auth/request-user";
-import { researchCampaignBySlug } from "@/lib/campaigns/access";
+import { jsonError, researchCampaignFromRequest } from "@/lib/auth/request-user";
 import { exportVotes, toReadableStream } from "@/lib/datasets/export-votes";
 import { CONTENT_TYPES, EXPORT_FORMATS, type ExportFormat } from "@/lib/datasets/write-formats";
 import { parseFilters } from "@/lib/results/filters";
@@ -9,10 +8,9 @@ import { parseFilters } from "@/lib/results/filters";
  * vote dataset in the Chatbot Arena schema, streamed from a database cursor. Token or session.
  */
 export async function GET(request: Request, { params }: { params: Promise<{ slug: string }> }) {
-  const caller = await researcherFromRequest(request);
+  const caller = await researchCampaignFromRequest(request, params);
   if ("response" in caller) return caller.response;
-  const campaign = await researchCampaignBySlug(caller.user, (await params).slug);
-  if (!campaign) return jsonError(404, "no such campaign");
+  const { campaign } = caller;
   const query = new URL(request.url).searchParams;
   const format = (query.get("format") ?? "csv") as ExportFormat;
   if (!EXPORT_FORMATS.includes(format)) return jsonError(400, `format must be one of ${EXPORT_FORMATS.join(", ")}`);
