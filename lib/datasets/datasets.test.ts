@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { pool } from "@/lib/pg";
 import { DEFAULT_FILTERS } from "@/lib/results/filters";
+import { parseCsv } from "@/lib/ratings/csv";
 import { ratingsJson } from "@/lib/ratings/leaderboard";
 import { getLeaderboard } from "@/lib/results/leaderboard";
 import { createTestCampaign } from "@/lib/testing/factories";
@@ -177,5 +178,67 @@ describe("vote datasets", () => {
       lines += Buffer.from(chunk).toString("utf8").split("\n").length - 1;
     }
     expect(lines).toBe(30_000);
+  });
+
+  it("carry every character of hostile text unchanged through CSV, JSON Lines and Parquet", async () => {
+    // Control characters (COPY's JSON Lines quote and delimiter among them), quotes, backslashes,
+    // line breaks, right-to-left overrides, astral-plane characters and an HTML fragment.
+    const hostile = [
+      'say "hi" \\ back\\slash',
+      "line\nbreak\r\nand\ttab",
+      "\u0001\u0002\u001f controls",
+      "\u202eevil\u202c 🎌 日本語",
+      "<script>alert(1)</script>, comma",
+    ];
+    const target = await createTestCampaign();
+    const file = join(dir, "hostile.jsonl");
+    writeFileSync(
+      file,
+      hostile
+        .map((text, i) =>
+          JSON.stringify({
+            question_id: `q-${text}`,
+            model_a: "hostile-a",
+            model_b: "hostile-b",
+            winner: "model_a",
+            judge: `j${i}`,
+            tstamp: 1_700_000_000 + i,
+            reason: text,
+            corrected_answer: `${text}!`,
+            conversation_a: [
+              { role: "user", content: text },
+              { role: "assistant", content: text.toUpperCase() },
+            ],
+            category: text,
+          }),
+        )
+        .join("\n"),
+    );
+    await importVotes(null, target.id, { path: file, format: "jsonl" });
+    const campaign = { id: target.id, slug: target.slug };
+    const fromJsonl = jsonLines(await exportToFile(campaign, "jsonl", "hostile.jsonl.out"));
+    const fromCsv = parseCsv(readFileSync(await exportToFile(campaign, "csv", "hostile.csv"), "utf8"));
+    const header = fromCsv[0].fields;
+    const parquetRows = await parquetReadObjects({
+      file: await asyncBufferFromFile(await exportToFile(campaign, "parquet", "hostile.parquet")),
+    });
+    expect(fromJsonl.map((row) => row.reason)).toEqual(hostile);
+    hostile.forEach((text, i) => {
+      const json = fromJsonl[i];
+      expect([json.question_id, json.corrected_answer, json.category]).toEqual([`q-${text}`, `${text}!`, text]);
+      expect(json.conversation_a).toEqual([
+        { role: "user", content: text },
+        { role: "assistant", content: text.toUpperCase() },
+      ]);
+      const csv = Object.fromEntries(header.map((name, k) => [name, fromCsv[i + 1].fields[k]]));
+      expect([csv.reason, csv.corrected_answer, csv.category, JSON.parse(csv.conversation_a)]).toEqual([
+        text,
+        `${text}!`,
+        text,
+        json.conversation_a,
+      ]);
+      // hyparquet reads a null list as undefined.
+      expect({ ...parquetRows[i], conversation_b: parquetRows[i].conversation_b ?? null }).toEqual(json);
+    });
   });
 });

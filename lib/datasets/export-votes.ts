@@ -2,7 +2,8 @@ import "server-only";
 import { recordAudit } from "@/lib/audit";
 import { describeFilters, type ResultFilters } from "@/lib/results/filters";
 import { copyVotes } from "./copy-votes";
-import { csvToJsonLines, csvToParquet, type ExportFormat } from "./write-formats";
+import { csvToParquetInWorker } from "./parquet-in-worker";
+import type { ExportFormat } from "./write-formats";
 
 /**
  * A campaign's vote dataset as a stream of file chunks, pulled on demand (so a slow or stopped
@@ -16,9 +17,9 @@ export function exportVotes(
   format: ExportFormat,
   via: "api" | "cli" | "web",
 ): { chunks: AsyncGenerator<Uint8Array>; rows: () => number } {
-  // CSV comes straight from PostgreSQL; JSON Lines and Parquet are converted from its CSV as it arrives.
-  const copied = copyVotes(campaign.id, filters);
-  const encoded = format === "parquet" ? csvToParquet(copied.chunks) : format === "jsonl" ? csvToJsonLines(copied.chunks) : copied.chunks;
+  // CSV and JSON Lines come straight from PostgreSQL; Parquet is encoded from its CSV as it arrives.
+  const copied = copyVotes(campaign.id, filters, format === "jsonl" ? "jsonl" : "csv");
+  const encoded = format === "parquet" ? csvToParquetInWorker(copied.chunks) : copied.chunks;
   const rows = copied.rows;
   async function* audited(): AsyncGenerator<Uint8Array> {
     let complete = false;

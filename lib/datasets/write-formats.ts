@@ -1,7 +1,7 @@
 import { ByteWriter, ParquetWriter } from "hyparquet-writer";
 import type { SchemaElement } from "hyparquet";
-import { CsvReader } from "@/lib/ratings/csv";
 import { ARENA_COLUMNS, type Message } from "./arena-row";
+import { csvRecordBatches, FieldSpans } from "./csv-bytes";
 
 export const EXPORT_FORMATS = ["csv", "jsonl", "parquet"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -45,102 +45,62 @@ export const PARQUET_SCHEMA: SchemaElement[] = [
 ];
 
 type Column = (typeof ARENA_COLUMNS)[number];
+type Decode = (source: Buffer, fields: FieldSpans, k: number) => unknown;
 
-/** How a CSV field becomes a Parquet value (empty fields are nulls: nothing stores empty text). */
-const DECODE: Record<Column, (field: string) => unknown> = {
-  question_id: (f) => f || null,
-  model_a: (f) => f,
-  model_b: (f) => f,
-  winner: (f) => f,
-  judge: (f) => f,
-  conversation_a: (f) => (f ? (JSON.parse(f) as Message[]).map(({ content, role }) => ({ content, role })) : null),
-  conversation_b: (f) => (f ? (JSON.parse(f) as Message[]).map(({ content, role }) => ({ content, role })) : null),
-  turn: (f) => (f ? Number(f) : null),
-  anony: (f) => f === "true",
-  language: (f) => f || null,
-  tstamp: (f) => Number(f),
-  outcome: (f) => f,
-  reason: (f) => f || null,
-  corrected_answer: (f) => f || null,
-  identity_leak: (f) => f === "true",
-  duration_ms: (f) => (f ? Number(f) : null),
-  category: (f) => f || null,
-};
-
-/** The data records of the export's CSV (header skipped), a chunk's worth at a time. */
-async function* csvRecords(csv: AsyncIterable<Uint8Array>): AsyncGenerator<string[][]> {
-  const decoder = new TextDecoder();
-  const reader = new CsvReader();
-  let header = true;
-  const fieldsOf = (records: ReturnType<CsvReader["push"]>) => {
-    const out = records.map((record) => record.fields);
-    if (header && out.length) {
-      header = false;
-      out.shift();
+/** One string object per distinct value of a column that repeats (models, judges, outcomes…), shared by all its rows. */
+function interned({ nullable }: { nullable: boolean }): Decode {
+  let seen = new Map<string, string>();
+  return (source, fields, k) => {
+    if (nullable && fields.isEmpty(k)) return null;
+    const text = fields.text(source, k);
+    let value = seen.get(text);
+    if (value === undefined) {
+      if (seen.size > 10_000) seen = new Map();
+      seen.set(text, (value = text));
     }
-    return out;
-  };
-  for await (const chunk of csv) {
-    const records = fieldsOf(reader.push(decoder.decode(chunk, { stream: true })));
-    if (records.length) yield records;
-  }
-  const rest = fieldsOf(reader.end());
-  if (rest.length) yield rest;
-}
-
-/** JSON string literals of the few distinct values of a column (models, judges, outcomes…), made once each. */
-function memoQuote(): (field: string) => string {
-  let cache = new Map<string, string>();
-  return (field) => {
-    let quoted = cache.get(field);
-    if (quoted === undefined) {
-      if (cache.size > 10_000) cache = new Map();
-      quoted = JSON.stringify(field);
-      cache.set(field, quoted);
-    }
-    return quoted;
+    return value;
   };
 }
 
-const nullable = (quote: (field: string) => string) => (field: string) => (field ? quote(field) : "null");
+const nullableText: Decode = (source, fields, k) => (fields.isEmpty(k) ? null : fields.text(source, k));
 
-/** A CSV field as JSON text, by the column's type (empty fields are nulls: nothing stores empty text). */
-const JSON_FIELD: Record<Column, (field: string) => string> = {
-  question_id: (f) => (f ? JSON.stringify(f) : "null"),
-  model_a: memoQuote(),
-  model_b: memoQuote(),
-  winner: memoQuote(),
-  judge: memoQuote(),
-  conversation_a: (f) => (f ? JSON.stringify(DECODE.conversation_a(f)) : "null"),
-  conversation_b: (f) => (f ? JSON.stringify(DECODE.conversation_b(f)) : "null"),
-  turn: (f) => f || "null",
-  anony: (f) => (f === "true" ? "true" : "false"),
-  language: nullable(memoQuote()),
-  tstamp: (f) => String(Number(f)),
-  outcome: memoQuote(),
-  reason: (f) => (f ? JSON.stringify(f) : "null"),
-  corrected_answer: (f) => (f ? JSON.stringify(f) : "null"),
-  identity_leak: (f) => (f === "true" ? "true" : "false"),
-  duration_ms: (f) => f || "null",
-  category: nullable(memoQuote()),
+const nullableInteger: Decode = (source, fields, k) => {
+  if (fields.isEmpty(k)) return null;
+  let value = 0;
+  let sign = 1;
+  for (let i = fields.start[k]; i < fields.end[k]; i++) {
+    if (source[i] === 0x2d) sign = -1;
+    else value = value * 10 + (source[i] - 0x30);
+  }
+  return sign * value;
 };
 
-const KEYS = ARENA_COLUMNS.map((name, i) => `${i === 0 ? "{" : ","}${JSON.stringify(name)}:`);
-const utf8 = new TextEncoder();
+const boolean: Decode = (source, fields, k) => fields.end[k] - fields.start[k] === 4 && source[fields.start[k]] === 0x74;
 
-/**
- * The export's CSV turned into JSON Lines, keys in column order. PostgreSQL writes CSV several
- * times faster than it builds JSON, and this conversion runs beside it on the other core.
- */
-export async function* csvToJsonLines(csv: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-  for await (const records of csvRecords(csv)) {
-    let text = "";
-    for (const fields of records) {
-      for (let i = 0; i < KEYS.length; i++) text += KEYS[i] + JSON_FIELD[ARENA_COLUMNS[i]](fields[i]);
-      text += "}\n";
-    }
-    yield utf8.encode(text);
-  }
+const conversation: Decode = (source, fields, k) =>
+  fields.isEmpty(k) ? null : (JSON.parse(fields.text(source, k)) as Message[]).map(({ content, role }) => ({ content, role }));
+
+/** How each CSV field becomes a Parquet value (empty fields are nulls: nothing stores empty text). */
+function parquetDecoders(): Record<Column, Decode> {
+  return {
+    question_id: interned({ nullable: true }),
+    model_a: interned({ nullable: false }),
+    model_b: interned({ nullable: false }),
+    winner: interned({ nullable: false }),
+    judge: interned({ nullable: false }),
+    conversation_a: conversation,
+    conversation_b: conversation,
+    turn: nullableInteger,
+    anony: boolean,
+    language: interned({ nullable: true }),
+    tstamp: (source, fields, k) => Number(source.toString("latin1", fields.start[k], fields.end[k])),
+    outcome: interned({ nullable: false }),
+    reason: nullableText,
+    corrected_answer: nullableText,
+    identity_leak: boolean,
+    duration_ms: nullableInteger,
+    category: interned({ nullable: true }),
+  };
 }
 
 /** Parquet readers do better with row groups of tens of thousands of rows than with tiny ones. */
@@ -167,9 +127,13 @@ export async function* csvToParquet(csv: AsyncIterable<Uint8Array>): AsyncGenera
     return take();
   };
   yield take();
-  for await (const records of csvRecords(csv)) {
-    for (const fields of records) {
-      for (let i = 0; i < ARENA_COLUMNS.length; i++) columns[i].push(DECODE[ARENA_COLUMNS[i]](fields[i]));
+  const byColumn = parquetDecoders();
+  const decoders = ARENA_COLUMNS.map((name) => byColumn[name]);
+  const fields = new FieldSpans(ARENA_COLUMNS.length);
+  for await (const { source, starts, ends } of csvRecordBatches(csv)) {
+    for (let r = 0; r < starts.length; r++) {
+      fields.split(source, starts[r], ends[r]);
+      for (let k = 0; k < decoders.length; k++) columns[k].push(decoders[k](source, fields, k));
       if (columns[0].length >= ROW_GROUP) yield flush();
     }
   }

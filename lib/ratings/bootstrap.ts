@@ -1,11 +1,12 @@
 import type { UnorderedCounts } from "./aggregate";
-import { nearbySolver, pairWeights, RATING_SCALE, type BradleyTerryFit } from "./bradley-terry";
-import { multinomial, seededRandom } from "./random";
+import { nearbySolver, pairWeights, RATING_SCALE, type BradleyTerryFit, type PairWeights } from "./bradley-terry";
+import { Xoshiro128 } from "./random";
+import { MultinomialResampler } from "./resample";
 
 /**
  * Bootstrap of Bradley–Terry ratings. Resampling N battles with replacement is the same as one
- * Multinomial(N, cell shares) draw over the aggregated cells (pair × outcome), which costs a few
- * thousand binomial draws per round instead of N row copies. Round r always uses the random
+ * Multinomial(N, cell shares) draw over the aggregated cells (pair × outcome), which costs about
+ * one table lookup per cell per round (resample.ts) instead of N row copies. Round r always uses the random
  * stream (seed, r), so results do not depend on how rounds are split across threads.
  */
 
@@ -29,25 +30,18 @@ export function bootstrapThetas({ counts, fit, seed, fromRound, toRound }: Boots
     cells[3 * p + 2] = counts.draws[p];
   }
   const drawn = new Float64Array(pairs * 3);
-  const resampled: UnorderedCounts = {
-    modelCount: m,
-    i: counts.i,
-    j: counts.j,
-    first: new Float64Array(pairs),
-    second: new Float64Array(pairs),
-    draws: new Float64Array(pairs),
-    total: counts.total,
-  };
+  // One weights object refilled every round (pairWeights' weighting: wins twice, draws once each way).
+  const resampled: PairWeights = { modelCount: m, i: counts.i, j: counts.j, wij: new Float64Array(pairs), wji: new Float64Array(pairs) };
+  const resampler = new MultinomialResampler(cells);
   const solve = nearbySolver(pairWeights(counts), fit);
   const out = new Float64Array((toRound - fromRound) * m);
   for (let round = fromRound; round < toRound; round++) {
-    multinomial(seededRandom(seed, round), counts.total, cells, counts.total, drawn);
+    resampler.draw(new Xoshiro128(seed, round), drawn);
     for (let p = 0; p < pairs; p++) {
-      resampled.first[p] = drawn[3 * p];
-      resampled.second[p] = drawn[3 * p + 1];
-      resampled.draws[p] = drawn[3 * p + 2];
+      resampled.wij[p] = 2 * drawn[3 * p] + drawn[3 * p + 2];
+      resampled.wji[p] = 2 * drawn[3 * p + 1] + drawn[3 * p + 2];
     }
-    out.set(solve(pairWeights(resampled)), (round - fromRound) * m);
+    out.set(solve(resampled), (round - fromRound) * m);
   }
   return out;
 }

@@ -81,10 +81,13 @@ export function derivatives(
   const m = weights.modelCount;
   gradient.fill(0);
   if (hessian) hessian.fill(0);
+  // σ(θi − θj) = eᵢ/(eᵢ + eⱼ) with eₖ = exp(θₖ − max θ): one exp per model instead of one per pair.
+  const e = expShifted(theta);
   for (let p = 0; p < weights.i.length; p++) {
     const i = weights.i[p];
     const j = weights.j[p];
-    const s = sigmoid(theta[i] - theta[j]);
+    const sum = e[i] + e[j];
+    const s = sum > 0 ? e[i] / sum : sigmoid(theta[i] - theta[j]);
     const total = weights.wij[p] + weights.wji[p];
     const g = total * s - weights.wij[p];
     gradient[i] += g;
@@ -106,6 +109,18 @@ export function derivatives(
   const shift = Math.max(trace / (m * m), 1e-9);
   for (let k = 0; k < m * m; k++) hessian[k] += shift;
   for (let k = 0; k < m; k++) hessian[k * m + k] += precision;
+}
+
+const expBuffers = new Map<number, Float64Array>();
+
+/** exp(θₖ − max θ) per model, in a buffer reused between calls (values in (0, 1], no overflow). */
+function expShifted(theta: Float64Array): Float64Array {
+  let e = expBuffers.get(theta.length);
+  if (!e) expBuffers.set(theta.length, (e = new Float64Array(theta.length)));
+  let max = -Infinity;
+  for (let k = 0; k < theta.length; k++) if (theta[k] > max) max = theta[k];
+  for (let k = 0; k < theta.length; k++) e[k] = Math.exp(theta[k] - max);
+  return e;
 }
 
 /**
@@ -241,8 +256,17 @@ export function nearbySolver(weights: PairWeights, fit: BradleyTerryFit) {
   const theta = new Float64Array(m);
   const step = new Float64Array(m);
 
+  // A resample that keeps every "won at least a share" edge of a strongly connected original is
+  // strongly connected too: checking that is one pass, where the full test builds a graph.
+  const keepsEveryEdge = (resampled: PairWeights) => {
+    for (let p = 0; p < weights.i.length; p++) {
+      if ((weights.wij[p] > 0 && !(resampled.wij[p] > 0)) || (weights.wji[p] > 0 && !(resampled.wji[p] > 0))) return false;
+    }
+    return true;
+  };
   return (resampled: PairWeights): Float64Array => {
-    const precision = !fit.identifiable || !isStronglyConnected(resampled) ? PRIOR_PRECISION : 0;
+    const connected = fit.identifiable && ((resampled.i === weights.i && keepsEveryEdge(resampled)) || isStronglyConnected(resampled));
+    const precision = connected ? 0 : PRIOR_PRECISION;
     const factor = factorFor(precision);
     theta.set(fit.theta);
     if (factor) {

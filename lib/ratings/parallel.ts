@@ -1,7 +1,6 @@
 import { availableParallelism } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
+import { workerFromTypeScript } from "../worker-source";
 import { bootstrapThetas, type BootstrapInput } from "./bootstrap";
 
 /**
@@ -42,11 +41,7 @@ export async function bootstrapThetasParallel(
  */
 function startWorker(input: BootstrapInput): Worker {
   if (process.env.NEXT_RUNTIME) return new Worker(new URL("./bootstrap-worker.ts", import.meta.url), { workerData: input });
-  const source = pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), "bootstrap-worker.ts")).href;
-  return new Worker(`import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(source)}); })`, {
-    eval: true,
-    workerData: input,
-  });
+  return workerFromTypeScript(import.meta.url, "bootstrap-worker.ts", { workerData: input });
 }
 
 function runWorker(input: BootstrapInput): Promise<Float64Array> {

@@ -12,30 +12,50 @@ function splitmix32(seed: number): () => number {
   };
 }
 
-/** xoshiro128** seeded from `seed` (and an optional stream number), returning doubles with 53 random bits. */
-export function seededRandom(seed: number, stream = 0): Random {
-  const mix = splitmix32((Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(stream + 1, 0x85ebca77)) >>> 0);
-  let a = mix();
-  let b = mix();
-  let c = mix();
-  let d = mix();
-  if ((a | b | c | d) === 0) a = 1;
-  const next = () => {
-    const result = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 0;
+/**
+ * xoshiro128** seeded from `seed` and a stream number. A class rather than a closure: the
+ * bootstrap draws tens of millions of numbers, and V8 inlines method calls on one shape.
+ */
+export class Xoshiro128 {
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
+
+  constructor(seed: number, stream = 0) {
+    const mix = splitmix32((Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(stream + 1, 0x85ebca77)) >>> 0);
+    this.a = mix();
+    this.b = mix();
+    this.c = mix();
+    this.d = mix();
+    if ((this.a | this.b | this.c | this.d) === 0) this.a = 1;
+  }
+
+  /** The next 32 random bits as an unsigned integer. */
+  next32(): number {
+    const b = this.b;
+    const x = Math.imul(b, 5);
+    const result = Math.imul((x << 7) | (x >>> 25), 9) >>> 0;
     const t = b << 9;
-    c ^= a;
-    d ^= b;
-    b ^= c;
-    a ^= d;
-    c ^= t;
-    d = rotl(d, 11);
+    const c = this.c ^ this.a;
+    const d = this.d ^ b;
+    this.b = b ^ c;
+    this.a = this.a ^ d;
+    this.c = c ^ t;
+    this.d = (d << 11) | (d >>> 21);
     return result;
-  };
-  return () => ((next() >>> 5) * 67108864 + (next() >>> 6)) / 9007199254740992;
+  }
+
+  /** A double in [0, 1) with 53 random bits. */
+  uniform(): number {
+    return ((this.next32() >>> 5) * 67108864 + (this.next32() >>> 6)) / 9007199254740992;
+  }
 }
 
-function rotl(x: number, k: number): number {
-  return (x << k) | (x >>> (32 - k));
+/** A seeded uniform source (xoshiro128**, 53-bit doubles) for code that takes a plain function. */
+export function seededRandom(seed: number, stream = 0): Random {
+  const generator = new Xoshiro128(seed, stream);
+  return () => generator.uniform();
 }
 
 /** A standard normal draw (Box–Muller). */
@@ -52,7 +72,7 @@ const LOG_FACTORIAL_TABLE = (() => {
 })();
 
 /** log(k!) exactly from a table for small k, by Stirling's series beyond. */
-function logFactorial(k: number): number {
+export function logFactorial(k: number): number {
   if (k < 256) return LOG_FACTORIAL_TABLE[k];
   const inv = 1 / (k + 1);
   const inv2 = inv * inv;
@@ -63,7 +83,7 @@ function logFactorial(k: number): number {
  * An exact Binomial(n, p) draw: inversion when n·p is small, otherwise Hörmann's BTRS
  * transformed rejection, which needs O(1) uniforms whatever n is.
  */
-export function binomial(random: Random, n: number, p: number): number {
+export function binomial(random: Xoshiro128, n: number, p: number): number {
   if (n <= 0 || p <= 0) return 0;
   if (p >= 1) return n;
   if (p > 0.5) return n - binomial(random, n, 1 - p);
@@ -71,13 +91,13 @@ export function binomial(random: Random, n: number, p: number): number {
   return binomialBtrs(random, n, p);
 }
 
-function binomialInversion(random: Random, n: number, p: number): number {
+function binomialInversion(random: Xoshiro128, n: number, p: number): number {
   const q = 1 - p;
   const s = p / q;
   const a = (n + 1) * s;
   for (;;) {
     let r = Math.pow(q, n);
-    let u = random();
+    let u = random.uniform();
     let x = 0;
     while (u > r) {
       u -= r;
@@ -89,7 +109,7 @@ function binomialInversion(random: Random, n: number, p: number): number {
   }
 }
 
-function binomialBtrs(random: Random, n: number, p: number): number {
+function binomialBtrs(random: Xoshiro128, n: number, p: number): number {
   const spq = Math.sqrt(n * p * (1 - p));
   const b = 1.15 + 2.53 * spq;
   const a = -0.0873 + 0.0248 * b + 0.01 * p;
@@ -101,8 +121,8 @@ function binomialBtrs(random: Random, n: number, p: number): number {
   let m = 0;
   let h = 0;
   for (;;) {
-    const u = random() - 0.5;
-    const v = random();
+    const u = random.uniform() - 0.5;
+    const v = random.uniform();
     const us = 0.5 - Math.abs(u);
     const k = Math.floor(((2 * a) / us + b) * u + c);
     if (k < 0 || k > n) continue;
@@ -124,7 +144,7 @@ function binomialBtrs(random: Random, n: number, p: number): number {
  * distribution as drawing n of the `total` counted items with replacement and counting per cell.
  * Cell sizes are integers, so the conditional probabilities are exact.
  */
-export function multinomial(random: Random, n: number, counts: Float64Array, total: number, out: Float64Array): void {
+export function multinomial(random: Xoshiro128, n: number, counts: Float64Array, total: number, out: Float64Array): void {
   let remainingN = n;
   let remainingCount = total;
   for (let i = 0; i < counts.length; i++) {

@@ -6,9 +6,10 @@ import { OnlineElo } from "@/lib/ratings/elo";
 import { fitLeaderboard, type LeaderboardFit, type LeaderboardOptions } from "@/lib/ratings/leaderboard";
 import { pairMatrices } from "@/lib/ratings/matrices";
 import { voteConditions, type ResultFilters } from "./filters";
+import { readVoteStream } from "./vote-stream";
 
 /** Bump when the computation changes, so cached results made by older code are recomputed. */
-const METHOD_VERSION = "bt1";
+const METHOD_VERSION = "bt2";
 const WORK_MEM = "64MB";
 const WINNER_CODE = `CASE v.winner WHEN 'MODEL_A' THEN 0 WHEN 'MODEL_B' THEN 1 WHEN 'TIE' THEN 2 ELSE 3 END`;
 
@@ -57,7 +58,14 @@ export async function computeCampaignFit(
     open.push(streaming);
     await streaming.query(`SET TRANSACTION SNAPSHOT ${streaming.escapeLiteral(rows[0].snapshot)}`);
     // Sorting a million votes into time order and hashing their pairs fit in memory with this, not in 4 MB.
-    for (const client of open) await client.query(`SET LOCAL work_mem = '${WORK_MEM}'`);
+    // Parallel workers would take the cores the bootstrap threads need (and were slower here).
+    // Random reads cost about what sequential ones do on SSDs and cached data; with that the
+    // planner reads both queries from the covering results index (Vote_results_idx) alone.
+    for (const client of open) {
+      await client.query(`SET LOCAL work_mem = '${WORK_MEM}'`);
+      await client.query("SET LOCAL max_parallel_workers_per_gather = 0");
+      await client.query("SET LOCAL random_page_cost = 1.1");
+    }
     const stamp = await resultsStamp(main, campaignId);
     const models = await main.query<{ id: string; name: string }>(`SELECT id, name FROM "Model"`);
 
@@ -156,9 +164,10 @@ function inline(client: pg.ClientBase, sql: string, params: unknown[]): string {
 }
 
 /**
- * Chatbot Arena's online Elo over the votes in time order. The votes come as one COPY stream of
- * integers, (model_a · M + model_b) · 4 + outcome with M the number of known models, which are
- * decoded straight from the bytes: no object per vote, and back-pressure from the socket.
+ * Chatbot Arena's online Elo over the votes in time order, from one binary COPY stream of
+ * (model_a id, model_b id, outcome code). The query has no join and no sort: PostgreSQL walks the
+ * (campaign, createdAt, seq) index in order, and the ids are mapped to models here, straight from
+ * the bytes (no object per vote; back-pressure from the socket).
  */
 export async function streamOnlineElo(
   client: pg.ClientBase,
@@ -169,33 +178,15 @@ export async function streamOnlineElo(
 ): Promise<void> {
   const params: unknown[] = [];
   const { where, needsPrompt } = voteConditions(campaignId, filters, params);
-  const m = models.length;
-  const ids = `ARRAY[${models.map((model) => client.escapeLiteral(model.id)).join(",")}]::uuid[]`;
   const sql = `COPY (
-    SELECT ((ma.ix - 1) * ${m} + (mb.ix - 1)) * 4 + ${WINNER_CODE}
-    FROM "Vote" v
-    JOIN unnest(${ids}) WITH ORDINALITY AS ma(id, ix) ON ma.id = v."modelAId"
-    JOIN unnest(${ids}) WITH ORDINALITY AS mb(id, ix) ON mb.id = v."modelBId"
-    ${needsPrompt ? `LEFT JOIN "Prompt" p ON p.id = v."promptId"` : ""}
+    SELECT v."modelAId", v."modelBId", (${WINNER_CODE})::int2
+    FROM "Vote" v ${needsPrompt ? `LEFT JOIN "Prompt" p ON p.id = v."promptId"` : ""}
     WHERE ${where}
-    ORDER BY v."createdAt", v.seq) TO STDOUT`;
-  const elo = new OnlineElo(m);
+    ORDER BY v."createdAt", v.seq) TO STDOUT WITH (FORMAT binary)`;
+  const elo = new OnlineElo(models.length);
   const SCORE = [1, 0, 0.5, 0.5];
-  let code = 0;
-  for await (const chunk of client.query(copyTo(inline(client, sql, params))) as AsyncIterable<Buffer>) {
-    for (let i = 0; i < chunk.length; i++) {
-      const byte = chunk[i];
-      if (byte === 10) {
-        const outcome = code % 4;
-        const pair = (code - outcome) / 4;
-        const b = pair % m;
-        elo.update((pair - b) / m, b, SCORE[outcome]);
-        code = 0;
-      } else {
-        code = code * 10 + (byte - 48);
-      }
-    }
-  }
+  const stream = client.query(copyTo(inline(client, sql, params))) as AsyncIterable<Buffer>;
+  await readVoteStream(stream, models, (a, b, outcome) => elo.update(a, b, SCORE[outcome]));
   // Models without votes here stay at 1000; the fit only reads the ones it has counts for.
   models.forEach((model, k) => into.set(model.name, elo.ratings[k]));
 }
