@@ -1,12 +1,16 @@
 # Hikaku app image: `docker compose up` builds it and runs it next to PostgreSQL.
-FROM node:20-bookworm-slim
-WORKDIR /app
+# Node 24 is the current LTS line (Node 20 reached its end of life in April 2026).
+FROM node:24-bookworm-slim
 ENV PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 NEXT_TELEMETRY_DISABLED=1
-COPY package.json package-lock.json ./
-COPY prisma ./prisma
-COPY prisma.config.ts ./
+WORKDIR /app
+RUN chown node:node /app
+# Built and run as the unprivileged node user: nothing in the image needs root.
+USER node
+COPY --chown=node:node package.json package-lock.json ./
+COPY --chown=node:node prisma ./prisma
+COPY --chown=node:node prisma.config.ts ./
 RUN npm ci --no-audit --no-fund
-COPY . .
+COPY --chown=node:node . .
 RUN npx next build
 ENV NODE_ENV=production HOSTNAME=0.0.0.0 PORT=3000
 EXPOSE 3000

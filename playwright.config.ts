@@ -31,11 +31,14 @@ export default defineConfig({
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
   webServer: {
-    command: `npx next start -H 127.0.0.1 -p ${port}`,
+    // The same server `npm start` runs (Next's handler behind node:http, see scripts/app-server.mjs).
+    command: "node scripts/app-server.mjs",
     url: `${baseURL}/sign-in`,
     reuseExistingServer: false,
     timeout: 120_000,
     env: {
+      HOSTNAME: "127.0.0.1",
+      PORT: String(port),
       NEXTAUTH_URL: baseURL,
       NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? "hikaku-test-secret-not-for-production",
     },

@@ -1,25 +1,30 @@
 import type { TestProject } from "vitest/node";
 import { migrate } from "./prisma/migrator";
-import { startThrowawayDatabase } from "./scripts/lib/local-postgres";
+import { createDatabase, dropDatabase, startThrowawayDatabase } from "./scripts/lib/local-postgres";
 
 declare module "vitest" {
   export interface ProvidedContext {
-    databaseUrl: string;
+    /** A migrated database that every test file copies (CREATE DATABASE … TEMPLATE) into its own. */
+    templateDatabaseUrl: string;
   }
 }
 
 /**
- * Integration tests run against a real, migrated PostgreSQL: the one `npm test` prepared, or a
- * throwaway one started here. Never DATABASE_URL itself, which may be someone's real data.
+ * Integration tests run against a real, migrated PostgreSQL: the server `npm test` prepared, or a
+ * throwaway one started here — never DATABASE_URL itself, which may be someone's real data. A
+ * template database is migrated once; each test file then gets a copy of its own (vitest.setup.ts),
+ * so files running in parallel cannot see each other's rows or sweep each other's state.
  */
 export default async function setup(project: TestProject) {
   const prepared = process.env.HIKAKU_TEST_DATABASE_URL;
-  if (prepared) {
-    project.provide("databaseUrl", prepared);
-    return;
-  }
-  const database = await startThrowawayDatabase();
-  await migrate(database.url);
-  project.provide("databaseUrl", database.url);
-  return () => database.stop();
+  const server = prepared ? null : await startThrowawayDatabase();
+  const base = prepared ?? server!.url;
+  const templateName = `hikaku_template_${process.pid}`;
+  const templateUrl = await createDatabase(base, templateName);
+  await migrate(templateUrl);
+  project.provide("templateDatabaseUrl", templateUrl);
+  return async () => {
+    await dropDatabase(base, templateName);
+    await server?.stop();
+  };
 }

@@ -1,4 +1,33 @@
-import { inject } from "vitest";
+import { randomBytes } from "node:crypto";
+import { afterAll, inject } from "vitest";
+import pg from "pg";
 
-process.env.DATABASE_URL = inject("databaseUrl");
+/** This test file's own database: a copy of the migrated template (see vitest.global-setup.ts). */
+const template = new URL(inject("templateDatabaseUrl"));
+const templateName = template.pathname.slice(1);
+const name = `hikaku_file_${randomBytes(6).toString("hex")}`;
+const admin = new pg.Client({ connectionString: template.toString().replace(`/${templateName}`, "/postgres") });
+await admin.connect();
+try {
+  await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${templateName}"`);
+} finally {
+  await admin.end();
+}
+const own = new URL(template);
+own.pathname = `/${name}`;
+process.env.DATABASE_URL = own.toString();
 process.env.NEXTAUTH_SECRET ??= "hikaku-test-secret-not-for-production";
+
+afterAll(async () => {
+  const { disconnectDb } = await import("@/lib/db");
+  const { closePool } = await import("@/lib/pg");
+  await disconnectDb();
+  await closePool();
+  const client = new pg.Client({ connectionString: template.toString().replace(`/${templateName}`, "/postgres") });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+});

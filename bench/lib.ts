@@ -70,32 +70,36 @@ export async function waitForServer(url: string): Promise<void> {
       await new Promise((r) => setTimeout(r, 250));
     }
   }
-  throw new Error("next start did not come up");
+  throw new Error("the app server did not come up");
 }
 
 export interface AppServer {
   base: string;
-  /** The process group of `next start` (its server may run in a child process). */
+  /** The process group of the app server. */
   pid: number;
   stop(): void;
 }
 
-/** `next start` of the production build on a free port, in its own process group. */
+/** The production server (scripts/app-server.mjs, as `npm start` runs it) on a free port, in its own process group. */
 export async function startAppServer(
   databaseUrl: string,
   options: { nodeArgs?: string[]; env?: Record<string, string> } = {},
 ): Promise<AppServer> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const child = spawn(
-    process.execPath,
-    [...(options.nodeArgs ?? []), "node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1", "-p", String(port)],
-    {
-      env: { ...process.env, DATABASE_URL: databaseUrl, NEXTAUTH_SECRET: "bench-secret-bench-secret", NEXTAUTH_URL: base, ...options.env },
-      stdio: "ignore",
-      detached: true,
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "scripts/app-server.mjs"], {
+    env: {
+      ...process.env,
+      HOSTNAME: "127.0.0.1",
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      NEXTAUTH_SECRET: "bench-secret-bench-secret",
+      NEXTAUTH_URL: base,
+      ...options.env,
     },
-  );
+    stdio: "ignore",
+    detached: true,
+  });
   return {
     base,
     pid: child.pid!,

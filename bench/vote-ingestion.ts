@@ -7,7 +7,7 @@ import { benchDatabase, generateRows, ms, percentile, Session, startAppServer, w
 
 /**
  * `npm run bench:votes` (after `npm run build`): vote ingestion through the real HTTP path —
- * `next start`, next-auth session cookies and the voting page's castVote server action — with
+ * the app server, next-auth session cookies and the voting page's castVote server action — with
  * 50 annotators voting as fast as the server answers for a fixed time, spread over
  * BENCH_INSTANCES app instances (default 1) that share the database. Each response carries the
  * next pair, which the annotator votes on next. Afterwards every acknowledged vote is looked up.

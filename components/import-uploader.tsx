@@ -110,6 +110,7 @@ export function ImportUploader({ slug }: { slug: string }) {
             models: state.summary.modelsAdded,
             items: state.summary.itemsAdded,
             kept: state.summary.outputsKept,
+            blocked: state.summary.itemsBlocked,
           })}
         </p>
       )}

@@ -8,13 +8,18 @@ import rehypeKatex from "rehype-katex";
 import rehypeSanitize from "rehype-sanitize";
 import remarkGfm from "remark-gfm";
 import remarkMath from "remark-math";
+import { remarkLiteralText } from "@/lib/markdown/literal";
 
 /*
- * Model output and prompts are untrusted. Raw HTML in the Markdown is never parsed into elements
- * (no rehype-raw), the tree is sanitised before KaTeX and highlighting add their own markup,
- * react-markdown drops javascript: and other unsafe URLs, links open in a new tab without
- * opener or referrer, and images are shown as their text so no outside request is made.
+ * Model output and prompts are untrusted. Raw HTML in the Markdown is shown as the literal text
+ * it is and never parsed into elements (remarkLiteralText; no rehype-raw), bidirectional control
+ * characters are shown as visible markers, the tree is sanitised before KaTeX and highlighting
+ * add their own markup, react-markdown drops javascript: and other unsafe URLs, links open in a
+ * new tab without opener or referrer, and images are shown as their text so no outside request
+ * is made. KaTeX gets no trust (no \href, \htmlStyle…) and bounded sizes and macro expansion, and
+ * the box clips whatever is drawn outside it, so a formula cannot cover the page or its buttons.
  */
+const KATEX_OPTIONS = { throwOnError: false, trust: false, strict: "ignore", maxSize: 20, maxExpand: 500 } as const;
 const components: Components = {
   a: ({ href, children }) => (
     <a href={href} target="_blank" rel="noopener noreferrer nofollow ugc" className="text-indigo-700 underline">
@@ -31,10 +36,10 @@ const components: Components = {
 
 export function MarkdownText({ text }: { text: string }) {
   return (
-    <div className="prose prose-slate max-w-none break-words prose-pre:bg-slate-50 prose-pre:text-slate-900">
+    <div className="prose prose-slate relative max-w-none overflow-x-auto break-words [contain:paint] prose-pre:bg-slate-50 prose-pre:text-slate-900">
       <Markdown
-        remarkPlugins={[remarkGfm, remarkMath]}
-        rehypePlugins={[rehypeSanitize, [rehypeKatex, { throwOnError: false, trust: false }], [rehypeHighlight, { detect: false }]]}
+        remarkPlugins={[remarkGfm, remarkMath, remarkLiteralText]}
+        rehypePlugins={[rehypeSanitize, [rehypeKatex, KATEX_OPTIONS], [rehypeHighlight, { detect: false }]]}
         components={components}
       >
         {text}

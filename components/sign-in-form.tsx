@@ -3,6 +3,7 @@
 import { signIn } from "next-auth/react";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
+import { safeCallbackPath } from "@/lib/auth/callback";
 import { useI18n } from "./i18n-provider";
 
 const KNOWN_ERRORS = ["DISABLED", "THROTTLED"] as const;
@@ -11,11 +12,6 @@ type ErrorCode = "INVALID" | "DISABLED" | "THROTTLED" | "UNKNOWN";
 function errorCode(error: string): ErrorCode {
   if (error === "CredentialsSignin") return "INVALID";
   return (KNOWN_ERRORS as readonly string[]).includes(error) ? (error as ErrorCode) : "UNKNOWN";
-}
-
-/** Only same-site paths are followed after sign-in, so the link cannot bounce users elsewhere. */
-function safeCallback(raw: string | null): string {
-  return raw && raw.startsWith("/") && !raw.startsWith("//") ? raw : "/";
 }
 
 export function SignInForm({ defaultEmail = "" }: { defaultEmail?: string }) {
@@ -36,7 +32,8 @@ export function SignInForm({ defaultEmail = "" }: { defaultEmail?: string }) {
       redirect: false,
     });
     if (result?.ok && !result.error) {
-      router.replace(safeCallback(searchParams.get("callbackUrl")));
+      // Only paths on this app are followed, so a link cannot bounce users elsewhere.
+      router.replace(safeCallbackPath(searchParams.get("callbackUrl"), window.location.origin));
       router.refresh();
       return;
     }

@@ -26,7 +26,13 @@ function setUpStudy(suffix: string) {
   const rows = [];
   for (let p = 0; p < 4; p++) {
     for (const model of models) {
-      rows.push({ prompt_id: `p${p}`, prompt: `Prompt ${p}`, category: p < 2 ? "math" : "writing", model, output: `${model} on ${p}` });
+      rows.push({
+        prompt_id: `p${p}`,
+        prompt: `Prompt ${p}`,
+        category: p < 2 ? "math" : "writing",
+        model,
+        output: `Answer ${models.indexOf(model)} on ${p}`,
+      });
     }
   }
   writeFileSync(join(dir, "rows.jsonl"), rows.map((r) => JSON.stringify(r)).join("\n"));

@@ -8,7 +8,8 @@ import { pendingSchemaSql, SCHEMA_PATH } from "./make-migration";
 import { migrate, MigrationError, MIGRATIONS_DIR, readMigrations } from "./migrator";
 import { diffSchemas } from "./schema-engine";
 
-const serverUrl = inject("databaseUrl");
+// Any database on the test server will do: createDatabase only uses it to connect.
+const serverUrl = inject("templateDatabaseUrl");
 const created: string[] = [];
 
 async function emptyDatabase(label: string): Promise<string> {

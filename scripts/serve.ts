@@ -9,7 +9,7 @@ import { DATA_DIR, openAppDatabase, publishRunningDatabase } from "./lib/app-dat
 
 /**
  * `npm start`: database (embedded unless DATABASE_URL is set), migrations, a NEXTAUTH_SECRET,
- * a production build when the sources changed, then `next start`. Ctrl-C stops everything.
+ * a production build when the sources changed, then the app server (scripts/app-server.mjs). Ctrl-C stops everything.
  */
 
 const PORT = Number(process.env.PORT ?? 3000);
@@ -60,6 +60,7 @@ function buildIsCurrent(): boolean {
 }
 
 const NEXT_BIN = fileURLToPath(new URL("../node_modules/next/dist/bin/next", import.meta.url));
+const APP_SERVER = fileURLToPath(new URL("./app-server.mjs", import.meta.url));
 
 /** Runs `next …` in its own process group, so stopping it also stops anything it started. */
 function runNext(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
@@ -116,7 +117,7 @@ async function main(): Promise<number> {
     if (code !== 0 || stopping) return shutdown(code || 1).then(() => code);
   }
 
-  child = runNext(["start", "-H", HOST, "-p", String(PORT)], env);
+  child = spawn(process.execPath, [APP_SERVER], { stdio: "inherit", env: { ...env, HOSTNAME: HOST, PORT: String(PORT) }, detached: true });
   log(`Hikaku is at ${url}`);
   if (!hasAdmin) {
     log("no admin yet: create one with  npm run hikaku -- create-admin --email you@example.com");

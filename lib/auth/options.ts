@@ -2,7 +2,8 @@ import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import type { Role } from "@/lib/generated/prisma/enums";
-import { authenticate, clientIp } from "./sign-in";
+import { clientIp } from "./client-ip";
+import { authenticate } from "./sign-in";
 
 declare module "next-auth" {
   interface Session {

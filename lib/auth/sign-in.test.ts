@@ -1,7 +1,21 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
+import { env } from "@/lib/env";
 import { createTestUser, TEST_PASSWORD, testIp } from "@/lib/testing/factories";
-import { authenticate, clientIp } from "./sign-in";
+import { clientIp, PEER_HEADER } from "./client-ip";
+import { accountDelaySeconds, authenticate, MAX_ACCOUNT_DELAY_SECONDS } from "./sign-in";
+
+// The limits as configured (HIKAKU_SIGNIN_* may be set where the tests run).
+const { HIKAKU_SIGNIN_MAX_FAILURES_PER_ACCOUNT: ACCOUNT_LIMIT, HIKAKU_SIGNIN_MAX_FAILURES_PER_IP: IP_LIMIT } = env();
+
+async function failures(email: string, count: number, ip = testIp()) {
+  for (let i = 0; i < count; i++) expect(await authenticate(email, `wrong-${i}-password`, ip)).toEqual({ ok: false, code: "INVALID" });
+}
+
+/** Moves the account's recorded attempts `seconds` into the past. */
+async function age(email: string, seconds: number) {
+  await db.$executeRaw`UPDATE "SignInAttempt" SET "createdAt" = "createdAt" - make_interval(secs => ${seconds}) WHERE email = ${email}`;
+}
 
 describe("authenticate", () => {
   it("signs in with the right password, whatever the case of the e-mail", async () => {
@@ -21,43 +35,89 @@ describe("authenticate", () => {
     expect(await authenticate(user.email, TEST_PASSWORD, testIp())).toEqual({ ok: false, code: "DISABLED" });
   });
 
-  it("locks an account after five failures, even for the right password from another address", async () => {
+  it("makes an account wait after too many failures, even for the right password from another address", async () => {
     const user = await createTestUser();
-    for (let i = 0; i < 5; i++) {
-      expect(await authenticate(user.email, `wrong-${i}-password`, testIp())).toEqual({ ok: false, code: "INVALID" });
-    }
+    await failures(user.email, ACCOUNT_LIMIT);
     expect(await authenticate(user.email, TEST_PASSWORD, testIp())).toEqual({ ok: false, code: "THROTTLED" });
+    // The first wait past the limit is one second.
+    await age(user.email, 2);
+    expect((await authenticate(user.email, TEST_PASSWORD, testIp())).ok).toBe(true);
   });
 
-  it("unlocks the account once the failures are older than the window", async () => {
+  it("doubles the wait with every further failure, up to a minute and never a lock", async () => {
+    expect([0, 1, 2, 3, 10, 100].map((extra) => accountDelaySeconds(ACCOUNT_LIMIT + extra - 1, ACCOUNT_LIMIT))).toEqual([
+      0,
+      1,
+      2,
+      4,
+      Math.min(512, MAX_ACCOUNT_DELAY_SECONDS),
+      MAX_ACCOUNT_DELAY_SECONDS,
+    ]);
+    const admin = await createTestUser({ role: "ADMIN" });
+    // Someone has been guessing at the admin's account all day.
+    await db.signInAttempt.createMany({
+      data: Array.from({ length: 200 }, () => ({ email: admin.email, ip: testIp(), outcome: "FAILURE" as const })),
+    });
+    expect(await authenticate(admin.email, TEST_PASSWORD, testIp())).toEqual({ ok: false, code: "THROTTLED" });
+    await age(admin.email, MAX_ACCOUNT_DELAY_SECONDS - 5);
+    expect(await authenticate(admin.email, TEST_PASSWORD, testIp())).toEqual({ ok: false, code: "THROTTLED" });
+    // Refused attempts do not extend the wait; a minute after the last failure the owner gets in.
+    await age(admin.email, 6);
+    expect((await authenticate(admin.email, TEST_PASSWORD, testIp())).ok).toBe(true);
+  });
+
+  it("lets no more parallel guesses through than the limit allows", async () => {
     const user = await createTestUser();
-    for (let i = 0; i < 5; i++) await authenticate(user.email, "wrong-password-123", testIp());
-    await db.signInAttempt.updateMany({ where: { email: user.email }, data: { createdAt: new Date(Date.now() - 16 * 60_000) } });
-    expect((await authenticate(user.email, TEST_PASSWORD, testIp())).ok).toBe(true);
+    await failures(user.email, ACCOUNT_LIMIT - 1);
+    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => authenticate(user.email, `parallel-${i}-guess`, testIp())));
+    const checked = results.filter((r) => !r.ok && r.code === "INVALID").length;
+    expect(checked).toBeLessThanOrEqual(1);
+    expect(results.filter((r) => !r.ok && r.code === "THROTTLED").length).toBe(12 - checked);
+    const outcomes = await db.signInAttempt.groupBy({ by: ["outcome"], where: { email: user.email }, _count: true });
+    expect(Object.fromEntries(outcomes.map((o) => [o.outcome, o._count]))).toEqual({
+      FAILURE: ACCOUNT_LIMIT - 1 + checked,
+      THROTTLED: 12 - checked,
+    });
   });
 
   it("throttles one address that guesses across many accounts", async () => {
     const ip = testIp();
-    for (let i = 0; i < 30; i++) await authenticate(`guess-${i}@example.test`, "password-guess", ip);
+    for (let i = 0; i < IP_LIMIT; i++) await authenticate(`guess-${i}@example.test`, "password-guess", ip);
     const user = await createTestUser();
     expect(await authenticate(user.email, TEST_PASSWORD, ip)).toEqual({ ok: false, code: "THROTTLED" });
     expect((await authenticate(user.email, TEST_PASSWORD, testIp())).ok).toBe(true);
   });
 
-  it("records every attempt in the database, so the limits hold across app instances", async () => {
+  it("does not count an unknown address as one shared address", async () => {
+    for (let i = 0; i < IP_LIMIT; i++) await authenticate(`unknown-${i}@example.test`, "password-guess", null);
+    const user = await createTestUser();
+    expect((await authenticate(user.email, TEST_PASSWORD, null)).ok).toBe(true);
+  });
+
+  it("records every attempt with its outcome", async () => {
     const user = await createTestUser();
     const ip = testIp();
     await authenticate(user.email, "wrong-password-123", ip);
     await authenticate(user.email, TEST_PASSWORD, ip);
-    const attempts = await db.signInAttempt.findMany({ where: { ip }, orderBy: { id: "asc" }, select: { success: true } });
-    expect(attempts).toEqual([{ success: false }, { success: true }]);
+    const attempts = await db.signInAttempt.findMany({ where: { ip }, orderBy: { id: "asc" }, select: { outcome: true } });
+    expect(attempts).toEqual([{ outcome: "FAILURE" }, { outcome: "SUCCESS" }]);
   });
 });
 
-describe("clientIp", () => {
-  it("takes the address the nearest proxy appended", () => {
-    expect(clientIp(new Headers({ "x-forwarded-for": "6.6.6.6, 203.0.113.9" }))).toBe("203.0.113.9");
-    expect(clientIp({ "x-forwarded-for": "198.51.100.1" })).toBe("198.51.100.1");
-    expect(clientIp({})).toBe("unknown");
+describe("the client address used for throttling", () => {
+  it("behind a trusted proxy is the last X-Forwarded-For entry, the one the proxy appended", () => {
+    expect(clientIp(new Headers({ "x-forwarded-for": "6.6.6.6, 203.0.113.9" }), true)).toBe("203.0.113.9");
+    expect(clientIp({ "x-forwarded-for": "198.51.100.1" }, true)).toBe("198.51.100.1");
+    expect(clientIp({}, true)).toBeNull();
+  });
+
+  it("without a proxy ignores X-Forwarded-For and takes the connection's address from the app server", () => {
+    process.env.HIKAKU_PEER_TOKEN = "peer-token-for-tests";
+    expect(clientIp({ "x-forwarded-for": "6.6.6.6" }, false)).toBeNull();
+    expect(clientIp({ "x-forwarded-for": "6.6.6.6", [PEER_HEADER]: "peer-token-for-tests 192.0.2.7" }, false)).toBe("192.0.2.7");
+    // A client that writes the header itself does not know the token.
+    expect(clientIp({ [PEER_HEADER]: "guessed-token 6.6.6.6" }, false)).toBeNull();
+    delete process.env.HIKAKU_PEER_TOKEN;
+    expect(clientIp({ [PEER_HEADER]: "peer-token-for-tests 192.0.2.7" }, false)).toBeNull();
   });
 });

@@ -12,24 +12,59 @@ export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
+/** The longest an account makes anyone wait after failures: a guess a minute at most, and its owner gets in soon after. */
+export const MAX_ACCOUNT_DELAY_SECONDS = 60;
+
 /**
- * Failed attempts are counted in the database, not in memory, so the limit holds across
- * app instances and restarts. Successful sign-ins do not reset the per-IP count.
+ * How long an account waits after its latest failure, given its failures in the window: nothing
+ * up to the limit, then 1 s, 2 s, 4 s … per further failure, never more than a minute. A delay,
+ * not a lock: whoever guesses at an account cannot keep its owner (an admin, say) out for good.
  */
-async function isThrottled(email: string, ip: string): Promise<boolean> {
-  const { HIKAKU_SIGNIN_WINDOW_MINUTES, HIKAKU_SIGNIN_MAX_FAILURES_PER_ACCOUNT, HIKAKU_SIGNIN_MAX_FAILURES_PER_IP } = env();
-  const since = new Date(Date.now() - HIKAKU_SIGNIN_WINDOW_MINUTES * 60_000);
-  const [byAccount, byIp] = await Promise.all([
-    db.signInAttempt.count({ where: { email, success: false, createdAt: { gte: since } } }),
-    db.signInAttempt.count({ where: { ip, success: false, createdAt: { gte: since } } }),
-  ]);
-  return byAccount >= HIKAKU_SIGNIN_MAX_FAILURES_PER_ACCOUNT || byIp >= HIKAKU_SIGNIN_MAX_FAILURES_PER_IP;
+export function accountDelaySeconds(failures: number, limit: number): number {
+  if (failures < limit) return 0;
+  return Math.min(MAX_ACCOUNT_DELAY_SECONDS, 2 ** (failures - limit));
 }
 
-/** Checks e-mail and password, honouring throttling and disabled accounts; records the attempt. */
-export async function authenticate(rawEmail: string, password: string, ip: string): Promise<SignInResult> {
+interface Counts {
+  accountFailures: number;
+  lastAccountFailure: Date | null;
+  ipFailures: number;
+}
+
+/**
+ * The attempt is recorded (PENDING, which counts as a failure) before anything is checked, and
+ * the counts leave it out: of several guesses sent at once, each sees the others, so no more get
+ * through than the limits allow. Counted in the database, the limits hold across app instances.
+ */
+async function recordAndCount(email: string, ip: string | null): Promise<{ id: bigint } & Counts> {
+  const { HIKAKU_SIGNIN_WINDOW_MINUTES } = env();
+  const attempt = await db.signInAttempt.create({ data: { email, ip }, select: { id: true } });
+  const [row] = await db.$queryRaw<Counts[]>`
+    SELECT count(*) FILTER (WHERE a.email = ${email})::int AS "accountFailures",
+           max(a."createdAt") FILTER (WHERE a.email = ${email}) AS "lastAccountFailure",
+           count(*) FILTER (WHERE a.ip = ${ip})::int AS "ipFailures"
+    FROM "SignInAttempt" a
+    WHERE (a.email = ${email} OR a.ip = ${ip}) AND a.id <> ${attempt.id}
+      AND a.outcome IN ('PENDING', 'FAILURE') AND a."createdAt" >= now() - make_interval(mins => ${HIKAKU_SIGNIN_WINDOW_MINUTES})`;
+  return { id: attempt.id, ...row };
+}
+
+function throttled(counts: Counts, ip: string | null): boolean {
+  const { HIKAKU_SIGNIN_MAX_FAILURES_PER_ACCOUNT, HIKAKU_SIGNIN_MAX_FAILURES_PER_IP } = env();
+  // An address that guesses across many accounts is stopped outright (when the address is known).
+  if (ip !== null && counts.ipFailures >= HIKAKU_SIGNIN_MAX_FAILURES_PER_IP) return true;
+  const delay = accountDelaySeconds(counts.accountFailures, HIKAKU_SIGNIN_MAX_FAILURES_PER_ACCOUNT);
+  return delay > 0 && counts.lastAccountFailure !== null && Date.now() - counts.lastAccountFailure.getTime() < delay * 1000;
+}
+
+/** Checks e-mail and password, honouring throttling and disabled accounts; every attempt is recorded. */
+export async function authenticate(rawEmail: string, password: string, ip: string | null): Promise<SignInResult> {
   const email = normaliseEmail(rawEmail);
-  if (await isThrottled(email, ip)) return { ok: false, code: "THROTTLED" };
+  const counts = await recordAndCount(email, ip);
+  if (throttled(counts, ip)) {
+    await db.signInAttempt.update({ where: { id: counts.id }, data: { outcome: "THROTTLED" } });
+    return { ok: false, code: "THROTTLED" };
+  }
 
   const user = await db.user.findUnique({
     where: { email },
@@ -37,7 +72,7 @@ export async function authenticate(rawEmail: string, password: string, ip: strin
   });
   const passwordOk = await verifyPassword(user?.passwordHash ?? (await timingDummyHash()), password);
   const success = Boolean(user && passwordOk && !user.disabled);
-  await db.signInAttempt.create({ data: { email, ip, success } });
+  await db.signInAttempt.update({ where: { id: counts.id }, data: { outcome: success ? "SUCCESS" : "FAILURE" } });
   // Only the throttle window matters; now and then drop what is far older than any window.
   if (Math.random() < 0.01) {
     const keepMinutes = Math.max(24 * 60, 2 * env().HIKAKU_SIGNIN_WINDOW_MINUTES);
@@ -48,12 +83,4 @@ export async function authenticate(rawEmail: string, password: string, ip: strin
   // Only someone who knows the password learns that the account is disabled.
   if (user.disabled) return { ok: false, code: "DISABLED" };
   return { ok: true, user: { id: user.id, email: user.email, displayName: user.displayName, role: user.role } };
-}
-
-/** The client address as seen by the nearest proxy: the last X-Forwarded-For entry. */
-export function clientIp(headers: Record<string, string | string[] | undefined> | Headers): string {
-  const raw = headers instanceof Headers ? headers.get("x-forwarded-for") : headers["x-forwarded-for"];
-  const value = Array.isArray(raw) ? raw.join(",") : raw;
-  const last = value?.split(",").at(-1)?.trim();
-  return last || "unknown";
 }

@@ -27,11 +27,32 @@ export async function updateCampaignSettings(
   settings: CampaignSettings,
 ): Promise<CampaignResult> {
   return db.$transaction(async (tx) => {
-    const before = await tx.campaign.findUnique({ where: { id: campaignId }, select: { identityWords: true, slug: true } });
+    const before = await tx.campaign.findUnique({
+      where: { id: campaignId },
+      select: {
+        slug: true,
+        ...(Object.fromEntries(Object.keys(settings).map((key) => [key, true])) as Record<keyof CampaignSettings, true>),
+      },
+    });
     if (!before) return { ok: false as const, code: "NOT_FOUND" as const };
     await tx.campaign.update({ where: { id: campaignId }, data: settings });
     if (before.identityWords.join("\n") !== settings.identityWords.join("\n")) await refreshBlockedItems(tx, campaignId);
-    await recordAudit({ actorId, action: "campaign.updated", subjectType: "Campaign", subjectId: campaignId }, tx);
+    // The audit says what changed, from what to what.
+    const changes = Object.fromEntries(
+      (Object.keys(settings) as (keyof CampaignSettings)[])
+        .filter((key) => JSON.stringify(before[key]) !== JSON.stringify(settings[key]))
+        .map((key) => [key, { from: before[key], to: settings[key] }]),
+    );
+    await recordAudit(
+      {
+        actorId,
+        action: "campaign.updated",
+        subjectType: "Campaign",
+        subjectId: campaignId,
+        data: { changes: changes as Prisma.InputJsonValue },
+      },
+      tx,
+    );
     return { ok: true as const, id: campaignId, slug: before.slug };
   });
 }

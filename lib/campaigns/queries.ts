@@ -136,3 +136,8 @@ export async function campaignCategories(campaignId: string): Promise<string[]> 
   ]);
   return [...new Set([...prompts.map((p) => p.category!), ...(campaign?.voteCategories ?? [])])].sort();
 }
+
+/** Whether a campaign with this id exists (for admins choosing one in a form; says nothing about access). */
+export async function campaignExists(campaignId: string): Promise<boolean> {
+  return (await db.campaign.count({ where: { id: campaignId } })) > 0;
+}

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_IDENTITY_WORDS } from "./default-identity-words";
 
 import { CORRECTION_POLICIES, OUTCOMES, REASON_POLICIES, STRATEGIES } from "./options";
 
@@ -36,7 +37,7 @@ export const campaignSettingsSchema = z.object({
   identityWords: z
     .array(z.string().trim().min(1).max(100))
     .max(500)
-    .default([])
+    .default(DEFAULT_IDENTITY_WORDS)
     .transform((words) => [...new Set(words)]),
 });
 

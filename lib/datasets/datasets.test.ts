@@ -70,11 +70,11 @@ describe("vote datasets", () => {
     const question = Number(String(row.question_id).slice(1));
     expect(row.conversation_a).toEqual([
       { role: "user", content: `Question ${question}?` },
-      { role: "assistant", content: `${row.model_a} answers ${question}` },
+      { role: "assistant", content: `Answer ${source.models.indexOf(String(row.model_a))} to question ${question}` },
     ]);
     expect(row.conversation_b).toEqual([
       { role: "user", content: `Question ${question}?` },
-      { role: "assistant", content: `${row.model_b} answers ${question}` },
+      { role: "assistant", content: `Answer ${source.models.indexOf(String(row.model_b))} to question ${question}` },
     ]);
     expect(row).toMatchObject({ turn: 1, anony: true, language: "ja", category: question < 4 ? "math" : "writing" });
     expect(original.filter((r) => r.identity_leak === true)).toHaveLength(1);

@@ -152,3 +152,38 @@ describe("importing FastChat MT-Bench files", () => {
     expect((await rejection(importMtBench(null, campaign.id, questions, answers))).join()).toMatch(/model_answer\/m.jsonl:1: choices/);
   });
 });
+
+describe("identity words", () => {
+  it("hold back pairs whose answers name a model as the annotator would read it, and the summary says how many", async () => {
+    const { createCampaign } = await import("@/lib/campaigns/manage");
+    const { campaignSettingsSchema } = await import("@/lib/campaigns/settings");
+    const created = await createCampaign(null, `identity-${Date.now()}`, campaignSettingsSchema.parse({ name: "identity" }));
+    if (!created.ok) throw new Error(created.code);
+    const campaign = await db.campaign.findUniqueOrThrow({ where: { id: created.id } });
+    // A new campaign starts with the built-in vendor and model names.
+    expect(campaign.identityWords).toEqual(expect.arrayContaining(["ChatGPT", "Claude", "クロード"]));
+    const answers: Record<string, string> = {
+      kumo: "A plain answer.",
+      sora: "I am Ｓｏｒａ, your assistant.", // full-width Latin, and the model's own name
+      hoshi: "Hello, I am ho&#115;hi.", // a character reference
+      yoru: "私はｸﾛｰﾄﾞです。", // half-width katakana of a built-in word
+      asa: "I am Chat\u200bG**P**T.", // zero-width space and emphasis inside a built-in word
+    };
+    const rows = Object.entries(answers).flatMap(([model, output]) => [
+      { prompt_id: "named", prompt: "Who are you?", model, output },
+      { prompt_id: "clean", prompt: "What is 2+2?", model, output: "4" },
+    ]);
+    const summary = await importFile(null, campaign.id, { name: "identity.jsonl", content: jsonl(...rows) });
+    // Every pair of "named" has an answer that gives a model away; all ten pairs of "clean" are served.
+    expect(summary).toMatchObject({ itemsAdded: 20, itemsBlocked: 10 });
+    const after = await db.campaign.findUniqueOrThrow({ where: { id: campaign.id } });
+    expect(after.itemCount).toBe(10);
+    // Every imported model's name became an identity word.
+    expect(after.identityWords).toEqual(expect.arrayContaining(Object.keys(answers)));
+    const served = await db.item.findMany({
+      where: { campaignId: campaign.id, blocked: false },
+      select: { prompt: { select: { externalId: true } } },
+    });
+    expect(new Set(served.map((i) => i.prompt.externalId))).toEqual(new Set(["clean"]));
+  });
+});

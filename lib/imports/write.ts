@@ -1,7 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { recordAudit } from "@/lib/audit";
-import { refreshBlockedItems } from "@/lib/campaigns/identity-words";
+import { addModelNamesToIdentityWords, matchTextOf, refreshBlockedItems } from "@/lib/campaigns/identity-words";
 import { db, type Tx } from "@/lib/db";
 import { problem } from "./problems";
 import { ImportRejected, type ImportError, type ImportRow } from "./rows";
@@ -14,6 +14,8 @@ export interface ImportSummary {
   outputsKept: number;
   modelsAdded: number;
   itemsAdded: number;
+  /** Pairs of the imported prompts held back because an answer names a model (identity words). */
+  itemsBlocked: number;
 }
 
 const BATCH = 5000;
@@ -68,9 +70,10 @@ export async function importRows(
       let written = 0;
       for (const batch of batches(newOutputs)) {
         await tx.$executeRaw`
-          INSERT INTO "Output" (id, "promptId", "modelId", turns)
-          SELECT gen_random_uuid(), p, m, t::jsonb
-          FROM unnest(${batch.map((o) => o.promptId)}::uuid[], ${batch.map((o) => o.modelId)}::uuid[], ${batch.map((o) => JSON.stringify(o.turns))}::text[]) AS n(p, m, t)`;
+          INSERT INTO "Output" (id, "promptId", "modelId", turns, "matchText")
+          SELECT gen_random_uuid(), p, m, t::jsonb, mt
+          FROM unnest(${batch.map((o) => o.promptId)}::uuid[], ${batch.map((o) => o.modelId)}::uuid[], ${batch.map((o) => JSON.stringify(o.turns))}::text[],
+                      ${batch.map((o) => matchTextOf(o.turns))}::text[]) AS n(p, m, t, mt)`;
         written += batch.length;
         onProgress(`wrote ${written}/${newOutputs.length} outputs`);
       }
@@ -91,7 +94,9 @@ export async function importRows(
           ON CONFLICT DO NOTHING`;
       }
       onProgress("checking identity words");
-      await refreshBlockedItems(tx, campaignId, touchedPrompts);
+      // A campaign's identity words always include its models' names.
+      await addModelNamesToIdentityWords(tx, campaignId, [...modelIds.keys()]);
+      const itemsBlocked = await refreshBlockedItems(tx, campaignId, touchedPrompts);
       const summary: ImportSummary = {
         promptsAdded: newPrompts.length,
         promptsKept: plan.prompts.size - newPrompts.length,
@@ -99,6 +104,7 @@ export async function importRows(
         outputsKept: plan.outputs.length - newOutputs.length,
         modelsAdded,
         itemsAdded,
+        itemsBlocked,
       };
       await recordAudit({ actorId, action: "campaign.imported", subjectType: "Campaign", subjectId: campaignId, data: { ...summary } }, tx);
       return summary;

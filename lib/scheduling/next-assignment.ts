@@ -32,6 +32,7 @@ interface CampaignState {
   target: number;
   dailyCap: number | null;
   ttlSeconds: number;
+  reveals: boolean;
   itemCount: number;
   member: boolean;
   campaignVotes: number;
@@ -43,7 +44,7 @@ interface CampaignState {
 async function campaignState(annotatorId: string, campaignId: string): Promise<CampaignState | null> {
   const rows = await db.$queryRaw<CampaignState[]>`
     SELECT c.status, c.strategy, c."targetVotesPerItem" AS target, c."dailyCapPerAnnotator" AS "dailyCap",
-           c."assignmentTtlSeconds" AS "ttlSeconds", c."itemCount",
+           c."assignmentTtlSeconds" AS "ttlSeconds", c."revealModelsAfterVote" AS reveals, c."itemCount",
            EXISTS (SELECT 1 FROM "CampaignMember" m WHERE m."campaignId" = c.id AND m."userId" = ${annotatorId}::uuid) AS member,
            (SELECT coalesce(sum(votes), 0)::int FROM "PairStat" s WHERE s."campaignId" = c.id) AS "campaignVotes",
            (SELECT count(*)::int FROM "Vote" v WHERE v."annotatorId" = ${annotatorId}::uuid AND v."campaignId" = c.id AND v."createdAt" >= ${startOfUtcDay()}) AS "todayVotes",
@@ -63,7 +64,7 @@ function progressOf(state: CampaignState): Progress {
 }
 
 async function claimByStrategy(state: CampaignState, annotatorId: string, campaignId: string): Promise<AssignmentView | null> {
-  const claim = { campaignId, annotatorId, target: state.target, ttlSeconds: state.ttlSeconds };
+  const claim = { campaignId, annotatorId, target: state.target, ttlSeconds: state.ttlSeconds, reveals: state.reveals };
   if (state.strategy === "ACTIVE") {
     for (const pair of (await pairsByUncertainty(db, campaignId)).slice(0, ACTIVE_PAIR_TRIES)) {
       const assignment = await claimItem(db, { ...claim, pair });

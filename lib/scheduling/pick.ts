@@ -10,6 +10,8 @@ interface Claim {
   annotatorId: string;
   target: number;
   ttlSeconds: number;
+  /** The campaign shows model names after each vote: then no second pair from a prompt already voted on. */
+  reveals: boolean;
   pair?: { low: string; high: string };
 }
 
@@ -57,6 +59,11 @@ async function claimOnce(client: Db | Tx, claim: Claim, wait: boolean): Promise<
         AND NOT EXISTS (
           SELECT 1 FROM "Assignment" a WHERE a."annotatorId" = ${claim.annotatorId}::uuid AND a."itemId" = i.id AND a.state <> 'EXPIRED'
         )
+        -- Each (prompt, model) has one answer: after a reveal on a prompt, its other pairs would show
+        -- answers the annotator can now put a name to.
+        AND (NOT ${claim.reveals} OR NOT EXISTS (
+          SELECT 1 FROM "Assignment" a WHERE a."annotatorId" = ${claim.annotatorId}::uuid AND a."promptId" = i."promptId" AND a.state = 'VOTED'
+        ))
       ORDER BY i.load, i."randomKey"
       LIMIT 1
       FOR UPDATE ${wait ? Prisma.empty : Prisma.sql`SKIP LOCKED`}
@@ -78,14 +85,25 @@ async function claimOnce(client: Db | Tx, claim: Claim, wait: boolean): Promise<
   return rows[0] ? toView(rows[0]) : null;
 }
 
-/** The texts of an assignment that is already open. */
+/**
+ * The texts of an assignment that is already open. If its pair was blocked since it was handed out
+ * (identity words changed), the assignment is closed and its slot returned, and null says so.
+ */
 export async function openAssignmentView(client: Db | Tx, assignmentId: string): Promise<AssignmentView | null> {
-  const rows = await client.$queryRaw<ClaimedRow[]>`
-    SELECT a.id, a."issuedAt", i."turnCount", p.turns AS "promptTurns", l.turns AS "leftTurns", r.turns AS "rightTurns"
+  const rows = await client.$queryRaw<(ClaimedRow & { blocked: boolean })[]>`
+    SELECT a.id, a."issuedAt", i."turnCount", i.blocked, p.turns AS "promptTurns", l.turns AS "leftTurns", r.turns AS "rightTurns"
     FROM "Assignment" a JOIN "Item" i ON i.id = a."itemId" JOIN "Prompt" p ON p.id = a."promptId"
     JOIN "Output" l ON l.id = a."leftOutputId" JOIN "Output" r ON r.id = a."rightOutputId"
     WHERE a.id = ${assignmentId}`;
-  return rows[0] ? toView(rows[0]) : null;
+  const row = rows[0];
+  if (!row) return null;
+  if (row.blocked) {
+    await client.$executeRaw`
+      WITH withdrawn AS (UPDATE "Assignment" SET state = 'EXPIRED' WHERE id = ${assignmentId} AND state = 'OPEN' RETURNING "itemId")
+      UPDATE "Item" SET load = load - 1 WHERE id IN (SELECT "itemId" FROM withdrawn)`;
+    return null;
+  }
+  return toView(row);
 }
 
 interface PairRow {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { createTestUser, createVotingCampaign } from "@/lib/testing/factories";
+import { createTestUser, createVotingCampaign, modelNumberOf } from "@/lib/testing/factories";
 import { recordVote, skipAssignment } from "@/lib/votes/record-vote";
 import { nextAssignmentFor, releaseExpiredAssignments } from "./next-assignment";
 
@@ -67,12 +67,12 @@ describe("pair scheduling", () => {
 
   it("places the two models left and right at random", async () => {
     const [annotator] = await annotators(1);
-    const { campaign, modelNames } = await createVotingCampaign({ prompts: 40, models: 2, annotators: [annotator.id] });
+    const { campaign } = await createVotingCampaign({ prompts: 40, models: 2, annotators: [annotator.id] });
     let lowLeft = 0;
     for (let i = 0; i < 40; i++) {
       const next = await nextAssignmentFor(annotator.id, campaign.id);
       if (next.status !== "assigned") throw new Error("no pair");
-      if (next.assignment.leftTurns[0].includes(`${modelNames[0]} `)) lowLeft++;
+      if (modelNumberOf(next.assignment.leftTurns[0]) === 0) lowLeft++;
       await skipAssignment(annotator.id, next.assignment.id);
     }
     // With a fair coin, 40 flips all landing one way happens with probability 2·2⁻⁴⁰.
@@ -128,20 +128,15 @@ describe("pair scheduling", () => {
 
   it("never serves pairs whose answers contain an identity word", async () => {
     const [annotator] = await annotators(1);
-    const { campaign, modelNames } = await createVotingCampaign({
-      prompts: 3,
-      models: 3,
-      annotators: [annotator.id],
-      settings: { identityWords: [] },
-    });
+    const { campaign } = await createVotingCampaign({ prompts: 3, models: 3, annotators: [annotator.id] });
     const { updateCampaignSettings } = await import("@/lib/campaigns/manage");
     const current = await db.campaign.findUniqueOrThrow({ where: { id: campaign.id } });
-    // The third model's answers name it: its pairs (6 of 9 items) must not be served.
+    // The third model's answers say "number 2": its pairs (6 of 9 items) must not be served.
     const { campaignSettingsSchema } = await import("@/lib/campaigns/settings");
     await updateCampaignSettings(
       annotator.id,
       campaign.id,
-      campaignSettingsSchema.parse({ ...current, identityWords: [modelNames[2].toUpperCase()] }),
+      campaignSettingsSchema.parse({ ...current, identityWords: [...current.identityWords, "NUMBER 2"] }),
     );
     expect((await db.campaign.findUniqueOrThrow({ where: { id: campaign.id } })).itemCount).toBe(3);
     const served: string[] = [];
@@ -152,7 +147,7 @@ describe("pair scheduling", () => {
       await skipAssignment(annotator.id, next.assignment.id);
     }
     expect(served).toHaveLength(6);
-    expect(served.some((text) => text.includes(modelNames[2]))).toBe(false);
+    expect(served.some((text) => modelNumberOf(text) === 2)).toBe(false);
   });
 
   it("with active sampling, spends votes on the most uncertain model pair", async () => {
@@ -196,5 +191,46 @@ describe("pair scheduling", () => {
     expect((await nextAssignmentFor(outsider.id, campaign.id)).status).toBe("notMember");
     await db.campaign.update({ where: { id: campaign.id }, data: { status: "CLOSED" } });
     expect((await nextAssignmentFor(member.id, campaign.id)).status).toBe("notOpen");
+  });
+});
+
+describe("blindness after a reveal", () => {
+  async function firstPromptAgain(reveals: boolean) {
+    const [annotator] = await annotators(1);
+    // One prompt answered by three models: three pairs that share their answers.
+    const { campaign } = await createVotingCampaign({
+      prompts: 1,
+      models: 3,
+      annotators: [annotator.id],
+      settings: { revealModelsAfterVote: reveals },
+    });
+    expect(await voteNext(annotator.id, campaign.id)).not.toBeNull();
+    return (await nextAssignmentFor(annotator.id, campaign.id)).status;
+  }
+
+  it("never serves a second pair from a prompt the annotator voted on when names are revealed", async () => {
+    expect(await firstPromptAgain(true)).toBe("done");
+  });
+
+  it("serves the prompt's other pairs when names stay hidden", async () => {
+    expect(await firstPromptAgain(false)).toBe("assigned");
+  });
+});
+
+describe("a pair blocked after it was handed out", () => {
+  it("is not shown again on reload: its assignment is withdrawn and its slot returned", async () => {
+    const [annotator] = await annotators(1);
+    const { campaign } = await createVotingCampaign({ prompts: 2, models: 2, annotators: [annotator.id] });
+    const first = await nextAssignmentFor(annotator.id, campaign.id);
+    if (first.status !== "assigned") throw new Error("no pair");
+    const { itemId } = await db.assignment.findUniqueOrThrow({ where: { id: first.assignment.id } });
+    await db.item.update({ where: { id: itemId }, data: { blocked: true } });
+    const reload = await nextAssignmentFor(annotator.id, campaign.id);
+    expect(reload.status).toBe("assigned");
+    if (reload.status !== "assigned") throw new Error("no pair");
+    expect(reload.assignment.id).not.toBe(first.assignment.id);
+    expect(reload.assignment.promptTurns).not.toEqual(first.assignment.promptTurns);
+    expect((await db.assignment.findUniqueOrThrow({ where: { id: first.assignment.id } })).state).toBe("EXPIRED");
+    expect((await db.item.findUniqueOrThrow({ where: { id: itemId } })).load).toBe(0);
   });
 });

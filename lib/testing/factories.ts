@@ -36,6 +36,18 @@ export function testIp(): string {
   return `10.${bytes[0]}.${bytes[1]}.${bytes[2]}`;
 }
 
+/** The factory's answer of model number `model` to prompt `prompt`: it never names the model (that would block the pair). */
+export function answerText(model: number, prompt: number): string {
+  return `Answer number ${model} to question ${prompt}`;
+}
+
+/** Which model (its number in `modelNames`) wrote a factory answer. */
+export function modelNumberOf(answer: string): number {
+  const match = /^Answer number (\d+) /.exec(answer);
+  if (!match) throw new Error(`not a factory answer: ${answer}`);
+  return Number(match[1]);
+}
+
 /**
  * An active campaign with `prompts` prompts answered by `models` models (every pair an item) and
  * the given annotators as members, built through the real import.
@@ -61,14 +73,14 @@ export async function createVotingCampaign(options: {
   const modelNames = Array.from({ length: options.models }, (_, m) => `model-${suffix}-${m}`);
   const rows = [];
   for (let p = 0; p < options.prompts; p++) {
-    for (const model of modelNames) {
+    for (const [m, model] of modelNames.entries()) {
       rows.push({
         line: rows.length + 1,
         source: "factory",
         promptId: `p${p}`,
         turns: [`Question ${p}?`],
         model,
-        outputTurns: [`Answer of ${model} to ${p}`],
+        outputTurns: [answerText(m, p)],
       });
     }
   }

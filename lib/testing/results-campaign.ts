@@ -30,7 +30,7 @@ export async function createResultsCampaign() {
         turns: [`Question ${p}?`],
         category: p < 4 ? "math" : "writing",
         model,
-        outputTurns: [`${model} answers ${p}`],
+        outputTurns: [`Answer ${models.indexOf(model)} to question ${p}`],
       });
     }
   }

@@ -11,12 +11,14 @@ describe("user administration", () => {
     expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).role).toBe("RESEARCHER");
     const audit = await db.auditEvent.findFirst({ where: { subjectId: user.id, action: "user.role_changed" } });
     expect(audit?.actorId).toBe(admin.id);
+    expect(audit?.data).toEqual({ role: "RESEARCHER" });
   });
 
   it("will not let admins demote or disable themselves", async () => {
     const admin = await createTestUser({ role: "ADMIN" });
     expect(await changeRole(admin.id, admin.id, "ANNOTATOR")).toEqual({ ok: false, code: "SELF" });
     expect(await setDisabled(admin.id, admin.id, true)).toEqual({ ok: false, code: "SELF" });
+    expect(await db.user.findUniqueOrThrow({ where: { id: admin.id } })).toMatchObject({ role: "ADMIN", disabled: false });
   });
 
   it("disables and re-enables a user", async () => {
@@ -25,5 +27,31 @@ describe("user administration", () => {
     expect(await setDisabled(admin.id, user.id, true)).toEqual({ ok: true });
     expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).disabled).toBe(true);
     expect(await setDisabled(admin.id, user.id, false)).toEqual({ ok: true });
+    expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).disabled).toBe(false);
+  });
+
+  it("says NOT_FOUND for a user that does not exist", async () => {
+    const admin = await createTestUser({ role: "ADMIN" });
+    const missing = "00000000-0000-4000-8000-000000000000";
+    expect(await changeRole(admin.id, missing, "RESEARCHER")).toEqual({ ok: false, code: "NOT_FOUND" });
+    expect(await setDisabled(admin.id, missing, true)).toEqual({ ok: false, code: "NOT_FOUND" });
+  });
+
+  it("keeps the last active admin, even when two admins demote each other at the same moment", async () => {
+    // This test file has a database of its own: make these two the only active admins in it.
+    await db.user.updateMany({ where: { role: "ADMIN" }, data: { disabled: true } });
+    const first = await createTestUser({ role: "ADMIN" });
+    const second = await createTestUser({ role: "ADMIN" });
+    const results = await Promise.all([changeRole(first.id, second.id, "RESEARCHER"), changeRole(second.id, first.id, "ANNOTATOR")]);
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => !r.ok && r.code === "LAST_ADMIN")).toHaveLength(1);
+    expect(await db.user.count({ where: { role: "ADMIN", disabled: false } })).toBe(1);
+    // Disabling the one that is left is refused too.
+    const remaining = await db.user.findFirstOrThrow({ where: { role: "ADMIN", disabled: false } });
+    const other = remaining.id === first.id ? second : first;
+    await db.user.update({ where: { id: other.id }, data: { role: "ADMIN" } });
+    await db.user.update({ where: { id: other.id }, data: { disabled: true } });
+    expect(await setDisabled(other.id, remaining.id, true)).toEqual({ ok: false, code: "LAST_ADMIN" });
+    expect((await db.user.findUniqueOrThrow({ where: { id: remaining.id } })).disabled).toBe(false);
   });
 });

