@@ -95,6 +95,8 @@ export async function startAppServer(
       DATABASE_URL: databaseUrl,
       NEXTAUTH_SECRET: "bench-secret-bench-secret",
       NEXTAUTH_URL: base,
+      // Load generators are not people: the per-person vote rate limit would be the only thing measured.
+      HIKAKU_MAX_VOTES_PER_MINUTE: "1000000",
       ...options.env,
     },
     stdio: "ignore",

@@ -6,7 +6,18 @@ import type { AnnotatorQuality } from "@/lib/results/annotators";
 import type { MessageKey } from "@/lib/i18n/translate";
 import { useI18n } from "./i18n-provider";
 
-type Column = "name" | "votes" | "medianSeconds" | "leftShare" | "positionP" | "tieRate" | "bothBadRate" | "consensusAgreement" | "outlier";
+type Column =
+  | "name"
+  | "votes"
+  | "medianSeconds"
+  | "leftShare"
+  | "positionP"
+  | "tieRate"
+  | "bothBadRate"
+  | "consensusAgreement"
+  | "outlier"
+  | "tooFast"
+  | "gold";
 
 const COLUMNS: { key: Column; label: MessageKey; numeric: boolean }[] = [
   { key: "name", label: "annotators.name", numeric: false },
@@ -18,11 +29,14 @@ const COLUMNS: { key: Column; label: MessageKey; numeric: boolean }[] = [
   { key: "bothBadRate", label: "annotators.bothBadRate", numeric: true },
   { key: "consensusAgreement", label: "annotators.agreement", numeric: true },
   { key: "outlier", label: "annotators.outlier", numeric: true },
+  { key: "tooFast", label: "annotators.tooFast", numeric: true },
+  { key: "gold", label: "annotators.goldFailed", numeric: true },
 ];
 
 function sortValue(row: AnnotatorQuality, column: Column): number | string {
   if (column === "name") return row.name.toLowerCase();
   if (column === "outlier") return row.outlier.evidence;
+  if (column === "gold") return row.gold.answered ? row.gold.failed / row.gold.answered : -1;
   const value = row[column];
   return value ?? Number.NEGATIVE_INFINITY;
 }
@@ -99,6 +113,12 @@ export function AnnotatorTable({ rows, campaignId, slug }: { rows: AnnotatorQual
             <td className="px-2 py-2 text-right tabular-nums" data-testid="outlier">
               {row.outlier.tested === 0 ? "–" : row.outlier.evidence >= 1000 ? "≥1000" : row.outlier.evidence.toFixed(1)}
               {row.outlier.suggested && <span className="block text-xs font-semibold text-red-700">{t("annotators.suggestFlag")}</span>}
+            </td>
+            <td className="px-2 py-2 text-right tabular-nums" data-testid="too-fast">
+              {row.tooFast}
+            </td>
+            <td className="px-2 py-2 text-right tabular-nums" data-testid="gold">
+              {row.gold.answered === 0 ? "–" : `${row.gold.failed}/${row.gold.answered}`}
             </td>
             <td className="px-2 py-2">{!row.imported && <FlagButton row={row} campaignId={campaignId} slug={slug} />}</td>
           </tr>

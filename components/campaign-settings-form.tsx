@@ -91,6 +91,19 @@ export function CampaignSettingsForm({ campaign }: { campaign: CampaignDetail })
         />
       </label>
       <label className="text-sm font-medium">
+        {t("campaignPage.fields.minSecondsPerVote")}
+        <input
+          name="minSecondsPerVote"
+          type="number"
+          min={1}
+          max={3600}
+          defaultValue={campaign.minSecondsPerVote ?? ""}
+          placeholder={t("campaignPage.noMinimum")}
+          className="field"
+        />
+        <span className="mt-1 block text-xs font-normal text-slate-500">{t("campaignPage.minSecondsPerVoteHint")}</span>
+      </label>
+      <label className="text-sm font-medium">
         {t("campaignPage.fields.assignmentTtlSeconds")}
         <input
           name="assignmentTtlMinutes"

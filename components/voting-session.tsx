@@ -22,7 +22,15 @@ const INSTRUCTIONS_KEY = "i";
 const MIN_VIEW_MS = 500;
 
 type ErrorCode =
-  "INVALID" | "NOT_FOUND" | "EXPIRED" | "CLOSED" | "OUTCOME_NOT_ALLOWED" | "REASON_REQUIRED" | "CORRECTION_REQUIRED" | "NETWORK";
+  | "INVALID"
+  | "NOT_FOUND"
+  | "EXPIRED"
+  | "CLOSED"
+  | "OUTCOME_NOT_ALLOWED"
+  | "REASON_REQUIRED"
+  | "CORRECTION_REQUIRED"
+  | "RATE_LIMITED"
+  | "NETWORK";
 
 /**
  * One annotator's voting loop: shows a pair, takes a vote by button or key, and swaps in the
@@ -201,11 +209,14 @@ export function VotingSession({ campaign, initial }: { campaign: VotingCampaign;
       {error && (
         <div role="alert" className="flex flex-wrap items-center gap-3 rounded bg-red-50 px-3 py-2 text-sm text-red-700">
           {t(`voting.errors.${error}`)}
-          {error !== "REASON_REQUIRED" && error !== "OUTCOME_NOT_ALLOWED" && error !== "CORRECTION_REQUIRED" && (
-            <button type="button" className="btn-secondary px-2 py-1" onClick={error === "NETWORK" ? () => setError(null) : reload}>
-              {error === "NETWORK" ? t("voting.retry") : t("voting.newPair")}
-            </button>
-          )}
+          {error !== "REASON_REQUIRED" &&
+            error !== "OUTCOME_NOT_ALLOWED" &&
+            error !== "CORRECTION_REQUIRED" &&
+            error !== "RATE_LIMITED" && (
+              <button type="button" className="btn-secondary px-2 py-1" onClick={error === "NETWORK" ? () => setError(null) : reload}>
+                {error === "NETWORK" ? t("voting.retry") : t("voting.newPair")}
+              </button>
+            )}
         </div>
       )}
 

@@ -9,6 +9,8 @@ const envSchema = z.object({
   HIKAKU_SIGNIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().positive().default(5),
   HIKAKU_SIGNIN_MAX_FAILURES_PER_IP: z.coerce.number().int().positive().default(30),
   HIKAKU_SIGNIN_WINDOW_MINUTES: z.coerce.number().int().positive().default(15),
+  /** Votes one person may cast per minute, across campaigns: faster voting is refused (a rigging defence). */
+  HIKAKU_MAX_VOTES_PER_MINUTE: z.coerce.number().int().positive().default(30),
   /** The largest web upload (imports), in MB; larger bodies are cut off with 413 as they arrive. */
   HIKAKU_MAX_UPLOAD_MB: z.coerce.number().int().positive().default(100),
   /** Set when the app sits behind a proxy that writes X-Forwarded-For; otherwise the header is ignored. */

@@ -41,7 +41,7 @@ export function readMigrations(dir = MIGRATIONS_DIR): MigrationFile[] {
 }
 
 // Prisma's own definition of its bookkeeping table, so `prisma migrate status` reads ours.
-const CREATE_BOOKKEEPING = `
+export const CREATE_BOOKKEEPING = `
 CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
   "id" VARCHAR(36) PRIMARY KEY NOT NULL,
   "checksum" VARCHAR(64) NOT NULL,

@@ -53,6 +53,15 @@ const commands: Record<string, Command> = {
     needsDatabase: false,
     load: async () => import("./commands/ratings").then((m) => ({ usage: m.usage, run: m.ratingsCommand })),
   },
+  backup: {
+    needsDatabase: true,
+    load: async () => import("./commands/backup").then((m) => ({ usage: m.backupUsage, run: m.backupCommand })),
+  },
+  // Opens the database itself: a restore needs it empty, before any migration runs.
+  restore: {
+    needsDatabase: false,
+    load: async () => import("./commands/backup").then((m) => ({ usage: m.restoreUsage, run: m.restoreCommand })),
+  },
   migrate: {
     needsDatabase: true,
     load: async () => ({

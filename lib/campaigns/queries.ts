@@ -76,6 +76,7 @@ export interface CampaignDetail {
   strategy: "BALANCED" | "ACTIVE";
   targetVotesPerItem: number;
   dailyCapPerAnnotator: number | null;
+  minSecondsPerVote: number | null;
   assignmentTtlSeconds: number;
   identityWords: string[];
   itemCount: number;
@@ -101,6 +102,7 @@ export async function campaignDetailBySlug(slug: string): Promise<CampaignDetail
       strategy: true,
       targetVotesPerItem: true,
       dailyCapPerAnnotator: true,
+      minSecondsPerVote: true,
       assignmentTtlSeconds: true,
       identityWords: true,
       itemCount: true,

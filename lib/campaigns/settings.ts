@@ -28,6 +28,7 @@ export const campaignSettingsSchema = z.object({
   strategy: z.enum(STRATEGIES).default("BALANCED"),
   targetVotesPerItem: z.number().int().min(1).max(1000).default(3),
   dailyCapPerAnnotator: z.number().int().min(1).max(100_000).nullable().default(null),
+  minSecondsPerVote: z.number().int().min(1).max(3600).nullable().default(null),
   assignmentTtlSeconds: z
     .number()
     .int()

@@ -14,6 +14,8 @@ export interface ImportRow {
   reference?: string[];
   model?: string;
   outputTurns?: string[];
+  /** A known good or bad answer: a pair of one of each is a gold pair that annotators must get right. */
+  gold?: "GOOD" | "BAD";
 }
 
 export type { ImportError };
@@ -45,6 +47,7 @@ const rowSchema = z
     output: z.string().optional(),
     output_turns: turnList.optional(),
     reference: z.union([z.string(), z.array(z.string())]).optional(),
+    gold: z.preprocess((v) => (typeof v === "string" ? v.trim().toLowerCase() : v), z.enum(["good", "bad"]).optional()),
   })
   .superRefine((row, ctx) => {
     if (row.prompt !== undefined && row.turns !== undefined)
@@ -55,6 +58,7 @@ const rowSchema = z
     if (hasOutput && !row.model?.trim()) ctx.addIssue({ code: "custom", message: "missing field model (an output needs its model)" });
     if (row.model?.trim() && !hasOutput)
       ctx.addIssue({ code: "custom", message: "missing field output or output_turns for model " + row.model });
+    if (row.gold !== undefined && !hasOutput) ctx.addIssue({ code: "custom", message: "gold marks an answer: the row needs an output" });
     if (!hasOutput && row.prompt === undefined && row.turns === undefined) {
       ctx.addIssue({ code: "custom", message: "missing field prompt or turns (a row without an output must define its prompt)" });
     }
@@ -92,6 +96,7 @@ function toRow(value: unknown, source: string, line: number, errors: ImportError
     reference: row.reference === undefined ? undefined : Array.isArray(row.reference) ? row.reference : [row.reference],
     model,
     outputTurns: row.output_turns ?? (row.output !== undefined ? [row.output] : undefined),
+    gold: row.gold === "good" ? "GOOD" : row.gold === "bad" ? "BAD" : undefined,
   };
 }
 

@@ -14,6 +14,7 @@ export interface OutputDraft {
   promptExternalId: string;
   model: string;
   turns: string[];
+  gold?: "GOOD" | "BAD";
   line: number;
   source: string;
 }
@@ -85,7 +86,14 @@ export function planImport(rows: ImportRow[], errors: ImportError[], options: { 
       continue;
     }
     if (!prompt) referencedPrompts.add(row.promptId);
-    outputs.push({ promptExternalId: row.promptId, model: row.model, turns: row.outputTurns, line: row.line, source: row.source });
+    outputs.push({
+      promptExternalId: row.promptId,
+      model: row.model,
+      turns: row.outputTurns,
+      gold: row.gold,
+      line: row.line,
+      source: row.source,
+    });
   }
   return { prompts, referencedPrompts, outputs };
 }

@@ -70,10 +70,10 @@ export async function importRows(
       let written = 0;
       for (const batch of batches(newOutputs)) {
         await tx.$executeRaw`
-          INSERT INTO "Output" (id, "promptId", "modelId", turns, "matchText")
-          SELECT gen_random_uuid(), p, m, t::jsonb, mt
+          INSERT INTO "Output" (id, "promptId", "modelId", turns, "matchText", gold)
+          SELECT gen_random_uuid(), p, m, t::jsonb, mt, g::"GoldAnswer"
           FROM unnest(${batch.map((o) => o.promptId)}::uuid[], ${batch.map((o) => o.modelId)}::uuid[], ${batch.map((o) => JSON.stringify(o.turns))}::text[],
-                      ${batch.map((o) => matchTextOf(o.turns))}::text[]) AS n(p, m, t, mt)`;
+                      ${batch.map((o) => matchTextOf(o.turns))}::text[], ${batch.map((o) => o.gold ?? null)}::text[]) AS n(p, m, t, mt, g)`;
         written += batch.length;
         onProgress(`wrote ${written}/${newOutputs.length} outputs`);
       }
@@ -82,9 +82,10 @@ export async function importRows(
       let itemsAdded = 0;
       for (const batch of batches(touchedPrompts)) {
         itemsAdded += await tx.$executeRaw`
-          INSERT INTO "Item" (id, "campaignId", "promptId", "lowModelId", "highModelId", "lowOutputId", "highOutputId", "turnCount")
+          INSERT INTO "Item" (id, "campaignId", "promptId", "lowModelId", "highModelId", "lowOutputId", "highOutputId", "turnCount", "goldWinnerModelId")
           SELECT gen_random_uuid(), ${campaignId}::uuid, lo."promptId", lo."modelId", hi."modelId", lo.id, hi.id,
-                 least(jsonb_array_length(lo.turns), jsonb_array_length(hi.turns))
+                 least(jsonb_array_length(lo.turns), jsonb_array_length(hi.turns)),
+                 CASE WHEN lo.gold = 'GOOD' AND hi.gold = 'BAD' THEN lo."modelId" WHEN hi.gold = 'GOOD' AND lo.gold = 'BAD' THEN hi."modelId" END
           FROM "Output" lo JOIN "Output" hi ON hi."promptId" = lo."promptId" AND lo."modelId" < hi."modelId"
           WHERE lo."promptId" = ANY(${batch}::uuid[])
           ON CONFLICT ("promptId", "lowModelId", "highModelId") DO NOTHING`;
@@ -161,9 +162,10 @@ async function findNewOutputs(
   for (let start = 0; start < candidates.length; start += BATCH) {
     const batch = candidates.slice(start, start + BATCH);
     const rows = await tx.$queryRaw<{ ord: bigint; same: boolean }[]>`
-      SELECT n.ord, (o.turns = n.t::jsonb) AS same
-      FROM unnest(${batch.map((o) => o.promptId)}::uuid[], ${batch.map((o) => o.modelId)}::uuid[], ${batch.map((o) => JSON.stringify(o.turns))}::text[])
-           WITH ORDINALITY AS n(p, m, t, ord)
+      SELECT n.ord, (o.turns = n.t::jsonb AND o.gold IS NOT DISTINCT FROM n.g::"GoldAnswer") AS same
+      FROM unnest(${batch.map((o) => o.promptId)}::uuid[], ${batch.map((o) => o.modelId)}::uuid[], ${batch.map((o) => JSON.stringify(o.turns))}::text[],
+                  ${batch.map((o) => o.gold ?? null)}::text[])
+           WITH ORDINALITY AS n(p, m, t, g, ord)
       JOIN "Output" o ON o."promptId" = n.p AND o."modelId" = n.m`;
     for (const row of rows) {
       const output = batch[Number(row.ord) - 1];

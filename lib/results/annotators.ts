@@ -23,6 +23,10 @@ export interface AnnotatorQuality {
   comparableItems: number;
   consensusAgreement: number | null;
   outlier: { tested: number; evidence: number; suggested: boolean };
+  /** Votes cast faster than the campaign's minimum (kept, but not counted anywhere else on this page). */
+  tooFast: number;
+  /** Gold pairs answered, and how many of them wrong. */
+  gold: { answered: number; failed: number };
 }
 
 export interface AnnotatorReport {
@@ -95,6 +99,7 @@ export async function annotatorReport(campaignId: string, filters: ResultFilters
   });
   const person = new Map(people.map((p) => [p.id, p]));
 
+  const checks = await riggingChecks(campaignId);
   const annotators: AnnotatorQuality[] = stats.map((s) => {
     const imported = s.annotator.startsWith("imported:");
     const user = person.get(s.annotator);
@@ -115,6 +120,8 @@ export async function annotatorReport(campaignId: string, filters: ResultFilters
       comparableItems: s.comparableItems,
       consensusAgreement: finite(s.majorityAgreement),
       outlier: { tested: outlier.tested, evidence: outlier.evidence, suggested: outlier.flagged },
+      tooFast: checks.get(s.annotator)?.tooFast ?? 0,
+      gold: { answered: checks.get(s.annotator)?.goldAnswered ?? 0, failed: checks.get(s.annotator)?.goldFailed ?? 0 },
     };
   });
 
@@ -131,4 +138,14 @@ export async function annotatorReport(campaignId: string, filters: ResultFilters
   kappas.sort((x, y) => y.items - x.items);
   const alpha = krippendorffAlphaNominal([...byItem.values()].map((item) => item.labels));
   return { votes: votes.length, annotators, kappas, alpha: { value: finite(alpha.alpha), items: alpha.items } };
+}
+
+/** Per annotator of the campaign: votes cast too fast, and gold pairs answered and failed. */
+async function riggingChecks(campaignId: string): Promise<Map<string, { tooFast: number; goldAnswered: number; goldFailed: number }>> {
+  const rows = await db.$queryRaw<{ annotatorId: string; tooFast: number; goldAnswered: number; goldFailed: number }[]>`
+    SELECT "annotatorId"::text AS "annotatorId", count(*) FILTER (WHERE "tooFast")::int AS "tooFast",
+           count("goldPassed")::int AS "goldAnswered", count(*) FILTER (WHERE NOT "goldPassed")::int AS "goldFailed"
+    FROM "Vote" WHERE "campaignId" = ${campaignId}::uuid AND "annotatorId" IS NOT NULL AND ("tooFast" OR "goldPassed" IS NOT NULL)
+    GROUP BY "annotatorId"`;
+  return new Map(rows.map(({ annotatorId, ...counts }) => [annotatorId, counts]));
 }

@@ -123,6 +123,8 @@ export function voteConditions(
   };
   const conditions = [`v."campaignId" = ${add(campaignId)}::uuid`];
   if (!includeIdentityLeaks) conditions.push(`NOT v."identityLeak"`);
+  // Faster than the campaign's minimum time per vote: kept, but neither rated nor exported.
+  conditions.push(`NOT v."tooFast"`);
   if (filters.category) conditions.push(`coalesce(v.category, p.category) = ${add(filters.category)}`);
   if (filters.from) conditions.push(`v."createdAt" >= (${add(filters.from)}::date)::timestamp AT TIME ZONE 'UTC'`);
   if (filters.to) conditions.push(`v."createdAt" < (${add(filters.to)}::date + 1)::timestamp AT TIME ZONE 'UTC'`);

@@ -1,5 +1,7 @@
 import "server-only";
+import { flagAfterFailedGold } from "@/lib/campaigns/flags";
 import { db } from "@/lib/db";
+import { env } from "@/lib/env";
 import type { Outcome, Winner } from "@/lib/generated/prisma/enums";
 
 export interface VoteInput {
@@ -15,7 +17,10 @@ export interface VoteInput {
 
 export type VoteResult =
   | { ok: true; duplicate: boolean; campaignId: string; revealed: { left: string; right: string } | null }
-  | { ok: false; code: "NOT_FOUND" | "EXPIRED" | "CLOSED" | "OUTCOME_NOT_ALLOWED" | "REASON_REQUIRED" | "CORRECTION_REQUIRED" };
+  | {
+      ok: false;
+      code: "NOT_FOUND" | "EXPIRED" | "CLOSED" | "OUTCOME_NOT_ALLOWED" | "REASON_REQUIRED" | "CORRECTION_REQUIRED" | "RATE_LIMITED";
+    };
 
 /** Screen terms to Chatbot Arena terms: the left model is model_a; both good counts as a tie. */
 const WINNER: Record<Outcome, Winner> = { LEFT: "MODEL_A", RIGHT: "MODEL_B", TIE: "TIE", BOTH_GOOD: "TIE", BOTH_BAD: "TIE_BOTHBAD" };
@@ -26,6 +31,8 @@ interface VoteRow {
   expired: boolean;
   member: boolean;
   blocked: boolean;
+  underRate: boolean;
+  goldPassed: boolean | null;
   campaignStatus: string;
   outcomeAllowed: boolean;
   reasonRequired: boolean;
@@ -49,6 +56,7 @@ export async function recordVote(annotatorId: string, input: VoteInput): Promise
   const winner = WINNER[input.outcome];
   const reason = input.reason?.trim() || null;
   const correctedAnswer = input.correctedAnswer?.trim() || null;
+  const maxPerMinute = env().HIKAKU_MAX_VOTES_PER_MINUTE;
   const [row] = await db.$queryRaw<VoteRow[]>`
     WITH target AS (
       SELECT a.id, a."campaignId", a."promptId", a."itemId", a.state, a."issuedAt", a."expiresAt" <= now() AS expired,
@@ -59,7 +67,10 @@ export async function recordVote(annotatorId: string, input: VoteInput): Promise
              c."correctionPolicy" = 'REQUIRED_AFTER_BOTH_BAD' AND ${input.outcome}::"Outcome" = 'BOTH_BAD' AND ${correctedAnswer}::text IS NULL AS "correctionRequired",
              c."correctionPolicy" = 'OFF' AS "correctionOff", i.blocked,
              -- Someone removed from the campaign keeps no say in it, even on a pair still open.
-             EXISTS (SELECT 1 FROM "CampaignMember" m WHERE m."campaignId" = a."campaignId" AND m."userId" = a."annotatorId") AS member
+             EXISTS (SELECT 1 FROM "CampaignMember" m WHERE m."campaignId" = a."campaignId" AND m."userId" = a."annotatorId") AS member,
+             -- A per-person rate, counted in the database so it holds across app instances.
+             (SELECT count(*) FROM "Vote" rv WHERE rv."annotatorId" = ${annotatorId}::uuid AND rv."createdAt" > now() - interval '1 minute') < ${maxPerMinute} AS "underRate",
+             c."minSecondsPerVote", i."goldWinnerModelId"
       FROM "Assignment" a
       JOIN "Output" l ON l.id = a."leftOutputId"
       JOIN "Output" r ON r.id = a."rightOutputId"
@@ -69,17 +80,22 @@ export async function recordVote(annotatorId: string, input: VoteInput): Promise
       FOR UPDATE OF a
     ), accepted AS (
       SELECT * FROM target
-      WHERE state = 'OPEN' AND NOT expired AND member AND NOT blocked AND "campaignStatus" = 'ACTIVE' AND "outcomeAllowed"
+      WHERE state = 'OPEN' AND NOT expired AND member AND NOT blocked AND "underRate" AND "campaignStatus" = 'ACTIVE' AND "outcomeAllowed"
         AND NOT "reasonRequired" AND NOT "correctionRequired"
     ), vote AS (
-      INSERT INTO "Vote" (id, "assignmentId", "campaignId", "annotatorId", "promptId", "modelAId", "modelBId", outcome, winner, reason, "correctedAnswer", "identityLeak", "durationMs")
+      INSERT INTO "Vote" (id, "assignmentId", "campaignId", "annotatorId", "promptId", "modelAId", "modelBId", outcome, winner, reason,
+                          "correctedAnswer", "identityLeak", "durationMs", "tooFast", "goldPassed")
       SELECT gen_random_uuid(), t.id, t."campaignId", ${annotatorId}::uuid, t."promptId", t."leftModelId", t."rightModelId",
              ${input.outcome}::"Outcome", ${winner}::"Winner", CASE WHEN t."reasonHidden" THEN NULL ELSE ${reason}::text END,
-             CASE WHEN t."correctionOff" THEN NULL ELSE ${correctedAnswer}::text END, ${input.identityLeak ?? false},
-             greatest(0, least(${Math.round(input.durationMs)}, floor(extract(epoch FROM now() - t."issuedAt") * 1000)))::int
-      FROM accepted t
+             CASE WHEN t."correctionOff" THEN NULL ELSE ${correctedAnswer}::text END, ${input.identityLeak ?? false}, d.ms,
+             coalesce(d.ms < t."minSecondsPerVote" * 1000, false),
+             CASE WHEN t."goldWinnerModelId" IS NOT NULL THEN
+               (${winner} = 'MODEL_A' AND t."leftModelId" = t."goldWinnerModelId") OR (${winner} = 'MODEL_B' AND t."rightModelId" = t."goldWinnerModelId")
+             END
+      -- The time taken as the browser measured it, but never more than has passed since the pair was issued.
+      FROM accepted t, LATERAL (SELECT greatest(0, least(${Math.round(input.durationMs)}, floor(extract(epoch FROM now() - t."issuedAt") * 1000)))::int AS ms) d
       ON CONFLICT ("assignmentId") DO NOTHING
-      RETURNING "assignmentId"
+      RETURNING "assignmentId", "goldPassed"
     ), voted AS (
       UPDATE "Assignment" SET state = 'VOTED' WHERE id IN (SELECT "assignmentId" FROM vote)
     ), counted AS (
@@ -97,11 +113,13 @@ export async function recordVote(annotatorId: string, input: VoteInput): Promise
       UPDATE "Item" SET load = load - 1 WHERE id IN (SELECT "itemId" FROM lapsed)
     )
     SELECT t."campaignId", t.state, t.expired, t.member, t.blocked, t."campaignStatus", t."outcomeAllowed", t."reasonRequired", t."correctionRequired", t."revealModelsAfterVote",
-           t."leftModelId", t."rightModelId", EXISTS (SELECT 1 FROM vote) AS inserted
+           t."leftModelId", t."rightModelId", EXISTS (SELECT 1 FROM vote) AS inserted, t."underRate", (SELECT "goldPassed" FROM vote) AS "goldPassed"
     FROM target t`;
 
   // Someone else's assignment looks exactly like a missing one.
   if (!row) return { ok: false, code: "NOT_FOUND" };
+  // A wrong answer on a gold pair may flag the annotator (lib/campaigns/flags.ts).
+  if (row.inserted && row.goldPassed === false) await flagAfterFailedGold(row.campaignId, annotatorId);
   const done = row.inserted || row.state === "VOTED";
   if (done)
     return {
@@ -114,6 +132,7 @@ export async function recordVote(annotatorId: string, input: VoteInput): Promise
   // A pair withdrawn after it was handed out (its answers turned out to name a model) takes no votes.
   if (row.state !== "OPEN" || row.campaignStatus !== "ACTIVE" || row.blocked) return { ok: false, code: "CLOSED" };
   if (row.expired) return { ok: false, code: "EXPIRED" };
+  if (!row.underRate) return { ok: false, code: "RATE_LIMITED" };
   if (!row.outcomeAllowed) return { ok: false, code: "OUTCOME_NOT_ALLOWED" };
   if (row.correctionRequired) return { ok: false, code: "CORRECTION_REQUIRED" };
   return { ok: false, code: "REASON_REQUIRED" };

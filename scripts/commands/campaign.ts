@@ -6,7 +6,7 @@ import { campaignSettingsSchema, slugSchema, STATUSES, STRATEGIES } from "@/lib/
 import { integerOption, parseArgs, required, single, UsageError } from "../lib/cli-args";
 
 export const usage = [
-  "campaign create --slug SLUG --name NAME [--owner EMAIL] [--target N] [--strategy BALANCED|ACTIVE] [--daily-cap N] [--instructions-file F] [--reveal-models] [--corrections off|optional|required]",
+  "campaign create --slug SLUG --name NAME [--owner EMAIL] [--target N] [--strategy BALANCED|ACTIVE] [--daily-cap N] [--min-seconds N] [--instructions-file F] [--reveal-models] [--corrections off|optional|required]",
   "campaign status --slug SLUG --to DRAFT|ACTIVE|CLOSED",
   "campaign add-member --slug SLUG --email EMAIL",
 ].join("\n  ");
@@ -27,7 +27,7 @@ export async function campaignCommand(argv: string[]): Promise<void> {
   const [action, ...rest] = argv;
   if (action === "create") {
     const { values, flags } = parseArgs(rest, {
-      options: ["slug", "name", "owner", "target", "strategy", "daily-cap", "instructions-file", "corrections"],
+      options: ["slug", "name", "owner", "target", "strategy", "daily-cap", "min-seconds", "instructions-file", "corrections"],
       flags: ["reveal-models"],
     });
     const slug = slugSchema.safeParse(required(values, "slug"));
@@ -49,6 +49,7 @@ export async function campaignCommand(argv: string[]): Promise<void> {
       name: required(values, "name"),
       targetVotesPerItem: integerOption(values, "target", { min: 1, fallback: undefined }),
       dailyCapPerAnnotator: integerOption(values, "daily-cap", { min: 1, fallback: null }),
+      minSecondsPerVote: integerOption(values, "min-seconds", { min: 1, fallback: null }),
       strategy,
       revealModelsAfterVote: flags.has("reveal-models"),
       correctionPolicy,

@@ -20,16 +20,19 @@ function runningAppDatabase(): string | null {
 }
 
 /**
- * The app's database, migrated: DATABASE_URL when set, else the embedded one of a running
- * `npm start`, else the embedded one started here (stopped again by `stop`).
+ * The app's database, migrated (unless `migrated: false`): DATABASE_URL when set, else the
+ * embedded one of a running `npm start`, else the embedded one started here (stopped again by `stop`).
  */
-export async function openAppDatabase(log: (line: string) => void = () => {}): Promise<RunningDatabase & { embedded: boolean }> {
+export async function openAppDatabase(
+  log: (line: string) => void = () => {},
+  { migrated = true }: { migrated?: boolean } = {},
+): Promise<RunningDatabase & { embedded: boolean }> {
   const configured = process.env.DATABASE_URL || runningAppDatabase();
   const database: RunningDatabase = configured
     ? { url: configured, stop: async () => {} }
     : await startEmbeddedPostgres({ dataDir: DATA_DIR, database: "hikaku", persistent: true });
   try {
-    await migrate(database.url, { log });
+    if (migrated) await migrate(database.url, { log });
   } catch (error) {
     await database.stop();
     throw error;

@@ -38,6 +38,7 @@ function settingsFromForm(form: FormData) {
     strategy: form.get("strategy"),
     targetVotesPerItem: Number(form.get("targetVotesPerItem")),
     dailyCapPerAnnotator: optionalNumber("dailyCapPerAnnotator"),
+    minSecondsPerVote: optionalNumber("minSecondsPerVote"),
     assignmentTtlSeconds: Number(form.get("assignmentTtlMinutes")) * 60,
     identityWords: splitWords(String(form.get("identityWords") ?? "")),
   });

@@ -5,7 +5,7 @@ import { requireRole } from "@/lib/auth/session";
 import { OUTCOMES } from "@/lib/campaigns/settings";
 import { nextAssignmentFor } from "@/lib/scheduling/next-assignment";
 import type { NextAssignment } from "@/lib/scheduling/view";
-import { recordVote, skipAssignment } from "@/lib/votes/record-vote";
+import { recordVote, skipAssignment, type VoteResult } from "@/lib/votes/record-vote";
 
 // Assignment ids are 43-character base64url tokens; anything else cannot be one.
 const assignmentId = z.string().regex(/^[A-Za-z0-9_-]{20,100}$/);
@@ -27,7 +27,7 @@ export type VoteActionResult =
   | { status: "ok"; revealed: { left: string; right: string } | null; next: NextAssignment }
   | {
       status: "error";
-      code: "INVALID" | "NOT_FOUND" | "EXPIRED" | "CLOSED" | "OUTCOME_NOT_ALLOWED" | "REASON_REQUIRED" | "CORRECTION_REQUIRED";
+      code: "INVALID" | Exclude<VoteResult, { ok: true }>["code"];
     };
 
 /** Records a vote on the caller's own assignment and returns the next pair in the same round trip. */

@@ -1,0 +1,40 @@
+import { createReadStream, createWriteStream, existsSync } from "node:fs";
+import { once } from "node:events";
+import { backupDatabase, restoreDatabase, RestoreRefused } from "@/lib/backup/backup";
+import { migrate } from "../../prisma/migrator";
+import { openAppDatabase } from "../lib/app-database";
+import { parseArgs, required, UsageError } from "../lib/cli-args";
+
+export const backupUsage = "backup --out FILE   (the whole database as one plain SQL file; psql can restore it too)";
+export const restoreUsage = "restore --file FILE   (into an empty database, then newer migrations are applied)";
+
+/** Writes the app's database to FILE; the rows per table go to stderr. */
+export async function backupCommand(argv: string[]): Promise<void> {
+  const { values } = parseArgs(argv, { options: ["out"] });
+  const path = required(values, "out");
+  const out = createWriteStream(path);
+  const counts = await backupDatabase(process.env.DATABASE_URL!, out);
+  out.end();
+  await once(out, "finish");
+  const rows = Object.values(counts).reduce((a, b) => a + b, 0);
+  console.error(`backed up ${rows} rows of ${Object.keys(counts).length} tables to ${path}`);
+}
+
+/** Restores FILE into the app's database, which must be empty; opens it itself, since opening migrates. */
+export async function restoreCommand(argv: string[]): Promise<void> {
+  const { values } = parseArgs(argv, { options: ["file"] });
+  const file = required(values, "file");
+  if (!existsSync(file)) throw new UsageError(`${file} does not exist.`);
+  const database = await openAppDatabase((line) => console.error(line), { migrated: false });
+  try {
+    const counts = await restoreDatabase(database.url, createReadStream(file));
+    const { applied } = await migrate(database.url, { log: (line) => console.error(line) });
+    const rows = Object.values(counts).reduce((a, b) => a + b, 0);
+    console.log(JSON.stringify({ restored: counts, rows, migrationsApplied: applied }));
+  } catch (error) {
+    if (error instanceof RestoreRefused) throw new UsageError(error.message);
+    throw error;
+  } finally {
+    await database.stop();
+  }
+}
