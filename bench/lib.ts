@@ -1,5 +1,7 @@
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
+import { hashPassword } from "@/lib/auth/password";
+import { db } from "@/lib/db";
 import { migrate } from "../prisma/migrator";
 import { freePort, startThrowawayDatabase, type RunningDatabase } from "../scripts/lib/local-postgres";
 
@@ -35,6 +37,12 @@ export function generateRows(prompts: number, models: number): string {
 export class Session {
   private cookies = new Map<string, string>();
   constructor(private readonly base: string) {}
+  /** The same signed-in browser, talking to another app instance (as a load balancer would send it). */
+  on(base: string): Session {
+    const moved = new Session(base);
+    moved.cookies = new Map(this.cookies);
+    return moved;
+  }
   private remember(response: Response) {
     for (const cookie of response.headers.getSetCookie()) {
       const [pair] = cookie.split(";");
@@ -131,4 +139,68 @@ export function groupRssMb(groupId: number): number {
     }
   }
   return kb / 1024;
+}
+
+/** The id under which the voting page's castVote server action is called (from the build's manifest). */
+export function castVoteActionId(): string {
+  const manifest = JSON.parse(readFileSync(".next/server/server-reference-manifest.json", "utf8")) as {
+    node: Record<string, { filename: string; exportedName: string }>;
+  };
+  const entry = Object.entries(manifest.node).find(([, v]) => v.exportedName === "castVote" && v.filename.includes("vote/[slug]/actions"));
+  if (!entry) throw new Error("castVote is not in the build manifest: run `npm run build` first.");
+  return entry[0];
+}
+
+const ASSIGNMENT_TOKEN = /\\?"id\\?":\\?"([A-Za-z0-9_-]{43})\\?"/;
+
+/** A simulated annotator: a signed-in session and the pair it is looking at. */
+export interface Voter {
+  email: string;
+  session: Session;
+  assignment: string;
+}
+
+/** `count` annotators of the campaign, created in the database with one shared password. */
+export async function createVoters(campaignId: string, count: number, password: string): Promise<string[]> {
+  const passwordHash = await hashPassword(password);
+  const emails = Array.from({ length: count }, (_, i) => `voter-${i}@bench.example`);
+  for (const email of emails) {
+    const user = await db.user.create({ data: { email, displayName: email, passwordHash, role: "ANNOTATOR" } });
+    await db.campaignMember.create({ data: { campaignId, userId: user.id } });
+  }
+  return emails;
+}
+
+/** Opens the voting page as `session` and returns the pair shown (the open one after a reload), or null when none. */
+export async function currentAssignment(session: Session, slug: string): Promise<string | null> {
+  const page = await (await session.fetch(`/vote/${slug}`)).text();
+  return ASSIGNMENT_TOKEN.exec(page)?.[1] ?? null;
+}
+
+/** Signs every annotator in through the credentials form on the app server given for them. */
+export async function signInVoters(emails: string[], password: string, slug: string, baseFor: (index: number) => string): Promise<Voter[]> {
+  return Promise.all(
+    emails.map(async (email, index) => {
+      const session = new Session(baseFor(index));
+      await session.signIn(email, password);
+      const assignment = await currentAssignment(session, slug);
+      if (!assignment) throw new Error("no assignment on the voting page");
+      return { email, session, assignment };
+    }),
+  );
+}
+
+/**
+ * Posts the castVote action for the voter's pair as the voting page does. Returns the next pair
+ * when the vote was acknowledged (undefined when none is left), or null when it was not.
+ */
+export async function castVote(voter: Voter, slug: string, actionId: string): Promise<{ next: string | undefined } | null> {
+  const response = await voter.session.fetch(`/vote/${slug}`, {
+    method: "POST",
+    headers: { "next-action": actionId, "content-type": "text/plain;charset=UTF-8", accept: "text/x-component" },
+    body: JSON.stringify([{ assignmentId: voter.assignment, outcome: "LEFT", durationMs: 1500 }]),
+  });
+  const text = await response.text();
+  if (response.status !== 200 || !text.includes('"status":"ok"')) return null;
+  return { next: ASSIGNMENT_TOKEN.exec(text.slice(text.indexOf('"next"')))?.[1] };
 }

@@ -1,9 +1,19 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { cpus } from "node:os";
-import { hashPassword } from "@/lib/auth/password";
 import { db, disconnectDb } from "@/lib/db";
 import { importFile } from "@/lib/imports/read-files";
-import { benchDatabase, generateRows, ms, percentile, Session, startAppServer, waitForServer } from "./lib";
+import {
+  benchDatabase,
+  castVote,
+  castVoteActionId,
+  createVoters,
+  generateRows,
+  ms,
+  percentile,
+  signInVoters,
+  startAppServer,
+  waitForServer,
+} from "./lib";
 
 /**
  * `npm run bench:votes` (after `npm run build`): vote ingestion through the real HTTP path —
@@ -18,17 +28,6 @@ const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 1);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const PASSWORD = "bench-password-123";
 const SLUG = "bench-votes";
-const TOKEN = /\\?"id\\?":\\?"([A-Za-z0-9_-]{43})\\?"/;
-
-function castVoteActionId(): string {
-  const manifest = JSON.parse(readFileSync(".next/server/server-reference-manifest.json", "utf8")) as {
-    node: Record<string, { filename: string; exportedName: string }>;
-  };
-  const entry = Object.entries(manifest.node).find(([, v]) => v.exportedName === "castVote" && v.filename.includes("vote/[slug]/actions"));
-  if (!entry) throw new Error("castVote is not in the build manifest: run `npm run build` first.");
-  return entry[0];
-}
-
 if (!existsSync(".next/BUILD_ID")) throw new Error("No production build: run `npm run build` first.");
 const actionId = castVoteActionId();
 const database = await benchDatabase();
@@ -46,24 +45,9 @@ try {
   );
   const campaign = await db.campaign.create({ data: { slug: SLUG, name: "bench", targetVotesPerItem: 100, status: "ACTIVE" } });
   await importFile(null, campaign.id, { name: "bench.jsonl", content: generateRows(500, 10) });
-  const passwordHash = await hashPassword(PASSWORD);
-  const emails = Array.from({ length: ANNOTATORS }, (_, i) => `voter-${i}@bench.example`);
-  for (const email of emails) {
-    const user = await db.user.create({ data: { email, displayName: email, passwordHash, role: "ANNOTATOR" } });
-    await db.campaignMember.create({ data: { campaignId: campaign.id, userId: user.id } });
-  }
+  const emails = await createVoters(campaign.id, ANNOTATORS, PASSWORD);
   for (const server of servers) await waitForServer(`${server.base}/sign-in`);
-
-  const sessions = await Promise.all(
-    emails.map(async (email, index) => {
-      const session = new Session(servers[index % servers.length].base);
-      await session.signIn(email, PASSWORD);
-      const page = await (await session.fetch(`/vote/${SLUG}`)).text();
-      const match = TOKEN.exec(page);
-      if (!match) throw new Error("no assignment on the voting page");
-      return { session, assignment: match[1] };
-    }),
-  );
+  const voters = await signInVoters(emails, PASSWORD, SLUG, (index) => servers[index % servers.length].base);
 
   const latencies: number[] = [];
   const acknowledged: string[] = [];
@@ -71,24 +55,18 @@ try {
   const deadline = performance.now() + SECONDS * 1000;
   const started = performance.now();
   await Promise.all(
-    sessions.map(async (annotator) => {
+    voters.map(async (voter) => {
       while (performance.now() < deadline) {
         const t = performance.now();
-        const response = await annotator.session.fetch(`/vote/${SLUG}`, {
-          method: "POST",
-          headers: { "next-action": actionId, "content-type": "text/plain;charset=UTF-8", accept: "text/x-component" },
-          body: JSON.stringify([{ assignmentId: annotator.assignment, outcome: "LEFT", durationMs: 1500 }]),
-        });
-        const text = await response.text();
+        const result = await castVote(voter, SLUG, actionId);
         latencies.push(performance.now() - t);
-        if (response.status !== 200 || !text.includes('"status":"ok"')) {
+        if (!result) {
           failures++;
           continue;
         }
-        acknowledged.push(annotator.assignment);
-        const next = TOKEN.exec(text.slice(text.indexOf('"next"')));
-        if (!next) break;
-        annotator.assignment = next[1];
+        acknowledged.push(voter.assignment);
+        if (!result.next) break;
+        voter.assignment = result.next;
       }
     }),
   );

@@ -8,7 +8,7 @@ import rehypeKatex from "rehype-katex";
 import rehypeSanitize from "rehype-sanitize";
 import remarkGfm from "remark-gfm";
 import remarkMath from "remark-math";
-import { remarkLiteralText } from "@/lib/markdown/literal";
+import { neutraliseBidi, remarkLiteralText } from "@/lib/markdown/literal";
 
 /*
  * Model output and prompts are untrusted. Raw HTML in the Markdown is shown as the literal text
@@ -34,7 +34,34 @@ const components: Components = {
   ),
 };
 
+/**
+ * Beyond this many characters, text is shown as it is, without Markdown (parsing megabytes froze
+ * the page for minutes), in pieces: Chromium lays out one huge text node in quadratic time (a
+ * 2 MB answer took 400 s as one node, 3.5 s as 10,000-character spans). Every character stays
+ * on screen either way.
+ */
+const MARKDOWN_LIMIT = 50_000;
+const PIECE = 8_192;
+
 export function MarkdownText({ text }: { text: string }) {
+  if (text.length > MARKDOWN_LIMIT) {
+    const shown = neutraliseBidi(text);
+    const pieces: string[] = [];
+    for (let start = 0; start < shown.length;) {
+      let end = Math.min(start + PIECE, shown.length);
+      // Never between the two halves of a character outside the BMP (an emoji, a rare kanji).
+      if (end < shown.length && /[\ud800-\udbff]/.test(shown[end - 1])) end--;
+      pieces.push(shown.slice(start, end));
+      start = end;
+    }
+    return (
+      <pre className="max-w-none overflow-x-auto font-sans text-sm break-words whitespace-pre-wrap [contain:paint]" data-plain-text>
+        {pieces.map((piece, i) => (
+          <span key={i}>{piece}</span>
+        ))}
+      </pre>
+    );
+  }
   return (
     <div className="prose prose-slate relative max-w-none overflow-x-auto break-words [contain:paint] prose-pre:bg-slate-50 prose-pre:text-slate-900">
       <Markdown

@@ -130,3 +130,29 @@ test("the language follows the browser and can be switched", async ({ browser })
   await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
   await Promise.all([japanese.close(), english.close()]);
 });
+
+test("after sign-in a callback link never leads off the site, and an HTTPS request gets HSTS", async ({ page, request }) => {
+  const email = uniqueEmail("redirect");
+  hikakuCli(["user", "create", "--email", email, "--role", "ANNOTATOR", "--password", PASSWORD]);
+  for (const callback of ["/\\evil.example", "/%09/evil.example", "//evil.example/x", "https://evil.example/"]) {
+    await page.context().clearCookies();
+    await page.goto(`/sign-in?callbackUrl=${encodeURIComponent(callback)}`);
+    await page.locator('input[name="email"]').fill(email);
+    await page.locator('input[name="password"]').fill(PASSWORD);
+    await page.locator('button[type="submit"]').click();
+    await expect(page).not.toHaveURL(/\/sign-in/);
+    expect(new URL(page.url()).hostname, callback).toBe("127.0.0.1");
+  }
+  // A link to a page of the app is followed.
+  await page.context().clearCookies();
+  await page.goto(`/sign-in?callbackUrl=${encodeURIComponent("/vote")}`);
+  await page.locator('input[name="email"]').fill(email);
+  await page.locator('input[name="password"]').fill(PASSWORD);
+  await page.locator('button[type="submit"]').click();
+  await expect(page).toHaveURL(/\/vote$/);
+
+  expect((await request.get("/sign-in", { headers: { "x-forwarded-proto": "https" } })).headers()["strict-transport-security"]).toMatch(
+    /max-age=\d+/,
+  );
+  expect((await request.get("/sign-in")).headers()["strict-transport-security"]).toBeUndefined();
+});

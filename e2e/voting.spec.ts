@@ -116,8 +116,18 @@ test("an annotator votes through 10 pairs with mouse and keyboard, blind to the 
   await expect(page.getByTestId("prompt")).toHaveText(before);
 
   const everything = seen.join("\n");
+  // Positive control: the answers themselves were captured, so a name would have been too.
   expect(everything).toContain("Answer variant 1 to");
   for (const model of models) expect(everything).not.toContain(model);
+  // Nor any id that names a model or an answer (ids could be looked up, or told apart pair to pair).
+  const ids = await query<{ id: string }>(
+    `SELECT m.id::text FROM "Model" m WHERE m.name = ANY($1)
+     UNION SELECT o.id::text FROM "Output" o JOIN "Model" m ON m.id = o."modelId" WHERE m.name = ANY($1)
+     UNION SELECT i.id::text FROM "Item" i JOIN "Model" m ON m.id IN (i."lowModelId", i."highModelId") WHERE m.name = ANY($1)`,
+    [models],
+  );
+  expect(ids.length).toBeGreaterThan(20);
+  for (const { id } of ids) expect(everything).not.toContain(id);
 });
 
 test("a researcher creates a campaign, uploads a file with progress, adds an annotator and opens it", async ({ page }) => {
@@ -195,12 +205,17 @@ test("when the campaign allows it, model names appear after the vote and not bef
   await page.locator('button[type="submit"]').click();
   await expect(page).toHaveURL(new RegExp(`/vote/${slug}$`));
   await expect(page.getByTestId("vote-LEFT")).toBeEnabled();
-  for (const model of models) expect(seen.join("\n")).not.toContain(model);
+  const beforeVote = seen.join("\n");
+  // Positive control: the pair's texts were captured, so its models' names would have been too.
+  expect(beforeVote).toContain("Answer variant");
+  for (const model of models) expect(beforeVote).not.toContain(model);
 
   await page.getByTestId("vote-LEFT").click();
   const banner = page.getByTestId("revealed");
   await expect(banner).toContainText(models[0]);
   await expect(banner).toContainText(models[1]);
+  // …and the capture sees them once they are sent.
+  for (const model of models) expect(seen.join("\n")).toContain(model);
   await page.keyboard.press("Enter");
   await expect(banner).toHaveCount(0);
   await expect(page.getByTestId("today-count")).toContainText("1");

@@ -58,6 +58,16 @@ async function main(): Promise<void> {
     await step("lint (eslint, prettier)", "npm", ["run", "--silent", "lint"], env);
     await step("unit and integration tests (vitest)", "npx", ["vitest", "run"], env);
     await step("production build (next build)", "npx", ["next", "build"], env);
+    await step(
+      "a killed app instance (bench/killed-instance.ts, small)",
+      "npx",
+      ["tsx", "--conditions=react-server", "bench/killed-instance.ts"],
+      {
+        ...env,
+        BENCH_ANNOTATORS: "50",
+        BENCH_SECONDS: "8",
+      },
+    );
     await step("browser tests (playwright)", "npx", ["playwright", "test"], env);
     log("all checks passed");
   } finally {
