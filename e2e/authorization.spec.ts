@@ -1,0 +1,504 @@
+import { createHash, randomBytes } from "node:crypto";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join, relative } from "node:path";
+import { expect, request as newRequest, test, type APIRequestContext, type APIResponse } from "@playwright/test";
+import { hikakuCli, query, scratchDir, uniqueEmail } from "./helpers";
+
+/**
+ * The authorisation matrix: every page, route handler and server action of the app, called over
+ * real HTTP as each kind of user — signed out, an annotator of the campaign, an annotator of
+ * another, the researcher who owns the campaign, another researcher, an admin, and a user who
+ * was disabled after signing in — with forged ids where an action takes one (another user's
+ * assignment or token, another researcher's campaign). Each cell says what must happen. The
+ * table must name every page, route and action the build has: a new one without a row fails.
+ */
+
+const require = createRequire(import.meta.url);
+const { encodeReply } = require("next/dist/compiled/react-server-dom-turbopack/client.node.js") as {
+  encodeReply: (value: unknown) => Promise<string | FormData>;
+};
+
+const ROLES = ["anonymous", "annotator", "outsider", "owner", "researcher", "admin", "disabled"] as const;
+type Role = (typeof ROLES)[number];
+/** ok: served / done; signin: sent to sign in; forbidden: 403; notfound: 404 or "no such thing"; ignored: nothing happened. */
+type Outcome = "ok" | "signin" | "forbidden" | "notfound" | "ignored" | "redirect";
+type Expected = Record<Role, Outcome>;
+
+const PASSWORD = "matrix-password-123";
+const DISCOVER = Boolean(process.env.MATRIX_DISCOVER);
+
+/** The rows for all roles: `allowed` get `ok`, everyone else what `denied` says for them. */
+function cells(allowed: Role[], denied: Partial<Record<Role, Outcome>> & { other: Outcome }): Expected {
+  return Object.fromEntries(ROLES.map((role) => [role, allowed.includes(role) ? "ok" : (denied[role] ?? denied.other)])) as Expected;
+}
+const SIGNED_OUT = { anonymous: "signin", disabled: "signin" } as const;
+
+interface Fixture {
+  slug: string;
+  campaignId: string;
+  annotatorId: string;
+  /** The open assignment of the campaign's annotator, as it is now (voting or skipping closes it and opens another). */
+  assignmentId: () => Promise<string>;
+  ownerTokenId: string;
+  invitationToken: (role: Role) => Promise<string>;
+  /** A throwaway user and member per role, for actions that change one. */
+  victim: (role: Role) => Promise<{ id: string; email: string }>;
+  invitationId: (role: Role) => Promise<string>;
+}
+
+function read<T>(path: string): T {
+  return JSON.parse(readFileSync(path, "utf8")) as T;
+}
+
+function files(dir: string, name: string): string[] {
+  return readdirSync(dir).flatMap((entry) => {
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) return files(path, name);
+    return entry === name ? [path] : [];
+  });
+}
+
+function form(fields: Record<string, string | string[] | Blob>): FormData {
+  const data = new FormData();
+  for (const [key, value] of Object.entries(fields)) {
+    for (const one of Array.isArray(value) ? value : [value]) data.append(key, one);
+  }
+  return data;
+}
+
+const idle = { status: "idle" };
+
+interface ActionRow {
+  page: (f: Fixture) => string;
+  args: (f: Fixture, role: Role) => Promise<unknown[]>;
+  /** For actions that return nothing: whether the change happened. */
+  effect?: (f: Fixture, role: Role) => Promise<boolean>;
+  expected: Expected;
+}
+
+const RESEARCH = cells(["owner", "admin"], { ...SIGNED_OUT, annotator: "forbidden", outsider: "forbidden", other: "notfound" });
+
+const ACTIONS: Record<string, ActionRow> = {
+  "app/(annotate)/vote/[slug]/actions.ts#castVote": {
+    page: (f) => `/vote/${f.slug}`,
+    // Always the campaign annotator's assignment: for anyone else it is someone else's.
+    args: async (f) => [{ assignmentId: await f.assignmentId(), outcome: "LEFT", durationMs: 3000 }],
+    expected: cells(["annotator"], { ...SIGNED_OUT, other: "notfound" }),
+  },
+  "app/(annotate)/vote/[slug]/actions.ts#skipPair": {
+    page: (f) => `/vote/${f.slug}`,
+    args: async (f) => [await f.assignmentId()],
+    expected: cells(["annotator"], { ...SIGNED_OUT, other: "notfound" }),
+  },
+  "app/(annotate)/vote/[slug]/actions.ts#requestPair": {
+    page: (f) => `/vote/${f.slug}`,
+    args: async (f) => [f.campaignId],
+    expected: cells(["annotator"], { ...SIGNED_OUT, other: "notfound" }),
+  },
+  "app/(auth)/invite/[token]/actions.ts#signUpWithInvitation": {
+    page: () => "/sign-in",
+    args: async (f, role) => {
+      const token = await f.invitationToken(role);
+      return [
+        idle,
+        form({ token, email: uniqueEmail(`invited-${role}`), displayName: "Invited", password: PASSWORD, passwordConfirm: PASSWORD }),
+      ];
+    },
+    expected: cells([...ROLES], { other: "ok" }),
+  },
+  "app/(research)/campaigns/[slug]/results-actions.ts#importScoresAction": {
+    page: (f) => `/campaigns/${f.slug}/correlations`,
+    args: async (f) => [
+      idle,
+      form({
+        campaignId: f.campaignId,
+        slug: f.slug,
+        file: new File([`model,benchmark,score\nmatrix-a-${f.slug},bench,1\n`], "scores.csv"),
+      }),
+    ],
+    expected: RESEARCH,
+  },
+  "app/(research)/campaigns/[slug]/results-actions.ts#setFlagAction": {
+    page: (f) => `/campaigns/${f.slug}/annotators`,
+    args: async (f) => [idle, form({ campaignId: f.campaignId, slug: f.slug, userId: f.annotatorId, flagged: "false" })],
+    expected: RESEARCH,
+  },
+  "app/(research)/campaigns/actions.ts#createCampaignAction": {
+    page: () => "/campaigns",
+    args: async (_f, role) => [idle, form({ slug: `matrix-new-${role}-${Date.now().toString(36)}`, name: "Created in the matrix" })],
+    expected: cells(["owner", "researcher", "admin"], { ...SIGNED_OUT, other: "forbidden" }),
+  },
+  "app/(research)/campaigns/actions.ts#updateSettingsAction": {
+    page: (f) => `/campaigns/${f.slug}`,
+    args: async (f) => [
+      idle,
+      form({
+        campaignId: f.campaignId,
+        name: "Matrix campaign",
+        instructions: "",
+        language: "ja",
+        allowedOutcomes: ["LEFT", "RIGHT", "TIE"],
+        reasonPolicy: "OPTIONAL",
+        correctionPolicy: "OFF",
+        strategy: "BALANCED",
+        targetVotesPerItem: "3",
+        assignmentTtlMinutes: "30",
+      }),
+    ],
+    expected: RESEARCH,
+  },
+  "app/(research)/campaigns/actions.ts#setStatusAction": {
+    page: (f) => `/campaigns/${f.slug}`,
+    // Active → active is refused as a transition, after the caller's access was checked.
+    args: async (f) => [idle, form({ campaignId: f.campaignId, slug: f.slug, status: "ACTIVE" })],
+    expected: RESEARCH,
+  },
+  "app/(research)/campaigns/actions.ts#addMemberAction": {
+    page: (f) => `/campaigns/${f.slug}`,
+    args: async (f, role) => [idle, form({ campaignId: f.campaignId, slug: f.slug, email: (await f.victim(role)).email })],
+    expected: RESEARCH,
+  },
+  "app/(research)/campaigns/actions.ts#removeMemberAction": {
+    page: (f) => `/campaigns/${f.slug}`,
+    args: async (f, role) => [form({ campaignId: f.campaignId, slug: f.slug, userId: (await f.victim(role)).id })],
+    effect: async (f, role) =>
+      (await query(`SELECT 1 FROM "CampaignMember" WHERE "campaignId" = $1 AND "userId" = $2`, [f.campaignId, (await f.victim(role)).id]))
+        .length === 0,
+    expected: cells(["owner", "admin"], { ...SIGNED_OUT, annotator: "forbidden", outsider: "forbidden", other: "ignored" }),
+  },
+  "app/(research)/settings/tokens/actions.ts#createTokenAction": {
+    page: () => "/settings/tokens",
+    args: async () => [idle, form({ name: "matrix token" })],
+    expected: cells(["owner", "researcher", "admin"], { ...SIGNED_OUT, other: "forbidden" }),
+  },
+  "app/(research)/settings/tokens/actions.ts#revokeTokenAction": {
+    page: () => "/settings/tokens",
+    // The owner's token: anyone else's attempt is on someone else's token.
+    args: async (f) => [idle, form({ tokenId: f.ownerTokenId })],
+    expected: cells(["owner"], { ...SIGNED_OUT, annotator: "forbidden", outsider: "forbidden", other: "notfound" }),
+  },
+  "app/(admin)/admin/users/actions.ts#changeUserRole": {
+    page: () => "/admin/users",
+    args: async (f, role) => [idle, form({ userId: (await f.victim(role)).id, role: "RESEARCHER" })],
+    expected: cells(["admin"], { ...SIGNED_OUT, other: "forbidden" }),
+  },
+  "app/(admin)/admin/users/actions.ts#setUserDisabled": {
+    page: () => "/admin/users",
+    args: async (f, role) => [idle, form({ userId: (await f.victim(role)).id, disabled: "true" })],
+    expected: cells(["admin"], { ...SIGNED_OUT, other: "forbidden" }),
+  },
+  "app/(admin)/admin/users/actions.ts#createInvitationLink": {
+    page: () => "/admin/users",
+    args: async (f) => [idle, form({ role: "ANNOTATOR", email: "", campaignId: f.campaignId, expiresInDays: "7" })],
+    expected: cells(["admin"], { ...SIGNED_OUT, other: "forbidden" }),
+  },
+  "app/(admin)/admin/users/actions.ts#withdrawInvitation": {
+    page: () => "/admin/users",
+    args: async (f, role) => [form({ invitationId: await f.invitationId(role) })],
+    effect: async (f, role) =>
+      (
+        await query<{ revoked: boolean }>(`SELECT "revokedAt" IS NOT NULL AS revoked FROM "Invitation" WHERE id = $1`, [
+          await f.invitationId(role),
+        ])
+      )[0].revoked,
+    expected: cells(["admin"], { ...SIGNED_OUT, other: "forbidden" }),
+  },
+  "app/locale-actions.ts#setLocale": {
+    page: () => "/sign-in",
+    args: async () => ["en"],
+    expected: cells([...ROLES], { other: "ok" }),
+  },
+};
+
+const PAGES: Record<string, { path: (f: Fixture) => string; expected: Expected }> = {
+  "app/page.tsx": { path: () => "/", expected: cells([], { anonymous: "signin", disabled: "signin", other: "redirect" }) },
+  // Someone signed in is sent on to their own start page.
+  "app/(auth)/sign-in/page.tsx": { path: () => "/sign-in", expected: cells(["anonymous", "disabled"], { other: "redirect" }) },
+  "app/(auth)/invite/[token]/page.tsx": {
+    path: () => "/invite/no-such-invitation-token-0000",
+    expected: cells([...ROLES], { other: "ok" }),
+  },
+  "app/(annotate)/vote/page.tsx": {
+    path: () => "/vote",
+    expected: cells(["annotator", "outsider", "owner", "researcher", "admin"], { ...SIGNED_OUT, other: "signin" }),
+  },
+  "app/(annotate)/vote/[slug]/page.tsx": {
+    path: (f) => `/vote/${f.slug}`,
+    expected: cells(["annotator"], { ...SIGNED_OUT, other: "notfound" }),
+  },
+  "app/(research)/campaigns/page.tsx": {
+    path: () => "/campaigns",
+    expected: cells(["owner", "researcher", "admin"], { ...SIGNED_OUT, other: "forbidden" }),
+  },
+  "app/(research)/campaigns/[slug]/page.tsx": { path: (f) => `/campaigns/${f.slug}`, expected: RESEARCH },
+  "app/(research)/campaigns/[slug]/leaderboard/page.tsx": {
+    path: (f) => `/campaigns/${f.slug}/leaderboard`,
+    expected: cells(["owner", "admin"], { ...SIGNED_OUT, other: "notfound" }),
+  },
+  "app/(research)/campaigns/[slug]/correlations/page.tsx": {
+    path: (f) => `/campaigns/${f.slug}/correlations`,
+    expected: cells(["owner", "admin"], { ...SIGNED_OUT, other: "notfound" }),
+  },
+  "app/(research)/campaigns/[slug]/annotators/page.tsx": {
+    path: (f) => `/campaigns/${f.slug}/annotators`,
+    expected: cells(["owner", "admin"], { ...SIGNED_OUT, other: "notfound" }),
+  },
+  "app/(research)/campaigns/[slug]/corrections/page.tsx": {
+    path: (f) => `/campaigns/${f.slug}/corrections`,
+    expected: cells(["owner", "admin"], { ...SIGNED_OUT, other: "notfound" }),
+  },
+  "app/(research)/settings/tokens/page.tsx": {
+    path: () => "/settings/tokens",
+    expected: cells(["owner", "researcher", "admin"], { ...SIGNED_OUT, other: "forbidden" }),
+  },
+  "app/(admin)/admin/users/page.tsx": { path: () => "/admin/users", expected: cells(["admin"], { ...SIGNED_OUT, other: "forbidden" }) },
+};
+
+/** Route handlers: JSON errors, never a redirect. */
+const API = cells(["owner", "admin"], {
+  anonymous: "signin",
+  disabled: "signin",
+  annotator: "forbidden",
+  outsider: "forbidden",
+  other: "notfound",
+});
+const ROUTES: Record<string, { request: (r: APIRequestContext, f: Fixture) => Promise<APIResponse>; expected: Expected }> = {
+  "app/api/v1/campaigns/[slug]/leaderboard/route.ts": {
+    request: (r, f) => r.get(`/api/v1/campaigns/${f.slug}/leaderboard`),
+    expected: API,
+  },
+  "app/api/v1/campaigns/[slug]/votes/route.ts": { request: (r, f) => r.get(`/api/v1/campaigns/${f.slug}/votes?format=csv`), expected: API },
+  "app/api/v1/campaigns/[slug]/imports/route.ts": {
+    request: (r, f) =>
+      r.post(`/api/v1/campaigns/${f.slug}/imports`, {
+        multipart: {
+          file: {
+            name: "rows.jsonl",
+            mimeType: "application/x-ndjson",
+            buffer: Buffer.from(`{"prompt_id":"matrix-extra","prompt":"More?"}\n`),
+          },
+        },
+      }),
+    expected: API,
+  },
+  // next-auth's own endpoints are public by design (sign-in, CSRF token, session).
+  "app/api/auth/[...nextauth]/route.ts": { request: (r) => r.get("/api/auth/csrf"), expected: cells([...ROLES], { other: "ok" }) },
+};
+
+function pageOutcome(response: APIResponse): Outcome {
+  const status = response.status();
+  if (status === 200) return "ok";
+  if (status === 403) return "forbidden";
+  if (status === 404) return "notfound";
+  if (status >= 300 && status < 400) return /\/sign-in/.test(response.headers().location ?? "") ? "signin" : "redirect";
+  return `unexpected ${status}` as Outcome;
+}
+
+function routeOutcome(response: APIResponse): Outcome {
+  const status = response.status();
+  if (status === 200) return "ok";
+  if (status === 401) return "signin";
+  if (status === 403) return "forbidden";
+  if (status === 404) return "notfound";
+  return `unexpected ${status}` as Outcome;
+}
+
+async function callAction(r: APIRequestContext, id: string, page: string, args: unknown[]): Promise<{ outcome: Outcome; body: string }> {
+  // Sent as the browser sends it (React's reply encoding, with fetch's own multipart for FormData),
+  // with the session's cookies.
+  const { cookies } = await r.storageState();
+  const base = test.info().project.use.baseURL!;
+  const response = await fetch(`${base}${page}`, {
+    method: "POST",
+    headers: {
+      "next-action": id,
+      accept: "text/x-component",
+      cookie: cookies.map((c) => `${c.name}=${c.value}`).join("; "),
+      origin: base,
+    },
+    body: await encodeReply(args),
+    redirect: "manual",
+  });
+  const body = await response.text();
+  const status = response.status;
+  const redirect = response.headers.get("x-action-redirect") ?? response.headers.get("location") ?? "";
+  if (status === 403 || /NEXT_HTTP_ERROR_FALLBACK;403/.test(body)) return { outcome: "forbidden", body };
+  if (status === 404 || /NEXT_HTTP_ERROR_FALLBACK;404/.test(body)) return { outcome: "notfound", body };
+  if (/\/sign-in/.test(redirect)) return { outcome: "signin", body };
+  if (redirect) return { outcome: "ok", body };
+  if (status !== 200) return { outcome: `unexpected ${status}` as Outcome, body };
+  if (/"code":"NOT_FOUND"|"status":"notMember"/.test(body)) return { outcome: "notfound", body };
+  return { outcome: "ok", body };
+}
+
+const sessions = new Map<Role, APIRequestContext>();
+let fixture: Fixture;
+
+async function signedIn(baseURL: string, email: string): Promise<APIRequestContext> {
+  const context = await newRequest.newContext({ baseURL });
+  const { csrfToken } = (await (await context.get("/api/auth/csrf")).json()) as { csrfToken: string };
+  await context.post("/api/auth/callback/credentials", { form: { csrfToken, email, password: PASSWORD, json: "true" }, maxRedirects: 0 });
+  const cookies = await context.storageState();
+  if (!cookies.cookies.some((c) => c.name.includes("session-token"))) throw new Error(`could not sign in ${email}`);
+  return context;
+}
+
+test.beforeAll(async ({ baseURL }) => {
+  const suffix = Date.now().toString(36);
+  const slug = `matrix-${suffix}`;
+  const email = Object.fromEntries(ROLES.map((role) => [role, uniqueEmail(`matrix-${role}`)])) as Record<Role, string>;
+  const roleOf: Record<Role, string> = {
+    anonymous: "ANNOTATOR",
+    annotator: "ANNOTATOR",
+    outsider: "ANNOTATOR",
+    owner: "RESEARCHER",
+    researcher: "RESEARCHER",
+    admin: "ADMIN",
+    disabled: "RESEARCHER",
+  };
+  for (const role of ROLES.filter((r) => r !== "anonymous")) {
+    hikakuCli(["user", "create", "--email", email[role], "--role", roleOf[role], "--password", PASSWORD]);
+  }
+  const dir = scratchDir();
+  const rows = [0, 1, 2].flatMap((p) =>
+    ["a", "b"].map((m) => ({ prompt_id: `p${p}`, prompt: `Prompt ${p}`, model: `matrix-${m}-${slug}`, output: `Answer ${m}${p}` })),
+  );
+  writeFileSync(join(dir, "rows.jsonl"), rows.map((r) => JSON.stringify(r)).join("\n"));
+  hikakuCli(["campaign", "create", "--slug", slug, "--name", "Matrix", "--owner", email.owner]);
+  hikakuCli(["import", "--campaign", slug, "--file", join(dir, "rows.jsonl")]);
+  hikakuCli(["campaign", "add-member", "--slug", slug, "--email", email.annotator]);
+  hikakuCli(["campaign", "status", "--slug", slug, "--to", "ACTIVE"]);
+
+  sessions.set("anonymous", await newRequest.newContext({ baseURL }));
+  for (const role of ROLES.filter((r) => r !== "anonymous")) sessions.set(role, await signedIn(baseURL!, email[role]));
+  // Signed in, then disabled: the session cookie is still there, and must be worth nothing.
+  await query(`UPDATE "User" SET disabled = true WHERE email = $1`, [email.disabled]);
+
+  const [{ id: campaignId }] = await query<{ id: string }>(`SELECT id FROM "Campaign" WHERE slug = $1`, [slug]);
+  const [{ id: annotatorId }] = await query<{ id: string }>(`SELECT id FROM "User" WHERE email = $1`, [email.annotator]);
+  // The annotator's open pair (opening the voting page claims one).
+  const assignmentId = async () => {
+    await sessions.get("annotator")!.get(`/vote/${slug}`);
+    const open = await query<{ id: string }>(`SELECT id FROM "Assignment" WHERE "annotatorId" = $1 AND state = 'OPEN'`, [annotatorId]);
+    expect(open).toHaveLength(1);
+    return open[0].id;
+  };
+  const created = await callAction(
+    sessions.get("owner")!,
+    actionIds()["app/(research)/settings/tokens/actions.ts#createTokenAction"],
+    "/settings/tokens",
+    [idle, form({ name: "owner's token" })],
+  );
+  expect(created.outcome, created.body.slice(0, 500)).toBe("ok");
+  expect(created.body, "the action ran").toContain("created");
+  const [{ id: ownerTokenId }] = await query<{ id: string }>(
+    `SELECT t.id FROM "ApiToken" t JOIN "User" u ON u.id = t."userId" WHERE u.email = $1 ORDER BY t."createdAt" DESC LIMIT 1`,
+    [email.owner],
+  );
+
+  const [{ id: adminId }] = await query<{ id: string }>(`SELECT id FROM "User" WHERE email = $1`, [email.admin]);
+  /** An invitation made by the admin, as the Users page makes them (only the token's hash is stored). */
+  const newInvitation = async (tokenHash: string) =>
+    (
+      await query<{ id: string }>(
+        `INSERT INTO "Invitation" (id, "tokenHash", role, "createdById", "expiresAt") VALUES (gen_random_uuid(), $1, 'ANNOTATOR', $2, now() + interval '1 day') RETURNING id`,
+        [tokenHash, adminId],
+      )
+    )[0].id;
+  const victims = new Map<Role, { id: string; email: string }>();
+  const invitations = new Map<Role, string>();
+  fixture = {
+    slug,
+    campaignId,
+    annotatorId,
+    assignmentId,
+    ownerTokenId,
+    invitationToken: async () => {
+      const token = randomBytes(32).toString("base64url");
+      await newInvitation(createHash("sha256").update(token).digest("hex"));
+      return token;
+    },
+    victim: async (role) => {
+      if (!victims.has(role)) {
+        const victim = uniqueEmail(`victim-${role}`);
+        hikakuCli(["user", "create", "--email", victim, "--role", "ANNOTATOR", "--password", PASSWORD]);
+        hikakuCli(["campaign", "add-member", "--slug", slug, "--email", victim]);
+        const [{ id }] = await query<{ id: string }>(`SELECT id FROM "User" WHERE email = $1`, [victim]);
+        victims.set(role, { id, email: victim });
+      }
+      return victims.get(role)!;
+    },
+    invitationId: async (role) => {
+      if (!invitations.has(role)) {
+        invitations.set(role, await newInvitation(randomBytes(32).toString("hex")));
+      }
+      return invitations.get(role)!;
+    },
+  };
+});
+
+test.afterAll(async () => {
+  for (const context of sessions.values()) await context.dispose();
+});
+
+function actionIds(): Record<string, string> {
+  const manifest = read<{ node: Record<string, { filename: string; exportedName: string }> }>(
+    ".next/server/server-reference-manifest.json",
+  );
+  return Object.fromEntries(Object.entries(manifest.node).map(([id, { filename, exportedName }]) => [`${filename}#${exportedName}`, id]));
+}
+
+test("the table names every page, route handler and server action the app has", () => {
+  const root = process.cwd();
+  expect(
+    files(join(root, "app"), "page.tsx")
+      .map((p) => relative(root, p))
+      .sort(),
+  ).toEqual(Object.keys(PAGES).sort());
+  expect(
+    files(join(root, "app"), "route.ts")
+      .map((p) => relative(root, p))
+      .sort(),
+  ).toEqual(Object.keys(ROUTES).sort());
+  expect(Object.keys(actionIds()).sort()).toEqual(Object.keys(ACTIONS).sort());
+});
+
+test("pages allow and deny each kind of user as the table says", async () => {
+  const found: Record<string, Partial<Expected>> = {};
+  for (const [file, row] of Object.entries(PAGES)) {
+    for (const role of ROLES) {
+      const response = await sessions.get(role)!.get(row.path(fixture), { maxRedirects: 0 });
+      (found[file] ??= {})[role] = pageOutcome(response);
+    }
+  }
+  if (DISCOVER) console.log(JSON.stringify(found, null, 1));
+  expect(found).toEqual(Object.fromEntries(Object.entries(PAGES).map(([file, row]) => [file, row.expected])));
+});
+
+test("route handlers allow and deny each kind of user as the table says", async () => {
+  const found: Record<string, Partial<Expected>> = {};
+  for (const [file, row] of Object.entries(ROUTES)) {
+    for (const role of ROLES) (found[file] ??= {})[role] = routeOutcome(await row.request(sessions.get(role)!, fixture));
+  }
+  if (DISCOVER) console.log(JSON.stringify(found, null, 1));
+  expect(found).toEqual(Object.fromEntries(Object.entries(ROUTES).map(([file, row]) => [file, row.expected])));
+});
+
+test("server actions allow and deny each kind of user as the table says, forged ids included", async () => {
+  const ids = actionIds();
+  const found: Record<string, Partial<Expected>> = {};
+  // The annotator goes last: their successful vote would close the assignment the others forge.
+  const order: Role[] = ["anonymous", "outsider", "owner", "researcher", "admin", "disabled", "annotator"];
+  for (const [key, row] of Object.entries(ACTIONS)) {
+    for (const role of order) {
+      const { outcome, body } = await callAction(sessions.get(role)!, ids[key], row.page(fixture), await row.args(fixture, role));
+      let result = outcome;
+      if (row.effect && outcome === "ok") result = (await row.effect(fixture, role)) ? "ok" : "ignored";
+      (found[key] ??= {})[role] = result;
+      if (DISCOVER && result === "ok") console.log(key, role, body.slice(0, 160).replace(/\n/g, " "));
+    }
+  }
+  if (DISCOVER) console.log(JSON.stringify(found, null, 1));
+  expect(found).toEqual(Object.fromEntries(Object.entries(ACTIONS).map(([key, row]) => [key, row.expected])));
+});
