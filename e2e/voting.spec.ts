@@ -111,9 +111,11 @@ test("an annotator votes through 10 pairs with mouse and keyboard, blind to the 
   expect(problems).toEqual([]);
 
   // A reload shows the same open pair again (and still no names).
-  const before = (await page.getByTestId("prompt").textContent()) ?? "";
+  // Prompts are shared by three pairs: compare the whole pair (prompt and both answers, in place).
+  const before = await pairTextOf(page);
   await page.reload();
-  await expect(page.getByTestId("prompt")).toHaveText(before);
+  await expect(page.getByTestId("answer-a")).toBeVisible();
+  expect(await pairTextOf(page)).toBe(before);
 
   const everything = seen.join("\n");
   // Positive control: the answers themselves were captured, so a name would have been too.
@@ -165,7 +167,15 @@ test("a researcher creates a campaign, uploads a file with progress, adds an ann
   await page.locator('input[name="file"]').setInputFiles(good);
   await page.getByRole("button", { name: "Import", exact: true }).click();
   await expect(page.getByTestId("import-summary")).toContainText("12 new answers");
-  await expect(page.getByTestId("campaign-stats")).toContainText("6");
+  // 6 prompts, 2 models, 6 pairs (one per prompt) — each read from its own card.
+  const stat = (label: string) =>
+    page
+      .getByTestId("campaign-stats")
+      .locator("div", { has: page.locator("dt", { hasText: label }) })
+      .locator("dd");
+  await expect(stat("Prompts")).toHaveText("6");
+  await expect(stat("Models")).toHaveText("2");
+  await expect(stat("Pairs to judge")).toHaveText("6");
 
   await page.locator('input[name="email"]').fill(annotator);
   await page.getByRole("button", { name: "Add annotator" }).click();

@@ -68,11 +68,21 @@ describe("importing JSONL and CSV", () => {
 
   it("reads CSV with quoted multi-line answers and JSON turn arrays", async () => {
     const campaign = await createTestCampaign();
+    // A real line break inside a quoted field (not the two characters \n), and JSON arrays in cells.
     const csv =
-      'prompt_id,turns,model,output_turns\nq1,"[""Tell me a joke"",""Another""]",m1,"[""Why?\\nBecause."",""No.""]"\nq1,"[""Tell me a joke"",""Another""]",m2,"[""Knock knock"",""Who""]"\nq2,,,\n';
-    const fixed = csv.replace("q2,,,\n", 'q2,"[""Only a prompt""]",,\n');
-    const summary = await importFile(null, campaign.id, { name: "rows.csv", content: fixed });
+      'prompt_id,prompt,model,output\nq1,"Tell me a joke,\nplease",m1,"Why?\nBecause ""I said so""."\nq1,"Tell me a joke,\nplease",m2,Knock knock\n' +
+      "q2,,,\n".replace("q2,,,", "q2,Only a prompt,,");
+    const summary = await importFile(null, campaign.id, { name: "rows.csv", content: csv });
     expect(summary).toMatchObject({ promptsAdded: 2, outputsAdded: 2, itemsAdded: 1 });
+    const output = await db.output.findFirstOrThrow({ where: { prompt: { campaignId: campaign.id }, model: { name: "m1" } } });
+    expect(output.turns).toEqual(['Why?\nBecause "I said so".']);
+    const prompt = await db.prompt.findFirstOrThrow({ where: { campaignId: campaign.id, externalId: "q1" } });
+    expect(prompt.turns).toEqual(["Tell me a joke,\nplease"]);
+    const turnsCsv = 'prompt_id,turns,model,output_turns\nq3,"[""One"",""Two""]",m1,"[""1"",""2""]"\n';
+    expect(await importFile(null, campaign.id, { name: "turns.csv", content: turnsCsv })).toMatchObject({
+      promptsAdded: 1,
+      outputsAdded: 1,
+    });
   });
 
   it.each([

@@ -37,11 +37,11 @@ describe("parity with Chatbot Arena's method on arena-12x5k", () => {
     expect(mean).toBeCloseTo(1000, 9);
   });
 
-  it("matches online Elo within 1e-6", () => {
+  it("matches online Elo within 1e-6, on its own and on the leaderboard", () => {
     const elo = onlineElo(battles);
     for (const [model, ref] of Object.entries(reference)) {
       expect(Math.abs(elo.get(model)! - ref.online_elo)).toBeLessThan(1e-6);
-      expect(row(model).onlineElo).toBe(elo.get(model));
+      expect(Math.abs(row(model).onlineElo - ref.online_elo)).toBeLessThan(1e-6);
     }
   });
 
@@ -52,14 +52,19 @@ describe("parity with Chatbot Arena's method on arena-12x5k", () => {
     }
   });
 
-  it("gives the same rank upper bounds except where bounds sit within the tolerance", () => {
+  it("gives the same rank upper bounds, off at most by the models whose bounds sit within the tolerance", () => {
+    let exact = 0;
     for (const [model, ref] of Object.entries(reference)) {
       const mine = row(model);
-      if (mine.rankUpperBound === ref.rank_ub) continue;
-      // A disagreement is acceptable only if some other model's lower bound is within 5 points of this upper bound.
-      const borderline = Object.entries(reference).some(([other, o]) => other !== model && Math.abs(o.ci_low - ref.ci_high) < 5);
-      expect(borderline, `${model}: rank_ub ${mine.rankUpperBound} vs ${ref.rank_ub}`).toBe(true);
+      // Models whose lower bound is within the intervals' 5-point tolerance of this upper bound may
+      // count as "significantly better" in one run and not in the other: the only allowed difference.
+      const borderline = Object.entries(reference).filter(([other, o]) => other !== model && Math.abs(o.ci_low - ref.ci_high) < 5).length;
+      expect(Math.abs(mine.rankUpperBound - ref.rank_ub), `${model}: rank_ub ${mine.rankUpperBound} vs ${ref.rank_ub}`).toBeLessThanOrEqual(
+        borderline,
+      );
+      if (mine.rankUpperBound === ref.rank_ub) exact++;
     }
+    expect(exact).toBeGreaterThanOrEqual(8);
   });
 
   it("is reproducible for a seed and varies with it", async () => {

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { simulateBattles } from "../../bench/ratings-data";
 import { onlineElo } from "./elo";
+import { quantileSorted } from "./bootstrap";
 import { computeLeaderboard } from "./leaderboard";
 import { normal, seededRandom } from "./random";
 import type { Battle, Winner } from "./types";
@@ -41,21 +42,37 @@ describe("rating properties", () => {
     );
   });
 
-  it("shift every rating and bound by the same amount when an anchor is fixed", async () => {
+  it("shift every rating by the same amount when an anchor is fixed, and measure every interval from the anchor", async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(battleArbitrary, { minLength: 10, maxLength: 60 }),
         fc.integer({ min: 500, max: 1500 }),
         async (battles, target) => {
           const anchorModel = battles[0].modelA;
-          const free = ratingsOf(await computeLeaderboard(battles, { rounds: 30, seed: 1 }));
+          const freeBoard = await computeLeaderboard(battles, { rounds: 30, seed: 1 });
+          const free = ratingsOf(freeBoard);
           const anchored = ratingsOf(
             await computeLeaderboard(battles, { rounds: 30, seed: 1, anchor: { model: anchorModel, rating: target } }),
           );
           const shift = target - free.get(anchorModel)!.rating;
           expect(anchored.get(anchorModel)!.rating).toBeCloseTo(target, 6);
+          // As Chatbot Arena anchors: every bootstrap round is shifted so the anchor sits at its rating,
+          // so the anchor's interval is the point itself and the others' are differences to it.
+          expect(anchored.get(anchorModel)!.ciLow).toBeCloseTo(target, 6);
+          expect(anchored.get(anchorModel)!.ciHigh).toBeCloseTo(target, 6);
+          const m = freeBoard.modelOrder.length;
+          const anchorIndex = freeBoard.modelOrder.indexOf(anchorModel);
           for (const [model, row] of free) {
-            expect(anchored.get(model)!.rating - row.rating).toBeCloseTo(shift, 6);
+            const moved = anchored.get(model)!;
+            expect(moved.rating - row.rating).toBeCloseTo(shift, 6);
+            expect(moved.rank).toBe(row.rank);
+            const k = freeBoard.modelOrder.indexOf(model);
+            const relative = Float64Array.from({ length: freeBoard.rounds }, (_, r) => {
+              const round = freeBoard.bootstrapRatings.subarray(r * m, (r + 1) * m);
+              return round[k] - round[anchorIndex] + target;
+            }).sort();
+            expect(moved.ciLow).toBeCloseTo(quantileSorted(relative, 0.025), 6);
+            expect(moved.ciHigh).toBeCloseTo(quantileSorted(relative, 0.975), 6);
           }
         },
       ),

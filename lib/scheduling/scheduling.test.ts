@@ -62,7 +62,11 @@ describe("pair scheduling", () => {
     if (first.status !== "assigned") throw new Error("no pair");
     expect(await skipAssignment(annotator.id, first.assignment.id)).toMatchObject({ ok: true });
     const after = await nextAssignmentFor(annotator.id, campaign.id);
-    expect(after.status === "assigned" && after.assignment.id).not.toBe(first.assignment.id);
+    expect(after.status).toBe("assigned");
+    if (after.status !== "assigned") throw new Error("no pair after the skip");
+    expect(after.assignment.id).not.toBe(first.assignment.id);
+    // The skipped pair (prompt) is not shown again: the other prompt's pair comes next.
+    expect(after.assignment.promptTurns).not.toEqual(first.assignment.promptTurns);
   });
 
   it("places the two models left and right at random", async () => {

@@ -24,11 +24,26 @@ describe("recording votes", () => {
       revealed: null,
     });
     const vote = await db.vote.findUniqueOrThrow({ where: { assignmentId: assignment.id }, include: { modelA: true, modelB: true } });
-    const leftModel = modelNames[modelNumberOf(assignment.leftTurns[0])];
-    expect(vote.modelA.name).toBe(leftModel);
-    expect(vote.winner).toBe("MODEL_B");
-    expect(vote.reason).toBe("clearer");
+    expect(vote.modelA.name).toBe(modelNames[modelNumberOf(assignment.leftTurns[0])]);
+    expect(vote.modelB.name).toBe(modelNames[modelNumberOf(assignment.rightTurns[0])]);
+    expect(vote.modelA.name).not.toBe(vote.modelB.name);
+    expect(vote).toMatchObject({ outcome: "RIGHT", winner: "MODEL_B", reason: "clearer", identityLeak: false, annotatorId: annotator.id });
+    expect(vote.promptId).toBe((await db.assignment.findUniqueOrThrow({ where: { id: assignment.id } })).promptId);
     expect(vote.durationMs).toBeLessThanOrEqual(4321);
+    expect(vote.durationMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it("stores the time the browser measured when the pair was shown that long ago, and never more", async () => {
+    const { annotator, assignment } = await setUp();
+    await db.$executeRaw`UPDATE "Assignment" SET "issuedAt" = now() - interval '30 seconds' WHERE id = ${assignment.id}`;
+    await recordVote(annotator.id, { assignmentId: assignment.id, outcome: "LEFT", durationMs: 4321 });
+    expect((await db.vote.findUniqueOrThrow({ where: { assignmentId: assignment.id } })).durationMs).toBe(4321);
+    const second = await setUp();
+    await db.$executeRaw`UPDATE "Assignment" SET "issuedAt" = now() - interval '2 seconds' WHERE id = ${second.assignment.id}`;
+    await recordVote(second.annotator.id, { assignmentId: second.assignment.id, outcome: "LEFT", durationMs: 60_000 });
+    const clamped = (await db.vote.findUniqueOrThrow({ where: { assignmentId: second.assignment.id } })).durationMs!;
+    expect(clamped).toBeGreaterThanOrEqual(2000);
+    expect(clamped).toBeLessThan(10_000);
   });
 
   it("a second vote on the same assignment returns the first result and stores nothing new", async () => {

@@ -106,7 +106,12 @@ describe("npm run hikaku -- ratings", () => {
 
   it("rejects bad options with exit code 2", () => {
     expect(cli(["--input", FIXTURE, "--rounds", "many"]).status).toBe(2);
-    expect(cli(["--input", FIXTURE, "--anchor", "nobody=1000"]).stderr).toMatch(/anchor model "nobody" does not appear/);
-    expect(cli(["--input", join(dir, "missing.csv")]).stderr).toMatch(/cannot read/);
+    const unknownAnchor = cli(["--input", FIXTURE, "--anchor", "nobody=1000"]);
+    expect(unknownAnchor.status).toBe(2);
+    expect(unknownAnchor.stderr).toMatch(/anchor model "nobody" does not appear/);
+    expect(unknownAnchor.stdout).toBe("");
+    const missing = cli(["--input", join(dir, "missing.csv")]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/cannot read/);
   });
 });
