@@ -224,8 +224,8 @@ test("when the campaign allows it, model names appear after the vote and not bef
   const banner = page.getByTestId("revealed");
   await expect(banner).toContainText(models[0]);
   await expect(banner).toContainText(models[1]);
-  // …and the capture sees them once they are sent.
-  for (const model of models) expect(seen.join("\n")).toContain(model);
+  // …and the capture sees them once they are sent (response bodies arrive asynchronously).
+  for (const model of models) await expect.poll(() => seen.join("\n")).toContain(model);
   await page.keyboard.press("Enter");
   await expect(banner).toHaveCount(0);
   await expect(page.getByTestId("today-count")).toContainText("1");
