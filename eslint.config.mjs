@@ -13,6 +13,8 @@ const config = [
       "test-results/**",
       "playwright-report/**",
       "bench/data/**",
+      "reports/**",
+      ".stryker-tmp/**",
       "next-env.d.ts",
     ],
   },

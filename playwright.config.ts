@@ -39,6 +39,7 @@ export default defineConfig({
     env: {
       HOSTNAME: "127.0.0.1",
       PORT: String(port),
+      MALLOC_ARENA_MAX: "2",
       NEXTAUTH_URL: baseURL,
       NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? "hikaku-test-secret-not-for-production",
     },

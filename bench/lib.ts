@@ -105,6 +105,8 @@ export async function startAppServer(
       NEXTAUTH_URL: base,
       // Load generators are not people: the per-person vote rate limit would be the only thing measured.
       HIKAKU_MAX_VOTES_PER_MINUTE: "1000000",
+      // As `npm start` and the Docker image run it.
+      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? "2",
       ...options.env,
     },
     stdio: "ignore",

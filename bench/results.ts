@@ -102,14 +102,15 @@ try {
     `warm leaderboard page (${PAGE_REQUESTS} sequential requests, ${(html.length / 1024).toFixed(0)} KB of HTML): p50 ${ms(percentile(latencies, 50))}, p95 ${ms(percentile(latencies, 95))}`,
   );
 
-  // The exports run on a fresh app instance, so its memory says what streaming costs, not what earlier pages left.
-  server.stop();
-  server = await startAppServer(database.url);
-  await waitForServer(`${server.base}/sign-in`);
-  const exporter = new Session(server.base);
-  await exporter.signIn(owner.email, PASSWORD);
+  // Each export runs on a fresh app instance (signed in, so its code is loaded), so its memory says
+  // what streaming that format costs, not what earlier pages or exports left behind.
   // As curl, pandas or a script fetch it: uncompressed (a browser asks for gzip, which costs the server CPU).
   for (const format of ["csv", "jsonl", "parquet"] as const) {
+    server.stop();
+    server = await startAppServer(database.url);
+    await waitForServer(`${server.base}/sign-in`);
+    const exporter = new Session(server.base);
+    await exporter.signIn(owner.email, PASSWORD);
     let peak = groupRssMb(server.pid);
     const baseline = peak;
     const sampler = setInterval(() => (peak = Math.max(peak, groupRssMb(server!.pid))), 50);

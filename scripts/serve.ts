@@ -117,7 +117,10 @@ async function main(): Promise<number> {
     if (code !== 0 || stopping) return shutdown(code || 1).then(() => code);
   }
 
-  child = spawn(process.execPath, [APP_SERVER], { stdio: "inherit", env: { ...env, HOSTNAME: HOST, PORT: String(PORT) }, detached: true });
+  // Two malloc arenas instead of one per thread: worker threads (bootstrap, Parquet) otherwise each
+  // keep tens of MB of freed memory resident (measured: a Parquet export peaked at 318 MB, 270 MB with this).
+  const serverEnv = { ...env, HOSTNAME: HOST, PORT: String(PORT), MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? "2" };
+  child = spawn(process.execPath, [APP_SERVER], { stdio: "inherit", env: serverEnv, detached: true });
   log(`Hikaku is at ${url}`);
   if (!hasAdmin) {
     log("no admin yet: create one with  npm run hikaku -- create-admin --email you@example.com");

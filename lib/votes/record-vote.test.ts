@@ -146,3 +146,53 @@ describe("votes on pairs that are no longer the annotator's to judge", () => {
     expect(await db.vote.count({ where: { campaignId: campaign.id } })).toBe(0);
   });
 });
+
+describe("what the campaign's settings do to a vote", () => {
+  it("refuses votes once the campaign is closed, and stores nothing", async () => {
+    const { annotator, campaign, assignment } = await setUp();
+    await db.campaign.update({ where: { id: campaign.id }, data: { status: "CLOSED" } });
+    expect(await recordVote(annotator.id, { assignmentId: assignment.id, outcome: "LEFT", durationMs: 900 })).toEqual({
+      ok: false,
+      code: "CLOSED",
+    });
+    expect(await db.vote.count({ where: { campaignId: campaign.id } })).toBe(0);
+  });
+
+  it("does not store a reason the campaign does not ask for, nor a corrected answer it does not collect", async () => {
+    const { annotator, campaign, assignment } = await setUp({ reasonPolicy: "HIDDEN" });
+    expect(await db.campaign.findUniqueOrThrow({ where: { id: campaign.id } })).toMatchObject({ correctionPolicy: "OFF" });
+    await recordVote(annotator.id, {
+      assignmentId: assignment.id,
+      outcome: "LEFT",
+      durationMs: 900,
+      reason: "sneaky",
+      correctedAnswer: "mine",
+    });
+    expect(await db.vote.findUniqueOrThrow({ where: { assignmentId: assignment.id } })).toMatchObject({
+      reason: null,
+      correctedAnswer: null,
+    });
+  });
+
+  it("requires a corrected answer with 'both bad' when the campaign says so, and keeps it", async () => {
+    const { annotator, campaign, assignment } = await setUp({ allowedOutcomes: ["LEFT", "RIGHT", "BOTH_BAD"] });
+    await db.campaign.update({ where: { id: campaign.id }, data: { correctionPolicy: "REQUIRED_AFTER_BOTH_BAD" } });
+    expect(await recordVote(annotator.id, { assignmentId: assignment.id, outcome: "BOTH_BAD", durationMs: 900 })).toEqual({
+      ok: false,
+      code: "CORRECTION_REQUIRED",
+    });
+    expect(await db.vote.count({ where: { assignmentId: assignment.id } })).toBe(0);
+    const stored = await recordVote(annotator.id, {
+      assignmentId: assignment.id,
+      outcome: "BOTH_BAD",
+      durationMs: 900,
+      correctedAnswer: " A better one ",
+    });
+    expect(stored).toMatchObject({ ok: true });
+    expect(await db.vote.findUniqueOrThrow({ where: { assignmentId: assignment.id } })).toMatchObject({
+      correctedAnswer: "A better one",
+      winner: "TIE_BOTHBAD",
+      outcome: "BOTH_BAD",
+    });
+  });
+});
