@@ -215,9 +215,10 @@ test("when the campaign allows it, model names appear after the vote and not bef
   await page.locator('button[type="submit"]').click();
   await expect(page).toHaveURL(new RegExp(`/vote/${slug}$`));
   await expect(page.getByTestId("vote-LEFT")).toBeEnabled();
+  // Positive control: the pair's texts were captured (bodies arrive asynchronously), so its
+  // models' names would have been too.
+  await expect.poll(() => seen.join("\n")).toContain("Answer variant");
   const beforeVote = seen.join("\n");
-  // Positive control: the pair's texts were captured, so its models' names would have been too.
-  expect(beforeVote).toContain("Answer variant");
   for (const model of models) expect(beforeVote).not.toContain(model);
 
   await page.getByTestId("vote-LEFT").click();
