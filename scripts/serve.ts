@@ -83,7 +83,7 @@ async function main(): Promise<number> {
   const secret = nextAuthSecret();
   const database = await openAppDatabase(log);
   const unpublish = database.embedded ? publishRunningDatabase(database.url) : () => {};
-  log(database.embedded ? `embedded PostgreSQL running, data in ${join(DATA_DIR, "pg")}` : "using the PostgreSQL server from DATABASE_URL");
+  log(database.embedded ? `embedded PostgreSQL running, data in ${database.clusterDir}` : "using the PostgreSQL server from DATABASE_URL");
 
   let child: ChildProcess | null = null;
   let stopping = false;

@@ -26,9 +26,9 @@ function runningAppDatabase(): string | null {
 export async function openAppDatabase(
   log: (line: string) => void = () => {},
   { migrated = true }: { migrated?: boolean } = {},
-): Promise<RunningDatabase & { embedded: boolean }> {
+): Promise<RunningDatabase & { embedded: boolean; clusterDir?: string }> {
   const configured = process.env.DATABASE_URL || runningAppDatabase();
-  const database: RunningDatabase = configured
+  const database: RunningDatabase & { clusterDir?: string } = configured
     ? { url: configured, stop: async () => {} }
     : await startEmbeddedPostgres({ dataDir: DATA_DIR, database: "hikaku", persistent: true });
   try {
