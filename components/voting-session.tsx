@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useCallback, useEffect, useRef, useState, useTransition } from "react";
-import { castVote, requestPair, skipPair } from "@/app/(annotate)/vote/[slug]/actions";
+import { castVote, requestPair, skipPair, type VoteActionResult } from "@/app/(annotate)/vote/[slug]/actions";
 import type { VotingCampaign } from "@/lib/campaigns/queries";
 import type { NextAssignment } from "@/lib/scheduling/view";
 import { useI18n } from "./i18n-provider";
@@ -21,16 +21,10 @@ const INSTRUCTIONS_KEY = "i";
 // would otherwise land on the next pair, unseen.
 const MIN_VIEW_MS = 500;
 
-type ErrorCode =
-  | "INVALID"
-  | "NOT_FOUND"
-  | "EXPIRED"
-  | "CLOSED"
-  | "OUTCOME_NOT_ALLOWED"
-  | "REASON_REQUIRED"
-  | "CORRECTION_REQUIRED"
-  | "RATE_LIMITED"
-  | "NETWORK";
+type ErrorCode = Extract<VoteActionResult, { status: "error" }>["code"] | "NETWORK";
+
+/** Errors the annotator mends on the same pair (or by slowing down): no "new pair" button for them. */
+const STAY_ON_PAIR: ReadonlySet<ErrorCode> = new Set(["REASON_REQUIRED", "OUTCOME_NOT_ALLOWED", "CORRECTION_REQUIRED", "RATE_LIMITED"]);
 
 /**
  * One annotator's voting loop: shows a pair, takes a vote by button or key, and swaps in the
@@ -209,14 +203,11 @@ export function VotingSession({ campaign, initial }: { campaign: VotingCampaign;
       {error && (
         <div role="alert" className="flex flex-wrap items-center gap-3 rounded bg-red-50 px-3 py-2 text-sm text-red-700">
           {t(`voting.errors.${error}`)}
-          {error !== "REASON_REQUIRED" &&
-            error !== "OUTCOME_NOT_ALLOWED" &&
-            error !== "CORRECTION_REQUIRED" &&
-            error !== "RATE_LIMITED" && (
-              <button type="button" className="btn-secondary px-2 py-1" onClick={error === "NETWORK" ? () => setError(null) : reload}>
-                {error === "NETWORK" ? t("voting.retry") : t("voting.newPair")}
-              </button>
-            )}
+          {!STAY_ON_PAIR.has(error) && (
+            <button type="button" className="btn-secondary px-2 py-1" onClick={error === "NETWORK" ? () => setError(null) : reload}>
+              {error === "NETWORK" ? t("voting.retry") : t("voting.newPair")}
+            </button>
+          )}
         </div>
       )}
 

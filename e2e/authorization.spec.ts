@@ -77,24 +77,34 @@ interface ActionRow {
   expected: Expected;
 }
 
+// The policies most rows share.
+/** The campaign's owner (and admins); members and outsiders are refused, anyone else finds nothing. */
 const RESEARCH = cells(["owner", "admin"], { ...SIGNED_OUT, annotator: "forbidden", outsider: "forbidden", other: "notfound" });
+/** A results page of the campaign: only its owner and admins find it. */
+const CAMPAIGN_RESULTS = cells(["owner", "admin"], { ...SIGNED_OUT, other: "notfound" });
+/** The campaign's own annotator; for anyone else there is nothing to vote on. */
+const ANNOTATOR = cells(["annotator"], { ...SIGNED_OUT, other: "notfound" });
+/** Any researcher (owners and admins are researchers too). */
+const RESEARCHER = cells(["owner", "researcher", "admin"], { ...SIGNED_OUT, other: "forbidden" });
+const ADMIN = cells(["admin"], { ...SIGNED_OUT, other: "forbidden" });
+const EVERYONE = cells([...ROLES], { other: "ok" });
 
 const ACTIONS: Record<string, ActionRow> = {
   "app/(annotate)/vote/[slug]/actions.ts#castVote": {
     page: (f) => `/vote/${f.slug}`,
     // Always the campaign annotator's assignment: for anyone else it is someone else's.
     args: async (f) => [{ assignmentId: await f.assignmentId(), outcome: "LEFT", durationMs: 3000 }],
-    expected: cells(["annotator"], { ...SIGNED_OUT, other: "notfound" }),
+    expected: ANNOTATOR,
   },
   "app/(annotate)/vote/[slug]/actions.ts#skipPair": {
     page: (f) => `/vote/${f.slug}`,
     args: async (f) => [await f.assignmentId()],
-    expected: cells(["annotator"], { ...SIGNED_OUT, other: "notfound" }),
+    expected: ANNOTATOR,
   },
   "app/(annotate)/vote/[slug]/actions.ts#requestPair": {
     page: (f) => `/vote/${f.slug}`,
     args: async (f) => [f.campaignId],
-    expected: cells(["annotator"], { ...SIGNED_OUT, other: "notfound" }),
+    expected: ANNOTATOR,
   },
   "app/(auth)/invite/[token]/actions.ts#signUpWithInvitation": {
     page: () => "/sign-in",
@@ -105,7 +115,7 @@ const ACTIONS: Record<string, ActionRow> = {
         form({ token, email: uniqueEmail(`invited-${role}`), displayName: "Invited", password: PASSWORD, passwordConfirm: PASSWORD }),
       ];
     },
-    expected: cells([...ROLES], { other: "ok" }),
+    expected: EVERYONE,
   },
   "app/(research)/campaigns/[slug]/results-actions.ts#importScoresAction": {
     page: (f) => `/campaigns/${f.slug}/correlations`,
@@ -127,7 +137,7 @@ const ACTIONS: Record<string, ActionRow> = {
   "app/(research)/campaigns/actions.ts#createCampaignAction": {
     page: () => "/campaigns",
     args: async (_f, role) => [idle, form({ slug: `matrix-new-${role}-${Date.now().toString(36)}`, name: "Created in the matrix" })],
-    expected: cells(["owner", "researcher", "admin"], { ...SIGNED_OUT, other: "forbidden" }),
+    expected: RESEARCHER,
   },
   "app/(research)/campaigns/actions.ts#updateSettingsAction": {
     page: (f) => `/campaigns/${f.slug}`,
@@ -170,7 +180,7 @@ const ACTIONS: Record<string, ActionRow> = {
   "app/(research)/settings/tokens/actions.ts#createTokenAction": {
     page: () => "/settings/tokens",
     args: async () => [idle, form({ name: "matrix token" })],
-    expected: cells(["owner", "researcher", "admin"], { ...SIGNED_OUT, other: "forbidden" }),
+    expected: RESEARCHER,
   },
   "app/(research)/settings/tokens/actions.ts#revokeTokenAction": {
     page: () => "/settings/tokens",
@@ -181,17 +191,17 @@ const ACTIONS: Record<string, ActionRow> = {
   "app/(admin)/admin/users/actions.ts#changeUserRole": {
     page: () => "/admin/users",
     args: async (f, role) => [idle, form({ userId: (await f.victim(role)).id, role: "RESEARCHER" })],
-    expected: cells(["admin"], { ...SIGNED_OUT, other: "forbidden" }),
+    expected: ADMIN,
   },
   "app/(admin)/admin/users/actions.ts#setUserDisabled": {
     page: () => "/admin/users",
     args: async (f, role) => [idle, form({ userId: (await f.victim(role)).id, disabled: "true" })],
-    expected: cells(["admin"], { ...SIGNED_OUT, other: "forbidden" }),
+    expected: ADMIN,
   },
   "app/(admin)/admin/users/actions.ts#createInvitationLink": {
     page: () => "/admin/users",
     args: async (f) => [idle, form({ role: "ANNOTATOR", email: "", campaignId: f.campaignId, expiresInDays: "7" })],
-    expected: cells(["admin"], { ...SIGNED_OUT, other: "forbidden" }),
+    expected: ADMIN,
   },
   "app/(admin)/admin/users/actions.ts#withdrawInvitation": {
     page: () => "/admin/users",
@@ -202,12 +212,12 @@ const ACTIONS: Record<string, ActionRow> = {
           await f.invitationId(role),
         ])
       )[0].revoked,
-    expected: cells(["admin"], { ...SIGNED_OUT, other: "forbidden" }),
+    expected: ADMIN,
   },
   "app/locale-actions.ts#setLocale": {
     page: () => "/sign-in",
     args: async () => ["en"],
-    expected: cells([...ROLES], { other: "ok" }),
+    expected: EVERYONE,
   },
 };
 
@@ -217,7 +227,7 @@ const PAGES: Record<string, { path: (f: Fixture) => string; expected: Expected }
   "app/(auth)/sign-in/page.tsx": { path: () => "/sign-in", expected: cells(["anonymous", "disabled"], { other: "redirect" }) },
   "app/(auth)/invite/[token]/page.tsx": {
     path: () => "/invite/no-such-invitation-token-0000",
-    expected: cells([...ROLES], { other: "ok" }),
+    expected: EVERYONE,
   },
   "app/(annotate)/vote/page.tsx": {
     path: () => "/vote",
@@ -225,34 +235,34 @@ const PAGES: Record<string, { path: (f: Fixture) => string; expected: Expected }
   },
   "app/(annotate)/vote/[slug]/page.tsx": {
     path: (f) => `/vote/${f.slug}`,
-    expected: cells(["annotator"], { ...SIGNED_OUT, other: "notfound" }),
+    expected: ANNOTATOR,
   },
   "app/(research)/campaigns/page.tsx": {
     path: () => "/campaigns",
-    expected: cells(["owner", "researcher", "admin"], { ...SIGNED_OUT, other: "forbidden" }),
+    expected: RESEARCHER,
   },
   "app/(research)/campaigns/[slug]/page.tsx": { path: (f) => `/campaigns/${f.slug}`, expected: RESEARCH },
   "app/(research)/campaigns/[slug]/leaderboard/page.tsx": {
     path: (f) => `/campaigns/${f.slug}/leaderboard`,
-    expected: cells(["owner", "admin"], { ...SIGNED_OUT, other: "notfound" }),
+    expected: CAMPAIGN_RESULTS,
   },
   "app/(research)/campaigns/[slug]/correlations/page.tsx": {
     path: (f) => `/campaigns/${f.slug}/correlations`,
-    expected: cells(["owner", "admin"], { ...SIGNED_OUT, other: "notfound" }),
+    expected: CAMPAIGN_RESULTS,
   },
   "app/(research)/campaigns/[slug]/annotators/page.tsx": {
     path: (f) => `/campaigns/${f.slug}/annotators`,
-    expected: cells(["owner", "admin"], { ...SIGNED_OUT, other: "notfound" }),
+    expected: CAMPAIGN_RESULTS,
   },
   "app/(research)/campaigns/[slug]/corrections/page.tsx": {
     path: (f) => `/campaigns/${f.slug}/corrections`,
-    expected: cells(["owner", "admin"], { ...SIGNED_OUT, other: "notfound" }),
+    expected: CAMPAIGN_RESULTS,
   },
   "app/(research)/settings/tokens/page.tsx": {
     path: () => "/settings/tokens",
-    expected: cells(["owner", "researcher", "admin"], { ...SIGNED_OUT, other: "forbidden" }),
+    expected: RESEARCHER,
   },
-  "app/(admin)/admin/users/page.tsx": { path: () => "/admin/users", expected: cells(["admin"], { ...SIGNED_OUT, other: "forbidden" }) },
+  "app/(admin)/admin/users/page.tsx": { path: () => "/admin/users", expected: ADMIN },
 };
 
 /** Route handlers: JSON errors, never a redirect. */
@@ -283,7 +293,7 @@ const ROUTES: Record<string, { request: (r: APIRequestContext, f: Fixture) => Pr
     expected: API,
   },
   // next-auth's own endpoints are public by design (sign-in, CSRF token, session).
-  "app/api/auth/[...nextauth]/route.ts": { request: (r) => r.get("/api/auth/csrf"), expected: cells([...ROLES], { other: "ok" }) },
+  "app/api/auth/[...nextauth]/route.ts": { request: (r) => r.get("/api/auth/csrf"), expected: EVERYONE },
 };
 
 function pageOutcome(response: APIResponse): Outcome {

@@ -20,3 +20,8 @@ export async function closePool(): Promise<void> {
   await globalForPool.hikakuPool?.end();
   globalForPool.hikakuPool = undefined;
 }
+
+/** A statement's $n parameters written in as quoted literals, for COPY, which takes none. */
+export function inlineParameters(client: pg.ClientBase, sql: string, params: unknown[]): string {
+  return sql.replace(/\$(\d+)/g, (_, n: string) => client.escapeLiteral(String(params[Number(n) - 1])));
+}

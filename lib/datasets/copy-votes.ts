@@ -1,6 +1,6 @@
 import "server-only";
 import { to as copyTo } from "pg-copy-streams";
-import { pool } from "@/lib/pg";
+import { inlineParameters, pool } from "@/lib/pg";
 import { voteConditions, type ResultFilters } from "@/lib/results/filters";
 
 /**
@@ -96,14 +96,6 @@ function jsonValue(expression: string, kind: JsonKind): string {
  */
 const SELECT_JSON = `${COLUMNS.map(([name, expression, kind], i) => `'${i === 0 ? "{" : ","}"${name}":' || ${jsonValue(expression, kind)}`).join(" || ")} || '}'`;
 
-/** The export's SELECT with its parameters written in as quoted literals (COPY takes none). */
-export function exportSql(format: "csv" | "jsonl", where: string, params: unknown[], quote: (value: string) => string): string {
-  return `SELECT ${format === "csv" ? SELECT_CSV : SELECT_JSON} ${VOTE_SOURCE} WHERE ${where} ORDER BY v."createdAt", v.seq`.replace(
-    /\$(\d+)/g,
-    (_, n: string) => quote(String(params[Number(n) - 1])),
-  );
-}
-
 /**
  * COPY's options per format. JSON Lines go through CSV mode with a quote character and delimiter
  * that JSON text never contains raw (it escapes every control character), so each line is sent
@@ -127,8 +119,9 @@ export function copyVotes(campaignId: string, filters: ResultFilters, format: "c
       // One transaction so the sort into time order gets memory enough not to spill to disk.
       await client.query("BEGIN READ ONLY");
       await client.query("SET LOCAL work_mem = '128MB'");
-      const sql = exportSql(format, where, params, (value) => client.escapeLiteral(value));
-      const stream = client.query(copyTo(`COPY (${sql}) TO STDOUT WITH (${COPY_OPTIONS[format]})`));
+      const select = `SELECT ${format === "csv" ? SELECT_CSV : SELECT_JSON} ${VOTE_SOURCE} WHERE ${where} ORDER BY v."createdAt", v.seq`;
+      const sql = `COPY (${select}) TO STDOUT WITH (${COPY_OPTIONS[format]})`;
+      const stream = client.query(copyTo(inlineParameters(client, sql, params)));
       for await (const chunk of stream as AsyncIterable<Buffer>) yield chunk;
       rowCount = stream.rowCount;
       await client.query("COMMIT");

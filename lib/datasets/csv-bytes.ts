@@ -1,12 +1,12 @@
 /**
  * The export's CSV as PostgreSQL writes it, read straight from the bytes: records and field
  * boundaries are found without making a string per field (parsing strings made most of the
- * garbage, and the time, of the JSON Lines and Parquet conversions).
+ * garbage, and the time, of the Parquet encoding).
  */
 
-export const QUOTE = 0x22;
+const QUOTE = 0x22;
 const COMMA = 0x2c;
-export const NEWLINE = 0x0a;
+const NEWLINE = 0x0a;
 
 /** Where each field of one record lies: bytes [start, end) of `source`, `quoted` if CSV quoted it. */
 export class FieldSpans {

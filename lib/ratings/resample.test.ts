@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { multinomial, Xoshiro128 } from "./random";
+import { logFactorial, Xoshiro128 } from "./random";
 import { MultinomialResampler, poissonPtrs, poissonTable } from "./resample";
 
 function moments(samples: number[]) {
@@ -109,3 +109,90 @@ describe("multinomial resampling", () => {
     expect(Array.from(a)).toEqual(Array.from(b));
   });
 });
+
+// The reference the resampler is held to: the conditional-binomial multinomial the bootstrap drew
+// with before (exact, but one binomial draw per cell per round).
+
+/**
+ * An exact Binomial(n, p) draw: inversion when n·p is small, otherwise Hörmann's BTRS
+ * transformed rejection, which needs O(1) uniforms whatever n is.
+ */
+function binomial(random: Xoshiro128, n: number, p: number): number {
+  if (n <= 0 || p <= 0) return 0;
+  if (p >= 1) return n;
+  if (p > 0.5) return n - binomial(random, n, 1 - p);
+  if (n * p < 10) return binomialInversion(random, n, p);
+  return binomialBtrs(random, n, p);
+}
+
+function binomialInversion(random: Xoshiro128, n: number, p: number): number {
+  const q = 1 - p;
+  const s = p / q;
+  const a = (n + 1) * s;
+  for (;;) {
+    let r = Math.pow(q, n);
+    let u = random.uniform();
+    let x = 0;
+    while (u > r) {
+      u -= r;
+      x += 1;
+      if (x > n) break;
+      r *= a / x - s;
+    }
+    if (x <= n) return x;
+  }
+}
+
+function binomialBtrs(random: Xoshiro128, n: number, p: number): number {
+  const spq = Math.sqrt(n * p * (1 - p));
+  const b = 1.15 + 2.53 * spq;
+  const a = -0.0873 + 0.0248 * b + 0.01 * p;
+  const c = n * p + 0.5;
+  const vr = 0.92 - 4.2 / b;
+  // The constants of the exact test are needed only for the ~14% of draws the quick test cannot accept.
+  let alpha = 0;
+  let lpq = 0;
+  let m = 0;
+  let h = 0;
+  for (;;) {
+    const u = random.uniform() - 0.5;
+    const v = random.uniform();
+    const us = 0.5 - Math.abs(u);
+    const k = Math.floor(((2 * a) / us + b) * u + c);
+    if (k < 0 || k > n) continue;
+    if (us >= 0.07 && v <= vr) return k;
+    if (alpha === 0) {
+      alpha = (2.83 + 5.1 / b) * spq;
+      lpq = Math.log(p / (1 - p));
+      m = Math.floor((n + 1) * p);
+      h = logFactorial(m) + logFactorial(n - m);
+    }
+    const lhs = Math.log((v * alpha) / (a / (us * us) + b));
+    const rhs = h - logFactorial(k) - logFactorial(n - k) + (k - m) * lpq;
+    if (lhs <= rhs) return k;
+  }
+}
+
+/**
+ * Fills `out` with a Multinomial(n, counts / total) draw by conditional binomials: the same
+ * distribution as drawing n of the `total` counted items with replacement and counting per cell.
+ * Cell sizes are integers, so the conditional probabilities are exact.
+ */
+function multinomial(random: Xoshiro128, n: number, counts: Float64Array, total: number, out: Float64Array): void {
+  let remainingN = n;
+  let remainingCount = total;
+  for (let i = 0; i < counts.length; i++) {
+    const count = counts[i];
+    if (remainingN === 0 || count <= 0) {
+      out[i] = 0;
+    } else if (count >= remainingCount) {
+      out[i] = remainingN;
+      remainingN = 0;
+    } else {
+      const draw = binomial(random, remainingN, count / remainingCount);
+      out[i] = draw;
+      remainingN -= draw;
+    }
+    remainingCount -= count;
+  }
+}

@@ -105,6 +105,7 @@ export async function annotatorReport(campaignId: string, filters: ResultFilters
     const user = person.get(s.annotator);
     const { left, right } = sides.get(s.annotator)!;
     const outlier = outliers.get(s.annotator) ?? { tested: 0, evidence: 0, flagged: false };
+    const check = checks.get(s.annotator) ?? { tooFast: 0, goldAnswered: 0, goldFailed: 0 };
     return {
       id: s.annotator,
       name: imported ? s.annotator.slice("imported:".length) : (user?.displayName ?? "?"),
@@ -120,8 +121,8 @@ export async function annotatorReport(campaignId: string, filters: ResultFilters
       comparableItems: s.comparableItems,
       consensusAgreement: finite(s.majorityAgreement),
       outlier: { tested: outlier.tested, evidence: outlier.evidence, suggested: outlier.flagged },
-      tooFast: checks.get(s.annotator)?.tooFast ?? 0,
-      gold: { answered: checks.get(s.annotator)?.goldAnswered ?? 0, failed: checks.get(s.annotator)?.goldFailed ?? 0 },
+      tooFast: check.tooFast,
+      gold: { answered: check.goldAnswered, failed: check.goldFailed },
     };
   });
 

@@ -1,6 +1,7 @@
 import "server-only";
 import type pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
+import { inlineParameters } from "@/lib/pg";
 import { canonicalCounts, type PairCounts } from "@/lib/ratings/aggregate";
 import { OnlineElo } from "@/lib/ratings/elo";
 import { fitLeaderboard, type LeaderboardFit, type LeaderboardOptions } from "@/lib/ratings/leaderboard";
@@ -158,11 +159,6 @@ export async function readPairCounts(
   return { counts };
 }
 
-/** SQL's parameters written into the statement, for COPY, which takes none; every value is a quoted literal. */
-function inline(client: pg.ClientBase, sql: string, params: unknown[]): string {
-  return sql.replace(/\$(\d+)/g, (_, n: string) => client.escapeLiteral(String(params[Number(n) - 1])));
-}
-
 /**
  * Chatbot Arena's online Elo over the votes in time order, from one binary COPY stream of
  * (model_a id, model_b id, outcome code). The query has no join and no sort: PostgreSQL walks the
@@ -185,7 +181,7 @@ export async function streamOnlineElo(
     ORDER BY v."createdAt", v.seq) TO STDOUT WITH (FORMAT binary)`;
   const elo = new OnlineElo(models.length);
   const SCORE = [1, 0, 0.5, 0.5];
-  const stream = client.query(copyTo(inline(client, sql, params))) as AsyncIterable<Buffer>;
+  const stream = client.query(copyTo(inlineParameters(client, sql, params))) as AsyncIterable<Buffer>;
   await readVoteStream(stream, models, (a, b, outcome) => elo.update(a, b, SCORE[outcome]));
   // Models without votes here stay at 1000; the fit only reads the ones it has counts for.
   models.forEach((model, k) => into.set(model.name, elo.ratings[k]));

@@ -4,7 +4,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { startPostgresServer } from "./postgres-server";
+import { actualClusterDir, startPostgresServer } from "./postgres-server";
 
 export interface RunningDatabase {
   url: string;
@@ -83,8 +83,7 @@ export async function startEmbeddedPostgres(options: {
   const passwordFile = join(dataDir, "pg-password");
   if (!existsSync(passwordFile)) writeFileSync(passwordFile, randomBytes(18).toString("base64url"), { mode: 0o600 });
   const password = readFileSync(passwordFile, "utf8").trim();
-  const pointer = join(dataDir, "pg-location");
-  await stopOrphanedServer(existsSync(pointer) ? readFileSync(pointer, "utf8").trim() : join(dataDir, "pg"));
+  await stopOrphanedServer(actualClusterDir(join(dataDir, "pg")));
 
   const port = await freePort();
   const server = await startPostgresServer({ clusterDir: join(dataDir, "pg"), port, password, binariesDir: options.binariesDir });
@@ -138,12 +137,15 @@ export async function startThrowawayDatabase(): Promise<RunningDatabase> {
   return { url: url.toString(), stop: () => dropDatabase(external, name) };
 }
 
-/** Creates a database on the server that `serverUrl` points at (the URL's own database is only used to connect). */
-export async function createDatabase(serverUrl: string, name: string): Promise<string> {
+/**
+ * Creates database `name` (a copy of `template` when given) on the server that `serverUrl` points
+ * at, whose own database is only used to connect; returns the new database's URL.
+ */
+export async function createDatabase(serverUrl: string, name: string, { template }: { template?: string } = {}): Promise<string> {
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {
-    await client.query(`CREATE DATABASE "${name.replace(/"/g, "")}"`);
+    await client.query(`CREATE DATABASE "${name.replace(/"/g, "")}"${template ? ` TEMPLATE "${template.replace(/"/g, "")}"` : ""}`);
   } finally {
     await client.end();
   }

@@ -100,13 +100,23 @@ function reachableBinaries(binariesDir: string, account: Account): string {
   return target;
 }
 
+/** The note, beside a cluster's folder, that says where the cluster was moved to. */
+const movedNote = (clusterDir: string) => join(dirname(clusterDir), "pg-location");
+
+/** Where the cluster asked for in `clusterDir` really is: there, unless a start as root moved it. */
+export function actualClusterDir(clusterDir: string): string {
+  const note = movedNote(clusterDir);
+  return existsSync(note) ? readFileSync(note, "utf8").trim() : clusterDir;
+}
+
 /** The folder the cluster can live in: the one asked for if `account` reaches it, else one of its own under sharedRoot(). */
 function reachableClusterDir(clusterDir: string, account: Account, log: (line: string) => void): string {
   const parent = dirname(clusterDir);
   mkdirSync(parent, { recursive: true });
-  const pointer = join(parent, "pg-location");
-  if (existsSync(pointer)) return readFileSync(pointer, "utf8").trim();
+  const recorded = actualClusterDir(clusterDir);
+  if (recorded !== clusterDir) return recorded;
   if (accountCan(account, "-x", parent)) return clusterDir;
+  const pointer = movedNote(clusterDir);
   const moved = join(sharedRoot(), "clusters", fingerprint(resolve(clusterDir)));
   mkdirSync(dirname(moved), { recursive: true, mode: 0o755 });
   writeFileSync(pointer, `${moved}\n`);
