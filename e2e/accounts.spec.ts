@@ -97,7 +97,9 @@ test("a wrong password is refused with a message and a disabled user cannot sign
   await page.reload();
   const row = page.getByTestId(`user-row-${annotatorEmail}`);
   await row.getByRole("button", { name: /Disable|無効にする/ }).click();
-  await expect(row).toContainText(/Disabled|無効/);
+  // The display name says "Disabled" too, so wait on the status cell and the button that flips.
+  await expect(row.locator("td").nth(2)).toHaveText(/^(Disabled|無効)$/);
+  await expect(row.getByRole("button", { name: /^(Enable|有効にする)$/ })).toBeVisible();
 
   // The existing session stops working at once: the role is re-read from the database.
   await annotator.page.goto("/vote");
