@@ -13,7 +13,7 @@ export default defineConfig({
   },
   test: {
     include: ["**/*.test.ts"],
-    exclude: ["node_modules/**", "e2e/**", ".next/**", ".hikaku/**"],
+    exclude: ["node_modules/**", "e2e/**", ".next/**", ".hikaku/**", ".stryker-tmp/**"],
     globalSetup: ["./vitest.global-setup.ts"],
     setupFiles: ["./vitest.setup.ts"],
     testTimeout: 60_000,

@@ -1,16 +1,9 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { collectPageProblems, hikakuCli, query, scratchDir, signIn, uniqueEmail } from "./helpers";
+import { collectPageProblems, expectAccessible, hikakuCli, query, scratchDir, signIn, uniqueEmail } from "./helpers";
 
 const PASSWORD = "a-long-enough-password";
-
-/** Checks a page against WCAG 2 A and AA with axe-core. */
-async function expectAccessible(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze();
-  expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
-}
 
 /**
  * A campaign owned by a researcher: 4 models answering 4 prompts in two categories, 400 imported

@@ -1,4 +1,3 @@
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { correlationsFor } from "@/lib/results/correlations";
@@ -6,8 +5,9 @@ import { DEFAULT_FILTERS } from "@/lib/results/filters";
 import { getLeaderboard } from "@/lib/results/leaderboard";
 import { simulateVotes } from "@/lib/testing/simulate";
 import { MTBENCH_SLUG, seedMtBenchDemo } from "./mtbench";
+import { sharedPath } from "@/lib/testing/shared-data";
 
-const DIR = fileURLToPath(new URL("../../../shared/datasets/japanese-mt-bench/", import.meta.url));
+const DIR = sharedPath("datasets/japanese-mt-bench") + "/";
 
 describe("the Japanese MT-Bench demo", () => {
   it("creates an open campaign from FastChat's files, imports the judge's scores, and correlates votes with them", async () => {

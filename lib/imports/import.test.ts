@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { createTestCampaign } from "@/lib/testing/factories";
 import { importFile, importMtBench, ImportRejected } from "./read-files";
+import { sharedPath } from "@/lib/testing/shared-data";
 
-const MTBENCH = fileURLToPath(new URL("../../../shared/datasets/japanese-mt-bench/", import.meta.url));
+const MTBENCH = sharedPath("datasets/japanese-mt-bench") + "/";
 
 const jsonl = (...rows: object[]) => rows.map((r) => JSON.stringify(r)).join("\n") + "\n";
 
@@ -112,6 +112,33 @@ describe("importing JSONL and CSV", () => {
     expect(await counts(campaign.id)).toEqual({ prompts: 0, outputs: 0, items: 0 });
   });
 
+  it.each([
+    [
+      "more output turns than the prompt has",
+      "rows.jsonl",
+      jsonl({ prompt_id: "p1", prompt: "one turn", model: "a", output_turns: ["1", "2"] }),
+      /^rows.jsonl:1: turn-count mismatch: prompt p1 has 1 turn\(s\) but the output of a has 2$/,
+    ],
+    [
+      "both prompt and turns",
+      "rows.jsonl",
+      jsonl({ prompt_id: "p1", prompt: "Q", turns: ["Q"], model: "a", output: "x" }),
+      /^rows.jsonl:1: give either prompt or turns, not both$/,
+    ],
+    ["an array instead of an object", "rows.jsonl", '["p1", "Q", "a", "x"]\n', /^rows.jsonl:1: expected a JSON object, found an array$/],
+    ["a bare string line", "rows.jsonl", '"just text"\n', /^rows.jsonl:1: expected a JSON object, found a string$/],
+    ["a CSV row with too many fields", "rows.csv", "prompt_id,prompt\nq1,Q,extra\n", /^rows.csv:2: expected 2 fields, found 3$/],
+    ["a CSV quote never closed", "rows.csv", 'prompt_id,prompt\nq1,Q\nq2,"never closed\n', /^rows.csv:3: a quoted field is not closed$/],
+    ["a CSV turns cell that is not JSON", "rows.csv", "prompt_id,turns\nq1,[one\n", /^rows.csv:2: turns: not a JSON array of strings$/],
+    ["a CSV turns cell that is JSON but no array", "rows.csv", 'prompt_id,turns\nq1,"{""a"":1}"\n', /^rows.csv:2: turns: expected array$/],
+  ])("rejects %s with the line number, writing nothing", async (_kind, name, content, message) => {
+    const campaign = await createTestCampaign();
+    const errors = await rejection(importFile(null, campaign.id, { name, content }));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(message);
+    expect(await counts(campaign.id)).toEqual({ prompts: 0, outputs: 0, items: 0 });
+  });
+
   it("rejects changed text for a stored prompt or output instead of overwriting it", async () => {
     const campaign = await createTestCampaign();
     await importFile(null, campaign.id, { name: "a.jsonl", content: jsonl({ prompt_id: "p1", prompt: "Q", model: "a", output: "A" }) });
@@ -153,6 +180,14 @@ describe("importing FastChat MT-Bench files", () => {
     const named = await db.output.count({ where: { prompt: { campaignId: campaign.id }, model: { name: "jslma-7b-ja-orca-6k-3ep" } } });
     expect(named).toBe(80);
     expect(await db.model.count({ where: { name: "jslm-alpha-7b-ja-orca-6k-3ep" } })).toBe(0);
+  });
+
+  it("refuses questions without answer files, and a question line that is not an object", async () => {
+    const campaign = await createTestCampaign();
+    const questions = { name: "question.jsonl", content: jsonl({ question_id: 1, category: "x", turns: ["a"] }) + "[1]\n" };
+    const errors = await rejection(importMtBench(null, campaign.id, questions, []));
+    expect(errors).toEqual(["model_answer:0: no answer files were given", "question.jsonl:2: expected a JSON object, found an array"]);
+    expect(await counts(campaign.id)).toEqual({ prompts: 0, outputs: 0, items: 0 });
   });
 
   it("reports a malformed answer with its file and line", async () => {

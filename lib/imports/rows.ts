@@ -64,15 +64,24 @@ const rowSchema = z
     }
   });
 
+function kindOf(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
+
 /** Zod's issues as short sentences; a field absent from the row is "missing field X". */
 export function describeIssues(error: z.ZodError, input: unknown): string {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) return `expected a JSON object, found ${kindOf(input)}`;
   return error.issues
     .map((issue) => {
       const field = issue.path.join(".");
-      const top = issue.path[0];
-      const absent = typeof input === "object" && input !== null && typeof top === "string" && !(top in input);
-      if (absent && issue.path.length === 1) return `missing field ${field}`;
-      if (issue.code === "invalid_type" && issue.input === undefined) return `missing field ${field}`;
+      // Zod leaves the offending input out of its issues: look the field up in the row itself.
+      const found = issue.path.reduce<unknown>(
+        (value, key) => (typeof value === "object" && value !== null ? (value as Record<PropertyKey, unknown>)[key] : undefined),
+        input,
+      );
+      if (issue.path.length > 0 && found === undefined) return `missing field ${field}`;
       if (issue.code === "invalid_type") return `${field}: expected ${issue.expected}`;
       return field ? `${field}: ${issue.message}` : issue.message;
     })

@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseBattlesCsv } from "./csv";
 import { computeLeaderboard, type Leaderboard } from "./leaderboard";
 import { onlineElo } from "./elo";
+import { sharedPath } from "@/lib/testing/shared-data";
 
 // The reference numbers come from Chatbot Arena's published method (see the fixture's README).
-const FIXTURES = fileURLToPath(new URL("../../../shared/fixtures/ratings/", import.meta.url));
+const FIXTURES = sharedPath("fixtures/ratings") + "/";
 type Reference = Record<string, { rating: number; ci_low: number; ci_high: number; online_elo: number; rank_ub: number; battles: number }>;
 
 const csv = readFileSync(`${FIXTURES}arena-12x5k.csv`, "utf8");

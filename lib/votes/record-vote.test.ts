@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { nextAssignmentFor } from "@/lib/scheduling/next-assignment";
 import { createTestUser, createVotingCampaign, modelNumberOf } from "@/lib/testing/factories";
-import { recordVote } from "./record-vote";
+import { correctionsOf } from "./corrections";
+import { recordVote, skipAssignment } from "./record-vote";
 
 async function setUp(settings: Parameters<typeof createVotingCampaign>[0]["settings"] = {}) {
   const annotator = await createTestUser({ role: "ANNOTATOR" });
@@ -120,7 +121,11 @@ describe("recording votes", () => {
     const { annotator, assignment, modelNames } = await setUp({ revealModelsAfterVote: true });
     const result = await recordVote(annotator.id, { assignmentId: assignment.id, outcome: "BOTH_BAD", durationMs: 1 });
     if (!result.ok || !result.revealed) throw new Error("expected names");
-    expect(new Set([result.revealed.left, result.revealed.right])).toEqual(new Set(modelNames));
+    // Each name on the side its answer was shown.
+    expect(result.revealed).toEqual({
+      left: modelNames[modelNumberOf(assignment.leftTurns[0])],
+      right: modelNames[modelNumberOf(assignment.rightTurns[0])],
+    });
     expect((await db.vote.findUniqueOrThrow({ where: { assignmentId: assignment.id } })).winner).toBe("TIE_BOTHBAD");
   });
 });
@@ -194,5 +199,76 @@ describe("what the campaign's settings do to a vote", () => {
       winner: "TIE_BOTHBAD",
       outcome: "BOTH_BAD",
     });
+  });
+});
+
+describe("skipping a pair", () => {
+  it("gives the pair back once, refuses votes on it, and answers others as if it did not exist", async () => {
+    const { annotator, campaign, assignment } = await setUp();
+    const other = await createTestUser({ role: "ANNOTATOR" });
+    expect(await skipAssignment(other.id, assignment.id)).toEqual({ ok: false, code: "NOT_FOUND" });
+    expect(await skipAssignment(annotator.id, "no-such-assignment")).toEqual({ ok: false, code: "NOT_FOUND" });
+    expect(await skipAssignment(annotator.id, assignment.id)).toEqual({ ok: true, campaignId: campaign.id });
+    // A repeated skip (double click) is answered the same, and the slot is returned only once.
+    expect(await skipAssignment(annotator.id, assignment.id)).toEqual({ ok: true, campaignId: campaign.id });
+    const item = await db.item.findFirstOrThrow({ where: { assignments: { some: { id: assignment.id } } } });
+    expect(item.load).toBe(0);
+    expect(await recordVote(annotator.id, { assignmentId: assignment.id, outcome: "LEFT", durationMs: 900 })).toEqual({
+      ok: false,
+      code: "CLOSED",
+    });
+    expect(await db.vote.count({ where: { campaignId: campaign.id } })).toBe(0);
+  });
+
+  it("cannot skip a pair already voted on", async () => {
+    const { annotator, assignment } = await setUp();
+    await recordVote(annotator.id, { assignmentId: assignment.id, outcome: "LEFT", durationMs: 900 });
+    expect(await skipAssignment(annotator.id, assignment.id)).toEqual({ ok: false, code: "CLOSED" });
+  });
+});
+
+describe("corrected answers for researchers", () => {
+  it("lists the votes that carry one, newest first, with the prompt, the models and who wrote it", async () => {
+    const { annotator, campaign, assignment, modelNames } = await setUp();
+    await db.campaign.update({ where: { id: campaign.id }, data: { correctionPolicy: "OPTIONAL" } });
+    const [modelA, modelB] = await Promise.all(modelNames.map((name) => db.model.findUniqueOrThrow({ where: { name } })));
+    const imported = (data: { correctedAnswer?: string; createdAt: Date; judge: string }) =>
+      db.vote.create({
+        data: {
+          campaignId: campaign.id,
+          modelAId: modelA.id,
+          modelBId: modelB.id,
+          outcome: "BOTH_BAD",
+          winner: "TIE_BOTHBAD",
+          conversationA: [
+            { role: "user", content: "Imported question" },
+            { role: "assistant", content: "an answer" },
+          ],
+          ...data,
+        },
+      });
+    await imported({ correctedAnswer: "Imported fix", createdAt: new Date("2024-01-01T00:00:00Z"), judge: "judge_abc" });
+    await imported({ createdAt: new Date("2024-06-01T00:00:00Z"), judge: "judge_without_fix" });
+    await recordVote(annotator.id, { assignmentId: assignment.id, outcome: "BOTH_BAD", durationMs: 900, correctedAnswer: "First fix" });
+    const second = await nextAssignmentFor(annotator.id, campaign.id);
+    if (second.status !== "assigned") throw new Error("no second pair");
+    await recordVote(annotator.id, { assignmentId: second.assignment.id, outcome: "LEFT", durationMs: 900, correctedAnswer: "Second fix" });
+
+    const { entries, total } = await correctionsOf(campaign.id, 0);
+    expect(total).toBe(3);
+    expect(entries.map((e) => [e.correctedAnswer, e.judge, e.outcome])).toEqual([
+      ["Second fix", annotator.displayName, "LEFT"],
+      ["First fix", annotator.displayName, "BOTH_BAD"],
+      ["Imported fix", "judge_abc", "BOTH_BAD"],
+    ]);
+    const first = await db.assignment.findUniqueOrThrow({ where: { id: assignment.id }, include: { prompt: true } });
+    expect(entries[1].promptTurns).toEqual(first.prompt.turns);
+    expect(entries[1]).toMatchObject({
+      modelA: modelNames[modelNumberOf(assignment.leftTurns[0])],
+      modelB: modelNames[modelNumberOf(assignment.rightTurns[0])],
+    });
+    // An imported vote has no prompt row: its question is the user turns of the conversation.
+    expect(entries[2]).toMatchObject({ promptTurns: ["Imported question"], modelA: modelNames[0], modelB: modelNames[1] });
+    expect(await correctionsOf(campaign.id, 1)).toEqual({ entries: [], total: 3 });
   });
 });

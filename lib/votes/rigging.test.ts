@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
+import { setAnnotatorFlag } from "@/lib/campaigns/flags";
 import { env } from "@/lib/env";
 import { importRows } from "@/lib/imports/write";
 import { DEFAULT_FILTERS } from "@/lib/results/filters";
@@ -113,5 +114,12 @@ describe("rigging defences", () => {
     ]);
     const audit = await db.auditEvent.findFirstOrThrow({ where: { subjectId: campaign.id, action: "annotator.auto_flagged" } });
     expect(audit.data).toEqual({ userId: careless.id, gold: { total: 3, failed: 2 } });
+
+    // A researcher who clears the flag is not overruled by the next vote: only a new wrong answer
+    // on a gold pair is looked at again.
+    const researcher = await createTestUser({ role: "RESEARCHER" });
+    await setAnnotatorFlag(researcher.id, campaign.id, careless.id, false);
+    await vote(careless.id, true);
+    expect(await flagged(careless.id)).toBe(false);
   });
 });

@@ -5,9 +5,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { battlesToCsv, simulateBattles } from "../../bench/ratings-data";
+import { sharedPath } from "@/lib/testing/shared-data";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const FIXTURE = fileURLToPath(new URL("../../../shared/fixtures/ratings/arena-12x5k.csv", import.meta.url));
+const FIXTURE = sharedPath("fixtures/ratings/arena-12x5k.csv");
 const reference = JSON.parse(readFileSync(FIXTURE.replace(".csv", ".reference.json"), "utf8")) as Record<
   string,
   { rating: number; online_elo: number }
