@@ -38,7 +38,8 @@ const VOTE_SOURCE = `FROM "Vote" v
 const conversation = (answers: "lo" | "ro") =>
   `CASE WHEN a.id IS NULL THEN v."conversation${answers === "lo" ? "A" : "B"}"::json ELSE hikaku_conversation(p.turns, ${answers}.turns, i."turnCount") END`;
 
-type JsonKind = "string" | "number" | "boolean" | "json";
+/** "label": one of the export's own words (winner, outcome), which never need escaping in JSON. */
+type JsonKind = "string" | "label" | "number" | "boolean" | "json";
 
 const COLUMNS: [name: string, expression: string, json: JsonKind][] = [
   ["question_id", `coalesce(v."questionId", p."externalId")`, "string"],
@@ -47,7 +48,7 @@ const COLUMNS: [name: string, expression: string, json: JsonKind][] = [
   [
     "winner",
     `CASE v.winner WHEN 'MODEL_A' THEN 'model_a' WHEN 'MODEL_B' THEN 'model_b' WHEN 'TIE' THEN 'tie' ELSE 'tie (bothbad)' END`,
-    "string",
+    "label",
   ],
   ["judge", JUDGE, "string"],
   ["conversation_a", conversation("lo"), "json"],
@@ -60,7 +61,7 @@ const COLUMNS: [name: string, expression: string, json: JsonKind][] = [
   [
     "outcome",
     `CASE v.outcome WHEN 'LEFT' THEN 'left' WHEN 'RIGHT' THEN 'right' WHEN 'TIE' THEN 'tie' WHEN 'BOTH_BAD' THEN 'both_bad' ELSE 'both_good' END`,
-    "string",
+    "label",
   ],
   ["reason", "v.reason", "string"],
   ["corrected_answer", `v."correctedAnswer"`, "string"],
@@ -79,6 +80,8 @@ function jsonValue(expression: string, kind: JsonKind): string {
   switch (kind) {
     case "string":
       return `coalesce(to_json((${expression})::text)::text, 'null')`;
+    case "label":
+      return `'"' || (${expression}) || '"'`;
     case "number":
       return `coalesce((${expression})::text, 'null')`;
     case "boolean":

@@ -160,6 +160,29 @@ describe("importing battle logs: bad files are rejected whole, with line numbers
 });
 
 describe("importing battle logs", () => {
+  it("counts repeats across write batches, and a re-import of an overlapping file adds only the new rows", async () => {
+    const campaign = await createTestCampaign();
+    const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => good(from + i));
+    // 12,000 rows (more than two write batches); row 11,001 repeats row 11 exactly.
+    const first = [...range(0, 11_000), good(10), ...range(11_000, 11_999)];
+    expect(await importVotes(null, campaign.id, { path: file(jsonl(...first), "jsonl"), format: "jsonl" })).toEqual({
+      rows: 12_000,
+      votesAdded: 11_999,
+      votesKept: 0,
+      duplicateRows: 1,
+      modelsAdded: expect.any(Number),
+    });
+    // Rows 6,000–11,998 are there already (whole batches of them, and a batch half old, half new).
+    expect(await importVotes(null, campaign.id, { path: file(jsonl(...range(6_000, 14_000)), "jsonl"), format: "jsonl" })).toEqual({
+      rows: 8_000,
+      votesAdded: 2_001,
+      votesKept: 5_999,
+      duplicateRows: 0,
+      modelsAdded: 0,
+    });
+    expect(await db.vote.count({ where: { campaignId: campaign.id } })).toBe(14_000);
+  });
+
   it("keeps judges as pseudonyms, turning an e-mail address into one, and accepts rows without optional columns", async () => {
     const campaign = await createTestCampaign();
     const csv =

@@ -33,12 +33,17 @@ export class VoteImportRejected extends Error {
 const MAX_LISTED_ERRORS = 200;
 const BATCH = 5000;
 
-/** Inserts a batch of votes in file order; a key already in the campaign is skipped (and returned as not inserted). */
-const INSERT_BATCH = `
+/**
+ * Inserts a batch of votes in file order; a key already in the campaign is skipped. Returns how
+ * many were inserted and the first seq they got, not every key: a million keys sent back cost
+ * the reading thread more than the check below, which only runs when some row was skipped.
+ */
+const insertBatchSql = (newId: string) => `
+  WITH inserted AS (
   INSERT INTO "Vote" ("campaignId", id, "modelAId", "modelBId", outcome, winner, reason, "correctedAnswer", "identityLeak",
                       "durationMs", "createdAt", "importKey", "importHash", judge, "questionId", category, language, turn,
                       "conversationA", "conversationB")
-  SELECT $1::uuid, gen_random_uuid(), r.a, r.b, r.outcome::"Outcome", r.winner::"Winner", r.reason, r.corrected, r.leak,
+  SELECT $1::uuid, ${newId}, r.a, r.b, r.outcome::"Outcome", r.winner::"Winner", r.reason, r.corrected, r.leak,
          r.duration, coalesce(to_timestamp(r.tstamp), now()), r.key, r.hash, r.judge, r.question, r.category, r.language, r.turn,
          r.conv_a::jsonb, r.conv_b::jsonb
   FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::boolean[], $9::int[], $10::float8[],
@@ -46,8 +51,15 @@ const INSERT_BATCH = `
        WITH ORDINALITY AS r(a, b, outcome, winner, reason, corrected, leak, duration, tstamp, key, hash, judge, question, category,
                             language, turn, conv_a, conv_b, ord)
   ORDER BY r.ord
-  ON CONFLICT ("campaignId", "importKey") DO NOTHING
-  RETURNING "importKey"`;
+  ON CONFLICT ("campaignId", "importKey") WHERE "importKey" IS NOT NULL DO NOTHING
+  RETURNING seq)
+  SELECT count(*)::int AS added, min(seq)::text AS "firstSeq" FROM inserted`;
+
+/** The rows of a batch that were not inserted: their key was already there before the batch. */
+const SKIPPED_IN_BATCH = `
+  SELECT s.ord FROM unnest($2::text[]) WITH ORDINALITY AS s(key, ord)
+  JOIN "Vote" v ON v."campaignId" = $1::uuid AND v."importKey" = s.key
+  WHERE $3::bigint IS NULL OR v.seq < $3::bigint`;
 
 /**
  * Takes the lock that PostgreSQL's foreign-key triggers would take for every inserted vote on
@@ -63,6 +75,15 @@ async function lockCampaignForImport(client: pg.PoolClient, campaignId: string):
     `SELECT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) OR has_parameter_privilege('session_replication_role', 'SET') AS allowed`,
   );
   if (rows[0]?.allowed) await client.query("SET LOCAL session_replication_role = replica");
+}
+
+/**
+ * The id function for imported votes: time-ordered UUIDs (PostgreSQL 18's `uuidv7()`) fill the
+ * primary key from one end, as the votes arrive in time order; older servers get random ones.
+ */
+async function voteIdFunction(client: pg.PoolClient): Promise<string> {
+  const { rows } = await client.query<{ v7: boolean }>(`SELECT to_regprocedure('uuidv7()') IS NOT NULL AS v7`);
+  return rows[0]?.v7 ? "uuidv7()" : "gen_random_uuid()";
 }
 
 /** Ids of the batch's models, creating the new ones; each is locked FOR KEY SHARE until commit. */
@@ -82,9 +103,9 @@ async function resolveModels(client: pg.PoolClient, batch: ImportedVote[], ids: 
 }
 
 /** Writes a batch; returns the rows that were not inserted because their key was already there. */
-async function insertBatch(client: pg.PoolClient, campaignId: string, batch: ImportedVote[], ids: Map<string, string>) {
+async function insertBatch(client: pg.PoolClient, sql: string, campaignId: string, batch: ImportedVote[], ids: Map<string, string>) {
   const column = <T>(pick: (v: ImportedVote) => T) => batch.map(pick);
-  const { rows } = await client.query<{ importKey: string }>(INSERT_BATCH, [
+  const { rows } = await client.query<{ added: number; firstSeq: string | null }>(sql, [
     campaignId,
     column((v) => ids.get(v.modelA)!),
     column((v) => ids.get(v.modelB)!),
@@ -105,8 +126,10 @@ async function insertBatch(client: pg.PoolClient, campaignId: string, batch: Imp
     column((v) => v.conversationA),
     column((v) => v.conversationB),
   ]);
-  const inserted = new Set(rows.map((row) => row.importKey));
-  return { added: rows.length, skipped: batch.filter((v) => !inserted.has(v.key)) };
+  const { added, firstSeq } = rows[0];
+  if (added === batch.length) return { added, skipped: [] };
+  const { rows: skipped } = await client.query<{ ord: string }>(SKIPPED_IN_BATCH, [campaignId, column((v) => v.key), firstSeq]);
+  return { added, skipped: skipped.map(({ ord }) => batch[Number(ord) - 1]) };
 }
 
 /**
@@ -146,6 +169,7 @@ export async function importVotes(
     const seqBefore = campaignRows[0].seq ?? "0";
     const pseudonym = (judge: string) => `judge_${createHash("sha256").update(`${salt}:${judge}`).digest("hex").slice(0, 12)}`;
     await lockCampaignForImport(client, campaignId);
+    const insertSql = insertBatchSql(await voteIdFunction(client));
 
     const modelIds = new Map<string, string>();
     const categories = new Set<string>();
@@ -184,7 +208,7 @@ export async function importVotes(
       writing = writing.then(async () => {
         if (errorCount > 0) return;
         modelsAdded += await resolveModels(client, votes, modelIds);
-        const result = await insertBatch(client, campaignId, votes, modelIds);
+        const result = await insertBatch(client, insertSql, campaignId, votes, modelIds);
         votesAdded += result.added;
         await checkRepeats([...result.skipped, ...repeated]);
       });

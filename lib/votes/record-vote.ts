@@ -94,7 +94,7 @@ export async function recordVote(annotatorId: string, input: VoteInput): Promise
              END
       -- The time taken as the browser measured it, but never more than has passed since the pair was issued.
       FROM accepted t, LATERAL (SELECT greatest(0, least(${Math.round(input.durationMs)}, floor(extract(epoch FROM now() - t."issuedAt") * 1000)))::int AS ms) d
-      ON CONFLICT ("assignmentId") DO NOTHING
+      ON CONFLICT ("assignmentId") WHERE "assignmentId" IS NOT NULL DO NOTHING
       RETURNING "assignmentId", "goldPassed"
     ), voted AS (
       UPDATE "Assignment" SET state = 'VOTED' WHERE id IN (SELECT "assignmentId" FROM vote)

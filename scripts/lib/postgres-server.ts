@@ -174,7 +174,13 @@ export async function startPostgresServer(options: ServerOptions): Promise<Postg
 
   const child: ChildProcess = spawn(
     join(binaries, "bin", "postgres"),
-    ["-D", clusterDir, "-p", String(options.port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
+    [
+      ...["-D", clusterDir, "-p", String(options.port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
+      // A million-vote import writes ~400 MB of table and indexes in one transaction: with the
+      // defaults (128 MB of buffers, 1 GB of WAL) the backend evicts its own dirty pages and a
+      // checkpoint lands mid-import. PostgreSQL only takes the memory as it uses it.
+      ...["-c", "shared_buffers=512MB", "-c", "max_wal_size=2GB"],
+    ],
     { ...(account ?? {}), stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, LC_MESSAGES: "C" } },
   );
   let output = "";
