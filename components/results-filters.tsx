@@ -16,6 +16,7 @@ export function ResultsFilters({
   models,
   showAnchor = true,
   showRatingOptions = true,
+  showStyleControl = false,
 }: {
   basePath: string;
   filters: ResultFilters;
@@ -24,6 +25,7 @@ export function ResultsFilters({
   showAnchor?: boolean;
   /** Flagged annotators and both-bad votes: choices about the ratings, not about which votes a page lists. */
   showRatingOptions?: boolean;
+  showStyleControl?: boolean;
 }) {
   const { t } = useI18n();
   const router = useRouter();
@@ -41,6 +43,7 @@ export function ResultsFilters({
       excludeBothBad: showRatingOptions ? form.get("excludeBothBad") === "on" : filters.excludeBothBad,
       includeFlagged: showRatingOptions ? form.get("excludeFlagged") !== "on" : filters.includeFlagged,
       anchor: anchor ? { model: anchor, rating: Number.isFinite(rating) ? rating : 1000 } : null,
+      styleControl: showStyleControl ? form.get("styleControl") === "on" : filters.styleControl,
     };
     const query = filtersToParams(next).toString();
     router.push(query ? `${basePath}?${query}` : basePath);
@@ -82,6 +85,12 @@ export function ResultsFilters({
             <input type="checkbox" name="excludeBothBad" defaultChecked={filters.excludeBothBad} />
             {t("results.excludeBothBad")}
           </label>
+          {showStyleControl && (
+            <label className="flex items-center gap-2">
+              <input type="checkbox" name="styleControl" defaultChecked={filters.styleControl} />
+              {t("results.styleControl")}
+            </label>
+          )}
         </div>
       )}
       {showAnchor && (

@@ -29,13 +29,21 @@ function setUpStudy(suffix: string) {
     }
   }
   writeFileSync(join(dir, "rows.jsonl"), rows.map((r) => JSON.stringify(r)).join("\n"));
-  const battles = ["question_id,model_a,model_b,winner,judge,tstamp,category"];
+  const battles = ["question_id,model_a,model_b,winner,judge,tstamp,category,conversation_a,conversation_b"];
+  // The conversations (answers of different lengths and Markdown) are what style control reads.
+  const conversation = (model: number, i: number) =>
+    `"${JSON.stringify([
+      { role: "user", content: `Prompt ${i}` },
+      { role: "assistant", content: `${model % 2 ? "## Plan\n" : ""}Answer ${model}: ${"more ".repeat(3 + ((i + model * 5) % 17))}` },
+    ]).replace(/"/g, '""')}"`;
   for (let i = 0; i < 400; i++) {
     const a = i % 4;
     const b = (a + 1 + (i % 3)) % 4;
     const better = Math.min(a, b);
     const winner = i % 9 === 0 ? "tie" : (i % 7 === 0 ? Math.max(a, b) : better) === a ? "model_a" : "model_b";
-    battles.push(`b${i},${models[a]},${models[b]},${winner},judge-${i % 5},${1_760_000_000 + i},${i % 2 ? "math" : "writing"}`);
+    battles.push(
+      `b${i},${models[a]},${models[b]},${winner},judge-${i % 5},${1_760_000_000 + i},${i % 2 ? "math" : "writing"},${conversation(a, i)},${conversation(b, i)}`,
+    );
   }
   writeFileSync(join(dir, "battles.csv"), battles.join("\n") + "\n");
   writeFileSync(join(dir, "scores.csv"), `model,benchmark,score\n${models.map((m, i) => `${m},E2E bench,${9 - i * 2}`).join("\n")}\n`);
@@ -122,6 +130,18 @@ test("a researcher imports scores, reads the leaderboard, filters it, checks cor
   await page.getByRole("button", { name: "Apply" }).click();
   await expect(page).toHaveURL(/flagged=include/);
   await expect.poll(() => votesShown(page)).toBe(420);
+
+  // Style control: fitted from the 400 imported battles, whose conversations give both answers
+  // (the 20 votes stored without a pair have none); every model gets a rating and a rank change.
+  await page.getByLabel("Also fit with style control (length and Markdown)").check();
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page).toHaveURL(/style=on/);
+  const style = page.getByTestId("style-control");
+  await expect(style).toContainText("from 400 votes whose answers are known");
+  await expect(style.locator("tbody tr")).toHaveCount(4);
+  await expect(style.getByTestId("rank-change").first()).toHaveText(/^(\+\d+|±0|-\d+)$/);
+  await expect(page.getByTestId("style-coefficients")).toContainText("Length");
+  await expectAccessible(page);
   expect(problems).toEqual([]);
 });
 

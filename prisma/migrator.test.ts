@@ -151,7 +151,15 @@ describe("migrations and the Prisma schema", () => {
 
   it("gives the same unique constraints, indexes and foreign keys", () => {
     expect(migrated.indexes.some((i) => /UNIQUE INDEX "Vote_assignmentId_key"/.test(i.indexdef))).toBe(true);
-    expect(migrated.indexes).toEqual(fromSchema.indexes);
+    // The hand-written migration 20261127070000 makes three Vote indexes partial, which Prisma's
+    // schema cannot say (schema.prisma notes it): otherwise the same.
+    const partial = migrated.indexes.filter((i) => / WHERE \(/.test(i.indexdef)).map((i) => i.indexdef);
+    expect(partial).toEqual([
+      `CREATE INDEX "Vote_annotatorId_createdAt_idx" ON public."Vote" USING btree ("annotatorId", "createdAt") WHERE ("annotatorId" IS NOT NULL)`,
+      `CREATE UNIQUE INDEX "Vote_assignmentId_key" ON public."Vote" USING btree ("assignmentId") WHERE ("assignmentId" IS NOT NULL)`,
+      `CREATE UNIQUE INDEX "Vote_campaignId_importKey_key" ON public."Vote" USING btree ("campaignId", "importKey") WHERE ("importKey" IS NOT NULL)`,
+    ]);
+    expect(migrated.indexes.map((i) => ({ ...i, indexdef: i.indexdef.replace(/ WHERE \(.*\)$/, "") }))).toEqual(fromSchema.indexes);
     expect(migrated.constraints).toEqual(fromSchema.constraints);
   });
 

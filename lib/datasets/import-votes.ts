@@ -42,14 +42,15 @@ const insertBatchSql = (newId: string) => `
   WITH inserted AS (
   INSERT INTO "Vote" ("campaignId", id, "modelAId", "modelBId", outcome, winner, reason, "correctedAnswer", "identityLeak",
                       "durationMs", "createdAt", "importKey", "importHash", judge, "questionId", category, language, turn,
-                      "conversationA", "conversationB")
+                      "conversationA", "conversationB", "styleA", "styleB")
   SELECT $1::uuid, ${newId}, r.a, r.b, r.outcome::"Outcome", r.winner::"Winner", r.reason, r.corrected, r.leak,
          r.duration, coalesce(to_timestamp(r.tstamp), now()), r.key, r.hash, r.judge, r.question, r.category, r.language, r.turn,
-         r.conv_a::jsonb, r.conv_b::jsonb
+         r.conv_a::jsonb, r.conv_b::jsonb, r.style_a::int[], r.style_b::int[]
   FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::boolean[], $9::int[], $10::float8[],
-              $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::int[], $18::text[], $19::text[])
+              $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::int[], $18::text[], $19::text[],
+              $20::text[], $21::text[])
        WITH ORDINALITY AS r(a, b, outcome, winner, reason, corrected, leak, duration, tstamp, key, hash, judge, question, category,
-                            language, turn, conv_a, conv_b, ord)
+                            language, turn, conv_a, conv_b, style_a, style_b, ord)
   ORDER BY r.ord
   ON CONFLICT ("campaignId", "importKey") WHERE "importKey" IS NOT NULL DO NOTHING
   RETURNING seq)
@@ -125,6 +126,8 @@ async function insertBatch(client: pg.PoolClient, sql: string, campaignId: strin
     column((v) => v.turn),
     column((v) => v.conversationA),
     column((v) => v.conversationB),
+    column((v) => v.styleA),
+    column((v) => v.styleB),
   ]);
   const { added, firstSeq } = rows[0];
   if (added === batch.length) return { added, skipped: [] };

@@ -10,6 +10,7 @@ import {
   type ArenaWinner,
   type Message,
 } from "./arena-row";
+import { STYLE_FEATURES, styleCounts } from "@/lib/ratings/style-control";
 
 /** A battle-log row checked and normalised, ready for the database. */
 export interface ImportedVote {
@@ -35,6 +36,9 @@ export interface ImportedVote {
   category: string | null;
   conversationA: string | null;
   conversationB: string | null;
+  /** Each side's style counts (length, headers, lists, bold) as an array literal; empty without a conversation. */
+  styleA: string;
+  styleB: string;
 }
 
 const MAX_TEXT = 1_000_000;
@@ -97,7 +101,7 @@ function timestamp(values: Record<string, unknown>): number | null {
   return Math.round(seconds * 1e6) / 1e6;
 }
 
-function messages(values: Record<string, unknown>, name: string): string | null {
+function messages(values: Record<string, unknown>, name: string): Message[] | null {
   let value = values[name];
   if (!present(value)) return null;
   if (typeof value === "string") {
@@ -115,7 +119,14 @@ function messages(values: Record<string, unknown>, name: string): string | null 
     if (m.content.length > MAX_TEXT) throw new RowProblem(`${name}[${i}] is longer than ${MAX_TEXT} characters`);
     return { role: m.role, content: m.content };
   });
-  return JSON.stringify(list);
+  return list;
+}
+
+/** A side's style counts as a PostgreSQL array literal, from its assistant turns (empty without a conversation). */
+function styleOf(conversation: Message[] | null): string {
+  if (!conversation) return "{}";
+  const counts = styleCounts(conversation.filter((m) => m.role === "assistant").map((m) => m.content));
+  return `{${STYLE_FEATURES.map((feature) => counts[feature]).join(",")}}`;
 }
 
 function oneOf<T extends string>(value: string | null, allowed: readonly T[], name: string): T | null {
@@ -154,6 +165,8 @@ export function toImportedVote(
     const judge = rawJudge.includes("@") ? pseudonym(rawJudge) : rawJudge;
     const questionId = text(values, "question_id", { max: 200 });
     const tstamp = timestamp(values);
+    const conversationA = messages(values, "conversation_a");
+    const conversationB = messages(values, "conversation_b");
     const rest = {
       turn: integer(values, "turn", 1) ?? 1,
       language: text(values, "language", { max: 100 }),
@@ -162,8 +175,8 @@ export function toImportedVote(
       identityLeak: boolean(values, "identity_leak") ?? false,
       durationMs: integer(values, "duration_ms", 0),
       category: text(values, "category", { max: 200 }),
-      conversationA: messages(values, "conversation_a"),
-      conversationB: messages(values, "conversation_b"),
+      conversationA: conversationA && JSON.stringify(conversationA),
+      conversationB: conversationB && JSON.stringify(conversationB),
     };
     const vote: ImportedVote = {
       line,
@@ -179,6 +192,8 @@ export function toImportedVote(
       judge,
       tstamp,
       ...rest,
+      styleA: styleOf(conversationA),
+      styleB: styleOf(conversationB),
     };
     return { vote };
   } catch (error) {

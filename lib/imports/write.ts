@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { recordAudit } from "@/lib/audit";
 import { addModelNamesToIdentityWords, matchTextOf, refreshBlockedItems } from "@/lib/campaigns/identity-words";
 import { db, type Tx } from "@/lib/db";
+import { styleByTurnsShown } from "@/lib/ratings/style-control";
 import { problem } from "./problems";
 import { ImportRejected, type ImportError, type ImportRow } from "./rows";
 import { planImport, type ImportPlan } from "./validate";
@@ -70,10 +71,11 @@ export async function importRows(
       let written = 0;
       for (const batch of batches(newOutputs)) {
         await tx.$executeRaw`
-          INSERT INTO "Output" (id, "promptId", "modelId", turns, "matchText", gold)
-          SELECT gen_random_uuid(), p, m, t::jsonb, mt, g::"GoldAnswer"
+          INSERT INTO "Output" (id, "promptId", "modelId", turns, "matchText", gold, style)
+          SELECT gen_random_uuid(), p, m, t::jsonb, mt, g::"GoldAnswer", s::int[]
           FROM unnest(${batch.map((o) => o.promptId)}::uuid[], ${batch.map((o) => o.modelId)}::uuid[], ${batch.map((o) => JSON.stringify(o.turns))}::text[],
-                      ${batch.map((o) => matchTextOf(o.turns))}::text[], ${batch.map((o) => o.gold ?? null)}::text[]) AS n(p, m, t, mt, g)`;
+                      ${batch.map((o) => matchTextOf(o.turns))}::text[], ${batch.map((o) => o.gold ?? null)}::text[],
+                      ${batch.map((o) => `{${styleByTurnsShown(o.turns).join(",")}}`)}::text[]) AS n(p, m, t, mt, g, s)`;
         written += batch.length;
         onProgress(`wrote ${written}/${newOutputs.length} outputs`);
       }

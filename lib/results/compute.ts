@@ -6,7 +6,9 @@ import { canonicalCounts, type PairCounts } from "@/lib/ratings/aggregate";
 import { OnlineElo } from "@/lib/ratings/elo";
 import { fitLeaderboard, type LeaderboardFit, type LeaderboardOptions } from "@/lib/ratings/leaderboard";
 import { pairMatrices } from "@/lib/ratings/matrices";
+import { fitStyleControl, type StyleControlFit } from "@/lib/ratings/style-control";
 import { voteConditions, type ResultFilters } from "./filters";
+import { fillMissingStyle, readStyleBattles } from "./style";
 import { readVoteStream } from "./vote-stream";
 
 /** Bump when the computation changes, so cached results made by older code are recomputed. */
@@ -33,6 +35,8 @@ export interface CampaignFit {
   fit: LeaderboardFit;
   /** Model × model in `fit.models` order: battles in either position, and the share the row model won. */
   matrices: { battles: number[]; winFraction: (number | null)[] };
+  /** When the filters ask for it: the style-controlled fit over the votes whose answers are known (null if none are). */
+  style: StyleControlFit | null;
   timings: { countsMs: number; eloMs: number; fitMs: number };
 }
 
@@ -52,6 +56,8 @@ export async function computeCampaignFit(
   const streaming = await pool.connect();
   const open: pg.PoolClient[] = [];
   try {
+    // Style counts of older answers are filled in first: the snapshot below is read-only.
+    if (filters.styleControl) await fillMissingStyle(main, campaignId);
     await main.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     open.push(main);
     const { rows } = await main.query<{ snapshot: string }>("SELECT pg_export_snapshot() AS snapshot");
@@ -83,6 +89,11 @@ export async function computeCampaignFit(
       eloDone,
     ]);
     fit.onlineElo = Float64Array.from(fit.models, (model) => elo.get(model) ?? 1000);
+    let style: StyleControlFit | null = null;
+    if (filters.styleControl) {
+      const battles = await readStyleBattles(main, campaignId, filters, models.rows);
+      if (battles.modelA.length > 0) style = fitStyleControl(battles);
+    }
     for (const client of open.splice(0)) await client.query("COMMIT");
     const fitMs = performance.now() - started;
     const matrices = pairMatrices(canonicalCounts(counts));
@@ -93,6 +104,7 @@ export async function computeCampaignFit(
         battles: Array.from(matrices.battles),
         winFraction: Array.from(matrices.winFraction, (value) => (Number.isNaN(value) ? null : value)),
       },
+      style,
       timings: { countsMs, eloMs, fitMs },
     };
   } catch (error) {

@@ -14,6 +14,8 @@ export interface ResultFilters {
   excludeBothBad: boolean;
   includeFlagged: boolean;
   anchor: { model: string; rating: number } | null;
+  /** Also fit the style-controlled board (lib/ratings/style-control.ts): not a filter of votes, but part of what is computed. */
+  styleControl: boolean;
 }
 
 export const DEFAULT_FILTERS: ResultFilters = {
@@ -23,6 +25,7 @@ export const DEFAULT_FILTERS: ResultFilters = {
   excludeBothBad: false,
   includeFlagged: false,
   anchor: null,
+  styleControl: false,
 };
 
 const date = z
@@ -42,6 +45,7 @@ const paramsSchema = z
     flagged: z.preprocess(emptyToNull, z.enum(["include", "exclude"]).nullable()),
     anchor: z.preprocess(emptyToNull, z.string().trim().min(1).max(200).nullable()),
     anchorRating: z.preprocess(emptyToNull, z.coerce.number().finite().min(-100_000).max(100_000).nullable()),
+    style: z.preprocess(emptyToNull, z.enum(["on", "off"]).nullable()),
   })
   .refine((p) => !p.from || !p.to || p.from <= p.to, { message: "from must not be after to", path: ["to"] });
 
@@ -57,7 +61,7 @@ function read(source: ParamSource, name: string): string | undefined {
 
 /** Filters from URL parameters; anything malformed is reported rather than silently dropped. */
 export function parseFilters(source: ParamSource): FilterParseResult {
-  const names = ["category", "from", "to", "bothBad", "flagged", "anchor", "anchorRating"] as const;
+  const names = ["category", "from", "to", "bothBad", "flagged", "anchor", "anchorRating", "style"] as const;
   const parsed = paramsSchema.safeParse(Object.fromEntries(names.map((name) => [name, read(source, name)])));
   if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) };
   const p = parsed.data;
@@ -70,6 +74,7 @@ export function parseFilters(source: ParamSource): FilterParseResult {
       excludeBothBad: p.bothBad === "exclude",
       includeFlagged: p.flagged === "include",
       anchor: p.anchor ? { model: p.anchor, rating: p.anchorRating ?? 1000 } : null,
+      styleControl: p.style === "on",
     },
   };
 }
@@ -86,6 +91,7 @@ export function filtersToParams(filters: ResultFilters): URLSearchParams {
     params.set("anchor", filters.anchor.model);
     params.set("anchorRating", String(filters.anchor.rating));
   }
+  if (filters.styleControl) params.set("style", "on");
   return params;
 }
 
@@ -98,12 +104,16 @@ export function describeFilters(filters: ResultFilters) {
     excludeBothBad: filters.excludeBothBad,
     excludeFlagged: !filters.includeFlagged,
     anchor: filters.anchor,
+    styleControl: filters.styleControl,
   };
 }
 
 /** The cache key: every filter that changes the fit (not the anchor, which is applied on reading). */
 export function fitKey(filters: ResultFilters): string {
-  return JSON.stringify([filters.category, filters.from, filters.to, filters.excludeBothBad, filters.includeFlagged]);
+  const key: unknown[] = [filters.category, filters.from, filters.to, filters.excludeBothBad, filters.includeFlagged];
+  // Only when on, so the keys of boards stored before style control existed stay valid.
+  if (filters.styleControl) key.push("style");
+  return JSON.stringify(key);
 }
 
 /**

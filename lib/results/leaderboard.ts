@@ -4,6 +4,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { pool } from "@/lib/pg";
 import { summariseLeaderboard, type Leaderboard, type LeaderboardFit, type LeaderboardRow } from "@/lib/ratings/leaderboard";
 import { bootstrapThetasParallel } from "@/lib/ratings/parallel";
+import { ranksOf, summariseStyleControl, type StyleCoefficient, type StyleFeature } from "@/lib/ratings/style-control";
 import { computeCampaignFit, resultsStamp, type CampaignFit } from "./compute";
 import { fitKey, type ResultFilters } from "./filters";
 
@@ -31,6 +32,16 @@ export interface StoredFit {
   timings: CampaignFit["timings"];
   /** The board without an anchor, so the common view needs no bootstrap bytes. */
   summary: LeaderboardRow[];
+  /** With the styleControl filter: θ and covariance of the style-controlled fit (null when no vote had both answers' style). */
+  styleControl?: { models: string[]; battles: number; theta: number[]; covariance: number[] } | null;
+}
+
+/** The style-controlled board beside the plain one. */
+export interface StyleControlView {
+  /** Votes the style fit used: those whose two answers are known. */
+  votes: number;
+  models: Record<string, { rating: number; ciLow: number; ciHigh: number; rank: number; rankChange: number }>;
+  coefficients: Record<StyleFeature, StyleCoefficient>;
 }
 
 export type LeaderboardView =
@@ -42,6 +53,8 @@ export type LeaderboardView =
       board: Leaderboard;
       matrices: CampaignFit["matrices"];
       computeMs: number | null;
+      /** Null unless the filters ask for style control (and some vote had both answers' style). */
+      styleControl: StyleControlView | null;
     }
   | { state: "computing" }
   | { state: "failed"; error: string };
@@ -86,7 +99,49 @@ function toStored(result: CampaignFit): StoredFit {
     matrices: result.matrices,
     timings: result.timings,
     summary: summariseLeaderboard(fit).models,
+    styleControl: result.style && {
+      models: result.style.models,
+      battles: result.style.battles,
+      theta: Array.from(result.style.theta),
+      covariance: Array.from(result.style.covariance),
+    },
   };
+}
+
+/**
+ * The style-controlled ratings under the anchor, with each model's rank change: its rank on the
+ * plain board minus its rank with style controlled, among the models the style fit saw
+ * (positive: it rises once style is accounted for).
+ */
+function styleControlView(
+  stored: NonNullable<StoredFit["styleControl"]>,
+  board: Leaderboard,
+  anchor: ResultFilters["anchor"],
+): StyleControlView {
+  const summary = summariseStyleControl(
+    {
+      models: stored.models,
+      battles: stored.battles,
+      theta: Float64Array.from(stored.theta),
+      covariance: Float64Array.from(stored.covariance),
+    },
+    anchor && stored.models.includes(anchor.model) ? anchor : undefined,
+  );
+  const ranks = ranksOf(summary.ratings);
+  // Both ranks among the same models: those the style fit saw.
+  const plainRating = new Map(board.models.map((row) => [row.model, row.rating]));
+  const plainRanks = ranksOf(summary.models.map((model) => plainRating.get(model) ?? -Infinity));
+  const models: StyleControlView["models"] = {};
+  summary.models.forEach((model, k) => {
+    models[model] = {
+      rating: summary.ratings[k],
+      ciLow: summary.ciLow[k],
+      ciHigh: summary.ciHigh[k],
+      rank: ranks[k],
+      rankChange: plainRanks[k] - ranks[k],
+    };
+  });
+  return { votes: stored.battles, models, coefficients: summary.coefficients };
 }
 
 function toFit(stored: StoredFit, bootstrap: Uint8Array | null): LeaderboardFit {
@@ -258,5 +313,6 @@ export async function getLeaderboard(
     board,
     matrices: storedFit.matrices,
     computeMs: stored.durationMs,
+    styleControl: filters.styleControl && storedFit.styleControl ? styleControlView(storedFit.styleControl, board, filters.anchor) : null,
   };
 }

@@ -1,18 +1,43 @@
 import { ratingsJson, type Leaderboard } from "@/lib/ratings/leaderboard";
 import type { BenchmarkCorrelationResult } from "./correlations";
 import { describeFilters, type ResultFilters } from "./filters";
+import type { StyleControlView } from "./leaderboard";
 
 /**
  * The `leaderboard` command's and the API's JSON: the `ratings` command's contract
  * ({votes, rounds, models: [{model, rating, ciLow, ciHigh, onlineElo, rankUpperBound, battles}]},
  * sorted by rating) plus when it was computed and from which filters.
  */
-export function leaderboardJson(board: Leaderboard, computedAt: Date, filters: ResultFilters, campaign: string) {
-  return {
+export function leaderboardJson(
+  board: Leaderboard,
+  computedAt: Date,
+  filters: ResultFilters,
+  campaign: string,
+  styleControl: StyleControlView | null = null,
+) {
+  const json = {
     ...ratingsJson(board),
     computedAt: computedAt.toISOString(),
     filters: describeFilters(filters),
     campaign,
+  };
+  if (!filters.styleControl) return json;
+  // With style control: per model its style-controlled rating, interval and rank change (null for
+  // a model none of whose votes had both answers' text), and the style coefficients.
+  return {
+    ...json,
+    models: json.models.map((row) => {
+      const styled = styleControl?.models[row.model];
+      return {
+        ...row,
+        ratingStyleControlled: styled?.rating ?? null,
+        ciLowStyleControlled: styled?.ciLow ?? null,
+        ciHighStyleControlled: styled?.ciHigh ?? null,
+        rankChange: styled?.rankChange ?? null,
+      };
+    }),
+    styleControlVotes: styleControl?.votes ?? 0,
+    styleCoefficients: styleControl?.coefficients ?? null,
   };
 }
 
@@ -22,10 +47,21 @@ function csvLine(values: (string | number | null)[]): string {
     .join(",");
 }
 
-export function leaderboardCsv(board: Leaderboard): string {
-  const lines = [csvLine(["rank", "model", "rating", "ci_low", "ci_high", "online_elo", "rank_upper_bound", "battles"])];
+export function leaderboardCsv(board: Leaderboard, styleControl: StyleControlView | null = null): string {
+  const styleColumns = styleControl
+    ? ["rating_style_controlled", "ci_low_style_controlled", "ci_high_style_controlled", "rank_change"]
+    : [];
+  const lines = [csvLine(["rank", "model", "rating", "ci_low", "ci_high", "online_elo", "rank_upper_bound", "battles", ...styleColumns])];
   for (const row of board.models) {
-    lines.push(csvLine([row.rank, row.model, row.rating, row.ciLow, row.ciHigh, row.onlineElo, row.rankUpperBound, row.battles]));
+    const styled = styleControl?.models[row.model];
+    const styleCells = styleControl
+      ? styled
+        ? [styled.rating, styled.ciLow, styled.ciHigh, styled.rankChange]
+        : [null, null, null, null]
+      : [];
+    lines.push(
+      csvLine([row.rank, row.model, row.rating, row.ciLow, row.ciHigh, row.onlineElo, row.rankUpperBound, row.battles, ...styleCells]),
+    );
   }
   return lines.join("\n") + "\n";
 }

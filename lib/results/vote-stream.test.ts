@@ -3,11 +3,16 @@ import { describe, expect, it } from "vitest";
 import { readVoteStream } from "./vote-stream";
 
 /** What PostgreSQL sends for COPY (SELECT modelAId, modelBId, code::int2 …) TO STDOUT WITH (FORMAT binary). */
-function binaryCopy(rows: [string, string, number][]): Buffer {
+function binaryCopy(rows: [string, string, number][], extras: number[][] = []): Buffer {
   const parts = [Buffer.from("PGCOPY\n\xff\r\n\0", "latin1"), Buffer.alloc(8)];
-  for (const [a, b, code] of rows) {
-    const tuple = Buffer.alloc(48);
-    tuple.writeInt16BE(3, 0);
+  for (const [i, [a, b, code]] of rows.entries()) {
+    const extra = extras[i] ?? [];
+    const tuple = Buffer.alloc(48 + 8 * extra.length);
+    tuple.writeInt16BE(3 + extra.length, 0);
+    extra.forEach((value, k) => {
+      tuple.writeInt32BE(4, 48 + 8 * k);
+      tuple.writeInt32BE(value, 52 + 8 * k);
+    });
     tuple.writeInt32BE(16, 2);
     Buffer.from(a.replace(/-/g, ""), "hex").copy(tuple, 6);
     tuple.writeInt32BE(16, 22);
@@ -35,6 +40,13 @@ describe("the leaderboard's binary vote stream", () => {
     const seen: number[][] = [];
     await readVoteStream(inChunks(binaryCopy(rows), size), models, (a, b, code) => seen.push([a, b, code]));
     expect(seen).toEqual(expected);
+  });
+
+  it.each([1, 7, 111, 112, 113, 4096])("gives each row's extra int4 columns too (%i-byte chunks)", async (size) => {
+    const extras = rows.map((_, i) => Array.from({ length: 8 }, (_, k) => i * 10 + k - 40));
+    const seen: number[][] = [];
+    await readVoteStream(inChunks(binaryCopy(rows, extras), size), models, (a, b, code, extra) => seen.push([a, b, code, ...extra]), 8);
+    expect(seen).toEqual(expected.map((row, i) => [...row, ...extras[i]]));
   });
 
   it("fails on a stream cut before COPY's end marker", async () => {

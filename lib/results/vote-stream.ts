@@ -6,8 +6,9 @@
 
 /** Signature (11 bytes), flags (4), header extension length (4, always 0 here). */
 const HEADER = 19;
-/** Field count (2) + [length (4) + uuid (16)] × 2 + [length (4) + int2 (2)]. */
+/** Field count (2) + [length (4) + uuid (16)] × 2 + [length (4) + int2 (2)], then [length (4) + int4 (4)] per extra column. */
 const TUPLE = 48;
+const EXTRA_INT4 = 8;
 
 function modelIndexByUuidBytes(models: { id: string }[]): (bytes: Buffer, offset: number) => number {
   const byHead = new Map<number, { index: number; words: [number, number, number] }[]>();
@@ -31,16 +32,20 @@ function modelIndexByUuidBytes(models: { id: string }[]): (bytes: Buffer, offset
 }
 
 /**
- * Calls `onVote(a, b, outcome)` for every row, in stream order, with a and b indices into `models`.
- * Rows may be split anywhere between chunks. Fails on any other layout, or if the stream ends
- * before COPY's end marker.
+ * Calls `onVote(a, b, outcome, extra)` for every row, in stream order, with a and b indices into
+ * `models` and the row's `extraInts` int4 columns after the outcome (non-null) in `extra`, which
+ * is reused between rows. Rows may be split anywhere between chunks. Fails on any other layout,
+ * or if the stream ends before COPY's end marker.
  */
 export async function readVoteStream(
   chunks: AsyncIterable<Buffer>,
   models: { id: string }[],
-  onVote: (a: number, b: number, outcome: number) => void,
+  onVote: (a: number, b: number, outcome: number, extra: Int32Array) => void,
+  extraInts = 0,
 ): Promise<void> {
   const modelAt = modelIndexByUuidBytes(models);
+  const tuple = TUPLE + extraInts * EXTRA_INT4;
+  const extra = new Int32Array(extraInts);
   let pending: Buffer = Buffer.alloc(0);
   let headerRead = false;
   let ended = false;
@@ -63,16 +68,21 @@ export async function readVoteStream(
         ended = true;
         break;
       }
-      if (offset + TUPLE > buffer.length) break;
+      if (offset + tuple > buffer.length) break;
       if (
-        fields !== 3 ||
+        fields !== 3 + extraInts ||
         buffer.readInt32BE(offset + 2) !== 16 ||
         buffer.readInt32BE(offset + 22) !== 16 ||
         buffer.readInt32BE(offset + 42) !== 2
       )
         throw new Error("unexpected row layout in the vote stream");
-      onVote(modelAt(buffer, offset + 6), modelAt(buffer, offset + 26), buffer.readInt16BE(offset + 46));
-      offset += TUPLE;
+      for (let k = 0; k < extraInts; k++) {
+        const at = offset + TUPLE + k * EXTRA_INT4;
+        if (buffer.readInt32BE(at) !== 4) throw new Error("unexpected row layout in the vote stream");
+        extra[k] = buffer.readInt32BE(at + 4);
+      }
+      onVote(modelAt(buffer, offset + 6), modelAt(buffer, offset + 26), buffer.readInt16BE(offset + 46), extra);
+      offset += tuple;
     }
     pending = offset < buffer.length ? Buffer.from(buffer.subarray(offset)) : Buffer.alloc(0);
   }

@@ -5,7 +5,7 @@ import { parseArgs, required, single, UsageError } from "../lib/cli-args";
 import { campaignBySlug } from "../lib/campaign-arg";
 import { FILTER_FLAGS, FILTER_OPTIONS, FILTER_USAGE, filtersFromArgs } from "../lib/filter-args";
 
-export const leaderboardUsage = `leaderboard --campaign SLUG ${FILTER_USAGE} [--anchor NAME=RATING] [--format json|csv]`;
+export const leaderboardUsage = `leaderboard --campaign SLUG ${FILTER_USAGE} [--anchor NAME=RATING] [--style-control] [--format json|csv]`;
 export const correlationsUsage = `correlations --campaign SLUG ${FILTER_USAGE} [--format json|csv]`;
 
 function formatOf(values: Map<string, string[]>): "json" | "csv" {
@@ -15,9 +15,13 @@ function formatOf(values: Map<string, string[]>): "json" | "csv" {
 }
 
 async function boardFor(argv: string[], { anchor, bootstrap }: { anchor: boolean; bootstrap: boolean }) {
-  const { values, flags } = parseArgs(argv, { options: ["campaign", "format", ...FILTER_OPTIONS], flags: [...FILTER_FLAGS] });
+  // The leaderboard (the command with an anchor) can also fit the style-controlled board.
+  const { values, flags } = parseArgs(argv, {
+    options: ["campaign", "format", ...FILTER_OPTIONS],
+    flags: [...FILTER_FLAGS, ...(anchor ? ["style-control"] : [])],
+  });
   const campaign = await campaignBySlug(required(values, "campaign"));
-  const filters = filtersFromArgs(values, flags, { anchor });
+  const filters = filtersFromArgs(values, flags, { anchor, styleControl: anchor });
   const format = formatOf(values);
   let view;
   try {
@@ -41,8 +45,8 @@ export async function leaderboardCommand(argv: string[]): Promise<void> {
   if (!view.board.identifiable) console.error("note: some model never won or never lost; ratings use a weak prior.");
   process.stdout.write(
     format === "csv"
-      ? leaderboardCsv(view.board)
-      : JSON.stringify(leaderboardJson(view.board, view.computedAt, filters, campaign.slug)) + "\n",
+      ? leaderboardCsv(view.board, view.styleControl)
+      : JSON.stringify(leaderboardJson(view.board, view.computedAt, filters, campaign.slug, view.styleControl)) + "\n",
   );
 }
 

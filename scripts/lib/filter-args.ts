@@ -6,13 +6,18 @@ export const FILTER_OPTIONS = ["category", "from", "to", "anchor"] as const;
 export const FILTER_FLAGS = ["exclude-bothbad", "include-flagged"] as const;
 export const FILTER_USAGE = "[--category C] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--exclude-bothbad] [--include-flagged]";
 
-export function filtersFromArgs(values: Map<string, string[]>, flags: Set<string>, { anchor = false } = {}): ResultFilters {
+export function filtersFromArgs(
+  values: Map<string, string[]>,
+  flags: Set<string>,
+  { anchor = false, styleControl = false } = {},
+): ResultFilters {
   const params: Record<string, string | undefined> = {
     category: single(values, "category"),
     from: single(values, "from"),
     to: single(values, "to"),
     bothBad: flags.has("exclude-bothbad") ? "exclude" : undefined,
     flagged: flags.has("include-flagged") ? "include" : undefined,
+    style: styleControl && flags.has("style-control") ? "on" : undefined,
   };
   const anchorArg = anchor ? single(values, "anchor") : undefined;
   if (anchorArg !== undefined) {

@@ -239,6 +239,7 @@ export const en = {
     from: "From (UTC)",
     to: "To (UTC)",
     excludeBothBad: "Leave both-bad votes out of Bradley–Terry",
+    styleControl: "Also fit with style control (length and Markdown)",
     excludeFlagged: "Exclude flagged annotators",
     anchor: "Anchor model",
     noAnchor: "— none (ratings average 1000) —",
@@ -279,6 +280,22 @@ export const en = {
     cellWin: "{row} won {value} of its battles against {column}",
     cellBattles: "{row} vs {column}: {value} battles",
     cellPredicted: "P({row} beats {column}) = {value}",
+  },
+  styleControl: {
+    title: "Style control",
+    intro:
+      "Ratings once the two answers' length, headers, list items and bold text are accounted for, fitted jointly as Chatbot Arena does, from {votes} votes whose answers are known. Intervals: sandwich estimator, 95%.",
+    none: "No vote under these filters has both answers' text (imported battles need their conversations), so style control cannot be fitted.",
+    rating: "Rating (BT)",
+    styled: "Style-controlled",
+    interval: "95% interval",
+    rankChange: "Rank change",
+    rankChangeHint: "Rank without style control minus rank with it: positive means the model rises once style is accounted for.",
+    coefficients: "How style sways the votes",
+    coefficientsHint:
+      "Change in the log-odds of winning when the difference between the answers grows by one standard deviation; positive: more of it wins more often.",
+    coefficient: "{value} (95% interval {low} – {high})",
+    features: { length: "Length", headers: "Headers", lists: "List items", bold: "Bold text" },
   },
   correlations: {
     title: "Benchmark correlation",

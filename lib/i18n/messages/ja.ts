@@ -241,6 +241,7 @@ export const ja: Messages = {
     from: "開始日（UTC）",
     to: "終了日（UTC）",
     excludeBothBad: "「どちらも悪い」を Bradley–Terry から除く",
+    styleControl: "スタイル制御（長さと Markdown）でも推定する",
     excludeFlagged: "フラグ付きのアノテーターを除く",
     anchor: "基準モデル",
     noAnchor: "— なし（平均 1000） —",
@@ -281,6 +282,22 @@ export const ja: Messages = {
     cellWin: "{row} は {column} との対戦の {value} に勝利",
     cellBattles: "{row} 対 {column}: {value} 戦",
     cellPredicted: "P({row} が {column} に勝つ) = {value}",
+  },
+  styleControl: {
+    title: "スタイル制御",
+    intro:
+      "2 つの回答の長さ・見出し・箇条書き・太字の差を同時に推定して取り除いたレーティングです（Chatbot Arena と同じ方法）。回答の本文が分かる {votes} 票から計算。区間はサンドイッチ推定量による 95% 区間です。",
+    none: "この条件では両方の回答の本文が分かる票がないため、スタイル制御は計算できません（取り込んだ対戦には会話が必要です）。",
+    rating: "レーティング (BT)",
+    styled: "スタイル制御後",
+    interval: "95% 区間",
+    rankChange: "順位の変化",
+    rankChangeHint: "スタイル制御なしの順位 − ありの順位。正の値はスタイルを考慮すると順位が上がることを示します。",
+    coefficients: "スタイルが投票に与える影響",
+    coefficientsHint:
+      "回答間の差が 1 標準偏差大きくなったときの勝つ対数オッズの変化。正の値は、それが多い回答ほど勝ちやすいことを示します。",
+    coefficient: "{value}（95% 区間 {low} – {high}）",
+    features: { length: "長さ", headers: "見出し", lists: "箇条書き", bold: "太字" },
   },
   correlations: {
     title: "ベンチマークとの相関",

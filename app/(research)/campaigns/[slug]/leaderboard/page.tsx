@@ -5,6 +5,7 @@ import { LeaderboardTable } from "@/components/leaderboard-table";
 import { ResultsDownloads } from "@/components/results-downloads";
 import { ResultsFilters } from "@/components/results-filters";
 import { ResultsStatus } from "@/components/results-status";
+import { StyleControlPanel } from "@/components/style-control-panel";
 import { getTranslator } from "@/lib/i18n/server";
 import { headToHead, winRates } from "@/lib/results/head-to-head";
 import { type ResultsPageProps, requireResultsCampaign, resultsPageData } from "@/lib/results/page-data";
@@ -26,6 +27,7 @@ export default async function LeaderboardPage({ params, searchParams }: ResultsP
         filters={data.filters}
         categories={data.categories}
         models={board ? [...board.modelOrder] : []}
+        showStyleControl
       />
       <div className="flex flex-wrap items-start justify-between gap-4">
         <ResultsStatus data={data} />
@@ -42,6 +44,7 @@ export default async function LeaderboardPage({ params, searchParams }: ResultsP
           <section className="card overflow-x-auto p-0">
             <LeaderboardTable rows={board.models} winRates={Object.fromEntries(winRates(board, view.matrices))} />
           </section>
+          {data.filters.styleControl && <StyleControlPanel view={view.styleControl} rows={board.models} />}
           <section className="card">
             <RatingsChart
               points={board.models.map(({ model, rating, ciLow, ciHigh }) => ({ model, rating, ciLow, ciHigh }))}

@@ -6,7 +6,7 @@ import { leaderboardCsv, leaderboardJson } from "@/lib/results/output";
 
 /**
  * GET /api/v1/campaigns/{slug}/leaderboard[?format=json|csv&category=…&from=…&to=…&bothBad=exclude
- * &flagged=include&anchor=…&anchorRating=…]: the leaderboard computed from the current votes, as
+ * &flagged=include&anchor=…&anchorRating=…&style=on]: the leaderboard computed from the current votes, as
  * the `leaderboard` command prints it. Token or session; 401/403/404/400 as JSON.
  */
 export async function GET(request: Request, { params }: { params: Promise<{ slug: string }> }) {
@@ -23,7 +23,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ slug
     if (view.state !== "ready") return jsonError(500, view.state === "failed" ? view.error : "the leaderboard is not ready");
     const headers = { "Cache-Control": "no-store" };
     if (format === "csv") {
-      return new NextResponse(leaderboardCsv(view.board), {
+      return new NextResponse(leaderboardCsv(view.board, view.styleControl), {
         headers: {
           ...headers,
           "Content-Type": "text/csv; charset=utf-8",
@@ -31,7 +31,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ slug
         },
       });
     }
-    return NextResponse.json(leaderboardJson(view.board, view.computedAt, parsed.filters, campaign.slug), { headers });
+    return NextResponse.json(leaderboardJson(view.board, view.computedAt, parsed.filters, campaign.slug, view.styleControl), { headers });
   } catch (error) {
     if (error instanceof AnchorNotFound) return jsonError(400, `the anchor model "${error.message}" has no votes under these filters`);
     throw error;

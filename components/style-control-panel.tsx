@@ -1,0 +1,85 @@
+import type { LeaderboardRow } from "@/lib/ratings/leaderboard";
+import { STYLE_FEATURES } from "@/lib/ratings/style-control";
+import { getTranslator } from "@/lib/i18n/server";
+import type { StyleControlView } from "@/lib/results/leaderboard";
+
+/** The style-controlled board beside the plain ratings, each model's rank change, and the style coefficients. */
+export async function StyleControlPanel({ view, rows }: { view: StyleControlView | null; rows: LeaderboardRow[] }) {
+  const t = await getTranslator();
+  if (!view) {
+    return (
+      <section className="card text-sm text-slate-600" data-testid="style-control">
+        <h2 className="mb-2 text-lg font-semibold text-slate-900">{t("styleControl.title")}</h2>
+        {t("styleControl.none")}
+      </section>
+    );
+  }
+  const fixed = (value: number, digits = 1) => value.toFixed(digits);
+  const styled = rows.filter((row) => view.models[row.model]).sort((x, y) => view.models[x.model].rank - view.models[y.model].rank);
+  return (
+    <section className="card space-y-4 overflow-x-auto" data-testid="style-control">
+      <h2 className="text-lg font-semibold">{t("styleControl.title")}</h2>
+      <p className="text-sm text-slate-600">{t("styleControl.intro", { votes: view.votes.toLocaleString("en") })}</p>
+      <table className="w-full text-sm">
+        <thead className="bg-slate-100 text-left">
+          <tr>
+            <th scope="col" className="px-3 py-2">
+              {t("leaderboard.model")}
+            </th>
+            <th scope="col" className="px-3 py-2 text-right">
+              {t("styleControl.rating")}
+            </th>
+            <th scope="col" className="px-3 py-2 text-right">
+              {t("styleControl.styled")}
+            </th>
+            <th scope="col" className="px-3 py-2 text-right">
+              {t("styleControl.interval")}
+            </th>
+            <th scope="col" className="px-3 py-2 text-right">
+              <abbr title={t("styleControl.rankChangeHint")}>{t("styleControl.rankChange")}</abbr>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {styled.map((row) => {
+            const model = view.models[row.model];
+            return (
+              <tr key={row.model} className="border-t border-slate-100" data-model={row.model}>
+                <th scope="row" className="px-3 py-2 text-left font-medium break-all">
+                  {row.model}
+                </th>
+                <td className="px-3 py-2 text-right tabular-nums">{fixed(row.rating)}</td>
+                <td className="px-3 py-2 text-right font-semibold tabular-nums" data-testid="styled-rating">
+                  {fixed(model.rating)}
+                </td>
+                <td className="px-3 py-2 text-right text-slate-600 tabular-nums">
+                  {fixed(model.ciLow)} – {fixed(model.ciHigh)}
+                </td>
+                <td className="px-3 py-2 text-right tabular-nums" data-testid="rank-change">
+                  {model.rankChange > 0 ? `+${model.rankChange}` : model.rankChange === 0 ? "±0" : String(model.rankChange)}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <div>
+        <h3 className="font-semibold">{t("styleControl.coefficients")}</h3>
+        <p className="text-sm text-slate-600">{t("styleControl.coefficientsHint")}</p>
+        <dl className="mt-2 grid gap-x-6 gap-y-1 text-sm sm:grid-cols-2" data-testid="style-coefficients">
+          {STYLE_FEATURES.map((feature) => {
+            const c = view.coefficients[feature];
+            return (
+              <div key={feature} className="flex gap-2">
+                <dt className="font-medium">{t(`styleControl.features.${feature}`)}</dt>
+                <dd className="tabular-nums">
+                  {t("styleControl.coefficient", { value: fixed(c.value, 3), low: fixed(c.ciLow, 3), high: fixed(c.ciHigh, 3) })}
+                </dd>
+              </div>
+            );
+          })}
+        </dl>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,119 @@
+import "server-only";
+import type pg from "pg";
+import { to as copyTo } from "pg-copy-streams";
+import { inlineParameters } from "@/lib/pg";
+import { STYLE_FEATURES, styleByTurnsShown, styleCounts, type StyleBattles } from "@/lib/ratings/style-control";
+import { voteConditions, type ResultFilters } from "./filters";
+import { readVoteStream } from "./vote-stream";
+
+const BATCH = 1000;
+const FEATURES = STYLE_FEATURES.length;
+
+const literal = (values: number[]) => `{${values.join(",")}}`;
+
+/**
+ * Style counts for the campaign's answers and imported conversations stored before they were
+ * computed at import (older data): filled in here, in batches, before style control reads them.
+ */
+export async function fillMissingStyle(client: pg.ClientBase, campaignId: string): Promise<void> {
+  for (;;) {
+    const { rows } = await client.query<{ id: string; turns: string[] }>(
+      `SELECT o.id, o.turns FROM "Output" o JOIN "Prompt" p ON p.id = o."promptId"
+       WHERE p."campaignId" = $1::uuid AND coalesce(cardinality(o.style), 0) = 0 LIMIT ${BATCH}`,
+      [campaignId],
+    );
+    if (rows.length === 0) break;
+    await client.query(`UPDATE "Output" o SET style = n.s::int[] FROM unnest($1::uuid[], $2::text[]) AS n(id, s) WHERE o.id = n.id`, [
+      rows.map((row) => row.id),
+      rows.map((row) => literal(styleByTurnsShown(row.turns))),
+    ]);
+  }
+  type Message = { role: string; content: string };
+  const sideOf = (conversation: Message[]) => {
+    const counts = styleCounts(conversation.filter((m) => m.role === "assistant").map((m) => m.content));
+    return literal(STYLE_FEATURES.map((feature) => counts[feature]));
+  };
+  for (;;) {
+    const { rows } = await client.query<{ id: string; a: Message[]; b: Message[] }>(
+      `SELECT id, "conversationA" AS a, "conversationB" AS b FROM "Vote"
+       WHERE "campaignId" = $1::uuid AND "assignmentId" IS NULL AND "conversationA" IS NOT NULL AND "conversationB" IS NOT NULL
+         AND coalesce(cardinality("styleA"), 0) = 0 LIMIT ${BATCH}`,
+      [campaignId],
+    );
+    if (rows.length === 0) break;
+    await client.query(
+      `UPDATE "Vote" v SET "styleA" = n.a::int[], "styleB" = n.b::int[] FROM unnest($1::uuid[], $2::text[], $3::text[]) AS n(id, a, b) WHERE v.id = n.id`,
+      [rows.map((row) => row.id), rows.map((row) => sideOf(row.a)), rows.map((row) => sideOf(row.b))],
+    );
+  }
+}
+
+const WINNER_CODE = `CASE v.winner WHEN 'MODEL_A' THEN 0 WHEN 'MODEL_B' THEN 1 WHEN 'TIE' THEN 2 ELSE 3 END`;
+const SCORE_OF_A = [1, 0, 0.5, 0.5];
+
+/**
+ * The votes under the filters that have both sides' style counts — imported with a conversation,
+ * or cast in the app, whose answers are known (the counts of the turns the pair showed) — as
+ * columns for the style-controlled fit. One binary COPY, no object per vote.
+ */
+export async function readStyleBattles(
+  client: pg.ClientBase,
+  campaignId: string,
+  filters: ResultFilters,
+  models: { id: string; name: string }[],
+): Promise<StyleBattles> {
+  const params: unknown[] = [];
+  const { where, needsPrompt } = voteConditions(campaignId, filters, params);
+  const side = (imported: string, output: string) =>
+    `coalesce(nullif(v."${imported}", '{}'), ${output}.style[(i."turnCount" - 1) * ${FEATURES} + 1 : i."turnCount" * ${FEATURES}])`;
+  const columns = (name: string) => STYLE_FEATURES.map((_, k) => `s.${name}[${k + 1}]`).join(", ");
+  const sql = `COPY (
+    SELECT v."modelAId", v."modelBId", (${WINNER_CODE})::int2, ${columns("a")}, ${columns("b")}
+    FROM "Vote" v ${needsPrompt ? `LEFT JOIN "Prompt" p ON p.id = v."promptId"` : ""}
+    LEFT JOIN "Assignment" asg ON asg.id = v."assignmentId"
+    LEFT JOIN "Item" i ON i.id = asg."itemId"
+    LEFT JOIN "Output" lo ON lo.id = asg."leftOutputId"
+    LEFT JOIN "Output" ro ON ro.id = asg."rightOutputId"
+    CROSS JOIN LATERAL (SELECT ${side("styleA", "lo")} AS a, ${side("styleB", "ro")} AS b) s
+    WHERE ${where} AND cardinality(s.a) = ${FEATURES} AND cardinality(s.b) = ${FEATURES}) TO STDOUT WITH (FORMAT binary)`;
+
+  const used = new Map<number, number>();
+  const modelA: number[] = [];
+  const modelB: number[] = [];
+  const scoreA: number[] = [];
+  const countsA: number[] = [];
+  const countsB: number[] = [];
+  const local = (index: number) => {
+    let k = used.get(index);
+    if (k === undefined) {
+      k = used.size;
+      used.set(index, k);
+    }
+    return k;
+  };
+  const stream = client.query(copyTo(inlineParameters(client, sql, params))) as AsyncIterable<Buffer>;
+  await readVoteStream(
+    stream,
+    models,
+    (a, b, outcome, extra) => {
+      modelA.push(local(a));
+      modelB.push(local(b));
+      scoreA.push(SCORE_OF_A[outcome]);
+      for (let k = 0; k < FEATURES; k++) {
+        countsA.push(extra[k]);
+        countsB.push(extra[FEATURES + k]);
+      }
+    },
+    2 * FEATURES,
+  );
+  const names: string[] = [];
+  for (const [index, k] of used) names[k] = models[index].name;
+  return {
+    models: names,
+    modelA: Int32Array.from(modelA),
+    modelB: Int32Array.from(modelB),
+    scoreA: Float64Array.from(scoreA),
+    countsA: Float64Array.from(countsA),
+    countsB: Float64Array.from(countsB),
+  };
+}

@@ -1,0 +1,6 @@
+-- AlterTable
+ALTER TABLE "Output" ADD COLUMN     "style" INTEGER[] DEFAULT ARRAY[]::INTEGER[];
+
+-- AlterTable
+ALTER TABLE "Vote" ADD COLUMN     "styleA" INTEGER[] DEFAULT ARRAY[]::INTEGER[],
+ADD COLUMN     "styleB" INTEGER[] DEFAULT ARRAY[]::INTEGER[];
