@@ -73,7 +73,10 @@ export async function StyleControlPanel({ view, rows }: { view: StyleControlView
               <div key={feature} className="flex gap-2">
                 <dt className="font-medium">{t(`styleControl.features.${feature}`)}</dt>
                 <dd className="tabular-nums">
-                  {t("styleControl.coefficient", { value: fixed(c.value, 3), low: fixed(c.ciLow, 3), high: fixed(c.ciHigh, 3) })}
+                  {/* A feature that never differs between the two answers is left at exactly 0. */}
+                  {c.value === 0 && c.ciLow === 0 && c.ciHigh === 0
+                    ? t("styleControl.noVariation")
+                    : t("styleControl.coefficient", { value: fixed(c.value, 3), low: fixed(c.ciLow, 3), high: fixed(c.ciHigh, 3) })}
                 </dd>
               </div>
             );

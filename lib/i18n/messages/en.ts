@@ -295,6 +295,7 @@ export const en = {
     coefficientsHint:
       "Change in the log-odds of winning when the difference between the answers grows by one standard deviation; positive: more of it wins more often.",
     coefficient: "{value} (95% interval {low} – {high})",
+    noVariation: "never differs between the answers here",
     features: { length: "Length", headers: "Headers", lists: "List items", bold: "Bold text" },
   },
   correlations: {

@@ -297,6 +297,7 @@ export const ja: Messages = {
     coefficientsHint:
       "回答間の差が 1 標準偏差大きくなったときの勝つ対数オッズの変化。正の値は、それが多い回答ほど勝ちやすいことを示します。",
     coefficient: "{value}（95% 区間 {low} – {high}）",
+    noVariation: "この票では回答間に差がありません",
     features: { length: "長さ", headers: "見出し", lists: "箇条書き", bold: "太字" },
   },
   correlations: {
