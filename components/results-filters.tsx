@@ -38,6 +38,8 @@ export function ResultsFilters({
     const rating = Number(form.get("anchorRating"));
     const next: ResultFilters = {
       category: text("category"),
+      // Not on this form: kept as the URL had it (the boards by language link to it).
+      language: filters.language,
       from: text("from"),
       to: text("to"),
       excludeBothBad: showRatingOptions ? form.get("excludeBothBad") === "on" : filters.excludeBothBad,

@@ -131,6 +131,15 @@ test("a researcher imports scores, reads the leaderboard, filters it, checks cor
   await expect(page).toHaveURL(/flagged=include/);
   await expect.poll(() => votesShown(page)).toBe(420);
 
+  // The board per category beside the overall one.
+  await page.getByRole("link", { name: "Compare by category" }).click();
+  await expect(page).toHaveURL(/by=category/);
+  const groupBoards = page.getByTestId("group-boards");
+  await expect(groupBoards.locator("thead th[data-group]")).toHaveCount(2);
+  await expect(groupBoards.locator("tbody tr")).toHaveCount(4);
+  await expect(groupBoards.locator("tbody td[data-group=math]").first()).toContainText("Δ");
+  await expectAccessible(page);
+
   // Style control: fitted from the 400 imported battles, whose conversations give both answers
   // (the 20 votes stored without a pair have none); every model gets a rating and a rank change.
   await page.getByLabel("Also fit with style control (length and Markdown)").check();

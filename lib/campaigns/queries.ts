@@ -130,15 +130,6 @@ export async function campaignDetailBySlug(slug: string): Promise<CampaignDetail
   };
 }
 
-/** Categories a results filter can choose from: the prompts' and those imported votes brought. */
-export async function campaignCategories(campaignId: string): Promise<string[]> {
-  const [prompts, campaign] = await Promise.all([
-    db.prompt.findMany({ where: { campaignId, category: { not: null } }, select: { category: true }, distinct: ["category"] }),
-    db.campaign.findUnique({ where: { id: campaignId }, select: { voteCategories: true } }),
-  ]);
-  return [...new Set([...prompts.map((p) => p.category!), ...(campaign?.voteCategories ?? [])])].sort();
-}
-
 /** Whether a campaign with this id exists (for admins choosing one in a form; says nothing about access). */
 export async function campaignExists(campaignId: string): Promise<boolean> {
   return (await db.campaign.count({ where: { id: campaignId } })) > 0;

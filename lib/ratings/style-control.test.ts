@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { ranksOf } from "./ranks";
 import {
   fitStyleControl as fit0,
   normalisedFeatures,
-  ranksOf,
   styleCounts,
   summariseStyleControl,
   toStyleBattles,

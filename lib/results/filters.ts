@@ -8,6 +8,8 @@ import { z } from "zod";
  */
 export interface ResultFilters {
   category: string | null;
+  /** The vote's language: an imported battle's own, else the campaign's. */
+  language: string | null;
   /** Inclusive UTC dates, YYYY-MM-DD. */
   from: string | null;
   to: string | null;
@@ -20,6 +22,7 @@ export interface ResultFilters {
 
 export const DEFAULT_FILTERS: ResultFilters = {
   category: null,
+  language: null,
   from: null,
   to: null,
   excludeBothBad: false,
@@ -39,6 +42,7 @@ const emptyToNull = (value: unknown) => (value === "" || value === undefined ? n
 const paramsSchema = z
   .object({
     category: z.preprocess(emptyToNull, z.string().trim().min(1).max(200).nullable()),
+    language: z.preprocess(emptyToNull, z.string().trim().min(1).max(100).nullable()),
     from: z.preprocess(emptyToNull, date.nullable()),
     to: z.preprocess(emptyToNull, date.nullable()),
     bothBad: z.preprocess(emptyToNull, z.enum(["include", "exclude"]).nullable()),
@@ -61,7 +65,7 @@ function read(source: ParamSource, name: string): string | undefined {
 
 /** Filters from URL parameters; anything malformed is reported rather than silently dropped. */
 export function parseFilters(source: ParamSource): FilterParseResult {
-  const names = ["category", "from", "to", "bothBad", "flagged", "anchor", "anchorRating", "style"] as const;
+  const names = ["category", "language", "from", "to", "bothBad", "flagged", "anchor", "anchorRating", "style"] as const;
   const parsed = paramsSchema.safeParse(Object.fromEntries(names.map((name) => [name, read(source, name)])));
   if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) };
   const p = parsed.data;
@@ -69,6 +73,7 @@ export function parseFilters(source: ParamSource): FilterParseResult {
     ok: true,
     filters: {
       category: p.category,
+      language: p.language,
       from: p.from,
       to: p.to,
       excludeBothBad: p.bothBad === "exclude",
@@ -83,6 +88,7 @@ export function parseFilters(source: ParamSource): FilterParseResult {
 export function filtersToParams(filters: ResultFilters): URLSearchParams {
   const params = new URLSearchParams();
   if (filters.category) params.set("category", filters.category);
+  if (filters.language) params.set("language", filters.language);
   if (filters.from) params.set("from", filters.from);
   if (filters.to) params.set("to", filters.to);
   if (filters.excludeBothBad) params.set("bothBad", "exclude");
@@ -99,6 +105,7 @@ export function filtersToParams(filters: ResultFilters): URLSearchParams {
 export function describeFilters(filters: ResultFilters) {
   return {
     category: filters.category,
+    language: filters.language,
     from: filters.from,
     to: filters.to,
     excludeBothBad: filters.excludeBothBad,
@@ -111,8 +118,9 @@ export function describeFilters(filters: ResultFilters) {
 /** The cache key: every filter that changes the fit (not the anchor, which is applied on reading). */
 export function fitKey(filters: ResultFilters): string {
   const key: unknown[] = [filters.category, filters.from, filters.to, filters.excludeBothBad, filters.includeFlagged];
-  // Only when on, so the keys of boards stored before style control existed stay valid.
+  // Only when set, so the keys of boards stored before these options existed stay valid.
   if (filters.styleControl) key.push("style");
+  if (filters.language) key.push({ language: filters.language });
   return JSON.stringify(key);
 }
 
@@ -136,6 +144,11 @@ export function voteConditions(
   // Faster than the campaign's minimum time per vote: kept, but neither rated nor exported.
   conditions.push(`NOT v."tooFast"`);
   if (filters.category) conditions.push(`coalesce(v.category, p.category) = ${add(filters.category)}`);
+  if (filters.language) {
+    conditions.push(
+      `coalesce(v.language, (SELECT lc.language FROM "Campaign" lc WHERE lc.id = ${add(campaignId)}::uuid)) = ${add(filters.language)}`,
+    );
+  }
   if (filters.from) conditions.push(`v."createdAt" >= (${add(filters.from)}::date)::timestamp AT TIME ZONE 'UTC'`);
   if (filters.to) conditions.push(`v."createdAt" < (${add(filters.to)}::date + 1)::timestamp AT TIME ZONE 'UTC'`);
   if (!filters.includeFlagged) {

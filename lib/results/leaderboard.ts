@@ -4,7 +4,8 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { pool } from "@/lib/pg";
 import { summariseLeaderboard, type Leaderboard, type LeaderboardFit, type LeaderboardRow } from "@/lib/ratings/leaderboard";
 import { bootstrapThetasParallel } from "@/lib/ratings/parallel";
-import { ranksOf, summariseStyleControl, type StyleCoefficient, type StyleFeature } from "@/lib/ratings/style-control";
+import { ranksOf } from "@/lib/ratings/ranks";
+import { summariseStyleControl, type StyleCoefficient, type StyleFeature } from "@/lib/ratings/style-control";
 import { computeCampaignFit, resultsStamp, type CampaignFit } from "./compute";
 import { fitKey, type ResultFilters } from "./filters";
 

@@ -1,7 +1,8 @@
 import { ratingsJson, type Leaderboard } from "@/lib/ratings/leaderboard";
 import type { BenchmarkCorrelationResult } from "./correlations";
 import { describeFilters, type ResultFilters } from "./filters";
-import type { StyleControlView } from "./leaderboard";
+import type { GroupBoard, GroupBy } from "./groups";
+import type { LeaderboardView, StyleControlView } from "./leaderboard";
 
 /**
  * The `leaderboard` command's and the API's JSON: the `ratings` command's contract
@@ -39,6 +40,47 @@ export function leaderboardJson(
     styleControlVotes: styleControl?.votes ?? 0,
     styleCoefficients: styleControl?.coefficients ?? null,
   };
+}
+
+/**
+ * `leaderboard --by category|language` (and the API's `by=`): the overall board as
+ * `leaderboardJson` prints it, and per group its board with each model's rank change against the
+ * overall board (`sparse`: fewer battles per model than the threshold, read with care).
+ */
+export function groupBoardsJson(input: {
+  campaign: string;
+  filters: ResultFilters;
+  view: Extract<LeaderboardView, { state: "ready" }>;
+  by: GroupBy;
+  minBattlesPerModel: number;
+  groups: GroupBoard[];
+}) {
+  return {
+    ...leaderboardJson(input.view.board, input.view.computedAt, input.filters, input.campaign),
+    by: input.by,
+    minBattlesPerModel: input.minBattlesPerModel,
+    groups: input.groups.map((group) => ({
+      group: group.group,
+      votes: group.votes,
+      battlesPerModel: group.battlesPerModel,
+      sparse: group.sparse,
+      models: Object.entries(group.models)
+        .sort(([, x], [, y]) => x.rank - y.rank)
+        .map(([model, row]) => ({ model, ...row })),
+    })),
+  };
+}
+
+export function groupBoardsCsv(groups: GroupBoard[]): string {
+  const lines = [csvLine(["group", "rank", "model", "rating", "ci_low", "ci_high", "battles", "rank_change", "sparse"])];
+  for (const group of groups) {
+    for (const [model, row] of Object.entries(group.models).sort(([, x], [, y]) => x.rank - y.rank)) {
+      lines.push(
+        csvLine([group.group, row.rank, model, row.rating, row.ciLow, row.ciHigh, row.battles, row.rankChange, String(group.sparse)]),
+      );
+    }
+  }
+  return lines.join("\n") + "\n";
 }
 
 function csvLine(values: (string | number | null)[]): string {

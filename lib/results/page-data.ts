@@ -1,7 +1,7 @@
 import "server-only";
 import { requireResultsViewer } from "@/lib/auth/session";
 import { requireResearchCampaign } from "@/lib/campaigns/access";
-import { campaignCategories } from "@/lib/campaigns/queries";
+import { campaignCategories } from "@/lib/campaigns/categories";
 import { parseFilters, DEFAULT_FILTERS, type ResultFilters } from "./filters";
 import { AnchorNotFound, getLeaderboard, type LeaderboardView } from "./leaderboard";
 

@@ -1,11 +1,12 @@
 import { correlationsFor } from "@/lib/results/correlations";
+import { DEFAULT_MIN_BATTLES_PER_MODEL, GROUP_BYS, groupBoards, type GroupBy } from "@/lib/results/groups";
 import { AnchorNotFound, getLeaderboard } from "@/lib/results/leaderboard";
-import { correlationsCsv, correlationsJson, leaderboardCsv, leaderboardJson } from "@/lib/results/output";
+import { correlationsCsv, correlationsJson, groupBoardsCsv, groupBoardsJson, leaderboardCsv, leaderboardJson } from "@/lib/results/output";
 import { parseArgs, required, single, UsageError } from "../lib/cli-args";
 import { campaignBySlug } from "../lib/campaign-arg";
 import { FILTER_FLAGS, FILTER_OPTIONS, FILTER_USAGE, filtersFromArgs } from "../lib/filter-args";
 
-export const leaderboardUsage = `leaderboard --campaign SLUG ${FILTER_USAGE} [--anchor NAME=RATING] [--style-control] [--format json|csv]`;
+export const leaderboardUsage = `leaderboard --campaign SLUG ${FILTER_USAGE} [--anchor NAME=RATING] [--style-control | --by category|language [--min-battles N]] [--format json|csv]`;
 export const correlationsUsage = `correlations --campaign SLUG ${FILTER_USAGE} [--format json|csv]`;
 
 function formatOf(values: Map<string, string[]>): "json" | "csv" {
@@ -17,7 +18,7 @@ function formatOf(values: Map<string, string[]>): "json" | "csv" {
 async function boardFor(argv: string[], { anchor, bootstrap }: { anchor: boolean; bootstrap: boolean }) {
   // The leaderboard (the command with an anchor) can also fit the style-controlled board.
   const { values, flags } = parseArgs(argv, {
-    options: ["campaign", "format", ...FILTER_OPTIONS],
+    options: ["campaign", "format", ...FILTER_OPTIONS, ...(anchor ? ["by", "min-battles"] : [])],
     flags: [...FILTER_FLAGS, ...(anchor ? ["style-control"] : [])],
   });
   const campaign = await campaignBySlug(required(values, "campaign"));
@@ -31,7 +32,17 @@ async function boardFor(argv: string[], { anchor, bootstrap }: { anchor: boolean
     throw error;
   }
   if (view.state !== "ready") throw new Error(view.state === "failed" ? view.error : "the leaderboard could not be computed");
-  return { campaign, filters, format, view };
+  return { campaign, filters, format, view, values };
+}
+
+function groupOptions(values: Map<string, string[]>, styleControl: boolean): { by: GroupBy; minBattles: number } | null {
+  const by = single(values, "by");
+  if (by === undefined) return null;
+  if (!(GROUP_BYS as readonly string[]).includes(by)) throw new UsageError(`--by must be ${GROUP_BYS.join(" or ")}.`);
+  if (styleControl) throw new UsageError("--by and --style-control cannot be combined.");
+  const minBattles = Number(single(values, "min-battles") ?? DEFAULT_MIN_BATTLES_PER_MODEL);
+  if (!Number.isFinite(minBattles) || minBattles < 0) throw new UsageError("--min-battles must be a number ≥ 0.");
+  return { by: by as GroupBy, minBattles };
 }
 
 /**
@@ -40,7 +51,14 @@ async function boardFor(argv: string[], { anchor, bootstrap }: { anchor: boolean
  * Defaults: 1,000 rounds, seed 0, flagged annotators excluded, online Elo in time order.
  */
 export async function leaderboardCommand(argv: string[]): Promise<void> {
-  const { campaign, filters, format, view } = await boardFor(argv, { anchor: true, bootstrap: false });
+  const { campaign, filters, format, view, values } = await boardFor(argv, { anchor: true, bootstrap: false });
+  const grouping = groupOptions(values, filters.styleControl);
+  if (grouping) {
+    const { groups } = await groupBoards(campaign.id, filters, grouping.by, { minBattlesPerModel: grouping.minBattles, untilFresh: true });
+    const boards = { campaign: campaign.slug, filters, view, by: grouping.by, minBattlesPerModel: grouping.minBattles, groups };
+    process.stdout.write(format === "csv" ? groupBoardsCsv(groups) : JSON.stringify(groupBoardsJson(boards)) + "\n");
+    return;
+  }
   if (view.board.votes === 0) console.error("note: no votes match these filters.");
   if (!view.board.identifiable) console.error("note: some model never won or never lost; ratings use a weak prior.");
   process.stdout.write(

@@ -298,6 +298,21 @@ export const en = {
     noVariation: "never differs between the answers here",
     features: { length: "Length", headers: "Headers", lists: "List items", bold: "Bold text" },
   },
+  groupBoards: {
+    navLabel: "Compare the leaderboard across groups",
+    byCategory: "Compare by category",
+    byLanguage: "Compare by language",
+    hide: "Hide the comparison",
+    titleCategory: "Boards by category",
+    titleLanguage: "Boards by language",
+    intro:
+      "Each column is the leaderboard of that group's votes alone, under the same filters; the change (Δ) is the model's rank on the overall board minus its rank in the group, among the models the group has: positive means it ranks better there. Greyed columns have fewer than {min} battles per model on average: read them with care.",
+    overall: "Overall",
+    votes: "{n} votes",
+    fewVotes: "few votes",
+    computing: "computing…",
+    absent: "–",
+  },
   correlations: {
     title: "Benchmark correlation",
     intro:

@@ -300,6 +300,21 @@ export const ja: Messages = {
     noVariation: "この票では回答間に差がありません",
     features: { length: "長さ", headers: "見出し", lists: "箇条書き", bold: "太字" },
   },
+  groupBoards: {
+    navLabel: "グループごとにリーダーボードを比べる",
+    byCategory: "カテゴリ別に比べる",
+    byLanguage: "言語別に比べる",
+    hide: "比較を閉じる",
+    titleCategory: "カテゴリ別のリーダーボード",
+    titleLanguage: "言語別のリーダーボード",
+    intro:
+      "各列はそのグループの票だけから、同じ条件で計算したリーダーボードです。Δ は全体での順位 − そのグループでの順位（グループにいるモデルの中で）で、正の値はそのグループでの方が上位であることを示します。灰色の列はモデルあたりの対戦が平均 {min} 件未満です。慎重に読んでください。",
+    overall: "全体",
+    votes: "{n} 票",
+    fewVotes: "票が少ない",
+    computing: "計算中…",
+    absent: "–",
+  },
   correlations: {
     title: "ベンチマークとの相関",
     intro:

@@ -1,7 +1,7 @@
 import { AnnotatorTable } from "@/components/annotator-table";
 import { CampaignNav } from "@/components/campaign-nav";
 import { ResultsFilters } from "@/components/results-filters";
-import { campaignCategories } from "@/lib/campaigns/queries";
+import { campaignCategories } from "@/lib/campaigns/categories";
 import { getTranslator } from "@/lib/i18n/server";
 import { requireResultsCampaign, type ResultsPageProps } from "@/lib/results/page-data";
 import { annotatorReport } from "@/lib/results/annotators";

@@ -1,5 +1,6 @@
 import { CampaignNav } from "@/components/campaign-nav";
 import { Heatmap } from "@/components/charts/heatmap";
+import { GroupBoardLinks, GroupBoardsTable } from "@/components/group-boards-table";
 import { RatingsChart } from "@/components/charts/ratings-chart";
 import { LeaderboardTable } from "@/components/leaderboard-table";
 import { ResultsDownloads } from "@/components/results-downloads";
@@ -7,23 +8,41 @@ import { ResultsFilters } from "@/components/results-filters";
 import { ResultsStatus } from "@/components/results-status";
 import { StyleControlPanel } from "@/components/style-control-panel";
 import { getTranslator } from "@/lib/i18n/server";
+import { filtersToParams } from "@/lib/results/filters";
+import { DEFAULT_MIN_BATTLES_PER_MODEL, GROUP_BYS, groupBoards, type GroupBy } from "@/lib/results/groups";
 import { headToHead, winRates } from "@/lib/results/head-to-head";
 import { type ResultsPageProps, requireResultsCampaign, resultsPageData } from "@/lib/results/page-data";
 
 /** Models shown in the head-to-head heatmaps: beyond this a matrix is no longer readable. */
 const HEATMAP_MODELS = 20;
+/** How long the page waits for the group boards it starts computing. */
+const GROUPS_WAIT_MS = 1500;
+
+function groupingOf(search: Record<string, string | string[] | undefined>): { by: GroupBy | null; minBattles: number } {
+  const by = typeof search.by === "string" && (GROUP_BYS as readonly string[]).includes(search.by) ? (search.by as GroupBy) : null;
+  const minBattles = Number(search.minBattles);
+  return { by, minBattles: Number.isFinite(minBattles) && minBattles >= 0 ? minBattles : DEFAULT_MIN_BATTLES_PER_MODEL };
+}
 
 export default async function LeaderboardPage({ params, searchParams }: ResultsPageProps) {
   const campaign = await requireResultsCampaign(params);
-  const [t, data] = await Promise.all([getTranslator(), resultsPageData(campaign.id, await searchParams)]);
+  const search = await searchParams;
+  const [t, data] = await Promise.all([getTranslator(), resultsPageData(campaign.id, search)]);
   const { view } = data;
+  const grouping = groupingOf(search);
+  const groups =
+    grouping.by && view.state === "ready" && !data.filters.styleControl
+      ? (await groupBoards(campaign.id, data.filters, grouping.by, { minBattlesPerModel: grouping.minBattles, waitMs: GROUPS_WAIT_MS }))
+          .groups
+      : null;
+  const basePath = `/campaigns/${campaign.slug}/leaderboard`;
   const board = view.state === "ready" ? view.board : null;
   const matrices = view.state === "ready" ? headToHead(view.board, view.matrices, HEATMAP_MODELS) : null;
   return (
     <div className="space-y-6">
       <CampaignNav slug={campaign.slug} name={campaign.name} active="leaderboard" />
       <ResultsFilters
-        basePath={`/campaigns/${campaign.slug}/leaderboard`}
+        basePath={basePath}
         filters={data.filters}
         categories={data.categories}
         models={board ? [...board.modelOrder] : []}
@@ -45,6 +64,10 @@ export default async function LeaderboardPage({ params, searchParams }: ResultsP
             <LeaderboardTable rows={board.models} winRates={Object.fromEntries(winRates(board, view.matrices))} />
           </section>
           {data.filters.styleControl && <StyleControlPanel view={view.styleControl} rows={board.models} />}
+          {!data.filters.styleControl && <GroupBoardLinks basePath={basePath} query={filtersToParams(data.filters)} by={grouping.by} />}
+          {grouping.by && groups && (
+            <GroupBoardsTable by={grouping.by} rows={board.models} groups={groups} minBattlesPerModel={grouping.minBattles} />
+          )}
           <section className="card">
             <RatingsChart
               points={board.models.map(({ model, rating, ciLow, ciHigh }) => ({ model, rating, ciLow, ciHigh }))}

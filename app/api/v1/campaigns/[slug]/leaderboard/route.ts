@@ -1,12 +1,19 @@
 import { NextResponse } from "next/server";
 import { jsonError, researchCampaignFromRequest } from "@/lib/auth/request-user";
+import { z } from "zod";
 import { parseFilters } from "@/lib/results/filters";
+import { DEFAULT_MIN_BATTLES_PER_MODEL, GROUP_BYS, groupBoards } from "@/lib/results/groups";
 import { AnchorNotFound, getLeaderboard } from "@/lib/results/leaderboard";
-import { leaderboardCsv, leaderboardJson } from "@/lib/results/output";
+import { groupBoardsCsv, groupBoardsJson, leaderboardCsv, leaderboardJson } from "@/lib/results/output";
+
+const groupingSchema = z.object({
+  by: z.enum(GROUP_BYS).nullable(),
+  minBattles: z.coerce.number().finite().min(0).max(1_000_000).default(DEFAULT_MIN_BATTLES_PER_MODEL),
+});
 
 /**
  * GET /api/v1/campaigns/{slug}/leaderboard[?format=json|csv&category=…&from=…&to=…&bothBad=exclude
- * &flagged=include&anchor=…&anchorRating=…&style=on]: the leaderboard computed from the current votes, as
+ * &flagged=include&anchor=…&anchorRating=…&style=on | by=category|language&minBattles=N]: the leaderboard computed from the current votes, as
  * the `leaderboard` command prints it. Token or session; 401/403/404/400 as JSON.
  */
 export async function GET(request: Request, { params }: { params: Promise<{ slug: string }> }) {
@@ -18,10 +25,22 @@ export async function GET(request: Request, { params }: { params: Promise<{ slug
   if (format !== "json" && format !== "csv") return jsonError(400, "format must be json or csv");
   const parsed = parseFilters(query);
   if (!parsed.ok) return jsonError(400, "invalid filters", { details: parsed.errors });
+  const grouping = groupingSchema.safeParse({ by: query.get("by"), minBattles: query.get("minBattles") ?? undefined });
+  if (!grouping.success)
+    return jsonError(400, "invalid grouping", { details: grouping.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) });
+  if (grouping.data.by && parsed.filters.styleControl) return jsonError(400, "by and style cannot be combined");
   try {
     const view = await getLeaderboard(campaign.id, parsed.filters, { untilFresh: true });
     if (view.state !== "ready") return jsonError(500, view.state === "failed" ? view.error : "the leaderboard is not ready");
     const headers = { "Cache-Control": "no-store" };
+    const { by, minBattles } = grouping.data;
+    if (by) {
+      const { groups } = await groupBoards(campaign.id, parsed.filters, by, { minBattlesPerModel: minBattles, untilFresh: true });
+      if (format === "csv")
+        return new NextResponse(groupBoardsCsv(groups), { headers: { ...headers, "Content-Type": "text/csv; charset=utf-8" } });
+      const json = groupBoardsJson({ campaign: campaign.slug, filters: parsed.filters, view, by, minBattlesPerModel: minBattles, groups });
+      return NextResponse.json(json, { headers });
+    }
     if (format === "csv") {
       return new NextResponse(leaderboardCsv(view.board, view.styleControl), {
         headers: {

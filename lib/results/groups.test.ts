@@ -1,0 +1,103 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { beforeAll, describe, expect, it } from "vitest";
+import { importVotes } from "@/lib/datasets/import-votes";
+import { createResultsCampaign } from "@/lib/testing/results-campaign";
+import { DEFAULT_FILTERS } from "./filters";
+import { groupBoards } from "./groups";
+import { getLeaderboard } from "./leaderboard";
+
+async function ready(campaignId: string, filters = DEFAULT_FILTERS) {
+  const view = await getLeaderboard(campaignId, filters, { untilFresh: true });
+  if (view.state !== "ready") throw new Error(view.state);
+  return view;
+}
+
+describe("boards per category and per language", () => {
+  let setup: Awaited<ReturnType<typeof createResultsCampaign>>;
+  beforeAll(async () => {
+    setup = await createResultsCampaign();
+    // Thirty imported battles in English (the campaign's own language is Japanese), the weakest
+    // model winning them all: the English board ranks it first.
+    const [strong, , , weak] = setup.models;
+    const lines = Array.from({ length: 30 }, (_, i) =>
+      JSON.stringify({
+        model_a: i % 2 ? weak : strong,
+        model_b: i % 2 ? strong : weak,
+        winner: i % 2 ? "model_a" : "model_b",
+        language: "en",
+        tstamp: 1_770_000_000 + i,
+      }),
+    );
+    const file = join(mkdtempSync(join(tmpdir(), "hikaku-groups-")), "en.jsonl");
+    writeFileSync(file, lines.join("\n") + "\n");
+    await importVotes(null, setup.campaign.id, { path: file, format: "jsonl" });
+  }, 120_000);
+
+  it("gives each category its own board, as the category filter does, with each model's rank change against the overall board", async () => {
+    const { overall, groups } = await groupBoards(setup.campaign.id, DEFAULT_FILTERS, "category", { untilFresh: true });
+    expect(groups.map((g) => g.group)).toEqual(["math", "writing"]);
+    if (overall.state !== "ready") throw new Error(overall.state);
+    for (const group of groups) {
+      const alone = await ready(setup.campaign.id, { ...DEFAULT_FILTERS, category: group.group });
+      expect(group.votes).toBe(alone.board.votes);
+      for (const row of alone.board.models) expect(group.models[row.model].rating).toBeCloseTo(row.rating, 9);
+      // Δ = rank overall − rank in the group, both among the group's models.
+      const overallOrder = overall.board.models.map((r) => r.model).filter((m) => m in group.models);
+      for (const [model, cell] of Object.entries(group.models)) expect(cell.rankChange).toBe(overallOrder.indexOf(model) + 1 - cell.rank);
+    }
+  });
+
+  it("splits the votes by language, an imported battle's own or the campaign's, and shows the upset there", async () => {
+    const overall = await ready(setup.campaign.id);
+    const { groups } = await groupBoards(setup.campaign.id, DEFAULT_FILTERS, "language", { untilFresh: true });
+    expect(groups.map((g) => [g.group, g.votes])).toEqual([
+      ["en", 30],
+      ["ja", overall.board.votes - 30],
+    ]);
+    const weak = setup.models[3];
+    const english = groups[0];
+    expect(english.models[weak].rank).toBe(1);
+    const overallRank = [...overall.board.models].filter((r) => r.model in english.models).findIndex((r) => r.model === weak) + 1;
+    expect(english.models[weak].rankChange).toBe(overallRank - 1);
+    expect(english.models[weak].rankChange).toBeGreaterThan(0);
+  });
+
+  it("marks a group sparse below the threshold of battles per model", async () => {
+    const high = await groupBoards(setup.campaign.id, DEFAULT_FILTERS, "language", { untilFresh: true, minBattlesPerModel: 25 });
+    // English: 30 battles between two models = 30 per model; Japanese: far more.
+    expect(high.groups.map((g) => [g.group, g.battlesPerModel, g.sparse])).toEqual([
+      ["en", 30, false],
+      ["ja", expect.any(Number), false],
+    ]);
+    const higher = await groupBoards(setup.campaign.id, DEFAULT_FILTERS, "language", { untilFresh: true, minBattlesPerModel: 31 });
+    expect(higher.groups[0].sparse).toBe(true);
+  });
+
+  it("from the command line: --by prints the overall board and one board per group; a wrong --by is a usage error", () => {
+    const cli = (args: string[]) =>
+      spawnSync(
+        "npx",
+        ["tsx", "--conditions=react-server", "scripts/hikaku.ts", "leaderboard", "--campaign", setup.campaign.slug, ...args],
+        {
+          cwd: fileURLToPath(new URL("../../", import.meta.url)),
+          encoding: "utf8",
+          env: process.env,
+        },
+      );
+    const result = cli(["--by", "language", "--min-battles", "25"]);
+    expect(result.status).toBe(0);
+    const json = JSON.parse(result.stdout);
+    expect(json).toMatchObject({ by: "language", minBattlesPerModel: 25, campaign: setup.campaign.slug });
+    expect(json.models).toHaveLength(4);
+    expect(json.groups.map((g: { group: string }) => g.group)).toEqual(["en", "ja"]);
+    expect(json.groups[0].models[0]).toMatchObject({ model: setup.models[3], rank: 1 });
+    expect(Object.keys(json.groups[0].models[0]).sort()).toEqual(["battles", "ciHigh", "ciLow", "model", "rank", "rankChange", "rating"]);
+    const wrong = cli(["--by", "colour"]);
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toContain("--by must be category or language");
+  });
+});
