@@ -143,6 +143,7 @@ describe("leaderboards computed from the database", () => {
     expect(fromLeaderboard.votes).toBe(fromRatings.votes);
     expect(fromLeaderboard.filters).toEqual({
       category: "writing",
+      language: null,
       from: null,
       to: null,
       excludeBothBad: false,
