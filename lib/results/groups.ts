@@ -81,11 +81,9 @@ export async function groupBoards(
   const minimum = options.minBattlesPerModel ?? DEFAULT_MIN_BATTLES_PER_MODEL;
   const read = { waitMs: options.waitMs, untilFresh: options.untilFresh };
   const overall = await getLeaderboard(campaignId, filters, read);
-  const groups: GroupBoard[] = [];
-  // One at a time: each may start a computation, and the compute slots are few.
-  for (const group of await groupsOf(campaignId, by)) {
-    const view = await getLeaderboard(campaignId, { ...filters, [by]: group, anchor: null }, read);
-    groups.push(compareWithOverall(group, view, overall, minimum));
-  }
-  return { overall, groups };
+  // All at once, so a page waits `waitMs` once, not once per group; the computations themselves
+  // queue for this process's few compute slots.
+  const names = await groupsOf(campaignId, by);
+  const views = await Promise.all(names.map((group) => getLeaderboard(campaignId, { ...filters, [by]: group, anchor: null }, read)));
+  return { overall, groups: views.map((view, i) => compareWithOverall(names[i], view, overall, minimum)) };
 }
