@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test, type Page } from "@playwright/test";
-import { expectAccessible, hikakuCli, query, scratchDir, signIn, uniqueEmail } from "./helpers";
+import { campaignStat, expectAccessible, hikakuCli, query, scratchDir, signIn, uniqueEmail } from "./helpers";
 
 const PASSWORD = "a-long-enough-password";
 const MAX_VOTES_PER_MINUTE = Number(process.env.HIKAKU_MAX_VOTES_PER_MINUTE ?? 30);
@@ -53,11 +53,7 @@ test("each campaign setting changes what the annotator gets: outcomes, reason, i
   const researcher = await (await browser.newContext({ extraHTTPHeaders: { "Accept-Language": "en" } })).newPage();
   await signIn(researcher, researcherEmail, PASSWORD);
   await researcher.goto(`/campaigns/${slug}`);
-  const stat = (label: string) =>
-    researcher
-      .getByTestId("campaign-stats")
-      .locator("div", { has: researcher.locator("dt", { hasText: label }) })
-      .locator("dd");
+  const stat = (label: string) => campaignStat(researcher, label);
   await expect(stat("Pairs to judge")).toHaveText("12");
 
   await researcher.locator('textarea[name="instructions"]').fill("Prefer the **politer** answer.");

@@ -65,3 +65,11 @@ export async function expectAccessible(page: Page): Promise<void> {
   const { violations } = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze();
   expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
 }
+
+/** The value of one figure on a campaign's overview (Prompts, Models, Pairs to judge…). */
+export function campaignStat(page: Page, label: string) {
+  return page
+    .getByTestId("campaign-stats")
+    .locator("div", { has: page.locator("dt", { hasText: label }) })
+    .locator("dd");
+}

@@ -1,7 +1,7 @@
 import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "@playwright/test";
-import { expectAccessible, hikakuCli, scratchDir, signIn, uniqueEmail } from "./helpers";
+import { campaignStat, expectAccessible, hikakuCli, scratchDir, signIn, uniqueEmail } from "./helpers";
 
 const PASSWORD = "a-long-enough-password";
 const MTBENCH = join(process.cwd(), "..", "shared", "datasets", "japanese-mt-bench");
@@ -18,11 +18,7 @@ test("a researcher uploads FastChat's MT-Bench files in the browser and sees the
   await page.context().setExtraHTTPHeaders({ "Accept-Language": "en" });
   await signIn(page, researcher, PASSWORD);
   await page.goto(`/campaigns/${slug}`);
-  const stat = (label: string) =>
-    page
-      .getByTestId("campaign-stats")
-      .locator("div", { has: page.locator("dt", { hasText: label }) })
-      .locator("dd");
+  const stat = (label: string) => campaignStat(page, label);
 
   // 250 broken lines after a good one: the page lists the first 200 problems, with line numbers,
   // and says how many there are; nothing of the file is kept, not even its good line.

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test, type Page } from "@playwright/test";
-import { collectPageProblems, hikakuCli, query, signIn, uniqueEmail } from "./helpers";
+import { campaignStat, collectPageProblems, hikakuCli, query, signIn, uniqueEmail } from "./helpers";
 
 const PASSWORD = "a-long-enough-password";
 
@@ -178,11 +178,7 @@ test("a researcher creates a campaign, uploads a file with progress, adds an ann
   await page.getByRole("button", { name: "Import", exact: true }).click();
   await expect(page.getByTestId("import-summary")).toContainText("12 new answers");
   // 6 prompts, 2 models, 6 pairs (one per prompt) — each read from its own card.
-  const stat = (label: string) =>
-    page
-      .getByTestId("campaign-stats")
-      .locator("div", { has: page.locator("dt", { hasText: label }) })
-      .locator("dd");
+  const stat = (label: string) => campaignStat(page, label);
   await expect(stat("Prompts")).toHaveText("6");
   await expect(stat("Models")).toHaveText("2");
   await expect(stat("Pairs to judge")).toHaveText("6");

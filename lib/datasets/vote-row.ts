@@ -123,7 +123,7 @@ function messages(values: Record<string, unknown>, name: string): Message[] | nu
 }
 
 /** A side's style counts as a PostgreSQL array literal, from its assistant turns (empty without a conversation). */
-function styleOf(conversation: Message[] | null): string {
+export function styleOf(conversation: Message[] | null): string {
   if (!conversation) return "{}";
   const counts = styleCounts(conversation.filter((m) => m.role === "assistant").map((m) => m.content));
   return `{${STYLE_FEATURES.map((feature) => counts[feature]).join(",")}}`;

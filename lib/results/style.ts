@@ -2,7 +2,9 @@ import "server-only";
 import type pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
 import { inlineParameters } from "@/lib/pg";
-import { STYLE_FEATURES, styleByTurnsShown, styleCounts, type StyleBattles } from "@/lib/ratings/style-control";
+import type { Message } from "@/lib/datasets/arena-row";
+import { styleOf } from "@/lib/datasets/vote-row";
+import { STYLE_FEATURES, styleByTurnsShown, type StyleBattles } from "@/lib/ratings/style-control";
 import { voteConditions, type ResultFilters } from "./filters";
 import { readVoteStream } from "./vote-stream";
 
@@ -28,11 +30,6 @@ export async function fillMissingStyle(client: pg.ClientBase, campaignId: string
       rows.map((row) => literal(styleByTurnsShown(row.turns))),
     ]);
   }
-  type Message = { role: string; content: string };
-  const sideOf = (conversation: Message[]) => {
-    const counts = styleCounts(conversation.filter((m) => m.role === "assistant").map((m) => m.content));
-    return literal(STYLE_FEATURES.map((feature) => counts[feature]));
-  };
   for (;;) {
     const { rows } = await client.query<{ id: string; a: Message[]; b: Message[] }>(
       `SELECT id, "conversationA" AS a, "conversationB" AS b FROM "Vote"
@@ -43,7 +40,7 @@ export async function fillMissingStyle(client: pg.ClientBase, campaignId: string
     if (rows.length === 0) break;
     await client.query(
       `UPDATE "Vote" v SET "styleA" = n.a::int[], "styleB" = n.b::int[] FROM unnest($1::uuid[], $2::text[], $3::text[]) AS n(id, a, b) WHERE v.id = n.id`,
-      [rows.map((row) => row.id), rows.map((row) => sideOf(row.a)), rows.map((row) => sideOf(row.b))],
+      [rows.map((row) => row.id), rows.map((row) => styleOf(row.a)), rows.map((row) => styleOf(row.b))],
     );
   }
 }
