@@ -2,11 +2,13 @@ import "server-only";
 import { to as copyTo } from "pg-copy-streams";
 import { inlineParameters, pool } from "@/lib/pg";
 import { voteConditions, type ResultFilters } from "@/lib/results/filters";
+import { textOfBinaryCopy } from "./binary-copy-text";
 
 /**
  * Vote exports written by PostgreSQL itself (COPY … TO STDOUT) and passed on as they arrive:
  * no object per vote in JavaScript, several times faster than building rows here. CSV and JSON
- * Lines go out as PostgreSQL writes them; Parquet is encoded from the CSV (write-formats.ts).
+ * Lines go out as PostgreSQL writes them (JSON Lines less binary COPY's row prefixes); Parquet is
+ * encoded from the CSV (write-formats.ts).
  * The columns are those of lib/datasets/arena-row.ts.
  */
 
@@ -18,11 +20,19 @@ import { voteConditions, type ResultFilters } from "@/lib/results/filters";
 const JUDGE = `CASE WHEN v."annotatorId" IS NULL THEN coalesce(v.judge, 'anonymous')
   ELSE 'judge_' || left(encode(sha256(convert_to(c."pseudonymSalt" || ':' || v."annotatorId"::text, 'UTF8')), 'hex'), 12) END`;
 
+/**
+ * A model's name and its JSON text, escaped once per model rather than once per vote: GROUP BY
+ * keeps the planner from folding the subquery (and with it the escaping) into the vote rows, and
+ * unlike OFFSET 0 leaves the query free to run in parallel workers.
+ */
+const MODEL_NAMES = `(SELECT id, name, to_json(name)::text AS "nameJson" FROM "Model" GROUP BY id)`;
+
 /** A vote with everything an export row is made of: its campaign, models, prompt and the answers shown. */
 const VOTE_SOURCE = `FROM "Vote" v
-  JOIN "Campaign" c ON c.id = v."campaignId"
-  JOIN "Model" ma ON ma.id = v."modelAId"
-  JOIN "Model" mb ON mb.id = v."modelBId"
+  JOIN (SELECT id, language, to_json(language)::text AS "languageJson", "pseudonymSalt" FROM "Campaign" GROUP BY id) c
+    ON c.id = v."campaignId"
+  JOIN ${MODEL_NAMES} ma ON ma.id = v."modelAId"
+  JOIN ${MODEL_NAMES} mb ON mb.id = v."modelBId"
   LEFT JOIN "Prompt" p ON p.id = v."promptId"
   LEFT JOIN "Assignment" a ON a.id = v."assignmentId"
   LEFT JOIN "Item" i ON i.id = a."itemId"
@@ -38,24 +48,31 @@ const VOTE_SOURCE = `FROM "Vote" v
 const conversation = (answers: "lo" | "ro") =>
   `CASE WHEN a.id IS NULL THEN v."conversation${answers === "lo" ? "A" : "B"}"::json ELSE hikaku_conversation(p.turns, ${answers}.turns, i."turnCount") END`;
 
-/** "label": one of the export's own words (winner, outcome), which never need escaping in JSON. */
-type JsonKind = "string" | "label" | "number" | "boolean" | "json";
+/** As JSON text: an imported conversation is already jsonb (its text needs no second parse). */
+const conversationJson = (answers: "lo" | "ro") =>
+  `coalesce(CASE WHEN a.id IS NULL THEN v."conversation${answers === "lo" ? "A" : "B"}"::text ELSE hikaku_conversation(p.turns, ${answers}.turns, i."turnCount")::jsonb::text END, 'null')`;
+
+/**
+ * How a column becomes JSON: "label" is one of the export's own words (winner, outcome), which
+ * never need escaping; "raw" gives JSON text already built (and never null).
+ */
+type JsonKind = "string" | "label" | "number" | "boolean" | { raw: string };
 
 const COLUMNS: [name: string, expression: string, json: JsonKind][] = [
   ["question_id", `coalesce(v."questionId", p."externalId")`, "string"],
-  ["model_a", "ma.name", "string"],
-  ["model_b", "mb.name", "string"],
+  ["model_a", "ma.name", { raw: `ma."nameJson"` }],
+  ["model_b", "mb.name", { raw: `mb."nameJson"` }],
   [
     "winner",
     `CASE v.winner WHEN 'MODEL_A' THEN 'model_a' WHEN 'MODEL_B' THEN 'model_b' WHEN 'TIE' THEN 'tie' ELSE 'tie (bothbad)' END`,
     "label",
   ],
   ["judge", JUDGE, "string"],
-  ["conversation_a", conversation("lo"), "json"],
-  ["conversation_b", conversation("ro"), "json"],
+  ["conversation_a", conversation("lo"), { raw: conversationJson("lo") }],
+  ["conversation_b", conversation("ro"), { raw: conversationJson("ro") }],
   ["turn", `coalesce(v.turn, i."turnCount", 1)`, "number"],
   ["anony", "true", "boolean"],
-  ["language", `coalesce(v.language, c.language)`, "string"],
+  ["language", `coalesce(v.language, c.language)`, { raw: `coalesce(to_json(v.language)::text, c."languageJson", 'null')` }],
   // date_part gives the same double as extract(…)::float8 without going through numeric (a third of the query's time).
   ["tstamp", `date_part('epoch', v."createdAt")`, "number"],
   [
@@ -77,6 +94,7 @@ const SELECT_CSV = COLUMNS.map(([name, expression, json]) =>
 
 /** A column's value as JSON text (a missing value is null). */
 function jsonValue(expression: string, kind: JsonKind): string {
+  if (typeof kind === "object") return kind.raw;
   switch (kind) {
     case "string":
       return `coalesce(to_json((${expression})::text)::text, 'null')`;
@@ -86,25 +104,18 @@ function jsonValue(expression: string, kind: JsonKind): string {
       return `coalesce((${expression})::text, 'null')`;
     case "boolean":
       return `CASE WHEN ${expression} THEN 'true' ELSE 'false' END`;
-    case "json":
-      // Through jsonb: its text has no line breaks (json_agg's has), so every row stays one line.
-      return `coalesce((${expression})::jsonb::text, 'null')`;
   }
 }
 
 /**
- * One JSON object per row, keys in column order, built by PostgreSQL: JSON Lines then leave the
- * database ready to send, which is faster than converting CSV here (the parallel workers that
- * sort the votes build them too).
+ * One JSON object per row, keys in column order, ending in a line break, built by PostgreSQL:
+ * JSON Lines then leave the database ready to send, which is faster than converting CSV here
+ * (the parallel workers that sort the votes build them too).
  */
-const SELECT_JSON = `${COLUMNS.map(([name, expression, kind], i) => `'${i === 0 ? "{" : ","}"${name}":' || ${jsonValue(expression, kind)}`).join(" || ")} || '}'`;
+const SELECT_JSON = `${COLUMNS.map(([name, expression, kind], i) => `'${i === 0 ? "{" : ","}"${name}":' || ${jsonValue(expression, kind)}`).join(" || ")} || E'}\\n'`;
 
-/**
- * COPY's options per format. JSON Lines go through CSV mode with a quote character and delimiter
- * that JSON text never contains raw (it escapes every control character), so each line is sent
- * exactly as built, with nothing quoted.
- */
-const COPY_OPTIONS = { csv: "FORMAT csv, HEADER", jsonl: `FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02'` } as const;
+/** CSV as COPY writes it; JSON Lines as binary COPY of the built lines, unwrapped by textOfBinaryCopy. */
+const COPY_OPTIONS = { csv: "FORMAT csv, HEADER", jsonl: "FORMAT binary" } as const;
 
 /**
  * The campaign's votes under `filters` as CSV (with header) or JSON Lines, as PostgreSQL sends
@@ -125,7 +136,7 @@ export function copyVotes(campaignId: string, filters: ResultFilters, format: "c
       const select = `SELECT ${format === "csv" ? SELECT_CSV : SELECT_JSON} ${VOTE_SOURCE} WHERE ${where} ORDER BY v."createdAt", v.seq`;
       const sql = `COPY (${select}) TO STDOUT WITH (${COPY_OPTIONS[format]})`;
       const stream = client.query(copyTo(inlineParameters(client, sql, params)));
-      for await (const chunk of stream as AsyncIterable<Buffer>) yield chunk;
+      yield* format === "csv" ? (stream as AsyncIterable<Buffer>) : textOfBinaryCopy(stream as AsyncIterable<Buffer>);
       rowCount = stream.rowCount;
       await client.query("COMMIT");
       finished = true;
