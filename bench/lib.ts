@@ -125,16 +125,55 @@ export async function startAppServer(
   };
 }
 
-/** Resident memory of every process in a process group, in MB (Linux /proc). */
-export function groupRssMb(groupId: number): number {
-  let kb = 0;
+/** "pid (comm) state ppid pgrp …": the fields after the command name, of every process (Linux /proc). */
+function processStats(): { pid: number; fields: string[] }[] {
+  const stats: { pid: number; fields: string[] }[] = [];
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(fields[2]) !== groupId) continue;
-      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${entry}/status`, "utf8"));
+      stats.push({ pid: Number(entry), fields: stat.slice(stat.lastIndexOf(")") + 2).split(" ") });
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return stats;
+}
+
+/** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+/** CPU seconds of a process: its own user + system time, and that of children it has waited for. */
+const cpuSecondsOf = (fields: string[]) =>
+  (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / TICKS_PER_SECOND;
+
+/** CPU seconds used so far by every process of a process group (an app server and its children). */
+export function groupCpuSeconds(groupId: number): number {
+  return processStats()
+    .filter(({ fields }) => Number(fields[2]) === groupId)
+    .reduce((sum, { fields }) => sum + cpuSecondsOf(fields), 0);
+}
+
+/** CPU seconds used so far by a PostgreSQL server: the postmaster (with its ended children) and its live processes. */
+export function serverCpuSeconds(postmasterPid: number): number {
+  return processStats()
+    .filter(({ pid, fields }) => pid === postmasterPid || Number(fields[1]) === postmasterPid)
+    .reduce((sum, { fields }) => sum + cpuSecondsOf(fields), 0);
+}
+
+/** The postmaster of the (local) PostgreSQL server behind `client`: the parent of its backend. */
+export async function postmasterPid(client: { $queryRaw<T>(query: TemplateStringsArray): Promise<T> }): Promise<number | null> {
+  const [{ pid }] = await client.$queryRaw<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`;
+  const parent = processStats().find((stat) => stat.pid === pid)?.fields[1];
+  return parent ? Number(parent) : null;
+}
+
+/** Resident memory of every process in a process group, in MB (Linux /proc). */
+export function groupRssMb(groupId: number): number {
+  let kb = 0;
+  for (const { pid, fields } of processStats()) {
+    if (Number(fields[2]) !== groupId) continue;
+    try {
+      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
       if (match) kb += Number(match[1]);
     } catch {
       // The process ended while we looked.
@@ -196,8 +235,13 @@ export async function signInVoters(emails: string[], password: string, slug: str
  * Posts the castVote action for the voter's pair as the voting page does. Returns the next pair
  * when the vote was acknowledged (undefined when none is left), or null when it was not.
  */
-export async function castVote(voter: Voter, slug: string, actionId: string): Promise<{ next: string | undefined } | null> {
-  const response = await voter.session.fetch(`/vote/${slug}`, {
+export async function castVote(
+  voter: Voter,
+  slug: string,
+  actionId: string,
+  session: Session = voter.session,
+): Promise<{ next: string | undefined } | null> {
+  const response = await session.fetch(`/vote/${slug}`, {
     method: "POST",
     headers: { "next-action": actionId, "content-type": "text/plain;charset=UTF-8", accept: "text/x-component" },
     body: JSON.stringify([{ assignmentId: voter.assignment, outcome: "LEFT", durationMs: 1500 }]),

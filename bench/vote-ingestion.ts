@@ -1,6 +1,8 @@
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { cpus } from "node:os";
 import { db, disconnectDb } from "@/lib/db";
+import { freePort } from "../scripts/lib/local-postgres";
 import { importFile } from "@/lib/imports/read-files";
 import {
   benchDatabase,
@@ -8,26 +10,100 @@ import {
   castVoteActionId,
   createVoters,
   generateRows,
+  groupCpuSeconds,
   ms,
   percentile,
+  postmasterPid,
+  serverCpuSeconds,
   signInVoters,
   startAppServer,
   waitForServer,
+  type AppServer,
+  type Voter,
 } from "./lib";
 
 /**
- * `npm run bench:votes` (after `npm run build`): vote ingestion through the real HTTP path —
- * the app server, next-auth session cookies and the voting page's castVote server action — with
- * 50 annotators voting as fast as the server answers for a fixed time, spread over
- * BENCH_INSTANCES app instances (default 1) that share the database. Each response carries the
- * next pair, which the annotator votes on next. Afterwards every acknowledged vote is looked up.
+ * `npm run bench:votes` (after `npm run build`): the vote path through real HTTP — the app
+ * server, next-auth session cookies and the voting page's castVote server action — against its
+ * floor measured in the same run with the same load: bench/vote-floor.ts, a bare node:http
+ * server running the same vote and next-pair code and statements over a pg pool, with the same
+ * session cookie. Two loads, each on the app and then on the floor:
+ *
+ * - closed loop: 50 annotators voting as fast as responses come back, for BENCH_SECONDS;
+ * - open loop: votes arriving at BENCH_RATE per second whatever the server does (latency counted
+ *   from when a vote was due, so a slow server cannot hide its queue).
+ *
+ * Each response carries the next pair, which the annotator votes on next. It prints throughput,
+ * latency, CPU milliseconds per acknowledged vote (server process and PostgreSQL) and the ratios
+ * app / floor; afterwards every acknowledged vote is looked up. Both servers first get
+ * BENCH_WARMUP_SECONDS of unmeasured voting; BENCH_ROUNDS repeats the whole (app, floor)
+ * sequence, alternating which goes first.
  */
 const ANNOTATORS = Number(process.env.BENCH_ANNOTATORS ?? 50);
 /** App instances sharing the database; annotators are spread over them round-robin. */
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 1);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const RATE = Number(process.env.BENCH_RATE ?? 50);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
+/** Unmeasured closed-loop voting on each server first, so neither is measured while its code is still being compiled. */
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
 const PASSWORD = "bench-password-123";
 const SLUG = "bench-votes";
+const SECRET = "bench-secret-bench-secret";
+
+type Target = "app" | "floor";
+
+interface PhaseResult {
+  votes: number;
+  failures: number;
+  seconds: number;
+  latencies: number[];
+  serverCpu: number;
+  databaseCpu: number;
+}
+
+/** bench/vote-floor.ts as its own process group, like the app server. */
+async function startFloor(databaseUrl: string): Promise<AppServer> {
+  const port = await freePort();
+  const child = spawn("node_modules/.bin/tsx", ["--conditions=react-server", "bench/vote-floor.ts"], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      NEXTAUTH_SECRET: SECRET,
+      HIKAKU_MAX_VOTES_PER_MINUTE: "1000000",
+      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? "2",
+    },
+    stdio: ["ignore", "ignore", "inherit"],
+    detached: true,
+  });
+  const base = `http://127.0.0.1:${port}`;
+  return {
+    base,
+    pid: child.pid!,
+    stop() {
+      try {
+        process.kill(-child.pid!, "SIGTERM");
+      } catch {
+        child.kill("SIGTERM");
+      }
+    },
+  };
+}
+
+/** Waits until the floor answers (404 for a GET: it serves only POST /vote/…). */
+async function waitForFloor(base: string): Promise<void> {
+  for (let attempt = 0; attempt < 300; attempt++) {
+    try {
+      await fetch(`${base}/`);
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  throw new Error("the vote floor did not start");
+}
+
 if (!existsSync(".next/BUILD_ID")) throw new Error("No production build: run `npm run build` first.");
 const actionId = castVoteActionId();
 const database = await benchDatabase();
@@ -39,49 +115,141 @@ const servers = await Promise.all(
     }),
   ),
 );
+const floor = await startFloor(database.url);
 try {
   console.log(
-    `machine: ${cpus().length} × ${cpus()[0]?.model}, Node ${process.version}; app, PostgreSQL and load generator share the machine`,
+    `machine: ${cpus().length} × ${cpus()[0]?.model}, Node ${process.version}; app (${INSTANCES} instance(s)), floor, PostgreSQL and load generator share the machine`,
   );
   const campaign = await db.campaign.create({ data: { slug: SLUG, name: "bench", targetVotesPerItem: 100, status: "ACTIVE" } });
   await importFile(null, campaign.id, { name: "bench.jsonl", content: generateRows(500, 10) });
   const emails = await createVoters(campaign.id, ANNOTATORS, PASSWORD);
   for (const server of servers) await waitForServer(`${server.base}/sign-in`);
+  await waitForFloor(floor.base);
   const voters = await signInVoters(emails, PASSWORD, SLUG, (index) => servers[index % servers.length].base);
-
-  const latencies: number[] = [];
+  // The same signed-in browsers, sent to the floor instead: the same cookie, the same JWT.
+  const floorSessions = voters.map((voter) => voter.session.on(floor.base));
+  const postgres = await postmasterPid(db);
+  if (!postgres) console.log("PostgreSQL is not a local process here: its CPU is not measured");
   const acknowledged: string[] = [];
-  let failures = 0;
-  const deadline = performance.now() + SECONDS * 1000;
-  const started = performance.now();
-  await Promise.all(
-    voters.map(async (voter) => {
-      while (performance.now() < deadline) {
-        const t = performance.now();
-        const result = await castVote(voter, SLUG, actionId);
-        latencies.push(performance.now() - t);
-        if (!result) {
-          failures++;
-          continue;
-        }
-        acknowledged.push(voter.assignment);
-        if (!result.next) break;
-        voter.assignment = result.next;
-      }
-    }),
-  );
-  const elapsed = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
+
+  /** One vote by `voter` on `target`; true when acknowledged (the voter then holds the next pair). */
+  async function vote(voter: Voter, index: number, target: Target): Promise<boolean | "done"> {
+    const session = target === "app" ? voter.session : floorSessions[index];
+    const result = await castVote(voter, SLUG, actionId, session);
+    if (!result) return false;
+    acknowledged.push(voter.assignment);
+    if (!result.next) return "done";
+    voter.assignment = result.next;
+    return true;
+  }
+
+  async function measured(
+    target: Target,
+    load: () => Promise<{ votes: number; failures: number; latencies: number[] }>,
+  ): Promise<PhaseResult> {
+    const group = target === "app" ? servers.map((server) => server.pid) : [floor.pid];
+    const serverBefore = group.reduce((sum, pid) => sum + groupCpuSeconds(pid), 0);
+    const databaseBefore = postgres ? serverCpuSeconds(postgres) : NaN;
+    const started = performance.now();
+    const { votes, failures, latencies } = await load();
+    const seconds = (performance.now() - started) / 1000;
+    const serverCpu = group.reduce((sum, pid) => sum + groupCpuSeconds(pid), 0) - serverBefore;
+    const databaseCpu = postgres ? serverCpuSeconds(postgres) - databaseBefore : NaN;
+    latencies.sort((a, b) => a - b);
+    return { votes, failures, seconds, latencies, serverCpu, databaseCpu };
+  }
+
+  /** Every annotator votes as soon as the previous answer arrives. */
+  const closedLoop = (target: Target, seconds = SECONDS) =>
+    measured(target, async () => {
+      const latencies: number[] = [];
+      let votes = 0;
+      let failures = 0;
+      const deadline = performance.now() + seconds * 1000;
+      await Promise.all(
+        voters.map(async (voter, index) => {
+          while (performance.now() < deadline) {
+            const t = performance.now();
+            const outcome = await vote(voter, index, target);
+            latencies.push(performance.now() - t);
+            if (!outcome) failures++;
+            else votes++;
+            if (outcome === "done") break;
+          }
+        }),
+      );
+      return { votes, failures, latencies };
+    });
+
+  /** Votes fall due at RATE per second; an idle annotator takes the oldest due vote. */
+  const openLoop = (target: Target) =>
+    measured(target, () => {
+      const total = Math.round(RATE * SECONDS);
+      const interval = 1000 / RATE;
+      const start = performance.now();
+      const due: number[] = [];
+      const idle = voters.map((_, index) => index);
+      const latencies: number[] = [];
+      let scheduled = 0;
+      let finished = 0;
+      let votes = 0;
+      let failures = 0;
+      return new Promise((resolve) => {
+        const dispatch = () => {
+          while (due.length && idle.length) {
+            const dueAt = due.shift()!;
+            const index = idle.pop()!;
+            void vote(voters[index], index, target).then((outcome) => {
+              latencies.push(performance.now() - dueAt);
+              if (!outcome) failures++;
+              else votes++;
+              finished++;
+              if (outcome !== "done") idle.push(index);
+              if (finished === total) resolve({ votes, failures, latencies });
+              else dispatch();
+            });
+          }
+        };
+        const tick = () => {
+          while (scheduled < total && start + scheduled * interval <= performance.now()) due.push(start + interval * scheduled++);
+          dispatch();
+          if (scheduled < total) setTimeout(tick, Math.max(0, start + scheduled * interval - performance.now()));
+        };
+        tick();
+      });
+    });
+
+  const line = (label: string, r: PhaseResult) =>
+    `  ${label.padEnd(6)} ${(r.votes / r.seconds).toFixed(0).padStart(5)} votes/s, p50 ${ms(percentile(r.latencies, 50)).padStart(9)}, p99 ${ms(percentile(r.latencies, 99)).padStart(9)}; CPU per vote: server ${ms((r.serverCpu * 1000) / r.votes)}, PostgreSQL ${ms((r.databaseCpu * 1000) / r.votes)} (${r.votes} votes in ${r.seconds.toFixed(1)} s, ${r.failures} failed)`;
+  const ratio = (app: number, floorValue: number) => (app / floorValue).toFixed(2);
+
+  if (WARMUP_SECONDS > 0) for (const target of ["app", "floor"] as const) await closedLoop(target, WARMUP_SECONDS);
+  for (let round = 0; round < ROUNDS; round++) {
+    const order: Target[] = round % 2 === 0 ? ["app", "floor"] : ["floor", "app"];
+    const closed: Partial<Record<Target, PhaseResult>> = {};
+    const open: Partial<Record<Target, PhaseResult>> = {};
+    for (const target of order) closed[target] = await closedLoop(target);
+    for (const target of order) open[target] = await openLoop(target);
+    const [a, f] = [closed.app!, closed.floor!];
+    const [oa, of] = [open.app!, open.floor!];
+    console.log(`round ${round + 1}: closed loop, ${ANNOTATORS} annotators for ${SECONDS} s`);
+    console.log(line("app", a));
+    console.log(line("floor", f));
+    console.log(
+      `  ratio app / floor: throughput ${ratio(a.votes / a.seconds, f.votes / f.seconds)}, p50 ${ratio(percentile(a.latencies, 50), percentile(f.latencies, 50))}, p99 ${ratio(percentile(a.latencies, 99), percentile(f.latencies, 99))}, server CPU per vote ${ratio(a.serverCpu / a.votes, f.serverCpu / f.votes)}`,
+    );
+    console.log(`round ${round + 1}: open loop, ${RATE} votes/s for ${SECONDS} s`);
+    console.log(line("app", oa));
+    console.log(line("floor", of));
+    console.log(
+      `  ratio app / floor: p50 ${ratio(percentile(oa.latencies, 50), percentile(of.latencies, 50))}, p99 ${ratio(percentile(oa.latencies, 99), percentile(of.latencies, 99))}, server CPU per vote ${ratio(oa.serverCpu / oa.votes, of.serverCpu / of.votes)}`,
+    );
+  }
   const stored = await db.vote.count({ where: { assignmentId: { in: acknowledged } } });
-  console.log(
-    `${INSTANCES} app instance(s), ${ANNOTATORS} concurrent annotators for ${elapsed.toFixed(1)} s: ${acknowledged.length} votes acknowledged, ${failures} failed requests`,
-  );
-  console.log(
-    `throughput: ${(acknowledged.length / elapsed).toFixed(0)} votes/s; latency p50 ${ms(percentile(latencies, 50))}, p99 ${ms(percentile(latencies, 99))}`,
-  );
   console.log(`integrity: ${stored} of ${acknowledged.length} acknowledged votes stored, ${await db.vote.count()} votes in total`);
 } finally {
   for (const server of servers) server.stop();
+  floor.stop();
   await disconnectDb();
   await database.stop();
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "./generated/prisma/client";
+import { PrismaClient, type Prisma } from "./generated/prisma/client";
 import { env } from "./env";
 
 function createClient() {
@@ -14,6 +14,16 @@ function createClient() {
 export type Db = ReturnType<typeof createClient>;
 /** The client inside `db.$transaction(async (tx) => …)`. */
 export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+/**
+ * What the vote path needs of a database client: raw statements, written as tagged templates.
+ * `db` and a transaction's `tx` are one; lib/pg.ts makes one over the plain pg pool, which
+ * bench/vote-floor.ts uses to run the same statements without the Prisma client.
+ */
+export interface RawSql {
+  $queryRaw<T = unknown>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): Promise<T>;
+  $executeRaw(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): Promise<number>;
+}
 
 const globalForPrisma = globalThis as unknown as { hikakuPrisma?: Db };
 

@@ -1,6 +1,8 @@
 import "server-only";
 import pg from "pg";
+import type { RawSql } from "./db";
 import { env } from "./env";
+import { Prisma } from "./generated/prisma/client";
 
 /**
  * A plain node-postgres pool beside the Prisma client, for the work Prisma cannot do: server-side
@@ -8,7 +10,7 @@ import { env } from "./env";
  * through `db` in lib/db.ts.
  */
 
-const globalForPool = globalThis as unknown as { hikakuPool?: pg.Pool };
+const globalForPool = globalThis as unknown as { hikakuPool?: pg.Pool; hikakuPoolSql?: RawSql };
 
 export function pool(): pg.Pool {
   // Created on first use: `next build` imports this module without a database.
@@ -19,9 +21,40 @@ export function pool(): pg.Pool {
 export async function closePool(): Promise<void> {
   await globalForPool.hikakuPool?.end();
   globalForPool.hikakuPool = undefined;
+  globalForPool.hikakuPoolSql = undefined;
+}
+
+/**
+ * Raw statements on the pool, for the hot path of every vote (the session's user, the vote, the
+ * next pair): the same tagged templates as through `db`, at a fraction of the CPU — the Prisma
+ * client's tracing, parameter and result handling cost more per vote than the statements
+ * (docs/benchmarks.md, "Vote ingestion").
+ */
+export function poolSql(): RawSql {
+  globalForPool.hikakuPoolSql ??= rawSqlOver(pool());
+  return globalForPool.hikakuPoolSql;
 }
 
 /** A statement's $n parameters written in as quoted literals, for COPY, which takes none. */
 export function inlineParameters(client: pg.ClientBase, sql: string, params: unknown[]): string {
   return sql.replace(/\$(\d+)/g, (_, n: string) => client.escapeLiteral(String(params[Number(n) - 1])));
+}
+
+/**
+ * Raw statements (the same tagged templates as through `db`) run on a pg pool. Every timestamp
+ * column is timestamptz, which pg reads and writes as Prisma does.
+ */
+export function rawSqlOver(pgPool: pg.Pool): RawSql {
+  const statement = (query: TemplateStringsArray | Prisma.Sql, values: unknown[]) =>
+    query instanceof Prisma.Sql ? query : Prisma.sql(query, ...(values as Prisma.Sql[]));
+  return {
+    async $queryRaw<T>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): Promise<T> {
+      const sql = statement(query, values);
+      return (await pgPool.query(sql.text, sql.values)).rows as T;
+    },
+    async $executeRaw(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): Promise<number> {
+      const sql = statement(query, values);
+      return (await pgPool.query(sql.text, sql.values)).rowCount ?? 0;
+    },
+  };
 }

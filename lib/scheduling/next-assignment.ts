@@ -1,5 +1,6 @@
 import "server-only";
-import { db } from "@/lib/db";
+import type { RawSql } from "@/lib/db";
+import { poolSql } from "@/lib/pg";
 import { claimItem, openAssignmentView, pairsByUncertainty } from "./pick";
 import type { AssignmentView, NextAssignment, Progress } from "./view";
 
@@ -14,8 +15,8 @@ function startOfUtcDay(): Date {
 }
 
 /** Marks a batch of lapsed assignments expired and gives their slots back to their items. */
-export async function releaseExpiredAssignments(limit = 200): Promise<number> {
-  return db.$executeRaw`
+export async function releaseExpiredAssignments(client: RawSql = poolSql(), limit = 200): Promise<number> {
+  return client.$executeRaw`
     WITH expired AS (
       UPDATE "Assignment" SET state = 'EXPIRED'
       WHERE id IN (SELECT id FROM "Assignment" WHERE state = 'OPEN' AND "expiresAt" < now() LIMIT ${limit} FOR UPDATE SKIP LOCKED)
@@ -41,8 +42,8 @@ interface CampaignState {
 }
 
 /** Everything the scheduler needs to know before choosing, in one round trip. */
-async function campaignState(annotatorId: string, campaignId: string): Promise<CampaignState | null> {
-  const rows = await db.$queryRaw<CampaignState[]>`
+async function campaignState(client: RawSql, annotatorId: string, campaignId: string): Promise<CampaignState | null> {
+  const rows = await client.$queryRaw<CampaignState[]>`
     SELECT c.status, c.strategy, c."targetVotesPerItem" AS target, c."dailyCapPerAnnotator" AS "dailyCap",
            c."assignmentTtlSeconds" AS "ttlSeconds", c."revealModelsAfterVote" AS reveals, c."itemCount",
            EXISTS (SELECT 1 FROM "CampaignMember" m WHERE m."campaignId" = c.id AND m."userId" = ${annotatorId}::uuid) AS member,
@@ -63,15 +64,20 @@ function progressOf(state: CampaignState): Progress {
   };
 }
 
-async function claimByStrategy(state: CampaignState, annotatorId: string, campaignId: string): Promise<AssignmentView | null> {
+async function claimByStrategy(
+  client: RawSql,
+  state: CampaignState,
+  annotatorId: string,
+  campaignId: string,
+): Promise<AssignmentView | null> {
   const claim = { campaignId, annotatorId, target: state.target, ttlSeconds: state.ttlSeconds, reveals: state.reveals };
   if (state.strategy === "ACTIVE") {
-    for (const pair of (await pairsByUncertainty(db, campaignId)).slice(0, ACTIVE_PAIR_TRIES)) {
-      const assignment = await claimItem(db, { ...claim, pair });
+    for (const pair of (await pairsByUncertainty(client, campaignId)).slice(0, ACTIVE_PAIR_TRIES)) {
+      const assignment = await claimItem(client, { ...claim, pair });
       if (assignment) return assignment;
     }
   }
-  return claimItem(db, claim);
+  return claimItem(client, claim);
 }
 
 /**
@@ -79,20 +85,21 @@ async function claimByStrategy(state: CampaignState, annotatorId: string, campai
  * if they have one (a reload shows the same pair), otherwise a new one from the campaign's
  * sampling strategy, never an item they were already given. Left and right are random.
  */
-export async function nextAssignmentFor(annotatorId: string, campaignId: string): Promise<NextAssignment> {
-  const state = await campaignState(annotatorId, campaignId);
+export async function nextAssignmentFor(annotatorId: string, campaignId: string, client: RawSql = poolSql()): Promise<NextAssignment> {
+  const state = await campaignState(client, annotatorId, campaignId);
   if (!state || !state.member) return { status: "notMember" };
   if (state.status !== "ACTIVE") return { status: "notOpen" };
   const progress = progressOf(state);
 
   if (state.openAssignmentId) {
-    const open = await openAssignmentView(db, state.openAssignmentId);
+    const open = await openAssignmentView(client, state.openAssignmentId);
     if (open) return { status: "assigned", assignment: open, progress };
   }
   if (state.dailyCap !== null && state.todayVotes >= state.dailyCap) return { status: "capReached", progress };
 
-  if (Math.random() < SWEEP_SHARE) await releaseExpiredAssignments();
-  let assignment = await claimByStrategy(state, annotatorId, campaignId);
-  if (!assignment && (await releaseExpiredAssignments()) > 0) assignment = await claimByStrategy(state, annotatorId, campaignId);
+  if (Math.random() < SWEEP_SHARE) await releaseExpiredAssignments(client);
+  let assignment = await claimByStrategy(client, state, annotatorId, campaignId);
+  if (!assignment && (await releaseExpiredAssignments(client)) > 0)
+    assignment = await claimByStrategy(client, state, annotatorId, campaignId);
   return assignment ? { status: "assigned", assignment, progress } : { status: "done", progress };
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { randomInt } from "node:crypto";
 import { randomToken } from "@/lib/auth/tokens";
-import type { Db, Tx } from "@/lib/db";
+import type { RawSql } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { AssignmentView } from "./view";
 
@@ -43,11 +43,11 @@ function toView(row: ClaimedRow): AssignmentView {
  * every candidate is locked by someone else does it wait for them (PostgreSQL then re-checks the
  * row), so "nothing left" is never answered just because others were busy.
  */
-export async function claimItem(client: Db | Tx, claim: Claim): Promise<AssignmentView | null> {
+export async function claimItem(client: RawSql, claim: Claim): Promise<AssignmentView | null> {
   return (await claimOnce(client, claim, false)) ?? claimOnce(client, claim, true);
 }
 
-async function claimOnce(client: Db | Tx, claim: Claim, wait: boolean): Promise<AssignmentView | null> {
+async function claimOnce(client: RawSql, claim: Claim, wait: boolean): Promise<AssignmentView | null> {
   const low = claim.pair?.low ?? null;
   const high = claim.pair?.high ?? null;
   const lowOnLeft = randomInt(2) === 0;
@@ -89,7 +89,7 @@ async function claimOnce(client: Db | Tx, claim: Claim, wait: boolean): Promise<
  * The texts of an assignment that is already open. If its pair was blocked since it was handed out
  * (identity words changed), the assignment is closed and its slot returned, and null says so.
  */
-export async function openAssignmentView(client: Db | Tx, assignmentId: string): Promise<AssignmentView | null> {
+export async function openAssignmentView(client: RawSql, assignmentId: string): Promise<AssignmentView | null> {
   const rows = await client.$queryRaw<(ClaimedRow & { blocked: boolean })[]>`
     SELECT a.id, a."issuedAt", i."turnCount", i.blocked, p.turns AS "promptTurns", l.turns AS "leftTurns", r.turns AS "rightTurns"
     FROM "Assignment" a JOIN "Item" i ON i.id = a."itemId" JOIN "Prompt" p ON p.id = a."promptId"
@@ -120,7 +120,7 @@ interface PairRow {
  * smoothed win rate, √(p(1−p)/(n+1)); pairs are drawn without replacement in proportion to it.
  */
 export async function pairsByUncertainty(
-  client: Db | Tx,
+  client: RawSql,
   campaignId: string,
   random: () => number = Math.random,
 ): Promise<{ low: string; high: string }[]> {

@@ -1,6 +1,7 @@
 import "server-only";
 import { flagAfterFailedGold } from "@/lib/campaigns/flags";
-import { db } from "@/lib/db";
+import { db, type RawSql } from "@/lib/db";
+import { poolSql } from "@/lib/pg";
 import { env } from "@/lib/env";
 import type { Outcome, Winner } from "@/lib/generated/prisma/enums";
 
@@ -52,12 +53,12 @@ interface VoteRow {
  * assignment; the browser only ever says "left" or "right". An expired assignment is closed and
  * its slot returned.
  */
-export async function recordVote(annotatorId: string, input: VoteInput): Promise<VoteResult> {
+export async function recordVote(annotatorId: string, input: VoteInput, client: RawSql = poolSql()): Promise<VoteResult> {
   const winner = WINNER[input.outcome];
   const reason = input.reason?.trim() || null;
   const correctedAnswer = input.correctedAnswer?.trim() || null;
   const maxPerMinute = env().HIKAKU_MAX_VOTES_PER_MINUTE;
-  const [row] = await db.$queryRaw<VoteRow[]>`
+  const [row] = await client.$queryRaw<VoteRow[]>`
     WITH target AS (
       SELECT a.id, a."campaignId", a."promptId", a."itemId", a.state, a."issuedAt", a."expiresAt" <= now() AS expired,
              l."modelId" AS "leftModelId", r."modelId" AS "rightModelId", i."lowModelId", i."highModelId",
