@@ -7,7 +7,16 @@ import { useI18n } from "./i18n-provider";
  * The leaderboard rows: rank, rank upper bound, model, rating with interval, online Elo, battles,
  * win rate. A client component so that a hundred rows travel to the browser as data, once.
  */
-export function LeaderboardTable({ rows, winRates }: { rows: LeaderboardRow[]; winRates: Record<string, number> }) {
+export function LeaderboardTable({
+  rows,
+  winRates,
+  flipVotes,
+}: {
+  rows: LeaderboardRow[];
+  winRates: Record<string, number>;
+  /** With robustness: per model, the votes whose removal puts the next model above it (null: no removal does). */
+  flipVotes?: Record<string, number | null>;
+}) {
   const { t } = useI18n();
   const fixed = (value: number) => value.toFixed(1);
   return (
@@ -38,6 +47,11 @@ export function LeaderboardTable({ rows, winRates }: { rows: LeaderboardRow[]; w
           <th scope="col" className="px-3 py-2 text-right">
             <abbr title={t("leaderboard.winRateHint")}>{t("leaderboard.winRate")}</abbr>
           </th>
+          {flipVotes && (
+            <th scope="col" className="px-3 py-2 text-right">
+              <abbr title={t("leaderboard.flipVotesHint")}>{t("leaderboard.flipVotes")}</abbr>
+            </th>
+          )}
         </tr>
       </thead>
       <tbody>
@@ -61,6 +75,11 @@ export function LeaderboardTable({ rows, winRates }: { rows: LeaderboardRow[]; w
               <td className="px-3 py-2 text-right tabular-nums">
                 {winRate === undefined || Number.isNaN(winRate) ? "–" : `${(winRate * 100).toFixed(1)}%`}
               </td>
+              {flipVotes && (
+                <td className="px-3 py-2 text-right tabular-nums" data-testid="flip-votes">
+                  {flipVotes[row.model] == null ? "–" : flipVotes[row.model]!.toLocaleString("en")}
+                </td>
+              )}
             </tr>
           );
         })}

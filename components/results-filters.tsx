@@ -25,6 +25,7 @@ export function ResultsFilters({
   showAnchor?: boolean;
   /** Flagged annotators and both-bad votes: choices about the ratings, not about which votes a page lists. */
   showRatingOptions?: boolean;
+  /** The leaderboard's own options: style control and drop-k robustness. */
   showStyleControl?: boolean;
 }) {
   const { t } = useI18n();
@@ -46,6 +47,7 @@ export function ResultsFilters({
       includeFlagged: showRatingOptions ? form.get("excludeFlagged") !== "on" : filters.includeFlagged,
       anchor: anchor ? { model: anchor, rating: Number.isFinite(rating) ? rating : 1000 } : null,
       styleControl: showStyleControl ? form.get("styleControl") === "on" : filters.styleControl,
+      robustness: showStyleControl ? form.get("robustness") === "on" : filters.robustness,
     };
     const query = filtersToParams(next).toString();
     router.push(query ? `${basePath}?${query}` : basePath);
@@ -91,6 +93,12 @@ export function ResultsFilters({
             <label className="flex items-center gap-2">
               <input type="checkbox" name="styleControl" defaultChecked={filters.styleControl} />
               {t("results.styleControl")}
+            </label>
+          )}
+          {showStyleControl && (
+            <label className="flex items-center gap-2">
+              <input type="checkbox" name="robustness" defaultChecked={filters.robustness} />
+              {t("results.robustness")}
             </label>
           )}
         </div>

@@ -151,6 +151,17 @@ test("a researcher imports scores, reads the leaderboard, filters it, checks cor
   await expect(style.getByTestId("rank-change").first()).toHaveText(/^(\+\d+|±0|-\d+)$/);
   await expect(page.getByTestId("style-coefficients")).toContainText("Length");
   await expectAccessible(page);
+
+  // Drop-k: how many votes decide the top rank and each adjacent pair (the last row has no next).
+  await page.getByLabel("Also find how many votes decide each rank (drop-k)").check();
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page).toHaveURL(/robustness=on/);
+  await expect(page.getByTestId("top-flip")).toHaveText(/^The top rank changes if \d+ votes are removed/);
+  const flipVotes = page.getByTestId("flip-votes");
+  await expect(flipVotes).toHaveCount(4);
+  await expect(flipVotes.first()).toHaveText(/^\d+$/);
+  await expect(flipVotes.last()).toHaveText("–");
+  await expectAccessible(page);
   expect(problems).toEqual([]);
 });
 

@@ -2,6 +2,7 @@ import { aggregateBattles, battlesPerModel, canonicalCounts, toUnordered, type P
 import { bootstrapThetas, quantileSorted, sortedColumn, thetasToRatings } from "./bootstrap";
 import { fitBradleyTerry, pairWeights } from "./bradley-terry";
 import { onlineElo } from "./elo";
+import { dropKRobustness } from "./robustness";
 import type { Battle } from "./types";
 
 export interface LeaderboardOptions {
@@ -12,6 +13,8 @@ export interface LeaderboardOptions {
   anchor?: { model: string; rating: number };
   /** Leave both-bad votes out of Bradley–Terry and the bootstrap (online Elo still sees them). */
   excludeBothBad?: boolean;
+  /** Also find how many votes decide the top rank and each adjacent pair (lib/ratings/robustness.ts). */
+  robustness?: boolean;
   /**
    * Computes bootstrap θ rows for a round range; defaults to this thread. The CLI passes a
    * worker-thread pool here; any implementation must return what `bootstrapThetas` returns.
@@ -59,6 +62,15 @@ export interface LeaderboardFit {
   thetas: Float64Array;
   battles: Float64Array;
   onlineElo: Float64Array;
+  /** With the robustness option. */
+  robustness?: NamedRobustness;
+}
+
+/** Drop-k robustness with model names: votes whose removal reverses an order (null: no removal does). */
+export interface NamedRobustness {
+  topFlipVotes: number | null;
+  /** Adjacent pairs of the ranking, best first. */
+  pairs: { upper: string; lower: string; flipVotes: number | null; estimatedVotes: number | null; confirmed: boolean }[];
 }
 
 /** Ratings, intervals and ranks from battles in time order (online Elo depends on the order). */
@@ -88,6 +100,20 @@ export async function fitLeaderboard(
   const fit = fitBradleyTerry(pairWeights(unordered));
   const input = { counts: unordered, fit, seed, fromRound: 0, toRound: rounds };
   const thetas = rounds > 0 ? await (options.runBootstrap ?? bootstrapThetas)(input) : new Float64Array(0);
+  let robustness: NamedRobustness | undefined;
+  if (options.robustness) {
+    const found = dropKRobustness(unordered, fit);
+    robustness = {
+      topFlipVotes: found.topFlipVotes,
+      pairs: found.pairs.map((pair) => ({
+        upper: counts.models[pair.upper],
+        lower: counts.models[pair.lower],
+        flipVotes: pair.flipVotes,
+        estimatedVotes: pair.estimatedVotes,
+        confirmed: pair.confirmed,
+      })),
+    };
+  }
   return {
     models: counts.models,
     votes: counts.total,
@@ -97,6 +123,7 @@ export async function fitLeaderboard(
     thetas,
     battles: battlesPerModel(counts),
     onlineElo: Float64Array.from(counts.models, (model) => elo.get(model) ?? 1000),
+    ...(robustness && { robustness }),
   };
 }
 

@@ -85,7 +85,7 @@ export async function computeCampaignFit(
     const countsMs = performance.now() - started;
     // The bootstrap (worker threads) runs while the Elo stream (this thread, mostly waiting on the database) goes on.
     const [fit, eloMs] = await Promise.all([
-      fitLeaderboard(counts, new Map(), { ...options, excludeBothBad: filters.excludeBothBad }),
+      fitLeaderboard(counts, new Map(), { ...options, excludeBothBad: filters.excludeBothBad, robustness: filters.robustness }),
       eloDone,
     ]);
     fit.onlineElo = Float64Array.from(fit.models, (model) => elo.get(model) ?? 1000);

@@ -18,6 +18,8 @@ export interface ResultFilters {
   anchor: { model: string; rating: number } | null;
   /** Also fit the style-controlled board (lib/ratings/style-control.ts): not a filter of votes, but part of what is computed. */
   styleControl: boolean;
+  /** Also find how many votes decide the top rank and each adjacent pair (lib/ratings/robustness.ts). */
+  robustness: boolean;
 }
 
 export const DEFAULT_FILTERS: ResultFilters = {
@@ -29,6 +31,7 @@ export const DEFAULT_FILTERS: ResultFilters = {
   includeFlagged: false,
   anchor: null,
   styleControl: false,
+  robustness: false,
 };
 
 const date = z
@@ -50,6 +53,7 @@ const paramsSchema = z
     anchor: z.preprocess(emptyToNull, z.string().trim().min(1).max(200).nullable()),
     anchorRating: z.preprocess(emptyToNull, z.coerce.number().finite().min(-100_000).max(100_000).nullable()),
     style: z.preprocess(emptyToNull, z.enum(["on", "off"]).nullable()),
+    robustness: z.preprocess(emptyToNull, z.enum(["on", "off"]).nullable()),
   })
   .refine((p) => !p.from || !p.to || p.from <= p.to, { message: "from must not be after to", path: ["to"] });
 
@@ -65,7 +69,7 @@ function read(source: ParamSource, name: string): string | undefined {
 
 /** Filters from URL parameters; anything malformed is reported rather than silently dropped. */
 export function parseFilters(source: ParamSource): FilterParseResult {
-  const names = ["category", "language", "from", "to", "bothBad", "flagged", "anchor", "anchorRating", "style"] as const;
+  const names = ["category", "language", "from", "to", "bothBad", "flagged", "anchor", "anchorRating", "style", "robustness"] as const;
   const parsed = paramsSchema.safeParse(Object.fromEntries(names.map((name) => [name, read(source, name)])));
   if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) };
   const p = parsed.data;
@@ -80,6 +84,7 @@ export function parseFilters(source: ParamSource): FilterParseResult {
       includeFlagged: p.flagged === "include",
       anchor: p.anchor ? { model: p.anchor, rating: p.anchorRating ?? 1000 } : null,
       styleControl: p.style === "on",
+      robustness: p.robustness === "on",
     },
   };
 }
@@ -98,6 +103,7 @@ export function filtersToParams(filters: ResultFilters): URLSearchParams {
     params.set("anchorRating", String(filters.anchor.rating));
   }
   if (filters.styleControl) params.set("style", "on");
+  if (filters.robustness) params.set("robustness", "on");
   return params;
 }
 
@@ -112,6 +118,7 @@ export function describeFilters(filters: ResultFilters) {
     excludeFlagged: !filters.includeFlagged,
     anchor: filters.anchor,
     styleControl: filters.styleControl,
+    robustness: filters.robustness,
   };
 }
 
@@ -121,6 +128,7 @@ export function fitKey(filters: ResultFilters): string {
   // Only when set, so the keys of boards stored before these options existed stay valid.
   if (filters.styleControl) key.push("style");
   if (filters.language) key.push({ language: filters.language });
+  if (filters.robustness) key.push("robustness");
   return JSON.stringify(key);
 }
 

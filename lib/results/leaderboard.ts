@@ -2,7 +2,13 @@ import "server-only";
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { pool } from "@/lib/pg";
-import { summariseLeaderboard, type Leaderboard, type LeaderboardFit, type LeaderboardRow } from "@/lib/ratings/leaderboard";
+import {
+  summariseLeaderboard,
+  type Leaderboard,
+  type LeaderboardFit,
+  type LeaderboardRow,
+  type NamedRobustness,
+} from "@/lib/ratings/leaderboard";
 import { bootstrapThetasParallel } from "@/lib/ratings/parallel";
 import { ranksOf } from "@/lib/ratings/ranks";
 import { summariseStyleControl, type StyleCoefficient, type StyleFeature } from "@/lib/ratings/style-control";
@@ -35,6 +41,8 @@ export interface StoredFit {
   summary: LeaderboardRow[];
   /** With the styleControl filter: θ and covariance of the style-controlled fit (null when no vote had both answers' style). */
   styleControl?: { models: string[]; battles: number; theta: number[]; covariance: number[] } | null;
+  /** With the robustness filter: drop-k robustness of the top rank and each adjacent pair. */
+  robustness?: NamedRobustness;
 }
 
 /** The style-controlled board beside the plain one. */
@@ -56,6 +64,8 @@ export type LeaderboardView =
       computeMs: number | null;
       /** Null unless the filters ask for style control (and some vote had both answers' style). */
       styleControl: StyleControlView | null;
+      /** Null unless the filters ask for robustness. */
+      robustness: NamedRobustness | null;
     }
   | { state: "computing" }
   | { state: "failed"; error: string };
@@ -100,6 +110,7 @@ function toStored(result: CampaignFit): StoredFit {
     matrices: result.matrices,
     timings: result.timings,
     summary: summariseLeaderboard(fit).models,
+    ...(fit.robustness && { robustness: fit.robustness }),
     styleControl: result.style && {
       models: result.style.models,
       battles: result.style.battles,
@@ -315,5 +326,6 @@ export async function getLeaderboard(
     matrices: storedFit.matrices,
     computeMs: stored.durationMs,
     styleControl: filters.styleControl && storedFit.styleControl ? styleControlView(storedFit.styleControl, board, filters.anchor) : null,
+    robustness: filters.robustness ? (storedFit.robustness ?? null) : null,
   };
 }

@@ -1,4 +1,4 @@
-import { ratingsJson, type Leaderboard } from "@/lib/ratings/leaderboard";
+import { ratingsJson, type Leaderboard, type NamedRobustness } from "@/lib/ratings/leaderboard";
 import type { BenchmarkCorrelationResult } from "./correlations";
 import { describeFilters, type ResultFilters } from "./filters";
 import type { GroupBoard, GroupBy } from "./groups";
@@ -15,12 +15,15 @@ export function leaderboardJson(
   filters: ResultFilters,
   campaign: string,
   styleControl: StyleControlView | null = null,
+  robustness: NamedRobustness | null = null,
 ) {
   const json = {
     ...ratingsJson(board),
     computedAt: computedAt.toISOString(),
     filters: describeFilters(filters),
     campaign,
+    // With robustness: the votes whose removal gives another model the top rank, and per adjacent pair in rank order.
+    ...(filters.robustness && { robustness: robustness ?? { topFlipVotes: null, pairs: [] } }),
   };
   if (!filters.styleControl) return json;
   // With style control: per model its style-controlled rating, interval and rank change (null for
@@ -89,11 +92,30 @@ function csvLine(values: (string | number | null)[]): string {
     .join(",");
 }
 
-export function leaderboardCsv(board: Leaderboard, styleControl: StyleControlView | null = null): string {
+export function leaderboardCsv(
+  board: Leaderboard,
+  styleControl: StyleControlView | null = null,
+  robustness: NamedRobustness | null = null,
+): string {
   const styleColumns = styleControl
     ? ["rating_style_controlled", "ci_low_style_controlled", "ci_high_style_controlled", "rank_change"]
     : [];
-  const lines = [csvLine(["rank", "model", "rating", "ci_low", "ci_high", "online_elo", "rank_upper_bound", "battles", ...styleColumns])];
+  // With robustness: votes whose removal puts the next model in the table above this one.
+  const flipsWithNext = new Map(robustness?.pairs.map((pair) => [pair.upper, pair.flipVotes]));
+  const lines = [
+    csvLine([
+      "rank",
+      "model",
+      "rating",
+      "ci_low",
+      "ci_high",
+      "online_elo",
+      "rank_upper_bound",
+      "battles",
+      ...styleColumns,
+      ...(robustness ? ["flip_votes_with_next"] : []),
+    ]),
+  ];
   for (const row of board.models) {
     const styled = styleControl?.models[row.model];
     const styleCells = styleControl
@@ -102,7 +124,18 @@ export function leaderboardCsv(board: Leaderboard, styleControl: StyleControlVie
         : [null, null, null, null]
       : [];
     lines.push(
-      csvLine([row.rank, row.model, row.rating, row.ciLow, row.ciHigh, row.onlineElo, row.rankUpperBound, row.battles, ...styleCells]),
+      csvLine([
+        row.rank,
+        row.model,
+        row.rating,
+        row.ciLow,
+        row.ciHigh,
+        row.onlineElo,
+        row.rankUpperBound,
+        row.battles,
+        ...styleCells,
+        ...(robustness ? [flipsWithNext.get(row.model) ?? null] : []),
+      ]),
     );
   }
   return lines.join("\n") + "\n";

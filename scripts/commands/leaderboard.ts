@@ -1,12 +1,13 @@
 import { correlationsFor } from "@/lib/results/correlations";
 import { DEFAULT_MIN_BATTLES_PER_MODEL, GROUP_BYS, groupBoards, type GroupBy } from "@/lib/results/groups";
+import type { ResultFilters } from "@/lib/results/filters";
 import { AnchorNotFound, getLeaderboard } from "@/lib/results/leaderboard";
 import { correlationsCsv, correlationsJson, groupBoardsCsv, groupBoardsJson, leaderboardCsv, leaderboardJson } from "@/lib/results/output";
 import { parseArgs, required, single, UsageError } from "../lib/cli-args";
 import { campaignBySlug } from "../lib/campaign-arg";
 import { FILTER_FLAGS, FILTER_OPTIONS, FILTER_USAGE, filtersFromArgs } from "../lib/filter-args";
 
-export const leaderboardUsage = `leaderboard --campaign SLUG ${FILTER_USAGE} [--anchor NAME=RATING] [--style-control | --by category|language [--min-battles N]] [--format json|csv]`;
+export const leaderboardUsage = `leaderboard --campaign SLUG ${FILTER_USAGE} [--anchor NAME=RATING] [--style-control | --by category|language [--min-battles N]] [--robustness] [--format json|csv]`;
 export const correlationsUsage = `correlations --campaign SLUG ${FILTER_USAGE} [--format json|csv]`;
 
 function formatOf(values: Map<string, string[]>): "json" | "csv" {
@@ -19,10 +20,10 @@ async function boardFor(argv: string[], { anchor, bootstrap }: { anchor: boolean
   // The leaderboard (the command with an anchor) can also fit the style-controlled board.
   const { values, flags } = parseArgs(argv, {
     options: ["campaign", "format", ...FILTER_OPTIONS, ...(anchor ? ["by", "min-battles"] : [])],
-    flags: [...FILTER_FLAGS, ...(anchor ? ["style-control"] : [])],
+    flags: [...FILTER_FLAGS, ...(anchor ? ["style-control", "robustness"] : [])],
   });
   const campaign = await campaignBySlug(required(values, "campaign"));
-  const filters = filtersFromArgs(values, flags, { anchor, styleControl: anchor });
+  const filters = filtersFromArgs(values, flags, { anchor, styleControl: anchor, robustness: anchor });
   const format = formatOf(values);
   let view;
   try {
@@ -35,11 +36,15 @@ async function boardFor(argv: string[], { anchor, bootstrap }: { anchor: boolean
   return { campaign, filters, format, view, values };
 }
 
-function groupOptions(values: Map<string, string[]>, styleControl: boolean): { by: GroupBy; minBattles: number } | null {
+function groupOptions(
+  values: Map<string, string[]>,
+  { styleControl, robustness }: ResultFilters,
+): { by: GroupBy; minBattles: number } | null {
   const by = single(values, "by");
   if (by === undefined) return null;
   if (!(GROUP_BYS as readonly string[]).includes(by)) throw new UsageError(`--by must be ${GROUP_BYS.join(" or ")}.`);
   if (styleControl) throw new UsageError("--by and --style-control cannot be combined.");
+  if (robustness) throw new UsageError("--by and --robustness cannot be combined.");
   const minBattles = Number(single(values, "min-battles") ?? DEFAULT_MIN_BATTLES_PER_MODEL);
   if (!Number.isFinite(minBattles) || minBattles < 0) throw new UsageError("--min-battles must be a number ≥ 0.");
   return { by: by as GroupBy, minBattles };
@@ -52,7 +57,7 @@ function groupOptions(values: Map<string, string[]>, styleControl: boolean): { b
  */
 export async function leaderboardCommand(argv: string[]): Promise<void> {
   const { campaign, filters, format, view, values } = await boardFor(argv, { anchor: true, bootstrap: false });
-  const grouping = groupOptions(values, filters.styleControl);
+  const grouping = groupOptions(values, filters);
   if (grouping) {
     const { groups } = await groupBoards(campaign.id, filters, grouping.by, { minBattlesPerModel: grouping.minBattles, untilFresh: true });
     const boards = { campaign: campaign.slug, filters, view, by: grouping.by, minBattlesPerModel: grouping.minBattles, groups };
@@ -63,8 +68,8 @@ export async function leaderboardCommand(argv: string[]): Promise<void> {
   if (!view.board.identifiable) console.error("note: some model never won or never lost; ratings use a weak prior.");
   process.stdout.write(
     format === "csv"
-      ? leaderboardCsv(view.board, view.styleControl)
-      : JSON.stringify(leaderboardJson(view.board, view.computedAt, filters, campaign.slug, view.styleControl)) + "\n",
+      ? leaderboardCsv(view.board, view.styleControl, view.robustness)
+      : JSON.stringify(leaderboardJson(view.board, view.computedAt, filters, campaign.slug, view.styleControl, view.robustness)) + "\n",
   );
 }
 

@@ -9,7 +9,7 @@ export const FILTER_USAGE = "[--category C] [--from YYYY-MM-DD] [--to YYYY-MM-DD
 export function filtersFromArgs(
   values: Map<string, string[]>,
   flags: Set<string>,
-  { anchor = false, styleControl = false } = {},
+  { anchor = false, styleControl = false, robustness = false } = {},
 ): ResultFilters {
   const params: Record<string, string | undefined> = {
     category: single(values, "category"),
@@ -18,6 +18,7 @@ export function filtersFromArgs(
     bothBad: flags.has("exclude-bothbad") ? "exclude" : undefined,
     flagged: flags.has("include-flagged") ? "include" : undefined,
     style: styleControl && flags.has("style-control") ? "on" : undefined,
+    robustness: robustness && flags.has("robustness") ? "on" : undefined,
   };
   const anchorArg = anchor ? single(values, "anchor") : undefined;
   if (anchorArg !== undefined) {

@@ -240,6 +240,7 @@ export const en = {
     to: "To (UTC)",
     excludeBothBad: "Leave both-bad votes out of Bradley–Terry",
     styleControl: "Also fit with style control (length and Markdown)",
+    robustness: "Also find how many votes decide each rank (drop-k)",
     excludeFlagged: "Exclude flagged annotators",
     anchor: "Anchor model",
     noAnchor: "— none (ratings average 1000) —",
@@ -280,6 +281,11 @@ export const en = {
     cellWin: "{row} won {value} of its battles against {column}",
     cellBattles: "{row} vs {column}: {value} battles",
     cellPredicted: "P({row} beats {column}) = {value}",
+    flipVotes: "Votes to reverse",
+    flipVotesHint:
+      "Drop-k: the fewest votes whose removal puts the next model above this one (confirmed by refitting); – when no removal does.",
+    topFlip: "The top rank changes if {votes} votes are removed (drop-k, confirmed by refitting).",
+    topFlipNone: "No removal of votes changes the top rank.",
   },
   styleControl: {
     title: "Style control",

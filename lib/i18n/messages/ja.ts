@@ -242,6 +242,7 @@ export const ja: Messages = {
     to: "終了日（UTC）",
     excludeBothBad: "「どちらも悪い」を Bradley–Terry から除く",
     styleControl: "スタイル制御（長さと Markdown）でも推定する",
+    robustness: "各順位を覆すのに必要な票数も求める（drop-k）",
     excludeFlagged: "フラグ付きのアノテーターを除く",
     anchor: "基準モデル",
     noAnchor: "— なし（平均 1000） —",
@@ -282,6 +283,10 @@ export const ja: Messages = {
     cellWin: "{row} は {column} との対戦の {value} に勝利",
     cellBattles: "{row} 対 {column}: {value} 戦",
     cellPredicted: "P({row} が {column} に勝つ) = {value}",
+    flipVotes: "逆転票数",
+    flipVotesHint: "drop-k：取り除くと次のモデルがこのモデルを上回る最少の票数（再推定で確認済み）。どの票を除いても逆転しない場合は –。",
+    topFlip: "{votes} 票を取り除くと 1 位が入れ替わります（drop-k、再推定で確認済み）。",
+    topFlipNone: "どの票を取り除いても 1 位は入れ替わりません。",
   },
   styleControl: {
     title: "スタイル制御",

@@ -60,8 +60,21 @@ export default async function LeaderboardPage({ params, searchParams }: ResultsP
               {t("results.weakPrior")}
             </p>
           )}
+          {view.robustness && (
+            <p className="text-sm" data-testid="top-flip">
+              {view.robustness.topFlipVotes === null
+                ? t("leaderboard.topFlipNone")
+                : t("leaderboard.topFlip", { votes: view.robustness.topFlipVotes.toLocaleString("en") })}
+            </p>
+          )}
           <section className="card overflow-x-auto p-0">
-            <LeaderboardTable rows={board.models} winRates={Object.fromEntries(winRates(board, view.matrices))} />
+            <LeaderboardTable
+              rows={board.models}
+              winRates={Object.fromEntries(winRates(board, view.matrices))}
+              flipVotes={
+                view.robustness ? Object.fromEntries(view.robustness.pairs.map((pair) => [pair.upper, pair.flipVotes])) : undefined
+              }
+            />
           </section>
           {data.filters.styleControl && <StyleControlPanel view={view.styleControl} rows={board.models} />}
           {!data.filters.styleControl && <GroupBoardLinks basePath={basePath} query={filtersToParams(data.filters)} by={grouping.by} />}

@@ -13,7 +13,7 @@ const groupingSchema = z.object({
 
 /**
  * GET /api/v1/campaigns/{slug}/leaderboard[?format=json|csv&category=…&from=…&to=…&bothBad=exclude
- * &flagged=include&anchor=…&anchorRating=…&style=on | by=category|language&minBattles=N]: the leaderboard computed from the current votes, as
+ * &flagged=include&anchor=…&anchorRating=…&style=on&robustness=on | by=category|language&minBattles=N]: the leaderboard computed from the current votes, as
  * the `leaderboard` command prints it. Token or session; 401/403/404/400 as JSON.
  */
 export async function GET(request: Request, { params }: { params: Promise<{ slug: string }> }) {
@@ -29,6 +29,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ slug
   if (!grouping.success)
     return jsonError(400, "invalid grouping", { details: grouping.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) });
   if (grouping.data.by && parsed.filters.styleControl) return jsonError(400, "by and style cannot be combined");
+  if (grouping.data.by && parsed.filters.robustness) return jsonError(400, "by and robustness cannot be combined");
   try {
     const view = await getLeaderboard(campaign.id, parsed.filters, { untilFresh: true });
     if (view.state !== "ready") return jsonError(500, view.state === "failed" ? view.error : "the leaderboard is not ready");
@@ -42,7 +43,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ slug
       return NextResponse.json(json, { headers });
     }
     if (format === "csv") {
-      return new NextResponse(leaderboardCsv(view.board, view.styleControl), {
+      return new NextResponse(leaderboardCsv(view.board, view.styleControl, view.robustness), {
         headers: {
           ...headers,
           "Content-Type": "text/csv; charset=utf-8",
@@ -50,7 +51,10 @@ export async function GET(request: Request, { params }: { params: Promise<{ slug
         },
       });
     }
-    return NextResponse.json(leaderboardJson(view.board, view.computedAt, parsed.filters, campaign.slug, view.styleControl), { headers });
+    return NextResponse.json(
+      leaderboardJson(view.board, view.computedAt, parsed.filters, campaign.slug, view.styleControl, view.robustness),
+      { headers },
+    );
   } catch (error) {
     if (error instanceof AnchorNotFound) return jsonError(400, `the anchor model "${error.message}" has no votes under these filters`);
     throw error;

@@ -1,0 +1,99 @@
+import { describe, expect, it } from "vitest";
+import type { UnorderedCounts } from "./aggregate";
+import { fitBradleyTerry, pairWeights } from "./bradley-terry";
+import { seededRandom } from "./random";
+import { rankOrder, robustnessOf } from "./robustness";
+
+/** Counts from [i, j, wins of i, wins of j, draws] rows. */
+function counts(modelCount: number, rows: [number, number, number, number, number][]): UnorderedCounts {
+  return {
+    modelCount,
+    i: Int32Array.from(rows.map((r) => r[0])),
+    j: Int32Array.from(rows.map((r) => r[1])),
+    first: Float64Array.from(rows.map((r) => r[2])),
+    second: Float64Array.from(rows.map((r) => r[3])),
+    draws: Float64Array.from(rows.map((r) => r[4])),
+    total: rows.reduce((sum, r) => sum + r[2] + r[3] + r[4], 0),
+  };
+}
+
+const order = (c: UnorderedCounts) => rankOrder(fitBradleyTerry(pairWeights(c)).theta);
+
+/** The true smallest number of removed votes that changes who is first, by trying every removal (tiny cases only). */
+function exactTopFlip(c: UnorderedCounts): number | null {
+  const leader = order(c)[0];
+  const kinds = Array.from({ length: c.i.length * 3 }, (_, k) => [c.first, c.second, c.draws][k % 3][Math.floor(k / 3)]);
+  let best: number | null = null;
+  const removed = new Array<number>(kinds.length).fill(0);
+  const visit = (k: number, total: number) => {
+    if (best !== null && total >= best) return;
+    if (k === kinds.length) {
+      if (total === 0) return;
+      const reduced = {
+        ...c,
+        first: c.first.map((v, p) => v - removed[p * 3]),
+        second: c.second.map((v, p) => v - removed[p * 3 + 1]),
+        draws: c.draws.map((v, p) => v - removed[p * 3 + 2]),
+      };
+      if (order(reduced)[0] !== leader) best = total;
+      return;
+    }
+    for (let r = 0; r <= kinds[k]; r++) {
+      removed[k] = r;
+      visit(k + 1, total + r);
+    }
+    removed[k] = 0;
+  };
+  visit(0, 0);
+  return best;
+}
+
+describe("drop-k robustness", () => {
+  it("finds that three of A's six wins over B decide the top rank", () => {
+    // 6–4: without two of A's wins it is 4–4 (a tie keeps the order), without three 3–4.
+    const result = robustnessOf(counts(2, [[0, 1, 6, 4, 0]]));
+    expect(result.topFlipVotes).toBe(3);
+    expect(result.top).toMatchObject({ upper: 0, lower: 1, flipVotes: 3, confirmed: true });
+    expect(result.pairs).toEqual([expect.objectContaining({ upper: 0, lower: 1, flipVotes: 3, confirmed: true })]);
+    // The influence estimate is within one vote of the refit here.
+    expect(Math.abs(result.top!.estimatedVotes! - 3)).toBeLessThanOrEqual(1);
+  });
+
+  it("needs more votes when the lead is larger, and draws never help overturn it", () => {
+    const close = robustnessOf(counts(2, [[0, 1, 6, 4, 3]]));
+    const wide = robustnessOf(counts(2, [[0, 1, 60, 40, 30]]));
+    expect(close.topFlipVotes).toBe(3);
+    expect(wide.topFlipVotes).toBe(21);
+  });
+
+  it("says no removal overturns a lead built only on wins", () => {
+    // Removing A's wins at best leaves no games at all: equal ratings, and the order stands.
+    const result = robustnessOf(counts(2, [[0, 1, 5, 0, 0]]));
+    expect(result.top).toMatchObject({ upper: 0, lower: 1, flipVotes: null, confirmed: false });
+    expect(result.topFlipVotes).toBeNull();
+  });
+
+  it("reports a number of votes that really changes the top, never fewer than the true minimum", () => {
+    const random = seededRandom(11);
+    let equal = 0;
+    for (let trial = 0; trial < 25; trial++) {
+      const rows: [number, number, number, number, number][] = [
+        [0, 1, 1 + Math.floor(random() * 4), 1 + Math.floor(random() * 3), 0],
+        [0, 2, 1 + Math.floor(random() * 4), 1 + Math.floor(random() * 3), 0],
+        [1, 2, 1 + Math.floor(random() * 3), 1 + Math.floor(random() * 3), 0],
+      ];
+      const c = counts(3, rows);
+      const exact = exactTopFlip(c);
+      const result = robustnessOf(c);
+      if (exact === null) {
+        expect(result.topFlipVotes).toBeNull();
+        continue;
+      }
+      expect(result.topFlipVotes).not.toBeNull();
+      expect(result.topFlipVotes!).toBeGreaterThanOrEqual(exact);
+      if (result.topFlipVotes === exact) equal++;
+    }
+    // Influence order finds the exact minimum in most of these small cases.
+    expect(equal).toBeGreaterThanOrEqual(20);
+  });
+});

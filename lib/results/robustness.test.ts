@@ -1,0 +1,67 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { beforeAll, describe, expect, it } from "vitest";
+import { importVotes } from "@/lib/datasets/import-votes";
+import { createTestCampaign, uniqueSuffix } from "@/lib/testing/factories";
+import { DEFAULT_FILTERS } from "./filters";
+import { getLeaderboard } from "./leaderboard";
+
+/** `leaderboard` from the command line, as a script would run it. */
+function leaderboard(slug: string, ...args: string[]) {
+  return spawnSync("npx", ["tsx", "--conditions=react-server", "scripts/hikaku.ts", "leaderboard", "--campaign", slug, ...args], {
+    cwd: fileURLToPath(new URL("../../", import.meta.url)),
+    encoding: "utf8",
+    env: process.env,
+  });
+}
+
+describe("drop-k robustness of a campaign's leaderboard", () => {
+  let slug: string;
+  let campaignId: string;
+  let leader: string;
+  let runnerUp: string;
+  beforeAll(async () => {
+    const campaign = await createTestCampaign({ status: "ACTIVE" });
+    slug = campaign.slug;
+    campaignId = campaign.id;
+    const suffix = uniqueSuffix();
+    leader = `leader-${suffix}`;
+    runnerUp = `runner-up-${suffix}`;
+    // 6–4, plus three ties: without two of the leader's wins it is level, without three it is behind.
+    const winners = [...Array(6).fill("model_a"), ...Array(4).fill("model_b"), "tie", "tie", "tie"];
+    const lines = winners.map((winner, i) => `q${i},${leader},${runnerUp},${winner},judge-${i % 3},${1_700_000_000 + i}`);
+    const file = join(mkdtempSync(join(tmpdir(), "hikaku-robust-")), "battles.csv");
+    writeFileSync(file, ["question_id,model_a,model_b,winner,judge,tstamp", ...lines].join("\n") + "\n");
+    await importVotes(null, campaign.id, { path: file, format: "csv" });
+  }, 120_000);
+
+  it("says three votes decide the top rank, in the JSON, the CSV and the view the page shows", async () => {
+    const json = leaderboard(slug, "--robustness");
+    expect(json.status).toBe(0);
+    const printed = JSON.parse(json.stdout);
+    expect(printed.filters.robustness).toBe(true);
+    expect(printed.robustness.topFlipVotes).toBe(3);
+    expect(printed.robustness.pairs).toEqual([
+      { upper: leader, lower: runnerUp, flipVotes: 3, estimatedVotes: expect.any(Number), confirmed: true },
+    ]);
+    const csv = leaderboard(slug, "--robustness", "--format", "csv").stdout.trim().split("\n");
+    expect(csv[0].split(",").at(-1)).toBe("flip_votes_with_next");
+    expect(csv[1].split(",").slice(1, 2)).toEqual([leader]);
+    expect(csv[1].split(",").at(-1)).toBe("3");
+    expect(csv[2].split(",").at(-1)).toBe("");
+    const view = await getLeaderboard(campaignId, { ...DEFAULT_FILTERS, robustness: true }, { untilFresh: true });
+    expect(view.state === "ready" && view.robustness?.topFlipVotes).toBe(3);
+  });
+
+  it("leaves the contract as it was without the option, and refuses it with --by", () => {
+    const plain = JSON.parse(leaderboard(slug).stdout);
+    expect(plain).not.toHaveProperty("robustness");
+    expect(plain.filters.robustness).toBe(false);
+    const refused = leaderboard(slug, "--robustness", "--by", "category");
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain("--by and --robustness cannot be combined");
+  });
+});
