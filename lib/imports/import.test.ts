@@ -130,7 +130,12 @@ describe("importing JSONL and CSV", () => {
     ["a CSV row with too many fields", "rows.csv", "prompt_id,prompt\nq1,Q,extra\n", /^rows.csv:2: expected 2 fields, found 3$/],
     ["a CSV quote never closed", "rows.csv", 'prompt_id,prompt\nq1,Q\nq2,"never closed\n', /^rows.csv:3: a quoted field is not closed$/],
     ["a CSV turns cell that is not JSON", "rows.csv", "prompt_id,turns\nq1,[one\n", /^rows.csv:2: turns: not a JSON array of strings$/],
-    ["a CSV turns cell that is JSON but no array", "rows.csv", 'prompt_id,turns\nq1,"{""a"":1}"\n', /^rows.csv:2: turns: expected array$/],
+    [
+      "a CSV turns cell that is JSON but no array",
+      "rows.csv",
+      'prompt_id,turns\nq1,"{""a"":1}"\n',
+      /^rows.csv:2: turns: expected array, found an object$/,
+    ],
   ])("rejects %s with the line number, writing nothing", async (_kind, name, content, message) => {
     const campaign = await createTestCampaign();
     const errors = await rejection(importFile(null, campaign.id, { name, content }));

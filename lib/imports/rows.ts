@@ -40,8 +40,9 @@ const id = z.union([z.string(), z.number().int()]).transform(String).pipe(text);
 const rowSchema = z
   .object({
     prompt_id: id,
-    prompt: z.string().optional(),
-    turns: turnList.optional(),
+    // An annotator would see an empty question: a prompt needs some text (an answer may be empty).
+    prompt: text.optional(),
+    turns: z.array(text).min(1, "needs at least one turn").optional(),
     category: z.string().optional(),
     model: z.string().optional(),
     output: z.string().optional(),
@@ -82,7 +83,7 @@ export function describeIssues(error: z.ZodError, input: unknown): string {
         input,
       );
       if (issue.path.length > 0 && found === undefined) return `missing field ${field}`;
-      if (issue.code === "invalid_type") return `${field}: expected ${issue.expected}`;
+      if (issue.code === "invalid_type") return `${field}: expected ${issue.expected}, found ${kindOf(found)}`;
       return field ? `${field}: ${issue.message}` : issue.message;
     })
     .join("; ");

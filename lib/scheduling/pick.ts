@@ -115,6 +115,16 @@ interface PairRow {
 }
 
 /**
+ * How uncertain a pair's win probability still is: the standard error of its smoothed win rate,
+ * √(p(1−p)/(n+1)) with p = (wins of the lower model + ties/2 + 1) / (votes + 2).
+ */
+export function uncertaintyWeight(pair: { votes: number; winsLow: number; winsHigh: number }): number {
+  const ties = pair.votes - pair.winsLow - pair.winsHigh;
+  const p = (pair.winsLow + 0.5 * ties + 1) / (pair.votes + 2);
+  return Math.sqrt((p * (1 - p)) / (pair.votes + 1));
+}
+
+/**
  * Model pairs ordered for active sampling, as proposed for Chatbot Arena: votes go where the
  * win-probability estimate is least certain. A pair's weight is the standard error of its
  * smoothed win rate, √(p(1−p)/(n+1)); pairs are drawn without replacement in proportion to it.
@@ -126,12 +136,11 @@ export async function pairsByUncertainty(
 ): Promise<{ low: string; high: string }[]> {
   const pairs = await client.$queryRaw<PairRow[]>`
     SELECT "lowModelId", "highModelId", votes, "winsLow", "winsHigh" FROM "PairStat" WHERE "campaignId" = ${campaignId}::uuid`;
-  const weighted = pairs.map((pair) => {
-    const ties = pair.votes - pair.winsLow - pair.winsHigh;
-    const p = (pair.winsLow + 0.5 * ties + 1) / (pair.votes + 2);
-    // Efraimidis–Spirakis keys: sorting by u^(1/w) descending draws without replacement ∝ w.
-    const weight = Math.sqrt((p * (1 - p)) / (pair.votes + 1));
-    return { low: pair.lowModelId, high: pair.highModelId, key: Math.pow(random(), 1 / weight) };
-  });
+  // Efraimidis–Spirakis keys: sorting by u^(1/w) descending draws without replacement ∝ w.
+  const weighted = pairs.map((pair) => ({
+    low: pair.lowModelId,
+    high: pair.highModelId,
+    key: Math.pow(random(), 1 / uncertaintyWeight(pair)),
+  }));
   return weighted.sort((a, b) => b.key - a.key).map(({ low, high }) => ({ low, high }));
 }

@@ -1,0 +1,138 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { db } from "@/lib/db";
+import { importRows } from "@/lib/imports/write";
+import { poolSql } from "@/lib/pg";
+import { createTestCampaign, createTestUser, createVotingCampaign, uniqueSuffix } from "@/lib/testing/factories";
+import { recordVote } from "@/lib/votes/record-vote";
+import { nextAssignmentFor } from "./next-assignment";
+import { openAssignmentView, uncertaintyWeight } from "./pick";
+
+/**
+ * The scheduler's less travelled paths, each pinned so that a one-line change to it fails a test
+ * (they survived mutation testing before): progress, the active sampler's fallback, the retry
+ * after returning lapsed slots, the turns a pair shows, and the uncertainty weight.
+ */
+
+async function annotators(n: number) {
+  return Promise.all(Array.from({ length: n }, () => createTestUser({ role: "ANNOTATOR" })));
+}
+
+/** Lapses an annotator's open assignment, as if its time ran out without a sweep since. */
+async function lapse(assignmentId: string) {
+  await db.assignment.update({ where: { id: assignmentId }, data: { expiresAt: new Date(Date.now() - 60_000) } });
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe("the scheduler's less travelled paths", () => {
+  it("reports progress as votes so far against items × target", async () => {
+    const [annotator] = await annotators(1);
+    // 3 prompts × 3 models = 9 items, 4 votes each wanted.
+    const { campaign } = await createVotingCampaign({
+      prompts: 3,
+      models: 3,
+      annotators: [annotator.id],
+      settings: { targetVotesPerItem: 4 },
+    });
+    const first = await nextAssignmentFor(annotator.id, campaign.id);
+    expect(first.status === "assigned" && first.progress).toEqual({ campaignVotes: 0, campaignTarget: 36, todayVotes: 0, dailyCap: null });
+    if (first.status !== "assigned") throw new Error(first.status);
+    await recordVote(annotator.id, { assignmentId: first.assignment.id, outcome: "LEFT", durationMs: 1000 });
+    const second = await nextAssignmentFor(annotator.id, campaign.id);
+    expect(second.status === "assigned" && second.progress).toEqual({
+      campaignVotes: 1,
+      campaignTarget: 36,
+      todayVotes: 1,
+      dailyCap: null,
+    });
+  });
+
+  it("under active sampling still serves every item, when the most uncertain pairs have nothing left for this annotator", async () => {
+    const [annotator] = await annotators(1);
+    const { campaign } = await createVotingCampaign({
+      prompts: 2,
+      models: 4,
+      annotators: [annotator.id],
+      settings: { strategy: "ACTIVE" },
+    });
+    const judged = new Set<string>();
+    for (;;) {
+      const next = await nextAssignmentFor(annotator.id, campaign.id);
+      if (next.status !== "assigned") {
+        expect(next.status).toBe("done");
+        break;
+      }
+      judged.add(next.assignment.id);
+      expect((await recordVote(annotator.id, { assignmentId: next.assignment.id, outcome: "RIGHT", durationMs: 900 })).ok).toBe(true);
+    }
+    // 2 prompts × 6 pairs of 4 models: every one, although later requests find most pairs used up.
+    expect(judged.size).toBe(12);
+  });
+
+  it("gives a pair held by a lapsed assignment to the next annotator, and hands out one pair only", async () => {
+    // Never the occasional early sweep: only the sweep before answering "nothing left" may return the slot.
+    vi.spyOn(Math, "random").mockReturnValue(0.99);
+    const [first, second] = await annotators(2);
+    const { campaign } = await createVotingCampaign({
+      prompts: 1,
+      models: 2,
+      annotators: [first.id, second.id],
+      settings: { targetVotesPerItem: 1 },
+    });
+    const held = await nextAssignmentFor(first.id, campaign.id);
+    if (held.status !== "assigned") throw new Error(held.status);
+    await lapse(held.assignment.id);
+    const next = await nextAssignmentFor(second.id, campaign.id);
+    expect(next.status).toBe("assigned");
+    // A third annotator's lapsed pair elsewhere must not make the scheduler claim twice for one request.
+    const [third, fourth] = await annotators(2);
+    const other = await createVotingCampaign({ prompts: 2, models: 2, annotators: [third.id, fourth.id] });
+    const lapsed = await nextAssignmentFor(third.id, other.campaign.id);
+    if (lapsed.status !== "assigned") throw new Error(lapsed.status);
+    await lapse(lapsed.assignment.id);
+    expect((await nextAssignmentFor(fourth.id, other.campaign.id)).status).toBe("assigned");
+    expect(await db.assignment.count({ where: { annotatorId: fourth.id, state: "OPEN" } })).toBe(1);
+  });
+
+  it("shows only the turns a pair covers when a model answered fewer turns than the prompt has", async () => {
+    const [annotator] = await annotators(1);
+    const campaign = await createTestCampaign({ status: "DRAFT" });
+    const suffix = uniqueSuffix();
+    const rows = ["long", "short"].map((name, m) => ({
+      line: m + 1,
+      source: "turns",
+      promptId: "p0",
+      turns: ["First question?", "Second question?"],
+      model: `${name}-${suffix}`,
+      outputTurns: m === 0 ? ["First answer.", "Second answer."] : ["Only answer."],
+    }));
+    await importRows(null, campaign.id, rows, [], undefined, { allowFewerTurns: true });
+    await db.campaign.update({ where: { id: campaign.id }, data: { status: "ACTIVE" } });
+    await db.campaignMember.create({ data: { campaignId: campaign.id, userId: annotator.id } });
+    const next = await nextAssignmentFor(annotator.id, campaign.id);
+    if (next.status !== "assigned") throw new Error(next.status);
+    expect(next.assignment.promptTurns).toEqual(["First question?"]);
+    expect([next.assignment.leftTurns, next.assignment.rightTurns].sort()).toEqual([["First answer."], ["Only answer."]]);
+    // The reloaded pair (the open assignment's own view) shows the same.
+    expect(await openAssignmentView(poolSql(), next.assignment.id)).toMatchObject({ promptTurns: ["First question?"] });
+  });
+
+  it("finds no open pair under an id that does not exist", async () => {
+    expect(await openAssignmentView(poolSql(), "no-such-assignment-token-0000000000000000")).toBeNull();
+  });
+
+  it("weights a pair by the standard error of its smoothed win rate, ties counting half", () => {
+    expect(uncertaintyWeight({ votes: 0, winsLow: 0, winsHigh: 0 })).toBeCloseTo(0.5, 12);
+    expect(uncertaintyWeight({ votes: 10, winsLow: 5, winsHigh: 5 })).toBeCloseTo(Math.sqrt(0.25 / 11), 12);
+    // Ten ties: p = (0 + 5 + 1) / 12 = 0.5, as uncertain as 5–5.
+    expect(uncertaintyWeight({ votes: 10, winsLow: 0, winsHigh: 0 })).toBeCloseTo(Math.sqrt(0.25 / 11), 12);
+    // 9–1 either way round: p = 10/12 or 2/12, the same uncertainty.
+    const lopsided = Math.sqrt(((10 / 12) * (2 / 12)) / 11);
+    expect(uncertaintyWeight({ votes: 10, winsLow: 9, winsHigh: 1 })).toBeCloseTo(lopsided, 12);
+    expect(uncertaintyWeight({ votes: 10, winsLow: 1, winsHigh: 9 })).toBeCloseTo(lopsided, 12);
+    // 2 wins, 1 loss, 1 tie: p = (2 + 0.5 + 1) / 6.
+    expect(uncertaintyWeight({ votes: 4, winsLow: 2, winsHigh: 1 })).toBeCloseTo(Math.sqrt(((3.5 / 6) * (2.5 / 6)) / 5), 12);
+  });
+});
