@@ -14,11 +14,15 @@ export function LeaderboardTable({
 }: {
   rows: LeaderboardRow[];
   winRates: Record<string, number>;
-  /** With robustness: per model, the votes whose removal puts the next model above it (null: no removal does). */
-  flipVotes?: Record<string, number | null>;
+  /**
+   * With robustness, per model and the next one down: the votes whose removal puts the next model
+   * above it, and the further votes between them before their intervals separate (null: none do).
+   */
+  flipVotes?: Record<string, { flip: number | null; separate: number | null }>;
 }) {
   const { t } = useI18n();
   const fixed = (value: number) => value.toFixed(1);
+  const count = (value: number | null | undefined) => (value == null ? "–" : value.toLocaleString("en"));
   return (
     <table className="w-full text-sm" data-testid="leaderboard-table">
       <thead className="bg-slate-100 text-left">
@@ -48,9 +52,14 @@ export function LeaderboardTable({
             <abbr title={t("leaderboard.winRateHint")}>{t("leaderboard.winRate")}</abbr>
           </th>
           {flipVotes && (
-            <th scope="col" className="px-3 py-2 text-right">
-              <abbr title={t("leaderboard.flipVotesHint")}>{t("leaderboard.flipVotes")}</abbr>
-            </th>
+            <>
+              <th scope="col" className="px-3 py-2 text-right">
+                <abbr title={t("leaderboard.flipVotesHint")}>{t("leaderboard.flipVotes")}</abbr>
+              </th>
+              <th scope="col" className="px-3 py-2 text-right">
+                <abbr title={t("leaderboard.separateVotesHint")}>{t("leaderboard.separateVotes")}</abbr>
+              </th>
+            </>
           )}
         </tr>
       </thead>
@@ -76,9 +85,14 @@ export function LeaderboardTable({
                 {winRate === undefined || Number.isNaN(winRate) ? "–" : `${(winRate * 100).toFixed(1)}%`}
               </td>
               {flipVotes && (
-                <td className="px-3 py-2 text-right tabular-nums" data-testid="flip-votes">
-                  {flipVotes[row.model] == null ? "–" : flipVotes[row.model]!.toLocaleString("en")}
-                </td>
+                <>
+                  <td className="px-3 py-2 text-right tabular-nums" data-testid="flip-votes">
+                    {count(flipVotes[row.model]?.flip)}
+                  </td>
+                  <td className="px-3 py-2 text-right tabular-nums" data-testid="separate-votes">
+                    {count(flipVotes[row.model]?.separate)}
+                  </td>
+                </>
               )}
             </tr>
           );

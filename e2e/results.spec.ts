@@ -161,6 +161,7 @@ test("a researcher imports scores, reads the leaderboard, filters it, checks cor
   await expect(flipVotes).toHaveCount(4);
   await expect(flipVotes.first()).toHaveText(/^\d+$/);
   await expect(flipVotes.last()).toHaveText("–");
+  await expect(page.getByTestId("separate-votes").first()).toHaveText(/^[\d,]+$|^–$/);
   await expectAccessible(page);
   expect(problems).toEqual([]);
 });

@@ -70,7 +70,15 @@ export interface LeaderboardFit {
 export interface NamedRobustness {
   topFlipVotes: number | null;
   /** Adjacent pairs of the ranking, best first. */
-  pairs: { upper: string; lower: string; flipVotes: number | null; estimatedVotes: number | null; confirmed: boolean }[];
+  pairs: {
+    upper: string;
+    lower: string;
+    flipVotes: number | null;
+    estimatedVotes: number | null;
+    confirmed: boolean;
+    /** Further votes on the pair before their intervals separate (0: already; null: not by this pair alone). */
+    votesToSeparate: number | null;
+  }[];
 }
 
 /** Ratings, intervals and ranks from battles in time order (online Elo depends on the order). */
@@ -111,6 +119,7 @@ export async function fitLeaderboard(
         flipVotes: pair.flipVotes,
         estimatedVotes: pair.estimatedVotes,
         confirmed: pair.confirmed,
+        votesToSeparate: pair.votesToSeparate,
       })),
     };
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { UnorderedCounts } from "./aggregate";
 import { fitBradleyTerry, pairWeights } from "./bradley-terry";
+import { fitLeaderboard, summariseLeaderboard } from "./leaderboard";
 import { seededRandom } from "./random";
 import { rankOrder, robustnessOf } from "./robustness";
 
@@ -95,5 +96,52 @@ describe("drop-k robustness", () => {
     }
     // Influence order finds the exact minimum in most of these small cases.
     expect(equal).toBeGreaterThanOrEqual(20);
+  });
+
+  it("plans how many more votes on a pair separate its intervals, as the bootstrap draws them", async () => {
+    // 55–45 with 20 ties: the intervals overlap; how many more votes at the same shares separate them?
+    const [wins, losses, ties] = [55, 45, 20];
+    const planned = robustnessOf(counts(2, [[0, 1, wins, losses, ties]])).pairs[0].votesToSeparate!;
+    expect(planned).toBeGreaterThan(0);
+    /** The bootstrap's intervals (1,000 rounds, as the leaderboard) after `extra` more votes at the same shares. */
+    const intervalsAfter = async (extra: number) => {
+      const scale = (wins + losses + ties + extra) / (wins + losses + ties);
+      const board = summariseLeaderboard(
+        await fitLeaderboard(
+          {
+            models: ["upper", "lower"],
+            a: Int32Array.of(0),
+            b: Int32Array.of(1),
+            winsA: Float64Array.of(Math.round(wins * scale)),
+            winsB: Float64Array.of(Math.round(losses * scale)),
+            ties: Float64Array.of(Math.round(ties * scale)),
+            bothBad: Float64Array.of(0),
+            total: Math.round((wins + losses + ties) * scale),
+          },
+          new Map(),
+        ),
+      );
+      const [first, second] = board.models;
+      return { separated: first.ciLow > second.ciHigh };
+    };
+    expect((await intervalsAfter(0)).separated).toBe(false);
+    expect((await intervalsAfter(Math.round(planned * 0.8))).separated).toBe(false);
+    expect((await intervalsAfter(Math.round(planned * 1.2))).separated).toBe(true);
+  });
+
+  it("says 0 for intervals already apart, and no number when votes on the pair alone cannot part them", () => {
+    expect(robustnessOf(counts(2, [[0, 1, 900, 100, 0]])).pairs[0].votesToSeparate).toBe(0);
+    // B and C have the same record (3–2 down to A, 1–1 with each other): equal ratings, which
+    // more votes between them at the same shares never part.
+    const result = robustnessOf(
+      counts(3, [
+        [0, 1, 3, 2, 0],
+        [0, 2, 3, 2, 0],
+        [1, 2, 1, 1, 0],
+      ]),
+    );
+    expect(result.pairs[0].upper).toBe(0);
+    expect(new Set([result.pairs[1].upper, result.pairs[1].lower])).toEqual(new Set([1, 2]));
+    expect(result.pairs[1].votesToSeparate).toBeNull();
   });
 });

@@ -20,6 +20,12 @@ import { cholesky, choleskySolve } from "./linear-algebra";
 export interface FlipResult {
   upper: number;
   lower: number;
+  /**
+   * More votes on this pair (at its current win rate) before the two models' 95% intervals no
+   * longer overlap: 0 when they already do not, null when votes on this pair alone cannot do it
+   * (the rest of the uncertainty is in the models' other pairs).
+   */
+  votesToSeparate: number | null;
   /** Votes the influence approximation says are enough (null: removing every gap-closing vote is not). */
   estimatedVotes: number | null;
   /** The smallest k, in influence order, whose refit reverses the order (null when none does). */
@@ -90,6 +96,81 @@ function withoutVotes(counts: UnorderedCounts, kinds: VoteKind[], k: number): Un
     left -= taken;
   }
   return { ...counts, first, second, draws, total: counts.total - (k - left) };
+}
+
+/** z of a two-sided 95% interval, as the bootstrap's 2.5% and 97.5% quantiles. */
+const Z95 = 1.959963984540054;
+/** Beyond this many votes on one pair, say "not by votes on this pair" rather than a number. */
+const MAX_PLANNED_VOTES = 1e9;
+
+/**
+ * Sample-size planning for one pair: the fewest further votes on it that make the two models'
+ * intervals separate, if the point estimates stay where they are. A model's interval is taken as
+ * θ ± z·σ, σ² from the sandwich covariance H⁻¹·J·H⁻¹ of the fit (J: the votes' own score
+ * variance, which the bootstrap reproduces; Chatbot Arena's weighting counts a win twice, so H
+ * alone would be off by the share of ties), centred as the bootstrap centres each round. n more
+ * votes at the pair's current shares add n·h·ddᵀ to H and n·j·ddᵀ to J, d = e_upper − e_lower.
+ */
+function votesToSeparate(counts: UnorderedCounts, factor: Float64Array, theta: Float64Array, upper: number, lower: number): number | null {
+  const m = theta.length;
+  const solve = (vector: Float64Array) => {
+    const out = Float64Array.from(vector);
+    choleskySolve(factor, m, out);
+    return out;
+  };
+  // Per pair: the votes' summed squared score along its direction (wins 2(1−s), losses −2s, draws 1−2s).
+  const scoreSquares = new Float64Array(counts.i.length);
+  let pairIndex = -1;
+  for (let p = 0; p < counts.i.length; p++) {
+    const s = 1 / (1 + Math.exp(theta[counts.j[p]] - theta[counts.i[p]]));
+    scoreSquares[p] = counts.first[p] * 4 * (1 - s) ** 2 + counts.second[p] * 4 * s * s + counts.draws[p] * (1 - 2 * s) ** 2;
+    if ((counts.i[p] === upper && counts.j[p] === lower) || (counts.i[p] === lower && counts.j[p] === upper)) pairIndex = p;
+  }
+  /** xᵀ·J·x with J = Σ_p scoreSquares_p · d_p·d_pᵀ. */
+  const quadraticJ = (x: Float64Array) => {
+    let sum = 0;
+    for (let p = 0; p < counts.i.length; p++) sum += scoreSquares[p] * (x[counts.i[p]] - x[counts.j[p]]) ** 2;
+    return sum;
+  };
+  const s = 1 / (1 + Math.exp(theta[lower] - theta[upper]));
+  const votesOnPair = pairIndex < 0 ? 0 : counts.first[pairIndex] + counts.second[pairIndex] + counts.draws[pairIndex];
+  // Per further vote: Hessian weight, and squared score at the pair's current shares (or the model's own when it has none).
+  const h = 2 * s * (1 - s);
+  const j = votesOnPair > 0 ? scoreSquares[pairIndex] / votesOnPair : 4 * s * (1 - s);
+  const d = Float64Array.from({ length: m }, (_, k) => (k === upper ? 1 : k === lower ? -1 : 0));
+  const hd = solve(d);
+  const dHd = hd[upper] - hd[lower];
+  // H⁻¹ of each model's centred unit vector.
+  const centred = (model: number) => solve(Float64Array.from({ length: m }, (_, k) => (k === model ? 1 : 0) - 1 / m));
+  const inverse = new Map([
+    [upper, centred(upper)],
+    [lower, centred(lower)],
+  ]);
+  /** σ of a model's centred θ after `votes` more on the pair. */
+  const sigma = (model: number, votes: number) => {
+    const ha = inverse.get(model)!;
+    const c = votes * h;
+    // Sherman–Morrison: (H + c·ddᵀ)⁻¹a = H⁻¹a − c·H⁻¹d·(dᵀH⁻¹a) / (1 + c·dᵀH⁻¹d).
+    const coefficient = (c * (ha[upper] - ha[lower])) / (1 + c * dHd);
+    const x = ha.map((value, k) => value - coefficient * hd[k]);
+    return Math.sqrt(Math.max(0, quadraticJ(x) + votes * j * (x[upper] - x[lower]) ** 2));
+  };
+  const gap = theta[upper] - theta[lower];
+  const separated = (votes: number) => gap > Z95 * (sigma(upper, votes) + sigma(lower, votes));
+  if (separated(0)) return 0;
+  if (!separated(MAX_PLANNED_VOTES)) return null;
+  let low = 0;
+  let high = 1;
+  while (!separated(high)) {
+    low = high;
+    high *= 2;
+  }
+  while (high - low > 1) {
+    const middle = Math.floor((low + high) / 2);
+    if (separated(middle)) high = middle;
+    else low = middle;
+  }
+  return high;
 }
 
 /**
@@ -171,7 +252,14 @@ export function dropKRobustness(counts: UnorderedCounts, fit: BradleyTerryFit, o
   const pairFlip = (upper: number, lower: number): FlipResult => {
     const { kinds, estimate, available } = plan(upper, lower);
     const flipVotes = confirm(kinds, estimate, available, (theta) => theta[lower] > theta[upper]);
-    return { upper, lower, estimatedVotes: estimate, flipVotes, confirmed: flipVotes !== null };
+    return {
+      upper,
+      lower,
+      estimatedVotes: estimate,
+      flipVotes,
+      confirmed: flipVotes !== null,
+      votesToSeparate: votesToSeparate(counts, factor, fit.theta, upper, lower),
+    };
   };
 
   // The top rank: every challenger, the one the influence says is closest first.
@@ -182,9 +270,16 @@ export function dropKRobustness(counts: UnorderedCounts, fit: BradleyTerryFit, o
   for (const { challenger, kinds, estimate, available } of challengers.slice(0, 5)) {
     const flipVotes = confirm(kinds, estimate, available, (theta) => rankOrder(theta)[0] !== leader);
     if (flipVotes !== null && (top?.flipVotes == null || flipVotes < top.flipVotes))
-      top = { upper: leader, lower: challenger, estimatedVotes: estimate, flipVotes, confirmed: true };
+      top = { upper: leader, lower: challenger, estimatedVotes: estimate, flipVotes, confirmed: true, votesToSeparate: null };
   }
-  top ??= { upper: leader, lower: challengers[0].challenger, estimatedVotes: challengers[0].estimate, flipVotes: null, confirmed: false };
+  top ??= {
+    upper: leader,
+    lower: challengers[0].challenger,
+    estimatedVotes: challengers[0].estimate,
+    flipVotes: null,
+    confirmed: false,
+    votesToSeparate: null,
+  };
 
   const pairs: FlipResult[] = [];
   const limit = Math.min(order.length - 1, options.pairLimit ?? order.length - 1);

@@ -101,7 +101,7 @@ export function leaderboardCsv(
     ? ["rating_style_controlled", "ci_low_style_controlled", "ci_high_style_controlled", "rank_change"]
     : [];
   // With robustness: votes whose removal puts the next model in the table above this one.
-  const flipsWithNext = new Map(robustness?.pairs.map((pair) => [pair.upper, pair.flipVotes]));
+  const withNext = new Map(robustness?.pairs.map((pair) => [pair.upper, pair]));
   const lines = [
     csvLine([
       "rank",
@@ -113,7 +113,7 @@ export function leaderboardCsv(
       "rank_upper_bound",
       "battles",
       ...styleColumns,
-      ...(robustness ? ["flip_votes_with_next"] : []),
+      ...(robustness ? ["flip_votes_with_next", "votes_to_separate_from_next"] : []),
     ]),
   ];
   for (const row of board.models) {
@@ -134,7 +134,7 @@ export function leaderboardCsv(
         row.rankUpperBound,
         row.battles,
         ...styleCells,
-        ...(robustness ? [flipsWithNext.get(row.model) ?? null] : []),
+        ...(robustness ? [withNext.get(row.model)?.flipVotes ?? null, withNext.get(row.model)?.votesToSeparate ?? null] : []),
       ]),
     );
   }

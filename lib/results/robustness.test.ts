@@ -45,13 +45,20 @@ describe("drop-k robustness of a campaign's leaderboard", () => {
     expect(printed.filters.robustness).toBe(true);
     expect(printed.robustness.topFlipVotes).toBe(3);
     expect(printed.robustness.pairs).toEqual([
-      { upper: leader, lower: runnerUp, flipVotes: 3, estimatedVotes: expect.any(Number), confirmed: true },
+      {
+        upper: leader,
+        lower: runnerUp,
+        flipVotes: 3,
+        estimatedVotes: expect.any(Number),
+        confirmed: true,
+        votesToSeparate: expect.any(Number),
+      },
     ]);
     const csv = leaderboard(slug, "--robustness", "--format", "csv").stdout.trim().split("\n");
-    expect(csv[0].split(",").at(-1)).toBe("flip_votes_with_next");
+    expect(csv[0].split(",").slice(-2)).toEqual(["flip_votes_with_next", "votes_to_separate_from_next"]);
     expect(csv[1].split(",").slice(1, 2)).toEqual([leader]);
-    expect(csv[1].split(",").at(-1)).toBe("3");
-    expect(csv[2].split(",").at(-1)).toBe("");
+    expect(csv[1].split(",").slice(-2)).toEqual(["3", String(printed.robustness.pairs[0].votesToSeparate)]);
+    expect(csv[2].split(",").slice(-2)).toEqual(["", ""]);
     const view = await getLeaderboard(campaignId, { ...DEFAULT_FILTERS, robustness: true }, { untilFresh: true });
     expect(view.state === "ready" && view.robustness?.topFlipVotes).toBe(3);
   });

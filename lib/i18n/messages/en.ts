@@ -286,6 +286,9 @@ export const en = {
       "Drop-k: the fewest votes whose removal puts the next model above this one (confirmed by refitting); – when no removal does.",
     topFlip: "The top rank changes if {votes} votes are removed (drop-k, confirmed by refitting).",
     topFlipNone: "No removal of votes changes the top rank.",
+    separateVotes: "Votes to separate",
+    separateVotesHint:
+      "Further votes between this model and the next one (at their current win rate) before their 95% intervals no longer overlap; 0 when they already do not, – when votes between the two alone cannot part them.",
   },
   styleControl: {
     title: "Style control",

@@ -287,6 +287,9 @@ export const ja: Messages = {
     flipVotesHint: "drop-k：取り除くと次のモデルがこのモデルを上回る最少の票数（再推定で確認済み）。どの票を除いても逆転しない場合は –。",
     topFlip: "{votes} 票を取り除くと 1 位が入れ替わります（drop-k、再推定で確認済み）。",
     topFlipNone: "どの票を取り除いても 1 位は入れ替わりません。",
+    separateVotes: "分離に必要な票数",
+    separateVotesHint:
+      "次のモデルとの対戦をあと何票（現在の勝率で）重ねれば 95% 区間が重ならなくなるか。既に重ならなければ 0、この 2 モデル間の票だけでは分離できなければ –。",
   },
   styleControl: {
     title: "スタイル制御",

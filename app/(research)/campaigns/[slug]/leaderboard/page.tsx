@@ -72,7 +72,11 @@ export default async function LeaderboardPage({ params, searchParams }: ResultsP
               rows={board.models}
               winRates={Object.fromEntries(winRates(board, view.matrices))}
               flipVotes={
-                view.robustness ? Object.fromEntries(view.robustness.pairs.map((pair) => [pair.upper, pair.flipVotes])) : undefined
+                view.robustness
+                  ? Object.fromEntries(
+                      view.robustness.pairs.map((pair) => [pair.upper, { flip: pair.flipVotes, separate: pair.votesToSeparate }]),
+                    )
+                  : undefined
               }
             />
           </section>
