@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { hashPassword } from "@/lib/auth/password";
 import { db } from "@/lib/db";
@@ -112,6 +112,11 @@ export async function startAppServer(
     stdio: "ignore",
     detached: true,
   });
+  return detachedServer(child, base);
+}
+
+/** A server started `detached` (its own process group), stopped with its children. */
+export function detachedServer(child: ChildProcess, base: string): AppServer {
   return {
     base,
     pid: child.pid!,

@@ -9,6 +9,7 @@ import {
   castVote,
   castVoteActionId,
   createVoters,
+  detachedServer,
   generateRows,
   groupCpuSeconds,
   ms,
@@ -77,18 +78,7 @@ async function startFloor(databaseUrl: string): Promise<AppServer> {
     stdio: ["ignore", "ignore", "inherit"],
     detached: true,
   });
-  const base = `http://127.0.0.1:${port}`;
-  return {
-    base,
-    pid: child.pid!,
-    stop() {
-      try {
-        process.kill(-child.pid!, "SIGTERM");
-      } catch {
-        child.kill("SIGTERM");
-      }
-    },
-  };
+  return detachedServer(child, `http://127.0.0.1:${port}`);
 }
 
 /** Waits until the floor answers (404 for a GET: it serves only POST /vote/…). */

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db";
 import { importRows } from "@/lib/imports/write";
 import { poolSql } from "@/lib/pg";
-import { createTestCampaign, createTestUser, createVotingCampaign, uniqueSuffix } from "@/lib/testing/factories";
+import { createAnnotators, createTestCampaign, createVotingCampaign, uniqueSuffix } from "@/lib/testing/factories";
 import { recordVote } from "@/lib/votes/record-vote";
 import { nextAssignmentFor } from "./next-assignment";
 import { openAssignmentView, uncertaintyWeight } from "./pick";
@@ -12,10 +12,6 @@ import { openAssignmentView, uncertaintyWeight } from "./pick";
  * (they survived mutation testing before): progress, the active sampler's fallback, the retry
  * after returning lapsed slots, the turns a pair shows, and the uncertainty weight.
  */
-
-async function annotators(n: number) {
-  return Promise.all(Array.from({ length: n }, () => createTestUser({ role: "ANNOTATOR" })));
-}
 
 /** Lapses an annotator's open assignment, as if its time ran out without a sweep since. */
 async function lapse(assignmentId: string) {
@@ -28,7 +24,7 @@ afterEach(() => {
 
 describe("the scheduler's less travelled paths", () => {
   it("reports progress as votes so far against items × target", async () => {
-    const [annotator] = await annotators(1);
+    const [annotator] = await createAnnotators(1);
     // 3 prompts × 3 models = 9 items, 4 votes each wanted.
     const { campaign } = await createVotingCampaign({
       prompts: 3,
@@ -50,7 +46,7 @@ describe("the scheduler's less travelled paths", () => {
   });
 
   it("under active sampling still serves every item, when the most uncertain pairs have nothing left for this annotator", async () => {
-    const [annotator] = await annotators(1);
+    const [annotator] = await createAnnotators(1);
     const { campaign } = await createVotingCampaign({
       prompts: 2,
       models: 4,
@@ -74,7 +70,7 @@ describe("the scheduler's less travelled paths", () => {
   it("gives a pair held by a lapsed assignment to the next annotator, and hands out one pair only", async () => {
     // Never the occasional early sweep: only the sweep before answering "nothing left" may return the slot.
     vi.spyOn(Math, "random").mockReturnValue(0.99);
-    const [first, second] = await annotators(2);
+    const [first, second] = await createAnnotators(2);
     const { campaign } = await createVotingCampaign({
       prompts: 1,
       models: 2,
@@ -87,7 +83,7 @@ describe("the scheduler's less travelled paths", () => {
     const next = await nextAssignmentFor(second.id, campaign.id);
     expect(next.status).toBe("assigned");
     // A third annotator's lapsed pair elsewhere must not make the scheduler claim twice for one request.
-    const [third, fourth] = await annotators(2);
+    const [third, fourth] = await createAnnotators(2);
     const other = await createVotingCampaign({ prompts: 2, models: 2, annotators: [third.id, fourth.id] });
     const lapsed = await nextAssignmentFor(third.id, other.campaign.id);
     if (lapsed.status !== "assigned") throw new Error(lapsed.status);
@@ -97,7 +93,7 @@ describe("the scheduler's less travelled paths", () => {
   });
 
   it("shows only the turns a pair covers when a model answered fewer turns than the prompt has", async () => {
-    const [annotator] = await annotators(1);
+    const [annotator] = await createAnnotators(1);
     const campaign = await createTestCampaign({ status: "DRAFT" });
     const suffix = uniqueSuffix();
     const rows = ["long", "short"].map((name, m) => ({

@@ -1,12 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { createTestUser, createVotingCampaign, modelNumberOf } from "@/lib/testing/factories";
+import { createAnnotators, createVotingCampaign, modelNumberOf } from "@/lib/testing/factories";
 import { recordVote, skipAssignment } from "@/lib/votes/record-vote";
 import { nextAssignmentFor, releaseExpiredAssignments } from "./next-assignment";
-
-async function annotators(n: number) {
-  return Promise.all(Array.from({ length: n }, () => createTestUser({ role: "ANNOTATOR" })));
-}
 
 /** Takes the next pair and votes on it; returns the judged item, or null when nothing is left. */
 async function voteNext(userId: string, campaignId: string): Promise<string | null> {
@@ -20,7 +16,7 @@ async function voteNext(userId: string, campaignId: string): Promise<string | nu
 
 describe("pair scheduling", () => {
   it("never gives an annotator the same item twice, and says when they have judged everything", async () => {
-    const [annotator] = await annotators(1);
+    const [annotator] = await createAnnotators(1);
     const { campaign } = await createVotingCampaign({
       prompts: 3,
       models: 3,
@@ -39,7 +35,7 @@ describe("pair scheduling", () => {
   });
 
   it("hands out the least-voted items first, so coverage stays balanced", async () => {
-    const people = await annotators(4);
+    const people = await createAnnotators(4);
     const { campaign } = await createVotingCampaign({
       prompts: 4,
       models: 3,
@@ -54,7 +50,7 @@ describe("pair scheduling", () => {
   });
 
   it("shows the same pair again on reload until it is voted or skipped", async () => {
-    const [annotator] = await annotators(1);
+    const [annotator] = await createAnnotators(1);
     const { campaign } = await createVotingCampaign({ prompts: 2, models: 2, annotators: [annotator.id] });
     const first = await nextAssignmentFor(annotator.id, campaign.id);
     const again = await nextAssignmentFor(annotator.id, campaign.id);
@@ -70,7 +66,7 @@ describe("pair scheduling", () => {
   });
 
   it("places the two models left and right at random", async () => {
-    const [annotator] = await annotators(1);
+    const [annotator] = await createAnnotators(1);
     const { campaign } = await createVotingCampaign({ prompts: 40, models: 2, annotators: [annotator.id] });
     let lowLeft = 0;
     for (let i = 0; i < 40; i++) {
@@ -85,7 +81,7 @@ describe("pair scheduling", () => {
   });
 
   it("serves each free slot once when many annotators ask at the same moment", async () => {
-    const people = await annotators(12);
+    const people = await createAnnotators(12);
     const { campaign } = await createVotingCampaign({
       prompts: 5,
       models: 2,
@@ -101,7 +97,7 @@ describe("pair scheduling", () => {
   });
 
   it("gives an expired assignment's slot to someone else", async () => {
-    const [first, second] = await annotators(2);
+    const [first, second] = await createAnnotators(2);
     const { campaign } = await createVotingCampaign({
       prompts: 1,
       models: 2,
@@ -117,7 +113,7 @@ describe("pair scheduling", () => {
   });
 
   it("stops at the daily cap", async () => {
-    const [annotator] = await annotators(1);
+    const [annotator] = await createAnnotators(1);
     const { campaign } = await createVotingCampaign({
       prompts: 5,
       models: 2,
@@ -131,7 +127,7 @@ describe("pair scheduling", () => {
   });
 
   it("never serves pairs whose answers contain an identity word", async () => {
-    const [annotator] = await annotators(1);
+    const [annotator] = await createAnnotators(1);
     const { campaign } = await createVotingCampaign({ prompts: 3, models: 3, annotators: [annotator.id] });
     const { updateCampaignSettings } = await import("@/lib/campaigns/manage");
     const current = await db.campaign.findUniqueOrThrow({ where: { id: campaign.id } });
@@ -155,7 +151,7 @@ describe("pair scheduling", () => {
   });
 
   it("with active sampling, spends votes on the most uncertain model pair", async () => {
-    const people = await annotators(1);
+    const people = await createAnnotators(1);
     const { campaign } = await createVotingCampaign({
       prompts: 30,
       models: 3,
@@ -190,7 +186,7 @@ describe("pair scheduling", () => {
   });
 
   it("serves nothing to non-members or in campaigns that are not active", async () => {
-    const [member, outsider] = await annotators(2);
+    const [member, outsider] = await createAnnotators(2);
     const { campaign } = await createVotingCampaign({ prompts: 1, models: 2, annotators: [member.id] });
     expect((await nextAssignmentFor(outsider.id, campaign.id)).status).toBe("notMember");
     await db.campaign.update({ where: { id: campaign.id }, data: { status: "CLOSED" } });
@@ -200,7 +196,7 @@ describe("pair scheduling", () => {
 
 describe("blindness after a reveal", () => {
   async function firstPromptAgain(reveals: boolean) {
-    const [annotator] = await annotators(1);
+    const [annotator] = await createAnnotators(1);
     // One prompt answered by three models: three pairs that share their answers.
     const { campaign } = await createVotingCampaign({
       prompts: 1,
@@ -223,7 +219,7 @@ describe("blindness after a reveal", () => {
 
 describe("a pair blocked after it was handed out", () => {
   it("is not shown again on reload: its assignment is withdrawn and its slot returned", async () => {
-    const [annotator] = await annotators(1);
+    const [annotator] = await createAnnotators(1);
     const { campaign } = await createVotingCampaign({ prompts: 2, models: 2, annotators: [annotator.id] });
     const first = await nextAssignmentFor(annotator.id, campaign.id);
     if (first.status !== "assigned") throw new Error("no pair");

@@ -52,6 +52,11 @@ export function modelNumberOf(answer: string): number {
  * An active campaign with `prompts` prompts answered by `models` models (every pair an item) and
  * the given annotators as members, built through the real import.
  */
+/** `n` annotator accounts. */
+export async function createAnnotators(n: number) {
+  return Promise.all(Array.from({ length: n }, () => createTestUser({ role: "ANNOTATOR" })));
+}
+
 export async function createVotingCampaign(options: {
   prompts: number;
   models: number;
