@@ -3,7 +3,7 @@ import type { UnorderedCounts } from "./aggregate";
 import { fitBradleyTerry, pairWeights } from "./bradley-terry";
 import { fitLeaderboard, summariseLeaderboard } from "./leaderboard";
 import { seededRandom } from "./random";
-import { rankOrder, robustnessOf } from "./robustness";
+import { dropKRobustness, rankOrder } from "./robustness";
 
 /** Counts from [i, j, wins of i, wins of j, draws] rows. */
 function counts(modelCount: number, rows: [number, number, number, number, number][]): UnorderedCounts {
@@ -17,6 +17,9 @@ function counts(modelCount: number, rows: [number, number, number, number, numbe
     total: rows.reduce((sum, r) => sum + r[2] + r[3] + r[4], 0),
   };
 }
+
+/** Robustness of the fit on `c` itself. */
+const robustnessOf = (c: UnorderedCounts) => dropKRobustness(c, fitBradleyTerry(pairWeights(c)));
 
 const order = (c: UnorderedCounts) => rankOrder(fitBradleyTerry(pairWeights(c)).theta);
 

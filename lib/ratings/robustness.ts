@@ -1,5 +1,5 @@
 import type { UnorderedCounts } from "./aggregate";
-import { derivatives, fitBradleyTerry, nearbySolver, pairWeights, PRIOR_PRECISION, type BradleyTerryFit } from "./bradley-terry";
+import { derivatives, nearbySolver, pairWeights, PRIOR_PRECISION, type BradleyTerryFit } from "./bradley-terry";
 import { cholesky, choleskySolve } from "./linear-algebra";
 
 /**
@@ -285,9 +285,4 @@ export function dropKRobustness(counts: UnorderedCounts, fit: BradleyTerryFit, o
   const limit = Math.min(order.length - 1, options.pairLimit ?? order.length - 1);
   for (let r = 0; r < limit; r++) pairs.push(pairFlip(order[r], order[r + 1]));
   return { topFlipVotes: top.flipVotes, top, pairs };
-}
-
-/** The fit on `counts` itself, for callers that have only the counts. */
-export function robustnessOf(counts: UnorderedCounts, options: { pairLimit?: number } = {}): Robustness {
-  return dropKRobustness(counts, fitBradleyTerry(pairWeights(counts)), options);
 }
