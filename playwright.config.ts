@@ -42,6 +42,9 @@ export default defineConfig({
       MALLOC_ARENA_MAX: "2",
       NEXTAUTH_URL: baseURL,
       NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? "hikaku-test-secret-not-for-production",
+      HIKAKU_ENCRYPTION_KEY: process.env.HIKAKU_ENCRYPTION_KEY ?? "hikaku-test-encryption-key-not-for-production",
+      // Worker long polls end quickly, so a test's last poll does not hold the server at shutdown.
+      HIKAKU_WORKER_POLL_SECONDS: "3",
     },
   },
 });

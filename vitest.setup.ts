@@ -12,6 +12,7 @@ const name = `hikaku_file_${randomBytes(6).toString("hex")}`;
 process.env.DATABASE_URL = await createDatabase(server.toString(), name, { template: templateName });
 // Test fixtures vote as fast as the machine goes; the rate limit has its own test at this setting.
 process.env.HIKAKU_MAX_VOTES_PER_MINUTE ??= "1000";
+process.env.HIKAKU_ENCRYPTION_KEY ??= "hikaku-test-encryption-key-not-for-production";
 
 afterAll(async () => {
   const { disconnectDb } = await import("@/lib/db");

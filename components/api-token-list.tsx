@@ -3,16 +3,14 @@
 import { useActionState } from "react";
 import { revokeTokenAction, type TokenState } from "@/app/(research)/settings/tokens/actions";
 import type { TokenSummary } from "@/lib/auth/api-tokens";
+import { formatUtcDateTime } from "@/lib/i18n/format";
 import { useI18n } from "./i18n-provider";
 
 /** The caller's tokens: name, visible prefix, created, last used, and revoke. */
 export function ApiTokenList({ tokens }: { tokens: TokenSummary[] }) {
   const { t, locale } = useI18n();
   if (tokens.length === 0) return <p className="text-sm text-slate-600">{t("tokens.none")}</p>;
-  const when = (date: Date | null) =>
-    date
-      ? `${new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(date)} UTC`
-      : t("tokens.never");
+  const when = (date: Date | null) => (date ? formatUtcDateTime(locale, date) : t("tokens.never"));
   return (
     <table className="w-full text-sm" data-testid="token-list">
       <thead className="bg-slate-100 text-left">

@@ -25,6 +25,10 @@ export function CampaignCreateForm() {
           placeholder="jp-chat-2026"
         />
       </label>
+      <label className="flex items-center gap-2 text-sm">
+        <input type="checkbox" name="live" />
+        {t("campaignPage.fields.live")}
+      </label>
       <button type="submit" className="btn-primary" disabled={pending}>
         {t("campaignPage.create")}
       </button>

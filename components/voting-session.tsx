@@ -2,11 +2,20 @@
 
 import Link from "next/link";
 import { useCallback, useEffect, useRef, useState, useTransition } from "react";
-import { castVote, requestPair, skipPair, type VoteActionResult } from "@/app/(annotate)/vote/[slug]/actions";
+import {
+  castVote,
+  requestPair,
+  sendFollowUp,
+  sendLivePrompt,
+  skipPair,
+  type LiveActionResult,
+  type VoteActionResult,
+} from "@/app/(annotate)/vote/[slug]/actions";
 import type { VotingCampaign } from "@/lib/campaigns/queries";
-import type { NextAssignment } from "@/lib/scheduling/view";
+import type { AssignmentView, NextAssignment, Progress } from "@/lib/scheduling/view";
 import { useI18n } from "./i18n-provider";
 import { CorrectionEditor } from "./correction-editor";
+import { LivePromptForm, LiveStream, type StreamingBattle, type VoidCause } from "./live-battle";
 import { MarkdownText } from "./markdown-text";
 import { PairView } from "./pair-view";
 import { ProgressBar } from "./progress-bar";
@@ -22,6 +31,7 @@ const INSTRUCTIONS_KEY = "i";
 const MIN_VIEW_MS = 500;
 
 type ErrorCode = Extract<VoteActionResult, { status: "error" }>["code"] | "NETWORK";
+type LiveErrorCode = Extract<LiveActionResult, { status: "error" }>["code"] | "NETWORK";
 
 /** Errors the annotator mends on the same pair (or by slowing down): no "new pair" button for them. */
 const STAY_ON_PAIR: ReadonlySet<ErrorCode> = new Set(["REASON_REQUIRED", "OUTCOME_NOT_ALLOWED", "CORRECTION_REQUIRED", "RATE_LIMITED"]);
@@ -43,6 +53,10 @@ export function VotingSession({ campaign, initial }: { campaign: VotingCampaign;
   const [saved, setSaved] = useState(0);
   const [pending, startTransition] = useTransition();
   const [ready, setReady] = useState(false);
+  // Live mode: the battle whose answers are streaming, why the last one was void, a refused prompt.
+  const [streaming, setStreaming] = useState<StreamingBattle | null>(null);
+  const [voided, setVoided] = useState<VoidCause | null>(null);
+  const [liveError, setLiveError] = useState<LiveErrorCode | null>(null);
   const shownAt = useRef(0);
   const inFlight = useRef(false);
 
@@ -136,6 +150,58 @@ export function VotingSession({ campaign, initial }: { campaign: VotingCampaign;
 
   const reload = useCallback(() => run(async () => show(await requestPair(campaign.id))), [run, show, campaign.id]);
 
+  const startStreaming = useCallback((result: LiveActionResult, battle: Omit<StreamingBattle, "battleId">) => {
+    if (result.status === "error") {
+      setLiveError(result.code);
+      return;
+    }
+    setLiveError(null);
+    setVoided(null);
+    setError(null);
+    setStreaming({ battleId: result.battleId, ...battle });
+  }, []);
+
+  const sendPrompt = useCallback(
+    (prompt: string) =>
+      run(async () =>
+        startStreaming(await sendLivePrompt({ campaignId: campaign.id, prompt }), { promptTurns: [prompt], leftTurns: [], rightTurns: [] }),
+      ),
+    [run, startStreaming, campaign.id],
+  );
+
+  const sendFollowUpTurn = useCallback(
+    (prompt: string) => {
+      if (!assignment) return;
+      const before = assignment;
+      run(async () =>
+        startStreaming(await sendFollowUp({ assignmentId: before.id, prompt }), {
+          promptTurns: [...before.promptTurns, prompt],
+          leftTurns: before.leftTurns,
+          rightTurns: before.rightTurns,
+        }),
+      );
+    },
+    [assignment, run, startStreaming],
+  );
+
+  const answersReady = useCallback(
+    (view: AssignmentView) => {
+      setStreaming(null);
+      show({ status: "assigned", assignment: view, progress: progressOf(state) });
+    },
+    [show, state],
+  );
+
+  const answersVoid = useCallback(
+    (cause: VoidCause | "network") => {
+      setStreaming(null);
+      if (cause === "network") setLiveError("NETWORK");
+      else setVoided(cause);
+      setState({ status: "live", progress: progressOf(state) });
+    },
+    [state],
+  );
+
   useEffect(() => {
     function onKey(event: KeyboardEvent) {
       const target = event.target as HTMLElement | null;
@@ -156,6 +222,7 @@ export function VotingSession({ campaign, initial }: { campaign: VotingCampaign;
   }, [campaign.allowedOutcomes, vote, skip, revealed, continueAfterReveal]);
 
   const progress = "progress" in state ? state.progress : null;
+  const inBattle = Boolean(streaming) || pending;
 
   return (
     <div className="space-y-4">
@@ -173,12 +240,15 @@ export function VotingSession({ campaign, initial }: { campaign: VotingCampaign;
         )}
         {progress && (
           <div className="flex flex-1 flex-wrap gap-4">
-            <ProgressBar
-              label={t("voting.campaignProgress")}
-              value={Math.min(progress.campaignVotes, progress.campaignTarget)}
-              max={progress.campaignTarget}
-              testId="campaign-progress"
-            />
+            {/* Live battles have no fixed number of pairs to reach. */}
+            {!campaign.live && (
+              <ProgressBar
+                label={t("voting.campaignProgress")}
+                value={Math.min(progress.campaignVotes, progress.campaignTarget)}
+                max={progress.campaignTarget}
+                testId="campaign-progress"
+              />
+            )}
             {progress.dailyCap !== null ? (
               <ProgressBar label={t("voting.todayProgress")} value={progress.todayVotes} max={progress.dailyCap} testId="daily-progress" />
             ) : (
@@ -220,7 +290,34 @@ export function VotingSession({ campaign, initial }: { campaign: VotingCampaign;
         </div>
       )}
 
-      {state.status === "assigned" && assignment && (
+      {liveError && (
+        <div role="alert" className="rounded bg-red-50 px-3 py-2 text-sm text-red-700" data-testid="live-error">
+          {t(`voting.live.errors.${liveError}`)}
+        </div>
+      )}
+
+      {streaming && <LiveStream battle={streaming} onReady={answersReady} onVoid={answersVoid} />}
+
+      {!streaming && state.status === "live" && !revealed && (
+        <>
+          {voided && (
+            <p role="status" className="rounded bg-amber-50 px-3 py-2 text-sm text-amber-800" data-testid="live-voided">
+              {t(`voting.live.voided.${voided}`)}
+            </p>
+          )}
+          <LivePromptForm
+            label={t("voting.live.promptLabel")}
+            hint={t("voting.live.promptHint")}
+            submitLabel={t("voting.live.send")}
+            maxChars={campaign.livePromptMaxChars}
+            disabled={inBattle}
+            onSubmit={sendPrompt}
+            testId="live-prompt"
+          />
+        </>
+      )}
+
+      {!streaming && state.status === "assigned" && assignment && (
         <>
           <PairView assignment={assignment} />
           <div className="card space-y-3 p-4">
@@ -288,6 +385,17 @@ export function VotingSession({ campaign, initial }: { campaign: VotingCampaign;
               {t("voting.identityLeak")}
             </label>
           </div>
+          {campaign.live && !revealed && assignment.promptTurns.length < campaign.liveMaxTurns && (
+            <LivePromptForm
+              key={assignment.id}
+              label={t("voting.live.followUpLabel", { n: assignment.promptTurns.length + 1, max: campaign.liveMaxTurns })}
+              submitLabel={t("voting.live.followUp")}
+              maxChars={campaign.livePromptMaxChars}
+              disabled={inBattle}
+              onSubmit={sendFollowUpTurn}
+              testId="live-follow-up"
+            />
+          )}
         </>
       )}
 
@@ -296,6 +404,10 @@ export function VotingSession({ campaign, initial }: { campaign: VotingCampaign;
       {(state.status === "notOpen" || state.status === "notMember") && !revealed && <EndMessage text={t("voting.notOpen")} />}
     </div>
   );
+}
+
+function progressOf(state: NextAssignment): Progress {
+  return "progress" in state ? state.progress : { campaignVotes: 0, campaignTarget: 0, todayVotes: 0, dailyCap: null };
 }
 
 function EndMessage({ text }: { text: string }) {

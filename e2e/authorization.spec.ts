@@ -45,6 +45,11 @@ interface Fixture {
   /** A throwaway user and member per role, for actions that change one. */
   victim: (role: Role) => Promise<{ id: string; email: string }>;
   invitationId: (role: Role) => Promise<string>;
+  /** A live campaign of the same owner and annotator, one of its models (a spare, disabled), and a void battle of the annotator's. */
+  liveSlug: string;
+  liveCampaignId: string;
+  spareEndpointId: string;
+  battleId: string;
 }
 
 function read<T>(path: string): T {
@@ -105,6 +110,40 @@ const ACTIONS: Record<string, ActionRow> = {
     page: (f) => `/vote/${f.slug}`,
     args: async (f) => [f.campaignId],
     expected: ANNOTATOR,
+  },
+  "app/(annotate)/vote/[slug]/actions.ts#sendLivePrompt": {
+    page: (f) => `/vote/${f.liveSlug}`,
+    args: async (f) => [{ campaignId: f.liveCampaignId, prompt: "A prompt from the matrix" }],
+    expected: ANNOTATOR,
+  },
+  "app/(annotate)/vote/[slug]/actions.ts#sendFollowUp": {
+    page: (f) => `/vote/${f.liveSlug}`,
+    // An assignment of an imported pair: there is no live battle to follow up, whoever asks.
+    args: async (f) => [{ assignmentId: await f.assignmentId(), prompt: "And then?" }],
+    expected: cells([], { ...SIGNED_OUT, other: "notfound" }),
+  },
+  "app/(research)/campaigns/[slug]/live-actions.ts#addModelAction": {
+    page: (f) => `/campaigns/${f.liveSlug}`,
+    args: async (f, role) => [
+      idle,
+      form({ campaignId: f.liveCampaignId, slug: f.liveSlug, name: `matrix-added-${role}-${Date.now().toString(36)}`, kind: "PULLED" }),
+    ],
+    expected: RESEARCH,
+  },
+  "app/(research)/campaigns/[slug]/live-actions.ts#testModelAction": {
+    page: (f) => `/campaigns/${f.liveSlug}`,
+    args: async (f) => [{ campaignId: f.liveCampaignId, endpointId: f.spareEndpointId }],
+    expected: RESEARCH,
+  },
+  "app/(research)/campaigns/[slug]/live-actions.ts#setModelEnabledAction": {
+    page: (f) => `/campaigns/${f.liveSlug}`,
+    args: async (f) => {
+      await query(`UPDATE "ModelEndpoint" SET enabled = false WHERE id = $1`, [f.spareEndpointId]);
+      return [form({ campaignId: f.liveCampaignId, slug: f.liveSlug, endpointId: f.spareEndpointId, enabled: "true" })];
+    },
+    effect: async (f) =>
+      (await query<{ enabled: boolean }>(`SELECT enabled FROM "ModelEndpoint" WHERE id = $1`, [f.spareEndpointId]))[0].enabled,
+    expected: cells(["owner", "admin"], { ...SIGNED_OUT, annotator: "forbidden", outsider: "forbidden", other: "ignored" }),
   },
   "app/(auth)/invite/[token]/actions.ts#signUpWithInvitation": {
     page: () => "/sign-in",
@@ -292,6 +331,20 @@ const ROUTES: Record<string, { request: (r: APIRequestContext, f: Fixture) => Pr
       }),
     expected: API,
   },
+  // Only the battle's own annotator may follow it; a session is no worker token.
+  "app/api/v1/live/battles/[id]/events/route.ts": {
+    request: (r, f) => r.get(`/api/v1/live/battles/${f.battleId}/events`),
+    expected: cells(["annotator"], { ...SIGNED_OUT, other: "notfound" }),
+  },
+  "app/api/v1/worker/next/route.ts": { request: (r) => r.post("/api/v1/worker/next"), expected: cells([], { other: "signin" }) },
+  "app/api/v1/worker/jobs/[id]/answer/route.ts": {
+    request: (r) => r.post("/api/v1/worker/jobs/matrix-job-id-0000000000.1/answer", { data: { content: "An answer" } }),
+    expected: cells([], { other: "signin" }),
+  },
+  "app/api/v1/worker/jobs/[id]/chunks/route.ts": {
+    request: (r) => r.post("/api/v1/worker/jobs/matrix-job-id-0000000000.1/chunks", { data: { delta: "An" } }),
+    expected: cells([], { other: "signin" }),
+  },
   // next-auth's own endpoints are public by design (sign-in, CSRF token, session).
   "app/api/auth/[...nextauth]/route.ts": { request: (r) => r.get("/api/auth/csrf"), expected: EVERYONE },
 };
@@ -387,6 +440,24 @@ test.beforeAll(async ({ baseURL }) => {
 
   const [{ id: campaignId }] = await query<{ id: string }>(`SELECT id FROM "Campaign" WHERE slug = $1`, [slug]);
   const [{ id: annotatorId }] = await query<{ id: string }>(`SELECT id FROM "User" WHERE email = $1`, [email.annotator]);
+
+  const liveSlug = `matrix-live-${suffix}`;
+  hikakuCli(["campaign", "create", "--slug", liveSlug, "--name", "Matrix live", "--owner", email.owner, "--live"]);
+  for (const model of ["one", "two", "spare"])
+    hikakuCli(["model", "add", "--campaign", liveSlug, "--name", `matrix-live-${model}-${suffix}`, "--worker"]);
+  hikakuCli(["campaign", "add-member", "--slug", liveSlug, "--email", email.annotator]);
+  hikakuCli(["campaign", "status", "--slug", liveSlug, "--to", "ACTIVE"]);
+  const [{ id: liveCampaignId }] = await query<{ id: string }>(`SELECT id FROM "Campaign" WHERE slug = $1`, [liveSlug]);
+  const [{ id: spareEndpointId }] = await query<{ id: string }>(
+    `SELECT e.id FROM "ModelEndpoint" e JOIN "Model" m ON m.id = e."modelId" WHERE m.name = $1`,
+    [`matrix-live-spare-${suffix}`],
+  );
+  const battleId = randomBytes(32).toString("base64url");
+  await query(
+    `INSERT INTO "LiveBattle" (id, "campaignId", "annotatorId", state, "userTurns", "leftEndpointId", "rightEndpointId", "voidCause", "updatedAt")
+     VALUES ($1, $2, $3, 'VOIDED', '["Hello"]', $4, $4, 'cancelled', now())`,
+    [battleId, liveCampaignId, annotatorId, spareEndpointId],
+  );
   // The annotator's open pair (opening the voting page claims one).
   const assignmentId = async () => {
     await sessions.get("annotator")!.get(`/vote/${slug}`);
@@ -421,6 +492,10 @@ test.beforeAll(async ({ baseURL }) => {
   fixture = {
     slug,
     campaignId,
+    liveSlug,
+    liveCampaignId,
+    spareEndpointId,
+    battleId,
     annotatorId,
     assignmentId,
     ownerTokenId,

@@ -13,6 +13,14 @@ const envSchema = z.object({
   HIKAKU_MAX_VOTES_PER_MINUTE: z.coerce.number().int().positive().default(30),
   /** The largest web upload (imports), in MB; larger bodies are cut off with 413 as they arrive. */
   HIKAKU_MAX_UPLOAD_MB: z.coerce.number().int().positive().default(100),
+  /** Encrypts live models' API keys at rest (any string of 16+ characters; `npm start` generates one for local use). */
+  HIKAKU_ENCRYPTION_KEY: z.string().min(16, "HIKAKU_ENCRYPTION_KEY must be at least 16 characters").optional(),
+  /** Live battles: how long a worker holds a prompt before it goes to another worker (each chunk renews it). */
+  HIKAKU_WORKER_LEASE_SECONDS: z.coerce.number().int().positive().max(3600).default(60),
+  /** Live battles: how long `POST /api/v1/worker/next` waits for a prompt before answering 204. */
+  HIKAKU_WORKER_POLL_SECONDS: z.coerce.number().positive().max(30).default(25),
+  /** Live battles: an HTTP endpoint asked about each prompt before any model sees it (POST {"prompt"} → {"allowed": bool}). */
+  HIKAKU_MODERATION_URL: z.url().optional(),
   /** Set when the app sits behind a proxy that writes X-Forwarded-For; otherwise the header is ignored. */
   HIKAKU_TRUST_PROXY: z
     .enum(["0", "1", "true", "false"])

@@ -48,6 +48,7 @@ const commands: Record<string, Command> = {
     needsDatabase: true,
     load: async () => import("./commands/leaderboard").then((m) => ({ usage: m.correlationsUsage, run: m.correlationsCommand })),
   },
+  model: { needsDatabase: true, load: async () => import("./commands/model").then((m) => ({ usage: m.usage, run: m.modelCommand })) },
   demo: { needsDatabase: true, load: async () => import("./commands/demo").then((m) => ({ usage: m.usage, run: m.demoCommand })) },
   ratings: {
     needsDatabase: false,
@@ -90,9 +91,11 @@ async function main(argv: string[]): Promise<number> {
     await loaded.run(rest);
     return 0;
   }
-  const { openAppDatabase } = await import("./lib/app-database");
+  const { localSecret, openAppDatabase } = await import("./lib/app-database");
   const database = await openAppDatabase((line) => console.error(line));
   process.env.DATABASE_URL = database.url;
+  // The same key as the app's, so an API key stored here can be read by `npm start`.
+  process.env.HIKAKU_ENCRYPTION_KEY = localSecret("HIKAKU_ENCRYPTION_KEY", "encryption-key");
   try {
     await loaded.run(rest);
   } finally {

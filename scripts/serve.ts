@@ -1,11 +1,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { databaseIsEmpty, describeDemo, seedDemo } from "@/lib/demo/seed";
 import { db, disconnectDb } from "@/lib/db";
-import { DATA_DIR, openAppDatabase, publishRunningDatabase } from "./lib/app-database";
+import { localSecret, openAppDatabase, publishRunningDatabase } from "./lib/app-database";
 
 /**
  * `npm start`: database (embedded unless DATABASE_URL is set), migrations, a NEXTAUTH_SECRET,
@@ -29,20 +28,6 @@ const SOURCES = [
 
 function log(line: string): void {
   console.log(`[hikaku] ${line}`);
-}
-
-function nextAuthSecret(): string {
-  if (process.env.NEXTAUTH_SECRET) return process.env.NEXTAUTH_SECRET;
-  if (process.env.NODE_ENV === "production") {
-    throw new Error("NEXTAUTH_SECRET must be set in production (for example `openssl rand -base64 32`).");
-  }
-  const file = join(DATA_DIR, "nextauth-secret");
-  if (!existsSync(file)) {
-    mkdirSync(DATA_DIR, { recursive: true });
-    writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600 });
-    log(`generated a NEXTAUTH_SECRET in ${file}`);
-  }
-  return readFileSync(file, "utf8").trim();
 }
 
 function newestMtime(path: string): number {
@@ -80,7 +65,8 @@ function waitFor(child: ChildProcess): Promise<number> {
 }
 
 async function main(): Promise<number> {
-  const secret = nextAuthSecret();
+  const secret = localSecret("NEXTAUTH_SECRET", "nextauth-secret");
+  const encryptionKey = localSecret("HIKAKU_ENCRYPTION_KEY", "encryption-key");
   const database = await openAppDatabase(log);
   const unpublish = database.embedded ? publishRunningDatabase(database.url) : () => {};
   log(database.embedded ? `embedded PostgreSQL running, data in ${database.clusterDir}` : "using the PostgreSQL server from DATABASE_URL");
@@ -108,7 +94,13 @@ async function main(): Promise<number> {
   await disconnectDb();
 
   const url = `http://${HOST === "0.0.0.0" ? "localhost" : HOST}:${PORT}`;
-  const env = { ...process.env, DATABASE_URL: database.url, NEXTAUTH_SECRET: secret, NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? url };
+  const env = {
+    ...process.env,
+    DATABASE_URL: database.url,
+    NEXTAUTH_SECRET: secret,
+    HIKAKU_ENCRYPTION_KEY: encryptionKey,
+    NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? url,
+  };
 
   if (!buildIsCurrent()) {
     log("building the app (next build)…");

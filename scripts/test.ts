@@ -52,6 +52,7 @@ async function main(): Promise<void> {
       HIKAKU_TEST_DATABASE_URL: database.url,
       DATABASE_URL: database.url,
       NEXTAUTH_SECRET: "hikaku-test-secret-not-for-production",
+      HIKAKU_ENCRYPTION_KEY: "hikaku-test-encryption-key-not-for-production",
       E2E_PORT: String(await freePort()),
       NEXT_TELEMETRY_DISABLED: "1",
     };

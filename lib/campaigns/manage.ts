@@ -6,14 +6,28 @@ import type { CampaignStatus } from "@/lib/generated/prisma/enums";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { refreshBlockedItems } from "./identity-words";
 import { STATUS_TRANSITIONS } from "./options";
-import type { CampaignSettings } from "./settings";
+import type { CampaignSettings, LiveSettings } from "./settings";
 
 export type CampaignResult = { ok: true; id: string; slug: string } | { ok: false; code: "SLUG_TAKEN" | "NOT_FOUND" };
 
-export async function createCampaign(actorId: string | null, slug: string, settings: CampaignSettings): Promise<CampaignResult> {
+export async function createCampaign(
+  actorId: string | null,
+  slug: string,
+  settings: CampaignSettings,
+  live?: LiveSettings,
+): Promise<CampaignResult> {
   try {
-    const campaign = await db.campaign.create({ data: { slug, ...settings, createdById: actorId }, select: { id: true, slug: true } });
-    await recordAudit({ actorId, action: "campaign.created", subjectType: "Campaign", subjectId: campaign.id, data: { slug } });
+    const campaign = await db.campaign.create({
+      data: { slug, ...settings, ...live, createdById: actorId },
+      select: { id: true, slug: true },
+    });
+    await recordAudit({
+      actorId,
+      action: "campaign.created",
+      subjectType: "Campaign",
+      subjectId: campaign.id,
+      data: { slug, live: live?.live ?? false },
+    });
     return { ok: true, ...campaign };
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return { ok: false, code: "SLUG_TAKEN" };
@@ -57,14 +71,24 @@ export async function updateCampaignSettings(
   });
 }
 
-export type StatusResult = { ok: true } | { ok: false; code: "NOT_FOUND" | "BAD_TRANSITION" | "NO_ITEMS" };
+export type StatusResult = { ok: true } | { ok: false; code: "NOT_FOUND" | "BAD_TRANSITION" | "NO_ITEMS" | "NO_MODELS" };
+
+/** Whether a campaign has something to judge: pairs to serve, or in live mode two models to ask. */
+async function readyToOpen(campaignId: string, live: boolean): Promise<StatusResult> {
+  if (live)
+    return (await db.modelEndpoint.count({ where: { campaignId, enabled: true } })) >= 2 ? { ok: true } : { ok: false, code: "NO_MODELS" };
+  return (await db.item.count({ where: { campaignId } })) > 0 ? { ok: true } : { ok: false, code: "NO_ITEMS" };
+}
 
 /** Draft → active → closed (a closed campaign can be reopened); a campaign needs something to judge before it opens. */
 export async function setCampaignStatus(actorId: string | null, campaignId: string, status: CampaignStatus): Promise<StatusResult> {
-  const campaign = await db.campaign.findUnique({ where: { id: campaignId }, select: { status: true } });
+  const campaign = await db.campaign.findUnique({ where: { id: campaignId }, select: { status: true, live: true } });
   if (!campaign) return { ok: false, code: "NOT_FOUND" };
   if (!STATUS_TRANSITIONS[campaign.status].includes(status)) return { ok: false, code: "BAD_TRANSITION" };
-  if (status === "ACTIVE" && (await db.item.count({ where: { campaignId } })) === 0) return { ok: false, code: "NO_ITEMS" };
+  if (status === "ACTIVE") {
+    const ready = await readyToOpen(campaignId, campaign.live);
+    if (!ready.ok) return ready;
+  }
   await db.campaign.update({ where: { id: campaignId }, data: { status } });
   await recordAudit({ actorId, action: `campaign.${status.toLowerCase()}`, subjectType: "Campaign", subjectId: campaignId });
   return { ok: true };

@@ -51,13 +51,27 @@ export interface VotingCampaign {
   allowedOutcomes: ("LEFT" | "RIGHT" | "TIE" | "BOTH_BAD" | "BOTH_GOOD")[];
   reasonPolicy: "HIDDEN" | "OPTIONAL" | "REQUIRED";
   correctionPolicy: "OFF" | "OPTIONAL" | "REQUIRED_AFTER_BOTH_BAD";
+  /** Live mode: the annotator writes the prompt (and up to liveMaxTurns − 1 follow-ups). */
+  live: boolean;
+  liveMaxTurns: number;
+  livePromptMaxChars: number;
 }
 
 /** What the voting page needs about a campaign the user belongs to; null for non-members. Nothing about models. */
 export async function votingCampaignBySlug(slug: string, userId: string): Promise<VotingCampaign | null> {
   const campaign = await db.campaign.findFirst({
     where: { slug, members: { some: { userId } } },
-    select: { id: true, name: true, instructions: true, allowedOutcomes: true, reasonPolicy: true, correctionPolicy: true },
+    select: {
+      id: true,
+      name: true,
+      instructions: true,
+      allowedOutcomes: true,
+      reasonPolicy: true,
+      correctionPolicy: true,
+      live: true,
+      liveMaxTurns: true,
+      livePromptMaxChars: true,
+    },
   });
   return campaign;
 }
@@ -80,6 +94,7 @@ export interface CampaignDetail {
   assignmentTtlSeconds: number;
   identityWords: string[];
   itemCount: number;
+  live: boolean;
   counts: { prompts: number; models: number; items: number; votes: number };
   members: { userId: string; email: string; displayName: string; role: string; flagged: boolean }[];
 }
@@ -106,6 +121,7 @@ export async function campaignDetailBySlug(slug: string): Promise<CampaignDetail
       assignmentTtlSeconds: true,
       identityWords: true,
       itemCount: true,
+      live: true,
       _count: { select: { prompts: true, items: true, votes: true } },
       members: {
         select: { flagged: true, user: { select: { id: true, email: true, displayName: true, role: true } } },

@@ -44,6 +44,17 @@ export const campaignSettingsSchema = z.object({
 
 export type CampaignSettings = z.infer<typeof campaignSettingsSchema>;
 
+/** Live mode is chosen when a campaign is created; its limits come with it. */
+export const liveSettingsSchema = z.object({
+  live: z.boolean().default(false),
+  liveMaxTurns: z.number().int().min(1).max(20).default(3),
+  livePromptsPerHour: z.number().int().min(1).max(10_000).default(30),
+  livePromptMaxChars: z.number().int().min(100).max(100_000).default(4000),
+  moderationWords: z.array(z.string().trim().min(1).max(100)).max(1000).default([]),
+});
+
+export type LiveSettings = z.infer<typeof liveSettingsSchema>;
+
 /** Identity words are typed one per line or comma-separated. */
 export function splitWords(text: string): string[] {
   return text

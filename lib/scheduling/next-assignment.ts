@@ -34,6 +34,7 @@ interface CampaignState {
   dailyCap: number | null;
   ttlSeconds: number;
   reveals: boolean;
+  live: boolean;
   itemCount: number;
   member: boolean;
   campaignVotes: number;
@@ -45,7 +46,7 @@ interface CampaignState {
 async function campaignState(client: RawSql, annotatorId: string, campaignId: string): Promise<CampaignState | null> {
   const rows = await client.$queryRaw<CampaignState[]>`
     SELECT c.status, c.strategy, c."targetVotesPerItem" AS target, c."dailyCapPerAnnotator" AS "dailyCap",
-           c."assignmentTtlSeconds" AS "ttlSeconds", c."revealModelsAfterVote" AS reveals, c."itemCount",
+           c."assignmentTtlSeconds" AS "ttlSeconds", c."revealModelsAfterVote" AS reveals, c.live, c."itemCount",
            EXISTS (SELECT 1 FROM "CampaignMember" m WHERE m."campaignId" = c.id AND m."userId" = ${annotatorId}::uuid) AS member,
            (SELECT coalesce(sum(votes), 0)::int FROM "PairStat" s WHERE s."campaignId" = c.id) AS "campaignVotes",
            (SELECT count(*)::int FROM "Vote" v WHERE v."annotatorId" = ${annotatorId}::uuid AND v."campaignId" = c.id AND v."createdAt" >= ${startOfUtcDay()}) AS "todayVotes",
@@ -96,6 +97,8 @@ export async function nextAssignmentFor(annotatorId: string, campaignId: string,
     if (open) return { status: "assigned", assignment: open, progress };
   }
   if (state.dailyCap !== null && state.todayVotes >= state.dailyCap) return { status: "capReached", progress };
+  // In live mode the annotator brings the prompt: pairs are never handed out from others' battles.
+  if (state.live) return { status: "live", progress };
 
   if (Math.random() < SWEEP_SHARE) await releaseExpiredAssignments(client);
   let assignment = await claimByStrategy(client, state, annotatorId, campaignId);

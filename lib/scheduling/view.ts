@@ -22,5 +22,5 @@ export interface Progress {
 
 export type NextAssignment =
   | { status: "assigned"; assignment: AssignmentView; progress: Progress }
-  | { status: "done" | "capReached"; progress: Progress }
+  | { status: "done" | "capReached" | "live"; progress: Progress }
   | { status: "notOpen" | "notMember" };

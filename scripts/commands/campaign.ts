@@ -2,11 +2,11 @@ import { readFileSync } from "node:fs";
 import { normaliseEmail } from "@/lib/auth/sign-in";
 import { db } from "@/lib/db";
 import { addMemberByEmail, createCampaign, setCampaignStatus } from "@/lib/campaigns/manage";
-import { campaignSettingsSchema, slugSchema, STATUSES, STRATEGIES } from "@/lib/campaigns/settings";
+import { campaignSettingsSchema, liveSettingsSchema, slugSchema, STATUSES, STRATEGIES } from "@/lib/campaigns/settings";
 import { integerOption, parseArgs, required, single, UsageError } from "../lib/cli-args";
 
 export const usage = [
-  "campaign create --slug SLUG --name NAME [--owner EMAIL] [--target N] [--strategy BALANCED|ACTIVE] [--daily-cap N] [--min-seconds N] [--instructions-file F] [--reveal-models] [--corrections off|optional|required]",
+  "campaign create --slug SLUG --name NAME [--owner EMAIL] [--target N] [--strategy BALANCED|ACTIVE] [--daily-cap N] [--min-seconds N] [--instructions-file F] [--reveal-models] [--corrections off|optional|required] [--live [--max-turns N] [--prompts-per-hour N] [--max-prompt-chars N]]",
   "campaign status --slug SLUG --to DRAFT|ACTIVE|CLOSED",
   "campaign add-member --slug SLUG --email EMAIL",
 ].join("\n  ");
@@ -27,9 +27,31 @@ export async function campaignCommand(argv: string[]): Promise<void> {
   const [action, ...rest] = argv;
   if (action === "create") {
     const { values, flags } = parseArgs(rest, {
-      options: ["slug", "name", "owner", "target", "strategy", "daily-cap", "min-seconds", "instructions-file", "corrections"],
-      flags: ["reveal-models"],
+      options: [
+        "slug",
+        "name",
+        "owner",
+        "target",
+        "strategy",
+        "daily-cap",
+        "min-seconds",
+        "instructions-file",
+        "corrections",
+        "max-turns",
+        "prompts-per-hour",
+        "max-prompt-chars",
+      ],
+      flags: ["reveal-models", "live"],
     });
+    const liveOnly = ["max-turns", "prompts-per-hour", "max-prompt-chars"].find((name) => values.has(name));
+    if (liveOnly && !flags.has("live")) throw new UsageError(`--${liveOnly} applies to live campaigns: add --live.`);
+    const live = liveSettingsSchema.safeParse({
+      live: flags.has("live"),
+      liveMaxTurns: integerOption(values, "max-turns", { min: 1, fallback: undefined }),
+      livePromptsPerHour: integerOption(values, "prompts-per-hour", { min: 1, fallback: undefined }),
+      livePromptMaxChars: integerOption(values, "max-prompt-chars", { min: 100, fallback: undefined }),
+    });
+    if (!live.success) throw new UsageError(live.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
     const slug = slugSchema.safeParse(required(values, "slug"));
     if (!slug.success) throw new UsageError("--slug may hold lowercase letters, digits and dashes (2–60 characters).");
     const strategy = single(values, "strategy");
@@ -56,10 +78,12 @@ export async function campaignCommand(argv: string[]): Promise<void> {
       instructions: instructionsFile ? readFileSync(instructionsFile, "utf8") : undefined,
     });
     if (!settings.success) throw new UsageError(settings.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
-    const result = await createCampaign(owner?.id ?? null, slug.data, settings.data);
+    const result = await createCampaign(owner?.id ?? null, slug.data, settings.data, live.data);
     if (!result.ok) throw new UsageError(`A campaign with slug "${slug.data}" already exists.`);
     console.log(
-      `Created campaign ${result.slug} (draft). Import prompts and answers, then: npm run hikaku -- campaign status --slug ${result.slug} --to ACTIVE`,
+      live.data.live
+        ? `Created live campaign ${result.slug} (draft). Add two or more models (npm run hikaku -- model add --campaign ${result.slug} …), then: npm run hikaku -- campaign status --slug ${result.slug} --to ACTIVE`
+        : `Created campaign ${result.slug} (draft). Import prompts and answers, then: npm run hikaku -- campaign status --slug ${result.slug} --to ACTIVE`,
     );
     return;
   }
@@ -72,7 +96,9 @@ export async function campaignCommand(argv: string[]): Promise<void> {
       throw new UsageError(
         result.code === "NO_ITEMS"
           ? "The campaign has nothing to judge yet: import prompts and at least two models' answers first."
-          : `The campaign cannot change to ${to} now.`,
+          : result.code === "NO_MODELS"
+            ? "A live campaign needs at least two enabled models: add them with `npm run hikaku -- model add` first."
+            : `The campaign cannot change to ${to} now.`,
       );
     console.log(`Campaign is now ${to}.`);
     return;

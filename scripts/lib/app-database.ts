@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { migrate } from "../../prisma/migrator";
 import { isAlive, startEmbeddedPostgres, type RunningDatabase } from "./local-postgres";
@@ -38,4 +39,22 @@ export async function openAppDatabase(
     throw error;
   }
   return { ...database, embedded: !configured };
+}
+
+/**
+ * A secret kept in DATA_DIR for local use when the environment does not set it (never in
+ * production): `npm start` and the CLI read the same file, so a key the CLI stored is one the app
+ * can read.
+ */
+export function localSecret(variable: string, file: string): string {
+  const set = process.env[variable];
+  if (set) return set;
+  if (process.env.NODE_ENV === "production")
+    throw new Error(`${variable} must be set in production (for example \`openssl rand -base64 32\`).`);
+  const path = join(DATA_DIR, file);
+  if (!existsSync(path)) {
+    mkdirSync(DATA_DIR, { recursive: true });
+    writeFileSync(path, randomBytes(32).toString("base64url"), { mode: 0o600 });
+  }
+  return readFileSync(path, "utf8").trim();
 }

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { requireRole } from "@/lib/auth/session";
 import { canResearchCampaign } from "@/lib/campaigns/access";
 import { addMemberByEmail, createCampaign, removeMember, setCampaignStatus, updateCampaignSettings } from "@/lib/campaigns/manage";
-import { campaignSettingsSchema, slugSchema, splitWords, STATUSES } from "@/lib/campaigns/settings";
+import { campaignSettingsSchema, liveSettingsSchema, slugSchema, splitWords, STATUSES } from "@/lib/campaigns/settings";
 
 export type FormState = { status: "idle" | "ok" } | { status: "invalid"; fields: string[] } | { status: "error"; code: string };
 
@@ -14,9 +14,16 @@ const invalid = (error: z.ZodError): FormState => ({ status: "invalid", fields: 
 
 export async function createCampaignAction(_previous: FormState, form: FormData): Promise<FormState> {
   const user = await requireRole("RESEARCHER");
-  const input = z.object({ slug: slugSchema, name: z.string().trim().min(1).max(200) }).safeParse(Object.fromEntries(form));
+  const input = z
+    .object({ slug: slugSchema, name: z.string().trim().min(1).max(200) })
+    .safeParse({ slug: form.get("slug"), name: form.get("name") });
   if (!input.success) return invalid(input.error);
-  const result = await createCampaign(user.id, input.data.slug, campaignSettingsSchema.parse({ name: input.data.name }));
+  const result = await createCampaign(
+    user.id,
+    input.data.slug,
+    campaignSettingsSchema.parse({ name: input.data.name }),
+    liveSettingsSchema.parse({ live: form.get("live") === "on" }),
+  );
   if (!result.ok) return { status: "error", code: result.code };
   redirect(`/campaigns/${result.slug}`);
 }

@@ -4,6 +4,7 @@ import { CampaignNav } from "@/components/campaign-nav";
 import { CampaignSettingsForm } from "@/components/campaign-settings-form";
 import { CampaignStatusControls } from "@/components/campaign-status-controls";
 import { ImportUploader } from "@/components/import-uploader";
+import { LiveSections } from "@/components/live-sections";
 import { VoteExportLinks } from "@/components/vote-export-links";
 import { requireRole } from "@/lib/auth/session";
 import { researchCampaignBySlug } from "@/lib/campaigns/access";
@@ -45,10 +46,14 @@ export default async function CampaignPage({ params }: { params: Promise<{ slug:
           </div>
         ))}
       </dl>
-      <section className="card">
-        <h2 className="mb-3 text-lg font-semibold">{t("imports.title")}</h2>
-        <ImportUploader slug={campaign.slug} />
-      </section>
+      {campaign.live ? (
+        <LiveSections campaignId={campaign.id} slug={campaign.slug} />
+      ) : (
+        <section className="card">
+          <h2 className="mb-3 text-lg font-semibold">{t("imports.title")}</h2>
+          <ImportUploader slug={campaign.slug} />
+        </section>
+      )}
       <section className="card">
         <h2 className="mb-3 text-lg font-semibold">{t("exportPanel.title")}</h2>
         <VoteExportLinks slug={campaign.slug} filters={DEFAULT_FILTERS} />

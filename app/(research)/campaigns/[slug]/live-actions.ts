@@ -1,0 +1,84 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { requireRole } from "@/lib/auth/session";
+import { canResearchCampaign } from "@/lib/campaigns/access";
+import { slugSchema } from "@/lib/campaigns/settings";
+import { addEndpoint, endpointInputSchema, setEndpointEnabled, testConnection, type ConnectionTest } from "@/lib/live/endpoints";
+import { MissingEncryptionKey } from "@/lib/live/secrets";
+
+export type AddModelState =
+  | { status: "idle" }
+  | { status: "added"; workerToken: string | null }
+  | { status: "invalid"; problems: string[] }
+  | { status: "error"; code: "NOT_FOUND" | "NOT_LIVE" | "DUPLICATE" | "NO_ENCRYPTION_KEY" };
+
+const target = z.object({ campaignId: z.uuid(), slug: slugSchema });
+
+/** Reads the add-model form: empty fields are absent, numbers and the parameters' JSON are parsed here. */
+function endpointFromForm(form: FormData) {
+  const text = (name: string) => {
+    const value = String(form.get(name) ?? "").trim();
+    return value === "" ? undefined : value;
+  };
+  let params: unknown = undefined;
+  const paramsText = text("params");
+  if (paramsText) {
+    try {
+      params = JSON.parse(paramsText);
+    } catch {
+      params = "not JSON";
+    }
+  }
+  const number = (name: string) => (text(name) === undefined ? undefined : Number(text(name)));
+  return endpointInputSchema.safeParse({
+    name: text("name"),
+    kind: form.get("kind"),
+    baseUrl: form.get("kind") === "PUSHED" ? text("baseUrl") : undefined,
+    apiModel: form.get("kind") === "PUSHED" ? text("apiModel") : undefined,
+    apiKey: form.get("kind") === "PUSHED" ? text("apiKey") : undefined,
+    systemPrompt: String(form.get("systemPrompt") ?? ""),
+    params,
+    concurrency: number("concurrency"),
+    timeoutSeconds: number("timeoutSeconds"),
+  });
+}
+
+export async function addModelAction(_previous: AddModelState, form: FormData): Promise<AddModelState> {
+  const user = await requireRole("RESEARCHER");
+  const where = target.safeParse({ campaignId: form.get("campaignId"), slug: form.get("slug") });
+  if (!where.success || !(await canResearchCampaign(user, where.data.campaignId))) return { status: "error", code: "NOT_FOUND" };
+  const input = endpointFromForm(form);
+  if (!input.success) return { status: "invalid", problems: input.error.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`) };
+  try {
+    const result = await addEndpoint(user.id, where.data.campaignId, input.data);
+    if (!result.ok) return { status: "error", code: result.code };
+    revalidatePath(`/campaigns/${where.data.slug}`);
+    return { status: "added", workerToken: result.workerToken };
+  } catch (error) {
+    if (error instanceof MissingEncryptionKey) return { status: "error", code: "NO_ENCRYPTION_KEY" };
+    throw error;
+  }
+}
+
+const endpointTarget = z.object({ campaignId: z.uuid(), endpointId: z.uuid() });
+
+/** "Test connection": latency to the first token and the beginning of a short answer. */
+export async function testModelAction(input: z.input<typeof endpointTarget>): Promise<ConnectionTest> {
+  const user = await requireRole("RESEARCHER");
+  const parsed = endpointTarget.safeParse(input);
+  if (!parsed.success || !(await canResearchCampaign(user, parsed.data.campaignId)))
+    return { ok: false, code: "NOT_FOUND", error: "no such model in this campaign" };
+  return testConnection(parsed.data.campaignId, parsed.data.endpointId);
+}
+
+const enableSchema = target.extend({ endpointId: z.uuid(), enabled: z.enum(["true", "false"]) });
+
+export async function setModelEnabledAction(form: FormData): Promise<void> {
+  const user = await requireRole("RESEARCHER");
+  const input = enableSchema.safeParse(Object.fromEntries(form));
+  if (!input.success || !(await canResearchCampaign(user, input.data.campaignId))) return;
+  await setEndpointEnabled(user.id, input.data.campaignId, input.data.endpointId, input.data.enabled === "true");
+  revalidatePath(`/campaigns/${input.data.slug}`);
+}

@@ -1,0 +1,18 @@
+import { workerAnswerSchema } from "@/lib/live/input";
+import { submitAnswer } from "@/lib/live/worker";
+import { workerBody, workerFromRequest, workerResponse } from "@/lib/live/worker-request";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * POST /api/v1/worker/jobs/{id}/answer with {"content":"…"} or {"error":"…"}: the whole answer of
+ * a leased job. 200 (also for a repeat of the same answer), 409 once the lease has lapsed or the
+ * battle ended, 404 for a job of another model.
+ */
+export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
+  const caller = await workerFromRequest(request);
+  if ("response" in caller) return caller.response;
+  const parsed = await workerBody(request, workerAnswerSchema);
+  if ("response" in parsed) return parsed.response;
+  return workerResponse(await submitAnswer(caller.endpoint.id, (await params).id, parsed.body));
+}

@@ -1,0 +1,168 @@
+import { expect, test } from "@playwright/test";
+import { startFakeOpenAi, type FakeOpenAi } from "../lib/testing/fake-openai";
+import { collectPageProblems, expectAccessible, hikakuCli, query, signIn, uniqueEmail } from "./helpers";
+
+/**
+ * Live battles end to end: a pushed model behind an OpenAI-compatible server (the test's own, over
+ * real HTTP and server-sent events) and a pulled model answered by a worker that uses only the
+ * worker API. The annotator writes a prompt, watches both answers stream in, votes, and writes
+ * the next prompt; the researcher sees the models and how the battles went.
+ */
+
+const PASSWORD = "live-password-123";
+let fake: FakeOpenAi;
+
+test.beforeAll(async () => {
+  // 20 ms per token, as in the issue's benchmark: slow enough to watch.
+  fake = await startFakeOpenAi({ tokenDelayMs: 20 });
+});
+
+test.afterAll(async () => {
+  await fake.close();
+});
+
+interface WorkerJob {
+  id: string;
+  messages: { role: string; content: string }[];
+}
+
+/** A worker as the README's reference worker does it: poll, stream a few chunks slowly, post the whole answer. */
+async function runWorker(baseURL: string, token: string, stop: AbortSignal): Promise<string[]> {
+  const answered: string[] = [];
+  const headers = { Authorization: `Bearer ${token}`, "Content-Type": "application/json" };
+  while (!stop.aborted) {
+    const response = await fetch(`${baseURL}/api/v1/worker/next`, { method: "POST", headers, signal: stop }).catch(() => null);
+    if (!response || response.status === 204) continue;
+    expect(response.status).toBe(200);
+    const { job } = (await response.json()) as { job: WorkerJob };
+    const words = `The worker read “${job.messages.at(-1)!.content}” and answers it slowly, word by word, from its own GPU.`.split(
+      /(?<= )/,
+    );
+    for (const word of words) {
+      const chunk = await fetch(`${baseURL}/api/v1/worker/jobs/${job.id}/chunks`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ delta: word }),
+      });
+      expect(chunk.status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 120));
+    }
+    const body = JSON.stringify({ content: words.join("") });
+    expect((await fetch(`${baseURL}/api/v1/worker/jobs/${job.id}/answer`, { method: "POST", headers, body })).status).toBe(200);
+    // The same answer again is harmless (a retry after a lost response).
+    expect((await fetch(`${baseURL}/api/v1/worker/jobs/${job.id}/answer`, { method: "POST", headers, body })).status).toBe(200);
+    answered.push(words.join(""));
+  }
+  return answered;
+}
+
+test("a live battle: the prompt streams to both panes, the vote counts, the next prompt follows", async ({ page, baseURL, request }) => {
+  test.setTimeout(120_000);
+  const suffix = Date.now().toString(36);
+  const slug = `live-${suffix}`;
+  const annotator = uniqueEmail("live-annotator");
+  const researcher = uniqueEmail("live-researcher");
+  hikakuCli(["user", "create", "--email", annotator, "--role", "ANNOTATOR", "--password", PASSWORD]);
+  hikakuCli(["user", "create", "--email", researcher, "--role", "RESEARCHER", "--password", PASSWORD]);
+  hikakuCli(["campaign", "create", "--slug", slug, "--name", `Live ${suffix}`, "--owner", researcher, "--live", "--max-turns", "2"]);
+  process.env.LIVE_TEST_KEY = "sk-live-test";
+  hikakuCli([
+    "model",
+    "add",
+    "--campaign",
+    slug,
+    "--name",
+    `pushed-${suffix}`,
+    "--base-url",
+    fake.baseUrl,
+    "--api-key-env",
+    "LIVE_TEST_KEY",
+  ]);
+  const token = hikakuCli(["model", "add", "--campaign", slug, "--name", `pulled-${suffix}`, "--worker"]).trim();
+  expect(token).toMatch(/^hkw_/);
+  hikakuCli(["campaign", "add-member", "--slug", slug, "--email", annotator]);
+  hikakuCli(["campaign", "status", "--slug", slug, "--to", "ACTIVE"]);
+
+  // The worker API: JSON errors for a missing or wrong token, 204 when there is nothing to answer.
+  expect((await request.post("/api/v1/worker/next")).status()).toBe(401);
+  expect((await request.post("/api/v1/worker/next", { headers: { Authorization: "Bearer hkw_wrong" } })).status()).toBe(401);
+  expect((await request.post("/api/v1/worker/next", { headers: { Authorization: `Bearer ${token}` } })).status()).toBe(204);
+  const badBody = await request.post("/api/v1/worker/jobs/not-a-job.1/answer", {
+    headers: { Authorization: `Bearer ${token}` },
+    data: { nope: 1 },
+  });
+  expect(badBody.status()).toBe(400);
+  expect(await badBody.json()).toMatchObject({ error: "invalid body" });
+
+  const stopWorker = new AbortController();
+  const worker = runWorker(baseURL!, token, stopWorker.signal);
+  const seen: string[] = [];
+  page.on("response", async (response) => {
+    try {
+      seen.push(await response.text());
+    } catch {
+      // Streams and redirects have no body to read here.
+    }
+  });
+  const problems = collectPageProblems(page);
+  await signIn(page, annotator, PASSWORD);
+  await page.goto(`/vote/${slug}`);
+  await expect(page.getByTestId("live-prompt")).toBeVisible();
+  await expectAccessible(page);
+
+  await page.getByRole("textbox", { name: /Your prompt|あなたのプロンプト/ }).fill("富士山の高さは？");
+  await page.getByRole("button", { name: /Send to both models|両方のモデルに送信/ }).click();
+  // Both panes fill while the models are still answering.
+  await expect(page.getByTestId("live-generating")).toBeVisible();
+  // (The text after each pane's heading: the answer so far.)
+  await expect(page.getByTestId("answer-a").locator("h2 ~ div")).toContainText(/\w/);
+  await expect(page.getByTestId("answer-b").locator("h2 ~ div")).toContainText(/\w/);
+  await expect(page.getByTestId("live-generating")).toBeVisible();
+  const panes = [await page.getByTestId("answer-a").innerText(), await page.getByTestId("answer-b").innerText()];
+  expect(panes.some((text) => text.includes("The worker read"))).toBe(true);
+
+  // Then the ordinary vote, on exactly what streamed.
+  await expect(page.getByTestId("vote-LEFT")).toBeEnabled({ timeout: 30_000 });
+  await expect(page.getByTestId("live-generating")).toHaveCount(0);
+  await expect(page.getByTestId("answer-a")).toContainText("富士山の高さは？");
+  await expect(page.getByTestId("live-follow-up")).toBeVisible();
+  await expectAccessible(page);
+  await page.getByTestId("vote-LEFT").click();
+  await expect(page.getByTestId("live-prompt")).toBeVisible();
+  await expect(page.getByTestId("today-count")).toContainText("1");
+
+  const votes = await query<{ modelA: string; modelB: string; winner: string; source: string }>(
+    `SELECT ma.name AS "modelA", mb.name AS "modelB", v.winner, p.source FROM "Vote" v
+     JOIN "Model" ma ON ma.id = v."modelAId" JOIN "Model" mb ON mb.id = v."modelBId" JOIN "Prompt" p ON p.id = v."promptId"
+     JOIN "Campaign" c ON c.id = v."campaignId" WHERE c.slug = $1`,
+    [slug],
+  );
+  expect(votes).toHaveLength(1);
+  expect(votes[0].winner).toBe("MODEL_A");
+  expect(votes[0].source).toBe("LIVE");
+  expect([votes[0].modelA, votes[0].modelB].sort()).toEqual([`pulled-${suffix}`, `pushed-${suffix}`]);
+  expect(fake.requests.find((r) => r.messages.at(-1)?.content === "富士山の高さは？")?.authorization).toBe("Bearer sk-live-test");
+
+  // Nothing the annotator's browser received named a model before the vote.
+  const everything = seen.join("\n");
+  expect(everything).not.toContain(`pushed-${suffix}`);
+  expect(everything).not.toContain(`pulled-${suffix}`);
+  expect(problems).toEqual([]);
+  stopWorker.abort();
+  expect((await worker).length).toBe(1);
+
+  // The researcher sees both models, the worker's last poll and the answers each gave.
+  await page.context().clearCookies();
+  await signIn(page, researcher, PASSWORD);
+  await page.goto(`/campaigns/${slug}`);
+  const rows = page.getByTestId("live-model-row");
+  await expect(rows).toHaveCount(2);
+  await expect(rows.filter({ hasText: `pulled-${suffix}` })).not.toContainText(/never|なし/);
+  await expect(page.getByTestId("live-battles")).toBeVisible();
+  await rows
+    .filter({ hasText: `pushed-${suffix}` })
+    .getByRole("button", { name: /Test connection|接続テスト/ })
+    .click();
+  await expect(page.getByTestId("connection-result")).toContainText(/First token after \d+ ms|最初のトークンまで/);
+  await expectAccessible(page);
+});

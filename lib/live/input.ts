@@ -1,0 +1,21 @@
+import { z } from "zod";
+
+/** Battle ids, like assignment ids, are random tokens (lib/auth/tokens.ts). */
+export const battleIdSchema = z.string().regex(/^[A-Za-z0-9_-]{20,100}$/);
+
+export const livePromptSchema = z.object({
+  campaignId: z.uuid(),
+  prompt: z.string().max(100_000),
+});
+
+export const followUpSchema = z.object({
+  assignmentId: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/),
+  prompt: z.string().max(100_000),
+});
+
+/** The worker API's bodies. */
+export const workerChunkSchema = z.object({ delta: z.string().max(1_000_000) }).strict();
+export const workerAnswerSchema = z.union([
+  z.object({ content: z.string().max(2_000_000) }).strict(),
+  z.object({ error: z.string().min(1).max(10_000) }).strict(),
+]);

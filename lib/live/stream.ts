@@ -1,0 +1,249 @@
+import "server-only";
+import { db } from "@/lib/db";
+import { poolSql } from "@/lib/pg";
+import { openAssignmentView } from "@/lib/scheduling/pick";
+import type { AssignmentView } from "@/lib/scheduling/view";
+import { cancelBattle, finishJob, namedIdentityWord, sweepLiveBattles } from "./battles";
+import { GenerationFailure, streamChatCompletion, type ChatMessage, type FailureCause } from "./openai";
+import { battleKey, jobKey, subscribe } from "./notify";
+import { decryptSecret } from "./secrets";
+
+/**
+ * What the annotator's browser receives while a battle is answered: text for the left or right
+ * pane, a restart of a pane (a worker's lease went to another worker), then either the pair to
+ * vote on or the news that the battle is void. Deliberately nothing about the models or the
+ * endpoints — not their names, not ids, not timings per side, not error texts.
+ */
+export type LiveEvent =
+  | { type: "delta"; side: Side; text: string }
+  | { type: "reset"; side: Side }
+  | { type: "ready"; assignment: AssignmentView }
+  | { type: "void"; cause: FailureCause };
+
+type Side = "left" | "right";
+
+interface BattleJob {
+  id: string;
+  left: boolean;
+  state: string;
+  kind: "PUSHED" | "PULLED";
+  endpointId: string;
+  baseUrl: string | null;
+  apiModel: string;
+  apiKeyCipher: string | null;
+  params: Record<string, unknown>;
+  messages: ChatMessage[];
+  deadlineMs: number;
+  concurrency: number;
+}
+
+interface BattleState {
+  state: string;
+  voidCause: FailureCause | null;
+  assignmentId: string | null;
+  identityWords: string[];
+}
+
+/** The battle if it is this annotator's; null otherwise (another's battle looks like a missing one). */
+export async function battleOf(annotatorId: string, battleId: string): Promise<BattleState | null> {
+  const rows = await poolSql().$queryRaw<BattleState[]>`
+    SELECT b.state, b."voidCause", b."assignmentId", c."identityWords"
+    FROM "LiveBattle" b JOIN "Campaign" c ON c.id = b."campaignId"
+    WHERE b.id = ${battleId} AND b."annotatorId" = ${annotatorId}::uuid`;
+  return rows[0] ?? null;
+}
+
+async function currentJobs(battleId: string): Promise<BattleJob[]> {
+  return poolSql().$queryRaw<BattleJob[]>`
+    SELECT j.id, j."onLeft" AS "left", j.state, e.kind, e.id AS "endpointId", e."baseUrl", coalesce(e."apiModel", m.name) AS "apiModel", e."apiKeyCipher",
+           e.params, j.messages, (extract(epoch FROM j.deadline) * 1000)::float8 AS "deadlineMs", e.concurrency
+    FROM "GenerationJob" j JOIN "LiveBattle" b ON b.id = j."battleId" JOIN "ModelEndpoint" e ON e.id = j."endpointId" JOIN "Model" m ON m.id = e."modelId"
+    WHERE j."battleId" = ${battleId} AND j.turn = jsonb_array_length(b."userTurns") - 1`;
+}
+
+/**
+ * Starts a pushed job here if the endpoint has a free slot (its concurrency limit counts running
+ * jobs in every app instance); false while it is full or once the job is no longer waiting.
+ */
+async function claimPushedJob(job: BattleJob): Promise<"claimed" | "full" | "gone"> {
+  return db.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`endpoint:${job.endpointId}`}))`;
+    const [row] = await tx.$queryRaw<{ state: string; running: number }[]>`
+      SELECT state, (SELECT count(*)::int FROM "GenerationJob" WHERE "endpointId" = ${job.endpointId}::uuid AND state = 'RUNNING') AS running
+      FROM "GenerationJob" WHERE id = ${job.id} FOR UPDATE`;
+    if (!row || row.state !== "PENDING") return "gone";
+    if (row.running >= job.concurrency) return "full";
+    // The stream that runs it holds it until its deadline: if this instance dies, the sweep voids the battle then.
+    await tx.$executeRaw`
+      UPDATE "GenerationJob" SET state = 'RUNNING', attempt = attempt + 1, "startedAt" = now(), "leaseUntil" = deadline WHERE id = ${job.id}`;
+    return "claimed";
+  });
+}
+
+const SLOT_RETRY_MS = 200;
+/** Followers also look on this timer, in case a notification was missed. */
+const FOLLOW_POLL_MS = 1000;
+/** Only the end of an answer can newly contain a model name; this much of it is checked with each delta. */
+const IDENTITY_WINDOW = 512;
+
+/**
+ * Waits `ms` (Infinity: no timer) or until `signal` aborts, or until the function handed to
+ * `exposeWake` is called; every listener it adds is removed again, however it ends.
+ */
+function pause(ms: number, signal: AbortSignal, exposeWake?: (wake: () => void) => void): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = Number.isFinite(ms) ? setTimeout(done, ms) : undefined;
+    signal.addEventListener("abort", done, { once: true });
+    exposeWake?.(done);
+  });
+}
+
+/** Calls the endpoint for one side and passes its text on as it comes, checked for model names first. */
+async function runPushedJob(job: BattleJob, identityWords: string[], emit: (text: string) => void, signal: AbortSignal): Promise<void> {
+  for (;;) {
+    const claim = await claimPushedJob(job);
+    if (claim === "gone") return;
+    if (claim === "claimed") break;
+    if (signal.aborted || Date.now() > job.deadlineMs) return;
+    await pause(SLOT_RETRY_MS, signal);
+  }
+  let text = "";
+  let firstTokenAt: Date | null = null;
+  const generation = new AbortController();
+  const stop = () => generation.abort();
+  signal.addEventListener("abort", stop, { once: true });
+  try {
+    const content = await streamChatCompletion({
+      baseUrl: job.baseUrl!,
+      apiKey: job.apiKeyCipher ? decryptSecret(job.apiKeyCipher) : null,
+      model: job.apiModel,
+      messages: job.messages,
+      params: job.params,
+      signal: generation.signal,
+      timeoutMs: Math.max(1, job.deadlineMs - Date.now()),
+      onDelta: (delta) => {
+        firstTokenAt ??= new Date();
+        const named = namedIdentityWord(text.slice(-IDENTITY_WINDOW) + delta, identityWords);
+        if (named) throw new GenerationFailure("identity", `the answer names a model ("${named}")`);
+        text += delta;
+        emit(delta);
+      },
+    });
+    await finishJob(job.id, { content, firstTokenAt });
+  } catch (error) {
+    const failure =
+      error instanceof GenerationFailure ? error : new GenerationFailure("error", error instanceof Error ? error.message : String(error));
+    // A cancelled battle was voided by whoever cancelled it.
+    if (failure.cause !== "cancelled") await finishJob(job.id, { failure: { cause: failure.cause, detail: failure.message } });
+  } finally {
+    signal.removeEventListener("abort", stop);
+  }
+}
+
+/** Passes on what a worker (through any app instance) stores for one side, as it is stored. */
+async function followJob(job: BattleJob, events: EventQueue, side: Side, signal: AbortSignal): Promise<void> {
+  let attempt = -1;
+  let sent = 0;
+  let wake: () => void = () => {};
+  const unsubscribe = await subscribe(jobKey(job.id), () => wake());
+  try {
+    for (;;) {
+      const [row] = await poolSql().$queryRaw<{ state: string; attempt: number; tail: string; length: number }[]>`
+        SELECT state, attempt, substr(content, ${sent + 1}) AS tail, char_length(content) AS length FROM "GenerationJob" WHERE id = ${job.id}`;
+      if (!row) return;
+      if (row.attempt !== attempt) {
+        if (sent > 0) events.push({ type: "reset", side });
+        attempt = row.attempt;
+        sent = 0;
+        continue;
+      }
+      if (row.length > sent && row.state !== "CANCELLED" && row.state !== "FAILED") {
+        events.push({ type: "delta", side, text: row.tail });
+        sent = row.length;
+      }
+      if (row.state !== "PENDING" && row.state !== "RUNNING") return;
+      if (signal.aborted) return;
+      if (Date.now() > job.deadlineMs) await sweepLiveBattles();
+      await pause(FOLLOW_POLL_MS, signal, (done) => (wake = done));
+    }
+  } finally {
+    unsubscribe();
+  }
+}
+
+/** A small push/pull queue between the jobs' tasks and the response stream. */
+class EventQueue {
+  private items: LiveEvent[] = [];
+  private waiting: (() => void) | null = null;
+  push(event: LiveEvent) {
+    this.items.push(event);
+    this.waiting?.();
+  }
+  async next(signal: AbortSignal): Promise<LiveEvent | null> {
+    while (this.items.length === 0) {
+      if (signal.aborted) return null;
+      await pause(Infinity, signal, (done) => (this.waiting = done));
+      this.waiting = null;
+    }
+    return this.items.shift()!;
+  }
+}
+
+async function finalEvent(annotatorId: string, battleId: string): Promise<LiveEvent | null> {
+  const battle = await battleOf(annotatorId, battleId);
+  if (!battle) return null;
+  if (battle.state === "VOIDED") return { type: "void", cause: battle.voidCause ?? "error" };
+  if (battle.state === "READY" && battle.assignmentId) {
+    const view = await openAssignmentView(poolSql(), battle.assignmentId);
+    return view ? { type: "ready", assignment: view } : null;
+  }
+  return null;
+}
+
+/**
+ * The events of one battle's current turn for its annotator. Pushed sides are generated here, for
+ * as long as this stream is open; pulled sides are followed as workers store them. When the
+ * stream is closed before the answers are in, both generations stop and the battle is void.
+ */
+export async function* battleEvents(annotatorId: string, battleId: string, signal: AbortSignal): AsyncGenerator<LiveEvent> {
+  const battle = await battleOf(annotatorId, battleId);
+  if (!battle) return;
+  const done = await finalEvent(annotatorId, battleId);
+  if (done) {
+    yield done;
+    return;
+  }
+  const events = new EventQueue();
+  const ended = new AbortController();
+  const stop = AbortSignal.any([signal, ended.signal]);
+  const unsubscribe = await subscribe(battleKey(battleId), () => void finalEvent(annotatorId, battleId).then((e) => e && events.push(e)));
+  const tasks = (await currentJobs(battleId)).map((job) => {
+    const side: Side = job.left ? "left" : "right";
+    const task =
+      job.kind === "PUSHED" && job.state === "PENDING"
+        ? runPushedJob(job, battle.identityWords, (text) => events.push({ type: "delta", side, text }), stop)
+        : followJob(job, events, side, stop);
+    return task.catch((error: unknown) => console.error("live battle task failed", error));
+  });
+  // The battle may have ended between the first look and the subscription.
+  void finalEvent(annotatorId, battleId).then((e) => e && events.push(e));
+  try {
+    for (;;) {
+      const event = await events.next(signal);
+      if (!event) break;
+      yield event;
+      if (event.type === "ready" || event.type === "void") return;
+    }
+  } finally {
+    ended.abort();
+    unsubscribe();
+    // The page went away before the answers were in: nothing half-answered is kept.
+    if (signal.aborted) await cancelBattle(annotatorId, battleId);
+    await Promise.allSettled(tasks);
+  }
+}

@@ -1,0 +1,131 @@
+import "server-only";
+import { hashToken } from "@/lib/auth/tokens";
+import { db } from "@/lib/db";
+import { env } from "@/lib/env";
+import { poolSql } from "@/lib/pg";
+import { finishJob, namedIdentityWord, sweepLiveBattles } from "./battles";
+import type { ChatMessage } from "./openai";
+import { endpointKey, jobKey, notifyKey, waitFor } from "./notify";
+
+/**
+ * The worker API's domain: GPU machines that cannot be reached from outside poll for the prompts
+ * of their model, holding each under a lease that every chunk renews. A worker that crashes lets
+ * its lease lapse and the prompt goes to the next worker; the job id a worker holds names its
+ * lease (`<job>.<attempt>`), so a late answer from the first worker is refused (409) instead of
+ * overwriting the second's.
+ */
+
+export interface WorkerEndpoint {
+  id: string;
+  params: Record<string, unknown>;
+}
+
+export interface WorkerJob {
+  id: string;
+  messages: ChatMessage[];
+  params: Record<string, unknown>;
+  leaseSeconds: number;
+}
+
+export type WorkerReply = { status: 200; body: Record<string, unknown> } | { status: 404 | 409; error: string };
+
+/** The pulled model a worker token belongs to (and a note that its worker was seen); null for a wrong token. */
+export async function workerEndpoint(token: string): Promise<WorkerEndpoint | null> {
+  const rows = await poolSql().$queryRaw<WorkerEndpoint[]>`
+    UPDATE "ModelEndpoint" SET "lastSeenAt" = now()
+    WHERE "workerTokenHash" = ${hashToken(token)} AND kind = 'PULLED' AND enabled
+    RETURNING id, params`;
+  return rows[0] ?? null;
+}
+
+function leaseSeconds(): number {
+  return env().HIKAKU_WORKER_LEASE_SECONDS;
+}
+
+/** Takes the oldest waiting prompt of this model, or one whose worker's lease lapsed. */
+async function claimJob(endpoint: WorkerEndpoint): Promise<WorkerJob | null> {
+  const rows = await poolSql().$queryRaw<{ id: string; attempt: number; messages: ChatMessage[] }[]>`
+    UPDATE "GenerationJob" j SET state = 'RUNNING', attempt = j.attempt + 1, "leaseUntil" = now() + make_interval(secs => ${leaseSeconds()}),
+      "startedAt" = coalesce(j."startedAt", now()), content = '', "firstTokenAt" = NULL
+    WHERE j.id = (
+      SELECT id FROM "GenerationJob"
+      WHERE "endpointId" = ${endpoint.id}::uuid AND deadline > now() AND (state = 'PENDING' OR (state = 'RUNNING' AND "leaseUntil" < now()))
+      ORDER BY "createdAt" LIMIT 1 FOR UPDATE SKIP LOCKED)
+    RETURNING j.id, j.attempt, j.messages`;
+  const job = rows[0];
+  if (!job) return null;
+  // A stream showing the lapsed worker's partial answer starts that side again.
+  await poolSql().$executeRaw(notifyKey(jobKey(job.id)));
+  return { id: `${job.id}.${job.attempt}`, messages: job.messages, params: endpoint.params, leaseSeconds: leaseSeconds() };
+}
+
+/** Long poll: a prompt for this model as soon as one is waiting, or null after the poll window. */
+export async function nextJob(endpoint: WorkerEndpoint, signal?: AbortSignal): Promise<WorkerJob | null> {
+  const until = Date.now() + env().HIKAKU_WORKER_POLL_SECONDS * 1000;
+  await sweepLiveBattles();
+  for (;;) {
+    const job = await claimJob(endpoint);
+    if (job) return job;
+    const left = until - Date.now();
+    if (left <= 0 || signal?.aborted) return null;
+    // A notification wakes the poll at once; the timer only covers one that was missed.
+    await waitFor(endpointKey(endpoint.id), Math.min(left, 2000), signal);
+  }
+}
+
+function parseJobRef(ref: string): { jobId: string; attempt: number } | null {
+  const match = /^([A-Za-z0-9_-]{20,100})\.(\d{1,9})$/.exec(ref);
+  return match ? { jobId: match[1], attempt: Number(match[2]) } : null;
+}
+
+async function jobOfEndpoint(endpointId: string, jobId: string): Promise<boolean> {
+  const rows = await poolSql().$queryRaw<unknown[]>`
+    SELECT 1 FROM "GenerationJob" WHERE id = ${jobId} AND "endpointId" = ${endpointId}::uuid`;
+  return rows.length > 0;
+}
+
+const LEASE_LOST = "this job is no longer leased to you: its lease expired or the battle ended";
+
+/**
+ * Appends streamed text to a leased job and renews the lease. The text is checked for model names
+ * before it is stored, so an annotator's stream never receives one: a chunk that names its model
+ * voids the battle instead.
+ */
+export async function appendChunk(endpointId: string, ref: string, delta: string): Promise<WorkerReply> {
+  const parsed = parseJobRef(ref);
+  if (!parsed || !(await jobOfEndpoint(endpointId, parsed.jobId))) return { status: 404, error: "no such job" };
+  const outcome = await db.$transaction(async (tx) => {
+    const [job] = await tx.$queryRaw<{ content: string; identityWords: string[] }[]>`
+      SELECT j.content, c."identityWords" FROM "GenerationJob" j JOIN "LiveBattle" b ON b.id = j."battleId" JOIN "Campaign" c ON c.id = b."campaignId"
+      WHERE j.id = ${parsed.jobId} AND j.attempt = ${parsed.attempt} AND j.state = 'RUNNING' AND j."leaseUntil" >= now()
+      FOR UPDATE OF j`;
+    if (!job) return "lost" as const;
+    const named = namedIdentityWord(job.content.slice(-512) + delta, job.identityWords);
+    if (named) return { named };
+    await tx.$executeRaw`
+      UPDATE "GenerationJob" SET content = content || ${delta}, "firstTokenAt" = coalesce("firstTokenAt", now()),
+        "leaseUntil" = now() + make_interval(secs => ${leaseSeconds()})
+      WHERE id = ${parsed.jobId}`;
+    await tx.$executeRaw(notifyKey(jobKey(parsed.jobId)));
+    return "stored" as const;
+  });
+  if (outcome === "lost") return { status: 409, error: LEASE_LOST };
+  if (outcome !== "stored") {
+    await finishJob(parsed.jobId, { failure: { cause: "identity", detail: `the answer names a model ("${outcome.named}")` } }, parsed);
+    return { status: 409, error: "the answer names a model: the battle is void, stop generating" };
+  }
+  return { status: 200, body: { ok: true, leaseSeconds: leaseSeconds() } };
+}
+
+/** The worker's whole answer (or its error). Sending the same answer again is harmless. */
+export async function submitAnswer(endpointId: string, ref: string, answer: { content: string } | { error: string }): Promise<WorkerReply> {
+  const parsed = parseJobRef(ref);
+  if (!parsed || !(await jobOfEndpoint(endpointId, parsed.jobId))) return { status: 404, error: "no such job" };
+  const outcome =
+    "content" in answer
+      ? { content: answer.content, firstTokenAt: new Date() }
+      : { failure: { cause: "error" as const, detail: `the worker reported: ${answer.error.slice(0, 1000)}` } };
+  const result = await finishJob(parsed.jobId, outcome, parsed);
+  if (result.applied || result.sameAnswer) return { status: 200, body: { ok: true } };
+  return { status: 409, error: LEASE_LOST };
+}
