@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { expect, test } from "@playwright/test";
 import { startFakeOpenAi, type FakeOpenAi } from "../lib/testing/fake-openai";
 import { collectPageProblems, expectAccessible, hikakuCli, query, signIn, uniqueEmail } from "./helpers";
@@ -118,8 +119,9 @@ test("a live battle: the prompt streams to both panes, the vote counts, the next
   await expect(page.getByTestId("answer-a").locator("h2 ~ div")).toContainText(/\w/);
   await expect(page.getByTestId("answer-b").locator("h2 ~ div")).toContainText(/\w/);
   await expect(page.getByTestId("live-generating")).toBeVisible();
-  const panes = [await page.getByTestId("answer-a").innerText(), await page.getByTestId("answer-b").innerText()];
-  expect(panes.some((text) => text.includes("The worker read"))).toBe(true);
+  // The worker's side arrives chunk by chunk (one word every 120 ms) while the page still waits.
+  await expect(page.getByTestId("answer-a").or(page.getByTestId("answer-b")).filter({ hasText: "The worker read" })).toBeVisible();
+  await expect(page.getByTestId("live-generating")).toBeVisible();
 
   // Then the ordinary vote, on exactly what streamed.
   await expect(page.getByTestId("vote-LEFT")).toBeEnabled({ timeout: 30_000 });
@@ -165,4 +167,43 @@ test("a live battle: the prompt streams to both panes, the vote counts, the next
     .click();
   await expect(page.getByTestId("connection-result")).toContainText(/First token after \d+ ms|最初のトークンまで/);
   await expectAccessible(page);
+});
+
+test("the README's reference worker answers a battle from a local OpenAI-compatible server", async ({ page, baseURL }) => {
+  test.setTimeout(90_000);
+  const suffix = Date.now().toString(36);
+  const slug = `live-worker-${suffix}`;
+  const annotator = uniqueEmail("live-worker-annotator");
+  hikakuCli(["user", "create", "--email", annotator, "--role", "ANNOTATOR", "--password", PASSWORD]);
+  hikakuCli(["campaign", "create", "--slug", slug, "--name", `Worker ${suffix}`, "--live"]);
+  const tokens = ["first", "second"].map((name) =>
+    hikakuCli(["model", "add", "--campaign", slug, "--name", `${name}-${suffix}`, "--worker"]).trim(),
+  );
+  hikakuCli(["campaign", "add-member", "--slug", slug, "--email", annotator]);
+  hikakuCli(["campaign", "status", "--slug", slug, "--to", "ACTIVE"]);
+  const workers = tokens.map((token, index) =>
+    spawn("node", ["examples/hikaku-worker.mjs"], {
+      env: { ...process.env, HIKAKU_URL: baseURL, HIKAKU_WORKER_TOKEN: token, MODEL_URL: fake.baseUrl, MODEL: `local-model-${index}` },
+      stdio: ["ignore", "inherit", "inherit"],
+    }),
+  );
+  try {
+    await signIn(page, annotator, PASSWORD);
+    await page.goto(`/vote/${slug}`);
+    await page.getByRole("textbox", { name: /Your prompt|あなたのプロンプト/ }).fill("What do workers do?");
+    await page.getByRole("button", { name: /Send to both models|両方のモデルに送信/ }).click();
+    await expect(page.getByTestId("vote-RIGHT")).toBeEnabled({ timeout: 30_000 });
+    // Both answers came from the local server through the workers, with the prompt they were given.
+    for (const pane of ["answer-a", "answer-b"]) await expect(page.getByTestId(pane)).toContainText("You wrote: “What do workers do?”");
+    expect(fake.requests.filter((r) => r.model.startsWith("local-model-")).map((r) => r.body.stream)).toEqual([true, true]);
+    await page.getByTestId("vote-RIGHT").click();
+    await expect(page.getByTestId("live-prompt")).toBeVisible();
+    const [{ answered }] = await query<{ answered: number }>(
+      `SELECT sum(e.answered)::int AS answered FROM "ModelEndpoint" e JOIN "Campaign" c ON c.id = e."campaignId" WHERE c.slug = $1`,
+      [slug],
+    );
+    expect(answered).toBe(2);
+  } finally {
+    for (const worker of workers) worker.kill();
+  }
 });
