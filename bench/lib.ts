@@ -187,15 +187,19 @@ export function groupRssMb(groupId: number): number {
   return kb / 1024;
 }
 
-/** The id under which the voting page's castVote server action is called (from the build's manifest). */
-export function castVoteActionId(): string {
+/** The id under which a server action of the voting page is called (from the build's manifest). */
+export function votingActionId(exportedName: string): string {
   const manifest = JSON.parse(readFileSync(".next/server/server-reference-manifest.json", "utf8")) as {
     node: Record<string, { filename: string; exportedName: string }>;
   };
-  const entry = Object.entries(manifest.node).find(([, v]) => v.exportedName === "castVote" && v.filename.includes("vote/[slug]/actions"));
-  if (!entry) throw new Error("castVote is not in the build manifest: run `npm run build` first.");
+  const entry = Object.entries(manifest.node).find(
+    ([, v]) => v.exportedName === exportedName && v.filename.includes("vote/[slug]/actions"),
+  );
+  if (!entry) throw new Error(`${exportedName} is not in the build manifest: run \`npm run build\` first.`);
   return entry[0];
 }
+
+export const castVoteActionId = () => votingActionId("castVote");
 
 const ASSIGNMENT_TOKEN = /\\?"id\\?":\\?"([A-Za-z0-9_-]{43})\\?"/;
 

@@ -2,7 +2,8 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { randomToken } from "@/lib/auth/tokens";
 import { matchTextOf, normalisedWords } from "@/lib/campaigns/identity-words";
-import { db, type RawSql, type Tx } from "@/lib/db";
+import type { RawSql } from "@/lib/db";
+import { pgTransaction, poolSql } from "@/lib/pg";
 import { styleByTurnsShown } from "@/lib/ratings/style-control";
 import { uncertaintyWeight } from "@/lib/scheduling/pick";
 import type { ChatMessage, FailureCause } from "./openai";
@@ -59,7 +60,7 @@ interface EndpointChoice {
  * the same weight the scheduler uses for imported pairs.
  */
 export async function pickEndpoints(
-  tx: Tx,
+  tx: RawSql,
   campaignId: string,
   strategy: string,
   random: () => number = Math.random,
@@ -93,20 +94,19 @@ function messagesFor(systemPrompt: string, userTurns: string[], answers: string[
 }
 
 async function createJobs(
-  tx: Tx,
+  tx: RawSql,
   battleId: string,
   turn: number,
   sides: { endpoint: EndpointChoice; left: boolean; messages: ChatMessage[] }[],
 ) {
-  for (const side of sides) {
-    const jobId = randomToken();
-    await tx.$executeRaw`
-      INSERT INTO "GenerationJob" (id, "battleId", "endpointId", "onLeft", turn, messages, deadline)
-      VALUES (${jobId}, ${battleId}, ${side.endpoint.id}::uuid, ${side.left}, ${turn}, ${JSON.stringify(side.messages)}::jsonb,
-              now() + make_interval(secs => ${side.endpoint.timeoutSeconds}))`;
-    // Workers of a pulled model waiting in a long poll take it at once.
-    if (side.endpoint.kind === "PULLED") await tx.$executeRaw(notifyKey(endpointKey(side.endpoint.id)));
-  }
+  // Both sides in one statement: every round trip here is time before the first token.
+  await tx.$executeRaw`
+    INSERT INTO "GenerationJob" (id, "battleId", "endpointId", "onLeft", turn, messages, deadline)
+    SELECT id, ${battleId}, e, l, ${turn}, m::jsonb, now() + make_interval(secs => t)
+    FROM unnest(${sides.map(() => randomToken())}::text[], ${sides.map((s) => s.endpoint.id)}::uuid[], ${sides.map((s) => s.left)}::boolean[],
+                ${sides.map((s) => JSON.stringify(s.messages))}::text[], ${sides.map((s) => s.endpoint.timeoutSeconds)}::int[]) AS n(id, e, l, m, t)`;
+  // Workers of a pulled model waiting in a long poll take it at once.
+  for (const side of sides.filter((s) => s.endpoint.kind === "PULLED")) await tx.$executeRaw(notifyKey(endpointKey(side.endpoint.id)));
 }
 
 function refusal(campaign: LiveCampaign | null, turns: number): StartResult | null {
@@ -123,7 +123,7 @@ function refusal(campaign: LiveCampaign | null, turns: number): StartResult | nu
  * is open, since the service may take a while; the campaign's rules are checked again inside.
  */
 async function promptRefusal(annotatorId: string, campaignId: string, prompt: string, turns: number): Promise<StartResult | null> {
-  const campaign = await liveCampaign(db, annotatorId, campaignId);
+  const campaign = await liveCampaign(poolSql(), annotatorId, campaignId);
   const refused = refusal(campaign, turns);
   if (refused) return refused;
   const moderated = await checkPrompt(prompt, { maxChars: campaign!.livePromptMaxChars, words: campaign!.moderationWords });
@@ -131,7 +131,7 @@ async function promptRefusal(annotatorId: string, campaignId: string, prompt: st
 }
 
 /** One prompt at a time per annotator, so the hourly limit holds under parallel requests. */
-async function lockAnnotator(tx: Tx, annotatorId: string): Promise<void> {
+async function lockAnnotator(tx: RawSql, annotatorId: string): Promise<void> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`live:${annotatorId}`}))`;
 }
 
@@ -142,7 +142,9 @@ async function lockAnnotator(tx: Tx, annotatorId: string): Promise<void> {
 export async function startBattle(annotatorId: string, campaignId: string, prompt: string): Promise<StartResult> {
   const refusedPrompt = await promptRefusal(annotatorId, campaignId, prompt, 1);
   if (refusedPrompt) return refusedPrompt;
-  return db.$transaction(async (tx) => {
+  // Battles left behind (a hung endpoint, an instance that died mid-stream) are voided on the way.
+  await sweepLiveBattles();
+  return pgTransaction(async (tx) => {
     await lockAnnotator(tx, annotatorId);
     const campaign = await liveCampaign(tx, annotatorId, campaignId);
     const refused = refusal(campaign, 1);
@@ -170,13 +172,13 @@ export async function startBattle(annotatorId: string, campaignId: string, promp
  * models get the conversation so far (each its own answers) and the new turn.
  */
 export async function askFollowUp(annotatorId: string, assignmentId: string, prompt: string): Promise<StartResult> {
-  const [target] = await db.$queryRaw<{ campaignId: string; turns: number }[]>`
+  const [target] = await poolSql().$queryRaw<{ campaignId: string; turns: number }[]>`
     SELECT "campaignId", jsonb_array_length("userTurns") AS turns FROM "LiveBattle"
     WHERE "assignmentId" = ${assignmentId} AND "annotatorId" = ${annotatorId}::uuid`;
   if (!target) return { ok: false, code: "NOT_FOUND" };
   const refusedPrompt = await promptRefusal(annotatorId, target.campaignId, prompt, target.turns + 1);
   if (refusedPrompt) return refusedPrompt;
-  return db.$transaction(async (tx) => {
+  return pgTransaction(async (tx) => {
     await lockAnnotator(tx, annotatorId);
     const [battle] = await tx.$queryRaw<
       {
@@ -226,7 +228,7 @@ export async function askFollowUp(annotatorId: string, assignmentId: string, pro
 }
 
 /** Voids a generating battle: recorded with its cause, its unfinished jobs cancelled, nothing rated. */
-export async function voidBattle(tx: Tx, battleId: string, cause: FailureCause, detail: string): Promise<boolean> {
+export async function voidBattle(tx: RawSql, battleId: string, cause: FailureCause, detail: string): Promise<boolean> {
   const voided = await tx.$executeRaw`
     UPDATE "LiveBattle" SET state = 'VOIDED', "voidCause" = ${cause}, "voidDetail" = ${detail.slice(0, 2000)}, "updatedAt" = now()
     WHERE id = ${battleId} AND state = 'GENERATING'`;
@@ -241,7 +243,7 @@ export async function voidBattle(tx: Tx, battleId: string, cause: FailureCause, 
 
 /** The annotator's page went away (or they gave up waiting): both generations stop. */
 export async function cancelBattle(annotatorId: string, battleId: string): Promise<boolean> {
-  return db.$transaction(async (tx) => {
+  return pgTransaction(async (tx) => {
     const owned = await tx.$queryRaw<{ id: string }[]>`
       SELECT id FROM "LiveBattle" WHERE id = ${battleId} AND "annotatorId" = ${annotatorId}::uuid FOR UPDATE`;
     return owned.length > 0 && voidBattle(tx, battleId, "cancelled", "the annotator's page closed before the answers were in");
@@ -283,7 +285,7 @@ export function namedIdentityWord(text: string, identityWords: string[]): string
  * that names a model is a failure. A failure voids the battle; the second answer in makes it ready.
  */
 export async function finishJob(jobId: string, outcome: JobOutcome, check: FinishCheck = {}): Promise<FinishResult> {
-  return db.$transaction(async (tx) => {
+  return pgTransaction(async (tx) => {
     const [job] = await tx.$queryRaw<LockedJob[]>`
       SELECT j.id, j."battleId", j."endpointId", j.state, j.attempt, j."leaseUntil" >= now() AS "leaseValid", j.content, j.error,
              b."campaignId", m.name AS "modelName", c."identityWords"
@@ -348,7 +350,7 @@ interface SideAnswers {
  * live Prompt, one Output per model with its generation parameters and timings, the pair's Item —
  * and the annotator gets an assignment on it with the battle's own left/right order.
  */
-async function makeReady(tx: Tx, battleId: string): Promise<void> {
+async function makeReady(tx: RawSql, battleId: string): Promise<void> {
   const [battle] = await tx.$queryRaw<ReadyBattle[]>`
     SELECT b."campaignId", b."annotatorId", b."userTurns", b."promptId", c."assignmentTtlSeconds" AS "ttlSeconds"
     FROM "LiveBattle" b JOIN "Campaign" c ON c.id = b."campaignId" WHERE b.id = ${battleId}`;
@@ -408,7 +410,7 @@ async function makeReady(tx: Tx, battleId: string): Promise<void> {
  * paths (a new prompt, a worker's poll, an open stream), so no separate process is needed.
  */
 export async function sweepLiveBattles(limit = 50): Promise<number> {
-  const late = await db.$queryRaw<{ id: string }[]>`
+  const late = await poolSql().$queryRaw<{ id: string }[]>`
     SELECT id FROM "GenerationJob" WHERE state IN ('PENDING', 'RUNNING') AND deadline < now() LIMIT ${limit}`;
   let voided = 0;
   for (const { id } of late) {

@@ -1,9 +1,10 @@
 import "server-only";
-import { db } from "@/lib/db";
-import { poolSql } from "@/lib/pg";
+import pg from "pg";
+import { pool, poolSql } from "@/lib/pg";
 import { openAssignmentView } from "@/lib/scheduling/pick";
 import type { AssignmentView } from "@/lib/scheduling/view";
-import { cancelBattle, finishJob, namedIdentityWord, sweepLiveBattles } from "./battles";
+import { cancelBattle, finishJob, sweepLiveBattles } from "./battles";
+import { IdentityGuard } from "./identity-guard";
 import { GenerationFailure, streamChatCompletion, type ChatMessage, type FailureCause } from "./openai";
 import { battleKey, jobKey, subscribe } from "./notify";
 import { decryptSecret } from "./secrets";
@@ -63,28 +64,27 @@ async function currentJobs(battleId: string): Promise<BattleJob[]> {
 
 /**
  * Starts a pushed job here if the endpoint has a free slot (its concurrency limit counts running
- * jobs in every app instance); false while it is full or once the job is no longer waiting.
+ * jobs in every app instance). One round trip: the statements run as one transaction, the lock
+ * first, so the count is taken after any other claim on the endpoint has committed.
  */
 async function claimPushedJob(job: BattleJob): Promise<"claimed" | "full" | "gone"> {
-  return db.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`endpoint:${job.endpointId}`}))`;
-    const [row] = await tx.$queryRaw<{ state: string; running: number }[]>`
-      SELECT state, (SELECT count(*)::int FROM "GenerationJob" WHERE "endpointId" = ${job.endpointId}::uuid AND state = 'RUNNING') AS running
-      FROM "GenerationJob" WHERE id = ${job.id} FOR UPDATE`;
-    if (!row || row.state !== "PENDING") return "gone";
-    if (row.running >= job.concurrency) return "full";
-    // The stream that runs it holds it until its deadline: if this instance dies, the sweep voids the battle then.
-    await tx.$executeRaw`
-      UPDATE "GenerationJob" SET state = 'RUNNING', attempt = attempt + 1, "startedAt" = now(), "leaseUntil" = deadline WHERE id = ${job.id}`;
-    return "claimed";
-  });
+  const id = pg.escapeLiteral(job.id);
+  const endpoint = pg.escapeLiteral(job.endpointId);
+  const results = (await pool().query(`
+    SELECT pg_advisory_xact_lock(hashtext('endpoint:' || ${endpoint}));
+    UPDATE "GenerationJob" SET state = 'RUNNING', attempt = attempt + 1, "startedAt" = now(), "leaseUntil" = deadline
+    WHERE id = ${id} AND state = 'PENDING'
+      AND (SELECT count(*) FROM "GenerationJob" WHERE "endpointId" = ${endpoint}::uuid AND state = 'RUNNING') < ${Math.trunc(job.concurrency)}
+    RETURNING id;
+    SELECT state FROM "GenerationJob" WHERE id = ${id};`)) as unknown as pg.QueryResult<{ state?: string }>[];
+  // The stream that runs it holds it until its deadline: if this instance dies, the sweep voids the battle then.
+  if (results[1].rowCount) return "claimed";
+  return results[2].rows[0]?.state === "PENDING" ? "full" : "gone";
 }
 
 const SLOT_RETRY_MS = 200;
 /** Followers also look on this timer, in case a notification was missed. */
 const FOLLOW_POLL_MS = 1000;
-/** Only the end of an answer can newly contain a model name; this much of it is checked with each delta. */
-const IDENTITY_WINDOW = 512;
 
 /**
  * Waits `ms` (Infinity: no timer) or until `signal` aborts, or until the function handed to
@@ -104,7 +104,7 @@ function pause(ms: number, signal: AbortSignal, exposeWake?: (wake: () => void) 
 }
 
 /** Calls the endpoint for one side and passes its text on as it comes, checked for model names first. */
-async function runPushedJob(job: BattleJob, identityWords: string[], emit: (text: string) => void, signal: AbortSignal): Promise<void> {
+async function runPushedJob(job: BattleJob, guard: IdentityGuard, emit: (text: string) => void, signal: AbortSignal): Promise<void> {
   for (;;) {
     const claim = await claimPushedJob(job);
     if (claim === "gone") return;
@@ -128,7 +128,7 @@ async function runPushedJob(job: BattleJob, identityWords: string[], emit: (text
       timeoutMs: Math.max(1, job.deadlineMs - Date.now()),
       onDelta: (delta) => {
         firstTokenAt ??= new Date();
-        const named = namedIdentityWord(text.slice(-IDENTITY_WINDOW) + delta, identityWords);
+        const named = guard.named(text, delta);
         if (named) throw new GenerationFailure("identity", `the answer names a model ("${named}")`);
         text += delta;
         emit(delta);
@@ -184,15 +184,28 @@ class EventQueue {
     this.items.push(event);
     this.waiting?.();
   }
-  async next(signal: AbortSignal): Promise<LiveEvent | null> {
+  /** Everything queued (waiting for at least one event), with each side's consecutive text joined. */
+  async drain(signal: AbortSignal): Promise<LiveEvent[] | null> {
     while (this.items.length === 0) {
       if (signal.aborted) return null;
       await pause(Infinity, signal, (done) => (this.waiting = done));
       this.waiting = null;
     }
-    return this.items.shift()!;
+    const batch: LiveEvent[] = [];
+    for (const event of this.items.splice(0)) {
+      const last = batch.findLast((e) => e.type !== "delta" || e.side === (event as { side?: Side }).side);
+      if (event.type === "delta" && last?.type === "delta" && last.side === event.side) last.text += event.text;
+      else batch.push({ ...event });
+    }
+    return batch;
   }
 }
+
+/**
+ * Events are sent at most this often after the first: tokens arriving meanwhile (from both sides)
+ * go out together, which saves a socket write per token — the dearest part of a stream here.
+ */
+const BATCH_INTERVAL_MS = 25;
 
 async function finalEvent(annotatorId: string, battleId: string): Promise<LiveEvent | null> {
   const battle = await battleOf(annotatorId, battleId);
@@ -206,27 +219,38 @@ async function finalEvent(annotatorId: string, battleId: string): Promise<LiveEv
 }
 
 /**
- * The events of one battle's current turn for its annotator. Pushed sides are generated here, for
- * as long as this stream is open; pulled sides are followed as workers store them. When the
- * stream is closed before the answers are in, both generations stop and the battle is void.
+ * The events of one battle's current turn for its annotator, in batches. Pushed sides are
+ * generated here, for as long as this stream is open; pulled sides are followed as workers store
+ * them. When the stream is closed before the answers are in, both generations stop and the battle
+ * is void.
  */
-export async function* battleEvents(annotatorId: string, battleId: string, signal: AbortSignal): AsyncGenerator<LiveEvent> {
-  const battle = await battleOf(annotatorId, battleId);
+export async function* battleEvents(
+  annotatorId: string,
+  battleId: string,
+  signal: AbortSignal,
+  /** The battle as the caller just read it (saves reading it again before the first token). */
+  known?: BattleState,
+): AsyncGenerator<LiveEvent[]> {
+  const battle = known ?? (await battleOf(annotatorId, battleId));
   if (!battle) return;
-  const done = await finalEvent(annotatorId, battleId);
-  if (done) {
-    yield done;
+  if (battle.state !== "GENERATING") {
+    const done = await finalEvent(annotatorId, battleId);
+    if (done) yield [done];
     return;
   }
   const events = new EventQueue();
   const ended = new AbortController();
   const stop = AbortSignal.any([signal, ended.signal]);
-  const unsubscribe = await subscribe(battleKey(battleId), () => void finalEvent(annotatorId, battleId).then((e) => e && events.push(e)));
-  const tasks = (await currentJobs(battleId)).map((job) => {
+  const [unsubscribe, jobs] = await Promise.all([
+    subscribe(battleKey(battleId), () => void finalEvent(annotatorId, battleId).then((e) => e && events.push(e))),
+    currentJobs(battleId),
+  ]);
+  const guard = new IdentityGuard(battle.identityWords);
+  const tasks = jobs.map((job) => {
     const side: Side = job.left ? "left" : "right";
     const task =
       job.kind === "PUSHED" && job.state === "PENDING"
-        ? runPushedJob(job, battle.identityWords, (text) => events.push({ type: "delta", side, text }), stop)
+        ? runPushedJob(job, guard, (text) => events.push({ type: "delta", side, text }), stop)
         : followJob(job, events, side, stop);
     return task.catch((error: unknown) => console.error("live battle task failed", error));
   });
@@ -234,10 +258,12 @@ export async function* battleEvents(annotatorId: string, battleId: string, signa
   void finalEvent(annotatorId, battleId).then((e) => e && events.push(e));
   try {
     for (;;) {
-      const event = await events.next(signal);
-      if (!event) break;
-      yield event;
-      if (event.type === "ready" || event.type === "void") return;
+      const batch = await events.drain(signal);
+      if (!batch) break;
+      const end = batch.findIndex((event) => event.type === "ready" || event.type === "void");
+      yield end < 0 ? batch : batch.slice(0, end + 1);
+      if (end >= 0) return;
+      await pause(BATCH_INTERVAL_MS, signal);
     }
   } finally {
     ended.abort();

@@ -1,9 +1,9 @@
 import "server-only";
 import { hashToken } from "@/lib/auth/tokens";
-import { db } from "@/lib/db";
 import { env } from "@/lib/env";
-import { poolSql } from "@/lib/pg";
-import { finishJob, namedIdentityWord, sweepLiveBattles } from "./battles";
+import { pgTransaction, poolSql } from "@/lib/pg";
+import { finishJob, sweepLiveBattles } from "./battles";
+import { IdentityGuard } from "./identity-guard";
 import type { ChatMessage } from "./openai";
 import { endpointKey, jobKey, notifyKey, waitFor } from "./notify";
 
@@ -94,13 +94,13 @@ const LEASE_LOST = "this job is no longer leased to you: its lease expired or th
 export async function appendChunk(endpointId: string, ref: string, delta: string): Promise<WorkerReply> {
   const parsed = parseJobRef(ref);
   if (!parsed || !(await jobOfEndpoint(endpointId, parsed.jobId))) return { status: 404, error: "no such job" };
-  const outcome = await db.$transaction(async (tx) => {
+  const outcome = await pgTransaction(async (tx) => {
     const [job] = await tx.$queryRaw<{ content: string; identityWords: string[] }[]>`
       SELECT j.content, c."identityWords" FROM "GenerationJob" j JOIN "LiveBattle" b ON b.id = j."battleId" JOIN "Campaign" c ON c.id = b."campaignId"
       WHERE j.id = ${parsed.jobId} AND j.attempt = ${parsed.attempt} AND j.state = 'RUNNING' AND j."leaseUntil" >= now()
       FOR UPDATE OF j`;
     if (!job) return "lost" as const;
-    const named = namedIdentityWord(job.content.slice(-512) + delta, job.identityWords);
+    const named = new IdentityGuard(job.identityWords).named(job.content, delta);
     if (named) return { named };
     await tx.$executeRaw`
       UPDATE "GenerationJob" SET content = content || ${delta}, "firstTokenAt" = coalesce("firstTokenAt", now()),

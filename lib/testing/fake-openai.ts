@@ -43,7 +43,14 @@ function readBody(request: IncomingMessage): Promise<string> {
   });
 }
 
-export async function startFakeOpenAi(options: { tokenDelayMs?: number } = {}): Promise<FakeOpenAi> {
+/** `tokens` as an answer of at least `length` tokens: repeated until long enough (benchmarks want realistic lengths). */
+function atLeast(tokens: string[], length: number): string[] {
+  const long = [...tokens];
+  while (long.length < length) long.push(...tokens);
+  return long;
+}
+
+export async function startFakeOpenAi(options: { tokenDelayMs?: number; answerTokens?: number } = {}): Promise<FakeOpenAi> {
   const tokenDelayMs = options.tokenDelayMs ?? 5;
   const requests: FakeRequest[] = [];
   const server: Server = createServer((request, response) => {
@@ -68,7 +75,7 @@ export async function startFakeOpenAi(options: { tokenDelayMs?: number } = {}): 
         ? []
         : model.startsWith("leaky-")
           ? ["As ", "the ", "model ", `${model}, `, "I ", "think ", "so."]
-          : fakeAnswerTokens(messages);
+          : atLeast(fakeAnswerTokens(messages), options.answerTokens ?? 0);
       const chunk = (content: string) => ({ object: "chat.completion.chunk", model, choices: [{ index: 0, delta: { content } }] });
       if (body.stream !== true) {
         response.writeHead(200, { "Content-Type": "application/json" }).end(

@@ -15,17 +15,20 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   const user = await currentUser();
   if (!user) return jsonError(401, "sign in first");
   const id = battleIdSchema.safeParse((await params).id);
-  if (!id.success || !(await battleOf(user.id, id.data))) return jsonError(404, "no such battle");
+  const battle = id.success ? await battleOf(user.id, id.data) : null;
+  if (!id.success || !battle) return jsonError(404, "no such battle");
   const encoder = new TextEncoder();
   const closed = new AbortController();
   request.signal.addEventListener("abort", () => closed.abort(), { once: true });
   const stream = new ReadableStream<Uint8Array>({
     async start(controller) {
+      // Headers go out at once, so the browser knows the stream is open before the first token.
+      controller.enqueue(encoder.encode(": open\n\n"));
       const keepalive = setInterval(() => controller.enqueue(encoder.encode(": keepalive\n\n")), KEEPALIVE_MS);
       try {
-        for await (const event of battleEvents(user.id, id.data, closed.signal)) {
-          const { type, ...data } = event;
-          controller.enqueue(encoder.encode(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`));
+        for await (const batch of battleEvents(user.id, id.data, closed.signal, battle)) {
+          const text = batch.map(({ type, ...data }) => `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`).join("");
+          controller.enqueue(encoder.encode(text));
         }
       } catch (error) {
         console.error("live battle stream failed", error);

@@ -113,6 +113,9 @@ CREATE INDEX "GenerationJob_endpointId_state_createdAt_idx" ON "GenerationJob"("
 -- CreateIndex
 CREATE INDEX "GenerationJob_battleId_turn_idx" ON "GenerationJob"("battleId", "turn");
 
+-- CreateIndex
+CREATE INDEX "GenerationJob_state_deadline_idx" ON "GenerationJob"("state", "deadline");
+
 -- AddForeignKey
 ALTER TABLE "ModelEndpoint" ADD CONSTRAINT "ModelEndpoint_campaignId_fkey" FOREIGN KEY ("campaignId") REFERENCES "Campaign"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 

@@ -1,0 +1,300 @@
+import { existsSync } from "node:fs";
+import { cpus } from "node:os";
+import { createCampaign } from "@/lib/campaigns/manage";
+import { campaignSettingsSchema, liveSettingsSchema } from "@/lib/campaigns/settings";
+import { db, disconnectDb } from "@/lib/db";
+import { sweepLiveBattles } from "@/lib/live/battles";
+import { addEndpoint, endpointInputSchema } from "@/lib/live/endpoints";
+import { streamChatCompletion } from "@/lib/live/openai";
+import { closePool } from "@/lib/pg";
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { benchDatabase, createVoters, groupRssMb, ms, percentile, Session, startAppServer, votingActionId, waitForServer } from "./lib";
+
+/**
+ * `npm run bench:live` (after `npm run build`): BENCH_BATTLES annotators (default 50) run live
+ * battles back to back for BENCH_SECONDS (default 20) on two app instances, against the test's
+ * OpenAI-compatible server answering 20 ms per token (four pushed models). Each annotator sends a
+ * prompt (the real server action), follows the battle's event stream to the end and votes. The
+ * same run measures the floor: the same annotators' rhythm, both answers read straight from the
+ * model server.
+ * Printed: time to first token through the app vs the floor (p50/p95; "added" is the
+ * difference), battles per second, app memory per open stream. Halfway through, one instance is
+ * killed (BENCH_KILL=0 keeps it): its battles must end void, none half-rated, every acknowledged
+ * vote stored once. Exits 1 if a check fails.
+ */
+const BATTLERS = Number(process.env.BENCH_BATTLES ?? 50);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const KILL = process.env.BENCH_KILL !== "0";
+const TOKEN_MS = 20;
+/** Tokens per answer: 300 at 20 ms is a 6 s answer, so 50 annotators keep about 50 battles streaming. */
+const ANSWER_TOKENS = Number(process.env.BENCH_ANSWER_TOKENS ?? 300);
+const MODEL_TIMEOUT_S = 20;
+/** Reading both answers before the vote, on average. */
+const READ_MS = 1000;
+const PASSWORD = "bench-password-123";
+const SLUG = "bench-live";
+
+if (!existsSync(".next/BUILD_ID")) throw new Error("No production build: run `npm run build` first.");
+const sendPromptId = votingActionId("sendLivePrompt");
+const castVoteId = votingActionId("castVote");
+process.env.HIKAKU_ENCRYPTION_KEY ??= "bench-encryption-key-bench";
+const database = await benchDatabase();
+const fake = await startModelServer();
+const env = { HIKAKU_SIGNIN_MAX_FAILURES_PER_IP: "100000", HIKAKU_ENCRYPTION_KEY: process.env.HIKAKU_ENCRYPTION_KEY };
+const nodeArgs = process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean);
+const servers = await Promise.all([0, 1].map(() => startAppServer(database.url, { env, nodeArgs })));
+let violations = 0;
+
+/** The test's model server in a process of its own, so its 100 streams do not share the annotators' event loop. */
+async function startModelServer(): Promise<{ baseUrl: string; close(): Promise<void> }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "bench/fake-model-server.ts"], {
+    env: { ...process.env, FAKE_TOKEN_MS: String(TOKEN_MS), FAKE_ANSWER_TOKENS: String(ANSWER_TOKENS) },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const baseUrl = (await createInterface({ input: child.stdout! })[Symbol.asyncIterator]().next()).value as string;
+  return { baseUrl, close: async () => void child.kill() };
+}
+
+interface Battle {
+  /** From the prompt's send: the action's answer, the stream's headers, the first text of each side. */
+  actionMs?: number;
+  openMs?: number;
+  firstTokenMs: number[];
+  outcome: "ready" | "void" | "lost";
+  assignmentId?: string;
+}
+
+/** The events of a server-sent event stream, as name and JSON data. */
+async function* events(body: ReadableStream<Uint8Array>): AsyncGenerator<{ event: string; data: Record<string, unknown> }> {
+  const decoder = new TextDecoder();
+  let buffer = "";
+  for await (const chunk of body) {
+    buffer += decoder.decode(chunk, { stream: true });
+    let end: number;
+    while ((end = buffer.indexOf("\n\n")) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const event = /^event: (.*)$/m.exec(block)?.[1];
+      const data = /^data: (.*)$/m.exec(block)?.[1];
+      if (event && data) yield { event, data: JSON.parse(data) as Record<string, unknown> };
+    }
+  }
+}
+
+/** One battle as the page runs it: the prompt action, then the event stream to its end. */
+async function runBattle(session: Session, campaignId: string, prompt: string): Promise<Battle> {
+  const started = performance.now();
+  const sent = await session.fetch(`/vote/${SLUG}`, {
+    method: "POST",
+    headers: { "next-action": sendPromptId, "content-type": "text/plain;charset=UTF-8", accept: "text/x-component" },
+    body: JSON.stringify([{ campaignId, prompt }]),
+  });
+  const battleId = /"battleId":"([A-Za-z0-9_-]+)"/.exec(await sent.text())?.[1];
+  const actionMs = performance.now() - started;
+  if (!battleId) throw new Error(`no battle started (HTTP ${sent.status})`);
+  const stream = await session.fetch(`/api/v1/live/battles/${battleId}/events`);
+  const openMs = performance.now() - started;
+  const firstToken = new Map<string, number>();
+  for await (const { event, data } of events(stream.body!)) {
+    if (event === "delta" && !firstToken.has(String(data.side))) firstToken.set(String(data.side), performance.now() - started);
+    if (event === "ready")
+      return { actionMs, openMs, firstTokenMs: [...firstToken.values()], outcome: "ready", assignmentId: (data.assignment as { id: string }).id };
+    if (event === "void") return { actionMs, openMs, firstTokenMs: [...firstToken.values()], outcome: "void" };
+  }
+  // The stream ended without a last word: the instance serving it went away.
+  throw new Error("the battle's stream broke off");
+}
+
+async function vote(session: Session, assignmentId: string): Promise<boolean> {
+  const response = await session.fetch(`/vote/${SLUG}`, {
+    method: "POST",
+    headers: { "next-action": castVoteId, "content-type": "text/plain;charset=UTF-8", accept: "text/x-component" },
+    body: JSON.stringify([{ assignmentId, outcome: "LEFT", durationMs: 1500 }]),
+  });
+  return response.status === 200 && (await response.text()).includes('"status":"ok"');
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The floor, with the same annotators' rhythm: each "battle" is the two answers streamed straight
+ * from the model server (no app), then the same reading pause. Time to first token per side.
+ */
+async function floorFirstTokens(seconds: number): Promise<number[]> {
+  const times: number[] = [];
+  const deadline = performance.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: BATTLERS }, async (_, index) => {
+      await pause(Math.random() * ANSWER_TOKENS * TOKEN_MS);
+      for (let n = 0; performance.now() < deadline; n++) {
+        const started = performance.now();
+        await Promise.all(
+          [0, 1].map(async (side) => {
+            let first: number | null = null;
+            await streamChatCompletion({
+              baseUrl: fake.baseUrl,
+              model: `direct-${side}`,
+              messages: [{ role: "user", content: `Annotator ${index} asks question ${n}` }],
+              timeoutMs: 60_000,
+              onDelta: () => (first ??= performance.now() - started),
+            });
+            times.push(first!);
+          }),
+        );
+        await pause(READ_MS * (0.5 + Math.random()));
+      }
+    }),
+  );
+  return times.sort((a, b) => a - b);
+}
+
+try {
+  console.log(
+    `machine: ${cpus().length} × ${cpus()[0]?.model}, Node ${process.version}; 2 app instances, PostgreSQL, the model server and the annotators share it`,
+  );
+  const created = await createCampaign(
+    null,
+    SLUG,
+    campaignSettingsSchema.parse({ name: "live benchmark" }),
+    liveSettingsSchema.parse({ live: true, livePromptsPerHour: 10_000 }),
+  );
+  if (!created.ok) throw new Error(created.code);
+  for (let m = 0; m < 4; m++) {
+    const input = endpointInputSchema.parse({
+      name: `bench-live-${m}`,
+      kind: "PUSHED",
+      baseUrl: fake.baseUrl,
+      apiKey: "sk-bench",
+      concurrency: BATTLERS * 2,
+      timeoutSeconds: MODEL_TIMEOUT_S,
+    });
+    const added = await addEndpoint(null, created.id, input);
+    if (!added.ok) throw new Error(added.code);
+  }
+  await db.campaign.update({ where: { id: created.id }, data: { status: "ACTIVE" } });
+  const emails = await createVoters(created.id, BATTLERS, PASSWORD);
+  for (const server of servers) await waitForServer(`${server.base}/sign-in`);
+  const sessions = await Promise.all(
+    emails.map(async (email, i) => {
+      const session = new Session(servers[i % 2].base);
+      await session.signIn(email, PASSWORD);
+      // A first page view, so each instance has compiled and warmed the voting page.
+      await session.fetch(`/vote/${SLUG}`);
+      return session;
+    }),
+  );
+
+  const floor = await floorFirstTokens(SECONDS);
+  const idleRss = servers.map((server) => groupRssMb(server.pid));
+  const battles: Battle[] = [];
+  const acknowledged: string[] = [];
+  let open = 0;
+  let rssUnderLoad: { rss: number[]; open: number } | null = null;
+  let killedAt = 0;
+  const started = performance.now();
+  const deadline = started + SECONDS * 1000;
+  const sampler = setTimeout(() => (rssUnderLoad = { rss: servers.map((server) => groupRssMb(server.pid)), open }), (SECONDS * 1000) / 4);
+  const killer = KILL
+    ? setTimeout(
+        () => {
+          killedAt = performance.now() - started;
+          process.kill(-servers[0].pid, "SIGKILL");
+        },
+        (SECONDS * 1000) / 2,
+      )
+    : null;
+  await Promise.all(
+    sessions.map(async (first, index) => {
+      let session = first;
+      // People do not start in step: spread the first prompts over one answer's length, and read
+      // for a moment before voting, so battles stay spread out instead of starting in waves.
+      await pause(Math.random() * ANSWER_TOKENS * TOKEN_MS);
+      for (let n = 0; performance.now() < deadline; n++) {
+        open++;
+        try {
+          const battle = await runBattle(session, created.id, `Annotator ${index} asks question ${n}: what is the capital of Japan?`);
+          battles.push(battle);
+          await pause(READ_MS * (0.5 + Math.random()));
+          if (battle.assignmentId && (await vote(session, battle.assignmentId))) acknowledged.push(battle.assignmentId);
+        } catch {
+          // The instance died under this battle: carry on through the other one, as behind a load balancer.
+          battles.push({ firstTokenMs: [], outcome: "lost" });
+          session = session.on(servers[1].base);
+        } finally {
+          open--;
+        }
+      }
+    }),
+  );
+  clearTimeout(sampler);
+  if (killer) clearTimeout(killer);
+  const elapsed = (performance.now() - started) / 1000;
+
+  const app = battles.flatMap((b) => b.firstTokenMs).sort((a, b) => a - b);
+  const count = (outcome: Battle["outcome"]) => battles.filter((b) => b.outcome === outcome).length;
+  console.log(
+    `${BATTLERS} annotators, ${elapsed.toFixed(1)} s: ${battles.length} battles (${count("ready")} answered, ${count("void")} void, ` +
+      `${count("lost")} broken off by the killed instance), ${(count("ready") / elapsed).toFixed(1)} answered battles/s, ${acknowledged.length} votes`,
+  );
+  console.log(
+    `time to first token through the app (prompt action → first text in the pane): p50 ${ms(percentile(app, 50))}, p95 ${ms(percentile(app, 95))}`,
+  );
+  const stage = (pick: (b: Battle) => number | undefined) =>
+    battles
+      .map(pick)
+      .filter((v): v is number => v !== undefined)
+      .sort((a, b) => a - b);
+  console.log(
+    `  of which: the prompt action answered after p50 ${ms(percentile(stage((b) => b.actionMs), 50))}, ` +
+      `the stream's headers after p50 ${ms(percentile(stage((b) => b.openMs), 50))} (p95 ${ms(percentile(stage((b) => b.openMs), 95))})`,
+  );
+  console.log(`floor (the same annotators' rhythm, both answers straight from the model server): p50 ${ms(percentile(floor, 50))}, p95 ${ms(percentile(floor, 95))}`);
+  console.log(
+    `added by the app: p50 ${ms(percentile(app, 50) - percentile(floor, 50))}, p95 ${ms(percentile(app, 95) - percentile(floor, 95))} (goal p95 < 50 ms)`,
+  );
+  if (rssUnderLoad) {
+    const sample = rssUnderLoad as { rss: number[]; open: number };
+    const grown = sample.rss.reduce((sum, rss, i) => sum + rss - idleRss[i], 0);
+    console.log(
+      `app memory: idle ${idleRss.map((r) => r.toFixed(0)).join(" + ")} MB, with ${sample.open} battles streaming ${sample.rss.map((r) => r.toFixed(0)).join(" + ")} MB: ` +
+        `${((grown * 1024) / Math.max(1, sample.open)).toFixed(0)} KB per open battle (two upstream streams, one to the browser)`,
+    );
+  }
+
+  // The killed instance's battles end void once their deadline passes; nothing half-answered is rated.
+  if (KILL) {
+    await new Promise((resolve) => setTimeout(resolve, (MODEL_TIMEOUT_S + 1) * 1000));
+    await sweepLiveBattles(10_000);
+  }
+  const [state] = await db.$queryRaw<{ generating: number; voided: number; ready: number; votedVoid: number; halfReady: number }[]>`
+    SELECT count(*) FILTER (WHERE state = 'GENERATING')::int AS generating,
+           count(*) FILTER (WHERE state = 'VOIDED')::int AS voided,
+           count(*) FILTER (WHERE state = 'READY')::int AS ready,
+           (SELECT count(*)::int FROM "Vote" v JOIN "LiveBattle" b ON b."promptId" = v."promptId" WHERE b.state = 'VOIDED') AS "votedVoid",
+           (SELECT count(*)::int FROM "LiveBattle" b WHERE b.state = 'READY'
+              AND EXISTS (SELECT 1 FROM "GenerationJob" j WHERE j."battleId" = b.id AND (j.state <> 'DONE' OR j.content = ''))) AS "halfReady"
+    FROM "LiveBattle"`;
+  const stored = await db.vote.count({ where: { assignmentId: { in: acknowledged } } });
+  const total = await db.vote.count({ where: { campaignId: created.id } });
+  console.log(
+    `battles in the database: ${state.ready} answered, ${state.voided} void, ${state.generating} still generating; ${total} votes stored` +
+      (KILL ? `; instance 1 killed (SIGKILL) at ${(killedAt / 1000).toFixed(1)} s` : ""),
+  );
+  const checks: [string, boolean][] = [
+    [`no battle left generating (${state.generating})`, state.generating === 0],
+    [`no vote on a void battle (${state.votedVoid})`, state.votedVoid === 0],
+    [`no answered battle with a missing or empty side (${state.halfReady})`, state.halfReady === 0],
+    [`every acknowledged vote stored exactly once (${stored} of ${acknowledged.length}; ${total} in all)`, stored === acknowledged.length],
+  ];
+  for (const [label, ok] of checks) {
+    console.log(`${ok ? "ok  " : "FAIL"} ${label}`);
+    if (!ok) violations++;
+  }
+} finally {
+  for (const server of servers) server.stop();
+  await fake.close();
+  await Promise.all([disconnectDb(), closePool()]);
+  await database.stop();
+}
+process.exit(violations ? 1 : 0);
