@@ -99,7 +99,13 @@ async function runBattle(session: Session, campaignId: string, prompt: string): 
   for await (const { event, data } of events(stream.body!)) {
     if (event === "delta" && !firstToken.has(String(data.side))) firstToken.set(String(data.side), performance.now() - started);
     if (event === "ready")
-      return { actionMs, openMs, firstTokenMs: [...firstToken.values()], outcome: "ready", assignmentId: (data.assignment as { id: string }).id };
+      return {
+        actionMs,
+        openMs,
+        firstTokenMs: [...firstToken.values()],
+        outcome: "ready",
+        assignmentId: (data.assignment as { id: string }).id,
+      };
     if (event === "void") return { actionMs, openMs, firstTokenMs: [...firstToken.values()], outcome: "void" };
   }
   // The stream ended without a last word: the instance serving it went away.
@@ -246,10 +252,27 @@ try {
       .filter((v): v is number => v !== undefined)
       .sort((a, b) => a - b);
   console.log(
-    `  of which: the prompt action answered after p50 ${ms(percentile(stage((b) => b.actionMs), 50))}, ` +
-      `the stream's headers after p50 ${ms(percentile(stage((b) => b.openMs), 50))} (p95 ${ms(percentile(stage((b) => b.openMs), 95))})`,
+    `  of which: the prompt action answered after p50 ${ms(
+      percentile(
+        stage((b) => b.actionMs),
+        50,
+      ),
+    )}, ` +
+      `the stream's headers after p50 ${ms(
+        percentile(
+          stage((b) => b.openMs),
+          50,
+        ),
+      )} (p95 ${ms(
+        percentile(
+          stage((b) => b.openMs),
+          95,
+        ),
+      )})`,
   );
-  console.log(`floor (the same annotators' rhythm, both answers straight from the model server): p50 ${ms(percentile(floor, 50))}, p95 ${ms(percentile(floor, 95))}`);
+  console.log(
+    `floor (the same annotators' rhythm, both answers straight from the model server): p50 ${ms(percentile(floor, 50))}, p95 ${ms(percentile(floor, 95))}`,
+  );
   console.log(
     `added by the app: p50 ${ms(percentile(app, 50) - percentile(floor, 50))}, p95 ${ms(percentile(app, 95) - percentile(floor, 95))} (goal p95 < 50 ms)`,
   );

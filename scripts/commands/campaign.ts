@@ -2,11 +2,11 @@ import { readFileSync } from "node:fs";
 import { normaliseEmail } from "@/lib/auth/sign-in";
 import { db } from "@/lib/db";
 import { addMemberByEmail, createCampaign, setCampaignStatus } from "@/lib/campaigns/manage";
-import { campaignSettingsSchema, liveSettingsSchema, slugSchema, STATUSES, STRATEGIES } from "@/lib/campaigns/settings";
+import { campaignSettingsSchema, liveSettingsSchema, slugSchema, splitWords, STATUSES, STRATEGIES } from "@/lib/campaigns/settings";
 import { integerOption, parseArgs, required, single, UsageError } from "../lib/cli-args";
 
 export const usage = [
-  "campaign create --slug SLUG --name NAME [--owner EMAIL] [--target N] [--strategy BALANCED|ACTIVE] [--daily-cap N] [--min-seconds N] [--instructions-file F] [--reveal-models] [--corrections off|optional|required] [--live [--max-turns N] [--prompts-per-hour N] [--max-prompt-chars N]]",
+  "campaign create --slug SLUG --name NAME [--owner EMAIL] [--target N] [--strategy BALANCED|ACTIVE] [--daily-cap N] [--min-seconds N] [--instructions-file F] [--reveal-models] [--corrections off|optional|required] [--live [--max-turns N] [--prompts-per-hour N] [--max-prompt-chars N] [--blocked-words-file F]]",
   "campaign status --slug SLUG --to DRAFT|ACTIVE|CLOSED",
   "campaign add-member --slug SLUG --email EMAIL",
 ].join("\n  ");
@@ -40,16 +40,20 @@ export async function campaignCommand(argv: string[]): Promise<void> {
         "max-turns",
         "prompts-per-hour",
         "max-prompt-chars",
+        "blocked-words-file",
       ],
       flags: ["reveal-models", "live"],
     });
-    const liveOnly = ["max-turns", "prompts-per-hour", "max-prompt-chars"].find((name) => values.has(name));
+    const liveOnly = ["max-turns", "prompts-per-hour", "max-prompt-chars", "blocked-words-file"].find((name) => values.has(name));
+    const blockedWordsFile = single(values, "blocked-words-file");
     if (liveOnly && !flags.has("live")) throw new UsageError(`--${liveOnly} applies to live campaigns: add --live.`);
     const live = liveSettingsSchema.safeParse({
       live: flags.has("live"),
       liveMaxTurns: integerOption(values, "max-turns", { min: 1, fallback: undefined }),
       livePromptsPerHour: integerOption(values, "prompts-per-hour", { min: 1, fallback: undefined }),
       livePromptMaxChars: integerOption(values, "max-prompt-chars", { min: 100, fallback: undefined }),
+      // One word or phrase per line (or comma-separated): prompts containing one are never sent to a model.
+      moderationWords: blockedWordsFile ? splitWords(readFileSync(blockedWordsFile, "utf8")) : undefined,
     });
     if (!live.success) throw new UsageError(live.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
     const slug = slugSchema.safeParse(required(values, "slug"));
