@@ -228,7 +228,7 @@ export async function askFollowUp(annotatorId: string, assignmentId: string, pro
 }
 
 /** Voids a generating battle: recorded with its cause, its unfinished jobs cancelled, nothing rated. */
-export async function voidBattle(tx: RawSql, battleId: string, cause: FailureCause, detail: string): Promise<boolean> {
+async function voidBattle(tx: RawSql, battleId: string, cause: FailureCause, detail: string): Promise<boolean> {
   const voided = await tx.$executeRaw`
     UPDATE "LiveBattle" SET state = 'VOIDED', "voidCause" = ${cause}, "voidDetail" = ${detail.slice(0, 2000)}, "updatedAt" = now()
     WHERE id = ${battleId} AND state = 'GENERATING'`;
@@ -274,7 +274,7 @@ interface LockedJob {
 }
 
 /** The identity word an answer contains, as an annotator would read it; null when it names no model. */
-export function namedIdentityWord(text: string, identityWords: string[]): string | null {
+function namedIdentityWord(text: string, identityWords: string[]): string | null {
   const plain = matchTextOf([text]);
   return normalisedWords(identityWords).find((word) => plain.includes(word)) ?? null;
 }

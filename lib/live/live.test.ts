@@ -9,7 +9,8 @@ import { recordVote } from "@/lib/votes/record-vote";
 import { nextAssignmentFor } from "@/lib/scheduling/next-assignment";
 import { createTestUser, uniqueSuffix } from "@/lib/testing/factories";
 import { fakeAnswerTokens, startFakeOpenAi, type FakeOpenAi } from "@/lib/testing/fake-openai";
-import { askFollowUp, startBattle } from "./battles";
+import { askFollowUp, pickEndpoints, startBattle } from "./battles";
+import { poolSql } from "@/lib/pg";
 import { addEndpoint, endpointInputSchema, testConnection, type EndpointInput } from "./endpoints";
 import { closeLiveHub } from "./notify";
 import { battleEvents, type LiveEvent } from "./stream";
@@ -359,5 +360,28 @@ describe("model endpoints", () => {
     if (fine.ok) expect(fine.totalMs).toBeGreaterThanOrEqual(fine.firstTokenMs);
     const broken = await testConnection(campaignId, endpoints.find((e) => e.model.name.startsWith("broken"))!.id);
     expect(broken).toMatchObject({ ok: false, error: expect.stringContaining("HTTP 500") });
+  });
+});
+
+describe("which two models answer", () => {
+  it("balanced: the pair with the fewest votes so far; either model may be on the left", async () => {
+    const { campaignId } = await liveCampaign([{ name: "m1" }, { name: "m2" }, { name: "m3" }]);
+    const endpoints = await db.modelEndpoint.findMany({ where: { campaignId }, orderBy: { modelId: "asc" } });
+    const [a, b, c] = endpoints.map((e) => e.modelId);
+    // Every pair has votes except (a, c).
+    await db.pairStat.createMany({
+      data: [
+        { campaignId, lowModelId: a, highModelId: b, votes: 5, winsLow: 2, winsHigh: 3 },
+        { campaignId, lowModelId: b, highModelId: c, votes: 3, winsLow: 1, winsHigh: 2 },
+        { campaignId, lowModelId: a, highModelId: c, votes: 1, winsLow: 1, winsHigh: 0 },
+      ],
+    });
+    const sides = new Set<string>();
+    for (const random of [0.1, 0.7, 0.3, 0.9]) {
+      const pair = await pickEndpoints(poolSql(), campaignId, "BALANCED", () => random);
+      expect(pair!.map((e) => e.modelId).sort()).toEqual([a, c].sort());
+      sides.add(pair![0].modelId);
+    }
+    expect(sides.size).toBe(2);
   });
 });

@@ -35,13 +35,13 @@ export interface ChatRequest {
 }
 
 /** Where chat completions live under a base URL given as `…/v1` (the OpenAI convention) or without it. */
-export function completionsUrl(baseUrl: string): string {
+function completionsUrl(baseUrl: string): string {
   const trimmed = baseUrl.replace(/\/+$/, "");
   return `${trimmed}/chat/completions`;
 }
 
 /** The text of one SSE `data:` payload of a streamed completion; null for events that carry none. */
-export function deltaOf(data: unknown): string | null {
+function deltaOf(data: unknown): string | null {
   const choice = (data as { choices?: { delta?: { content?: unknown }; message?: { content?: unknown } }[] })?.choices?.[0];
   const content = choice?.delta?.content ?? choice?.message?.content;
   return typeof content === "string" && content.length > 0 ? content : null;
@@ -106,7 +106,7 @@ export async function streamChatCompletion(request: ChatRequest): Promise<string
 }
 
 /** The `data:` payloads of a server-sent event stream, one per event. */
-export async function* serverSentData(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+async function* serverSentData(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
   const decoder = new TextDecoder();
   let buffer = "";
   let data: string[] = [];
