@@ -46,7 +46,7 @@ function readBody(request: IncomingMessage): Promise<string> {
 /** `tokens` as an answer of at least `length` tokens: repeated until long enough (benchmarks want realistic lengths). */
 function atLeast(tokens: string[], length: number): string[] {
   const long = [...tokens];
-  while (long.length < length) long.push(...tokens);
+  while (long.length < length) long.push(" ", ...tokens);
   return long;
 }
 

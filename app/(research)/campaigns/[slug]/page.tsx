@@ -19,12 +19,13 @@ export default async function CampaignPage({ params }: { params: Promise<{ slug:
   if (!(await researchCampaignBySlug(user, slug))) notFound();
   const [t, campaign] = await Promise.all([getTranslator(), campaignDetailBySlug(slug)]);
   if (!campaign) notFound();
+  // A live campaign has no pairs waiting for votes: its annotators bring the prompts.
   const stats = [
     [t("campaignPage.stats.prompts"), campaign.counts.prompts],
     [t("campaignPage.stats.models"), campaign.counts.models],
-    [t("campaignPage.stats.items"), campaign.itemCount],
+    ...(campaign.live ? [] : [[t("campaignPage.stats.items"), campaign.itemCount] as const]),
     [t("campaignPage.stats.votes"), campaign.counts.votes],
-    [t("campaignPage.stats.target"), campaign.itemCount * campaign.targetVotesPerItem],
+    ...(campaign.live ? [] : [[t("campaignPage.stats.target"), campaign.itemCount * campaign.targetVotesPerItem] as const]),
   ] as const;
   return (
     <div className="space-y-6">
