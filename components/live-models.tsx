@@ -4,7 +4,36 @@ import { useActionState, useState, useTransition } from "react";
 import { addModelAction, setModelEnabledAction, testModelAction, type AddModelState } from "@/app/(research)/campaigns/[slug]/live-actions";
 import type { ConnectionTest, EndpointSummary, LiveBattleSummary } from "@/lib/live/endpoints";
 import { formatUtcDateTime } from "@/lib/i18n/format";
+import type { MessageKey } from "@/lib/i18n/translate";
 import { useI18n } from "./i18n-provider";
+
+/** A table's column headings; numbers are right-aligned, as their cells are. */
+function TableHead({ columns }: { columns: { label: string; numeric?: boolean }[] }) {
+  return (
+    <thead>
+      <tr className="border-b border-slate-200 text-left text-xs text-slate-500">
+        {columns.map(({ label, numeric }) => (
+          <th key={label} scope="col" className={`px-2 py-1${numeric ? " text-right" : ""}`}>
+            {label}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
+
+/** Where each field of the add-model form has its label, for saying which ones to check. */
+const FIELD_LABELS: Record<string, MessageKey> = {
+  kind: "liveModels.kind",
+  name: "liveModels.name",
+  baseUrl: "liveModels.baseUrl",
+  apiModel: "liveModels.apiModel",
+  apiKey: "liveModels.apiKey",
+  systemPrompt: "liveModels.systemPrompt",
+  params: "liveModels.params",
+  concurrency: "liveModels.concurrency",
+  timeoutSeconds: "liveModels.timeout",
+};
 
 interface Target {
   campaignId: string;
@@ -43,28 +72,16 @@ export function LiveModelTable({ target, endpoints }: { target: Target; endpoint
   return (
     <div className="overflow-x-auto">
       <table className="w-full text-sm" data-testid="live-models">
-        <thead>
-          <tr className="border-b border-slate-200 text-left text-xs text-slate-500">
-            <th scope="col" className="px-2 py-1">
-              {t("liveModels.model")}
-            </th>
-            <th scope="col" className="px-2 py-1">
-              {t("liveModels.reachedBy")}
-            </th>
-            <th scope="col" className="px-2 py-1">
-              {t("liveModels.lastSeen")}
-            </th>
-            <th scope="col" className="px-2 py-1 text-right">
-              {t("liveModels.answered")}
-            </th>
-            <th scope="col" className="px-2 py-1 text-right">
-              {t("liveModels.failed")}
-            </th>
-            <th scope="col" className="px-2 py-1">
-              {t("liveModels.actions")}
-            </th>
-          </tr>
-        </thead>
+        <TableHead
+          columns={[
+            { label: t("liveModels.model") },
+            { label: t("liveModels.reachedBy") },
+            { label: t("liveModels.lastSeen") },
+            { label: t("liveModels.answered"), numeric: true },
+            { label: t("liveModels.failed"), numeric: true },
+            { label: t("liveModels.actions") },
+          ]}
+        />
         <tbody>
           {endpoints.map((endpoint) => (
             <tr key={endpoint.id} className="border-b border-slate-100 align-top" data-testid="live-model-row">
@@ -110,9 +127,57 @@ export function LiveModelTable({ target, endpoints }: { target: Target; endpoint
 export function LiveModelForm({ target }: { target: Target }) {
   const { t } = useI18n();
   const [state, action, pending] = useActionState<AddModelState, FormData>(addModelAction, { status: "idle" });
+  const [, startTransition] = useTransition();
+  return (
+    <form
+      // A new form (empty fields, pushed again) once a model is added; after a refusal the fields
+      // keep what was typed. Submitted by hand: a form `action` would empty them either way.
+      key={state.status === "added" ? state.model : "new"}
+      className="space-y-3"
+      data-testid="live-model-form"
+      onSubmit={(event) => {
+        event.preventDefault();
+        const form = event.currentTarget;
+        startTransition(() => action(new FormData(form)));
+      }}
+    >
+      <ModelFields target={target} />
+      <button type="submit" className="btn-primary" disabled={pending}>
+        {t("liveModels.add")}
+      </button>
+      {state.status === "added" && (
+        <div role="status" className="space-y-2 rounded bg-emerald-50 p-3 text-sm">
+          <p>{t("liveModels.added")}</p>
+          {state.workerToken && (
+            <>
+              <p>{t("liveModels.workerToken")}</p>
+              <code className="block rounded bg-white p-2 font-mono break-all" data-testid="worker-token">
+                {state.workerToken}
+              </code>
+            </>
+          )}
+        </div>
+      )}
+      {state.status === "invalid" && (
+        <p role="alert" className="text-sm text-red-700">
+          {t("liveModels.invalid", { problems: state.fields.map((field) => t(FIELD_LABELS[field] ?? "liveModels.name")).join("; ") })}
+        </p>
+      )}
+      {state.status === "error" && (
+        <p role="alert" className="text-sm text-red-700">
+          {t(`liveModels.errors.${state.code}`)}
+        </p>
+      )}
+    </form>
+  );
+}
+
+/** The add-model form's fields: those of a pushed model only when that is the kind chosen. */
+function ModelFields({ target }: { target: Target }) {
+  const { t } = useI18n();
   const [kind, setKind] = useState<"PUSHED" | "PULLED">("PUSHED");
   return (
-    <form action={action} className="space-y-3" data-testid="live-model-form">
+    <>
       <input type="hidden" name="campaignId" value={target.campaignId} />
       <input type="hidden" name="slug" value={target.slug} />
       <fieldset className="flex flex-wrap gap-4 text-sm">
@@ -162,33 +227,7 @@ export function LiveModelForm({ target }: { target: Target }) {
         {t("liveModels.params")}
         <textarea name="params" rows={2} className="field font-mono" placeholder='{"temperature": 0.7, "max_tokens": 1024}' />
       </label>
-      <button type="submit" className="btn-primary" disabled={pending}>
-        {t("liveModels.add")}
-      </button>
-      {state.status === "added" && (
-        <div role="status" className="space-y-2 rounded bg-emerald-50 p-3 text-sm">
-          <p>{t("liveModels.added")}</p>
-          {state.workerToken && (
-            <>
-              <p>{t("liveModels.workerToken")}</p>
-              <code className="block rounded bg-white p-2 font-mono break-all" data-testid="worker-token">
-                {state.workerToken}
-              </code>
-            </>
-          )}
-        </div>
-      )}
-      {state.status === "invalid" && (
-        <p role="alert" className="text-sm text-red-700">
-          {t("liveModels.invalid", { problems: state.problems.join("; ") })}
-        </p>
-      )}
-      {state.status === "error" && (
-        <p role="alert" className="text-sm text-red-700">
-          {t(`liveModels.errors.${state.code}`)}
-        </p>
-      )}
-    </form>
+    </>
   );
 }
 
@@ -214,19 +253,13 @@ export function LiveBattleSummaryView({ summary }: { summary: LiveBattleSummary 
       {summary.recentFailures.length > 0 && (
         <table className="w-full text-sm">
           <caption className="mb-1 text-left text-xs text-slate-500">{t("liveModels.battles.recentFailures")}</caption>
-          <thead>
-            <tr className="border-b border-slate-200 text-left text-xs text-slate-500">
-              <th scope="col" className="px-2 py-1">
-                {t("liveModels.battles.when")}
-              </th>
-              <th scope="col" className="px-2 py-1">
-                {t("liveModels.battles.cause")}
-              </th>
-              <th scope="col" className="px-2 py-1">
-                {t("liveModels.battles.detail")}
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              { label: t("liveModels.battles.when") },
+              { label: t("liveModels.battles.cause") },
+              { label: t("liveModels.battles.detail") },
+            ]}
+          />
           <tbody>
             {summary.recentFailures.map((failure, index) => (
               <tr key={index} className="border-b border-slate-100" data-testid="live-failure">

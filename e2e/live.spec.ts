@@ -207,3 +207,47 @@ test("the README's reference worker answers a battle from a local OpenAI-compati
     for (const worker of workers) worker.kill();
   }
 });
+
+test("a researcher creates a live campaign on the web and adds its models there", async ({ page }) => {
+  const suffix = Date.now().toString(36);
+  const researcher = uniqueEmail("live-web-researcher");
+  hikakuCli(["user", "create", "--email", researcher, "--role", "RESEARCHER", "--password", PASSWORD]);
+  await signIn(page, researcher, PASSWORD);
+  await page.goto("/campaigns");
+  await page.locator('input[name="name"]').fill(`Web live ${suffix}`);
+  await page.locator('input[name="slug"]').fill(`web-live-${suffix}`);
+  await page.getByRole("checkbox", { name: /Live battles|ライブ対戦/ }).check();
+  await expectAccessible(page);
+  await page.getByRole("button", { name: /Create campaign|キャンペーンを作成/ }).click();
+  await expect(page).toHaveURL(new RegExp(`/campaigns/web-live-${suffix}$`));
+  await expect(page.getByTestId("live-model-form")).toBeVisible();
+  const form = page.getByTestId("live-model-form");
+
+  // Parameters that are not a JSON object are refused, and nothing is added.
+  await form.getByLabel(/Model name \(shown|モデル名（研究者/).fill(`web-pushed-${suffix}`);
+  await form.getByLabel(/Base URL|ベースURL/).fill(fake.baseUrl);
+  await form.getByLabel(/Generation parameters|生成パラメータ/).fill("temperature: 0.7");
+  await form.getByRole("button", { name: /Add model|モデルを追加/ }).click();
+  await expect(form.getByRole("alert")).toContainText(/Generation parameters|生成パラメータ/);
+  await expect(page.getByTestId("live-model-row")).toHaveCount(0);
+  await form.getByLabel(/Generation parameters|生成パラメータ/).fill('{"temperature": 0.7}');
+  await form.getByRole("button", { name: /Add model|モデルを追加/ }).click();
+  await expect(page.getByTestId("live-model-row")).toHaveCount(1);
+
+  // A pulled model: its worker token is shown once, and it works with the worker API.
+  await form.getByLabel(/Pulled|プル型/).check();
+  await form.getByLabel(/Model name \(shown|モデル名（研究者/).fill(`web-pulled-${suffix}`);
+  await form.getByRole("button", { name: /Add model|モデルを追加/ }).click();
+  const token = (await page.getByTestId("worker-token").innerText()).trim();
+  expect(token).toMatch(/^hkw_/);
+  await expect(page.getByTestId("live-model-row")).toHaveCount(2);
+  const poll = await fetch(`${test.info().project.use.baseURL}/api/v1/worker/next`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  expect(poll.status).toBe(204);
+  await expectAccessible(page);
+  // The campaign opens with two models; the overview counts no pairs to judge.
+  await page.getByRole("button", { name: /Open for voting|評価を開始/ }).click();
+  await expect(page.getByTestId("campaign-status")).toContainText(/Active|実施中/);
+});

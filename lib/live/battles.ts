@@ -5,7 +5,7 @@ import { matchTextOf, normalisedWords } from "@/lib/campaigns/identity-words";
 import type { RawSql } from "@/lib/db";
 import { pgTransaction, poolSql } from "@/lib/pg";
 import { styleByTurnsShown } from "@/lib/ratings/style-control";
-import { uncertaintyWeight } from "@/lib/scheduling/pick";
+import { uncertaintyWeight, withdrawAssignment } from "@/lib/scheduling/pick";
 import type { ChatMessage, FailureCause } from "./openai";
 import { battleKey, endpointKey, jobKey, notifyKey } from "./notify";
 import { checkPrompt, type PromptRefusal } from "./moderation";
@@ -206,9 +206,7 @@ export async function askFollowUp(annotatorId: string, assignmentId: string, pro
       WHERE e.id IN (${battle.leftEndpointId}::uuid, ${battle.rightEndpointId}::uuid)`;
     const side = (id: string) => endpoints.find((e) => e.id === id)!;
     const userTurns = [...battle.userTurns, prompt];
-    await tx.$executeRaw`
-      WITH withdrawn AS (UPDATE "Assignment" SET state = 'EXPIRED' WHERE id = ${assignmentId} AND state = 'OPEN' RETURNING "itemId")
-      UPDATE "Item" SET load = load - 1 WHERE id IN (SELECT "itemId" FROM withdrawn)`;
+    await withdrawAssignment(tx, assignmentId);
     await tx.$executeRaw`
       UPDATE "LiveBattle" SET state = 'GENERATING', "assignmentId" = NULL, "userTurns" = ${JSON.stringify(userTurns)}::jsonb, "updatedAt" = now()
       WHERE id = ${battle.id}`;
@@ -255,6 +253,8 @@ export type JobOutcome = { content: string; firstTokenAt?: Date | null } | { fai
 export interface FinishCheck {
   /** For a worker's answer: the lease it holds; the job must still be leased to it. */
   attempt?: number;
+  /** For a worker's answer: its model's endpoint; another model's job looks like a missing one. */
+  endpointId?: string;
 }
 
 export type FinishResult = { applied: true } | { applied: false; state: string; sameAnswer: boolean };
@@ -291,7 +291,7 @@ export async function finishJob(jobId: string, outcome: JobOutcome, check: Finis
              b."campaignId", m.name AS "modelName", c."identityWords"
       FROM "GenerationJob" j JOIN "LiveBattle" b ON b.id = j."battleId" JOIN "Campaign" c ON c.id = b."campaignId"
       JOIN "ModelEndpoint" e ON e.id = j."endpointId" JOIN "Model" m ON m.id = e."modelId"
-      WHERE j.id = ${jobId}
+      WHERE j.id = ${jobId} AND (${check.endpointId ?? null}::uuid IS NULL OR j."endpointId" = ${check.endpointId ?? null}::uuid)
       FOR UPDATE OF b, j`;
     if (!job) return { applied: false, state: "MISSING", sameAnswer: false };
     const open = job.state === "PENDING" || job.state === "RUNNING";

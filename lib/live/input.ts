@@ -1,7 +1,8 @@
 import { z } from "zod";
+import { assignmentIdSchema } from "@/lib/votes/vote-input";
 
 /** Battle ids, like assignment ids, are random tokens (lib/auth/tokens.ts). */
-export const battleIdSchema = z.string().regex(/^[A-Za-z0-9_-]{20,100}$/);
+export const battleIdSchema = assignmentIdSchema;
 
 export const livePromptSchema = z.object({
   campaignId: z.uuid(),
@@ -9,7 +10,7 @@ export const livePromptSchema = z.object({
 });
 
 export const followUpSchema = z.object({
-  assignmentId: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/),
+  assignmentId: assignmentIdSchema,
   prompt: z.string().max(100_000),
 });
 

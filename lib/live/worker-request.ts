@@ -13,7 +13,7 @@ export async function workerFromRequest(request: Request): Promise<{ endpoint: W
 }
 
 /** The request's JSON body checked against `schema`, or a 400 JSON response saying what is wrong. */
-export async function workerBody<T>(request: Request, schema: z.ZodType<T>): Promise<{ body: T } | { response: NextResponse }> {
+async function workerBody<T>(request: Request, schema: z.ZodType<T>): Promise<{ body: T } | { response: NextResponse }> {
   let json: unknown;
   try {
     json = await request.json();
@@ -28,7 +28,21 @@ export async function workerBody<T>(request: Request, schema: z.ZodType<T>): Pro
   return { body: parsed.data };
 }
 
-export function workerResponse(reply: WorkerReply): NextResponse {
+function workerResponse(reply: WorkerReply): NextResponse {
   if (reply.status === 200) return NextResponse.json(reply.body, { headers: { "Cache-Control": "no-store" } });
   return jsonError(reply.status, reply.error);
+}
+
+/** A worker's POST about one of its jobs: the token checked, the body validated, the reply as JSON. */
+export async function workerJobRoute<T>(
+  request: Request,
+  params: Promise<{ id: string }>,
+  schema: z.ZodType<T>,
+  act: (endpointId: string, jobRef: string, body: T) => Promise<WorkerReply>,
+): Promise<NextResponse> {
+  const caller = await workerFromRequest(request);
+  if ("response" in caller) return caller.response;
+  const parsed = await workerBody(request, schema);
+  if ("response" in parsed) return parsed.response;
+  return workerResponse(await act(caller.endpoint.id, (await params).id, parsed.body));
 }

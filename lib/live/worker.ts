@@ -29,13 +29,17 @@ export interface WorkerJob {
 
 export type WorkerReply = { status: 200; body: Record<string, unknown> } | { status: 404 | 409; error: string };
 
+/** "Last seen" is written at most this often: every chunk a worker streams comes through here. */
+const LAST_SEEN_RESOLUTION_SECONDS = 5;
+
 /** The pulled model a worker token belongs to (and a note that its worker was seen); null for a wrong token. */
 export async function workerEndpoint(token: string): Promise<WorkerEndpoint | null> {
-  const rows = await poolSql().$queryRaw<WorkerEndpoint[]>`
-    UPDATE "ModelEndpoint" SET "lastSeenAt" = now()
-    WHERE "workerTokenHash" = ${hashToken(token)} AND kind = 'PULLED' AND enabled
-    RETURNING id, params`;
-  return rows[0] ?? null;
+  const [row] = await poolSql().$queryRaw<(WorkerEndpoint & { stale: boolean })[]>`
+    SELECT id, params, "lastSeenAt" IS NULL OR "lastSeenAt" < now() - make_interval(secs => ${LAST_SEEN_RESOLUTION_SECONDS}) AS stale
+    FROM "ModelEndpoint" WHERE "workerTokenHash" = ${hashToken(token)} AND kind = 'PULLED' AND enabled`;
+  if (!row) return null;
+  if (row.stale) await poolSql().$executeRaw`UPDATE "ModelEndpoint" SET "lastSeenAt" = now() WHERE id = ${row.id}::uuid`;
+  return { id: row.id, params: row.params };
 }
 
 function leaseSeconds(): number {
@@ -85,6 +89,7 @@ async function jobOfEndpoint(endpointId: string, jobId: string): Promise<boolean
 }
 
 const LEASE_LOST = "this job is no longer leased to you: its lease expired or the battle ended";
+const NO_SUCH_JOB = { status: 404, error: "no such job" } as const;
 
 /**
  * Appends streamed text to a leased job and renews the lease. The text is checked for model names
@@ -93,11 +98,12 @@ const LEASE_LOST = "this job is no longer leased to you: its lease expired or th
  */
 export async function appendChunk(endpointId: string, ref: string, delta: string): Promise<WorkerReply> {
   const parsed = parseJobRef(ref);
-  if (!parsed || !(await jobOfEndpoint(endpointId, parsed.jobId))) return { status: 404, error: "no such job" };
+  if (!parsed) return NO_SUCH_JOB;
   const outcome = await pgTransaction(async (tx) => {
     const [job] = await tx.$queryRaw<{ content: string; identityWords: string[] }[]>`
       SELECT j.content, c."identityWords" FROM "GenerationJob" j JOIN "LiveBattle" b ON b.id = j."battleId" JOIN "Campaign" c ON c.id = b."campaignId"
-      WHERE j.id = ${parsed.jobId} AND j.attempt = ${parsed.attempt} AND j.state = 'RUNNING' AND j."leaseUntil" >= now()
+      WHERE j.id = ${parsed.jobId} AND j."endpointId" = ${endpointId}::uuid AND j.attempt = ${parsed.attempt} AND j.state = 'RUNNING'
+        AND j."leaseUntil" >= now()
       FOR UPDATE OF j`;
     if (!job) return "lost" as const;
     const named = new IdentityGuard(job.identityWords).named(job.content, delta);
@@ -109,7 +115,8 @@ export async function appendChunk(endpointId: string, ref: string, delta: string
     await tx.$executeRaw(notifyKey(jobKey(parsed.jobId)));
     return "stored" as const;
   });
-  if (outcome === "lost") return { status: 409, error: LEASE_LOST };
+  // Only a refused chunk pays for telling "not yours" from "no longer yours".
+  if (outcome === "lost") return (await jobOfEndpoint(endpointId, parsed.jobId)) ? { status: 409, error: LEASE_LOST } : NO_SUCH_JOB;
   if (outcome !== "stored") {
     await finishJob(parsed.jobId, { failure: { cause: "identity", detail: `the answer names a model ("${outcome.named}")` } }, parsed);
     return { status: 409, error: "the answer names a model: the battle is void, stop generating" };
@@ -120,12 +127,13 @@ export async function appendChunk(endpointId: string, ref: string, delta: string
 /** The worker's whole answer (or its error). Sending the same answer again is harmless. */
 export async function submitAnswer(endpointId: string, ref: string, answer: { content: string } | { error: string }): Promise<WorkerReply> {
   const parsed = parseJobRef(ref);
-  if (!parsed || !(await jobOfEndpoint(endpointId, parsed.jobId))) return { status: 404, error: "no such job" };
+  if (!parsed) return NO_SUCH_JOB;
   const outcome =
     "content" in answer
       ? { content: answer.content, firstTokenAt: new Date() }
       : { failure: { cause: "error" as const, detail: `the worker reported: ${answer.error.slice(0, 1000)}` } };
-  const result = await finishJob(parsed.jobId, outcome, parsed);
+  const result = await finishJob(parsed.jobId, outcome, { ...parsed, endpointId });
   if (result.applied || result.sameAnswer) return { status: 200, body: { ok: true } };
+  if (result.state === "MISSING") return NO_SUCH_JOB;
   return { status: 409, error: LEASE_LOST };
 }

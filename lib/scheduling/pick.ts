@@ -98,12 +98,17 @@ export async function openAssignmentView(client: RawSql, assignmentId: string): 
   const row = rows[0];
   if (!row) return null;
   if (row.blocked) {
-    await client.$executeRaw`
-      WITH withdrawn AS (UPDATE "Assignment" SET state = 'EXPIRED' WHERE id = ${assignmentId} AND state = 'OPEN' RETURNING "itemId")
-      UPDATE "Item" SET load = load - 1 WHERE id IN (SELECT "itemId" FROM withdrawn)`;
+    await withdrawAssignment(client, assignmentId);
     return null;
   }
   return toView(row);
+}
+
+/** Closes an open assignment without a vote and gives its slot back to its item. */
+export async function withdrawAssignment(client: RawSql, assignmentId: string): Promise<void> {
+  await client.$executeRaw`
+    WITH withdrawn AS (UPDATE "Assignment" SET state = 'EXPIRED' WHERE id = ${assignmentId} AND state = 'OPEN' RETURNING "itemId")
+    UPDATE "Item" SET load = load - 1 WHERE id IN (SELECT "itemId" FROM withdrawn)`;
 }
 
 interface PairRow {

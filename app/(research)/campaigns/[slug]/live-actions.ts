@@ -10,8 +10,9 @@ import { MissingEncryptionKey } from "@/lib/live/secrets";
 
 export type AddModelState =
   | { status: "idle" }
-  | { status: "added"; workerToken: string | null }
-  | { status: "invalid"; problems: string[] }
+  | { status: "added"; model: string; workerToken: string | null }
+  /** The form's fields that need another look, by name. */
+  | { status: "invalid"; fields: string[] }
   | { status: "error"; code: "NOT_FOUND" | "NOT_LIVE" | "DUPLICATE" | "NO_ENCRYPTION_KEY" };
 
 const target = z.object({ campaignId: z.uuid(), slug: slugSchema });
@@ -50,12 +51,13 @@ export async function addModelAction(_previous: AddModelState, form: FormData): 
   const where = target.safeParse({ campaignId: form.get("campaignId"), slug: form.get("slug") });
   if (!where.success || !(await canResearchCampaign(user, where.data.campaignId))) return { status: "error", code: "NOT_FOUND" };
   const input = endpointFromForm(form);
-  if (!input.success) return { status: "invalid", problems: input.error.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`) };
+  if (!input.success)
+    return { status: "invalid", fields: [...new Set(input.error.issues.map((issue) => String(issue.path[0] ?? "name")))] };
   try {
     const result = await addEndpoint(user.id, where.data.campaignId, input.data);
     if (!result.ok) return { status: "error", code: result.code };
     revalidatePath(`/campaigns/${where.data.slug}`);
-    return { status: "added", workerToken: result.workerToken };
+    return { status: "added", model: input.data.name, workerToken: result.workerToken };
   } catch (error) {
     if (error instanceof MissingEncryptionKey) return { status: "error", code: "NO_ENCRYPTION_KEY" };
     throw error;

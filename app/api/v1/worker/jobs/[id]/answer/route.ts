@@ -1,6 +1,6 @@
 import { workerAnswerSchema } from "@/lib/live/input";
 import { submitAnswer } from "@/lib/live/worker";
-import { workerBody, workerFromRequest, workerResponse } from "@/lib/live/worker-request";
+import { workerJobRoute } from "@/lib/live/worker-request";
 
 export const dynamic = "force-dynamic";
 
@@ -10,9 +10,5 @@ export const dynamic = "force-dynamic";
  * battle ended, 404 for a job of another model.
  */
 export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const caller = await workerFromRequest(request);
-  if ("response" in caller) return caller.response;
-  const parsed = await workerBody(request, workerAnswerSchema);
-  if ("response" in parsed) return parsed.response;
-  return workerResponse(await submitAnswer(caller.endpoint.id, (await params).id, parsed.body));
+  return workerJobRoute(request, params, workerAnswerSchema, submitAnswer);
 }

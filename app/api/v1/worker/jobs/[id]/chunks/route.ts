@@ -1,6 +1,6 @@
 import { workerChunkSchema } from "@/lib/live/input";
 import { appendChunk } from "@/lib/live/worker";
-import { workerBody, workerFromRequest, workerResponse } from "@/lib/live/worker-request";
+import { workerJobRoute } from "@/lib/live/worker-request";
 
 export const dynamic = "force-dynamic";
 
@@ -9,9 +9,5 @@ export const dynamic = "force-dynamic";
  * order; each renews the lease. Finish with `answer` and the whole text.
  */
 export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const caller = await workerFromRequest(request);
-  if ("response" in caller) return caller.response;
-  const parsed = await workerBody(request, workerChunkSchema);
-  if ("response" in parsed) return parsed.response;
-  return workerResponse(await appendChunk(caller.endpoint.id, (await params).id, parsed.body.delta));
+  return workerJobRoute(request, params, workerChunkSchema, (endpointId, jobRef, body) => appendChunk(endpointId, jobRef, body.delta));
 }
