@@ -92,6 +92,21 @@ describe("the scheduler's less travelled paths", () => {
     expect(await db.assignment.count({ where: { annotatorId: fourth.id, state: "OPEN" } })).toBe(1);
   });
 
+  it("on about one request in ten, returns lapsed slots of any campaign before serving a pair", async () => {
+    const [idle, busy] = await createAnnotators(2);
+    const stalled = await createVotingCampaign({ prompts: 1, models: 2, annotators: [idle.id] });
+    const held = await nextAssignmentFor(idle.id, stalled.campaign.id);
+    if (held.status !== "assigned") throw new Error(held.status);
+    await lapse(held.assignment.id);
+    const elsewhere = await createVotingCampaign({ prompts: 2, models: 2, annotators: [busy.id] });
+    // The one request in ten (Math.random() below the sweep share) that sweeps before claiming.
+    vi.spyOn(Math, "random").mockReturnValue(0.05);
+    expect((await nextAssignmentFor(busy.id, elsewhere.campaign.id)).status).toBe("assigned");
+    const swept = await db.assignment.findUniqueOrThrow({ where: { id: held.assignment.id }, include: { item: true } });
+    expect(swept.state).toBe("EXPIRED");
+    expect(swept.item.load).toBe(0);
+  });
+
   it("shows only the turns a pair covers when a model answered fewer turns than the prompt has", async () => {
     const [annotator] = await createAnnotators(1);
     const campaign = await createTestCampaign({ status: "DRAFT" });
