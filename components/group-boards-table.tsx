@@ -39,11 +39,14 @@ export async function GroupBoardsTable({
   rows,
   groups,
   minBattlesPerModel,
+  styleControl = false,
 }: {
   by: GroupBy;
   rows: LeaderboardRow[];
   groups: GroupBoard[];
   minBattlesPerModel: number;
+  /** Style control is on: each cell also shows the group's style-controlled rating. */
+  styleControl?: boolean;
 }) {
   const t = await getTranslator();
   const change = (value: number) => (value > 0 ? `+${value}` : value === 0 ? "±0" : String(value));
@@ -51,6 +54,7 @@ export async function GroupBoardsTable({
     <section className="card space-y-3 overflow-x-auto" data-testid="group-boards">
       <h2 className="text-lg font-semibold">{t(by === "category" ? "groupBoards.titleCategory" : "groupBoards.titleLanguage")}</h2>
       <p className="text-sm text-slate-600">{t("groupBoards.intro", { min: minBattlesPerModel })}</p>
+      {styleControl && <p className="text-sm text-slate-600">{t("groupBoards.styleIntro")}</p>}
       <table className="w-full text-sm">
         <thead className="bg-slate-100 text-left">
           <tr>
@@ -96,6 +100,14 @@ export async function GroupBoardsTable({
                     {cell ? (
                       <>
                         {cell.rating.toFixed(1)} <span className="text-xs">(Δ {change(cell.rankChange)})</span>
+                        {cell.styleControlled && (
+                          <span className="block text-xs" data-testid="group-style-controlled">
+                            {t("groupBoards.styleControlled", {
+                              rating: cell.styleControlled.rating.toFixed(1),
+                              change: change(cell.styleControlled.rankChange),
+                            })}
+                          </span>
+                        )}
                       </>
                     ) : (
                       t("groupBoards.absent")

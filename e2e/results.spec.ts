@@ -151,6 +151,12 @@ test("a researcher imports scores, reads the leaderboard, filters it, checks cor
   await expect(style.getByTestId("rank-change").first()).toHaveText(/^(\+\d+|±0|-\d+)$/);
   await expect(page.getByTestId("style-coefficients")).toContainText("Length");
   await expectAccessible(page);
+  // With style control, each category's board has its own style-controlled ratings.
+  await page.getByRole("link", { name: "Compare by category" }).click();
+  await expect(page).toHaveURL(/style=on.*by=category|by=category.*style=on/);
+  await expect(groupBoards.getByTestId("group-style-controlled")).toHaveCount(8);
+  await expect(groupBoards.getByTestId("group-style-controlled").first()).toHaveText(/^style-controlled \d+\.\d \(Δ (\+\d+|±0|-\d+)\)$/);
+  await expectAccessible(page);
 
   // Drop-k: how many votes decide the top rank and each adjacent pair (the last row has no next).
   await page.getByLabel("Also find how many votes decide each rank (drop-k)").check();

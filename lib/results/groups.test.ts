@@ -77,6 +77,23 @@ describe("boards per category and per language", () => {
     expect(higher.groups[0].sparse).toBe(true);
   });
 
+  it("with style control, gives each group its own style-controlled board, as the category filter with style control does", async () => {
+    const styled = { ...DEFAULT_FILTERS, styleControl: true };
+    const { groups } = await groupBoards(setup.campaign.id, styled, "category", { untilFresh: true });
+    expect(groups.map((g) => g.group)).toEqual(["math", "writing"]);
+    for (const group of groups) {
+      const alone = await ready(setup.campaign.id, { ...styled, category: group.group });
+      if (!alone.styleControl) throw new Error("no style-controlled board");
+      expect(group.styleControl).toEqual({ votes: alone.styleControl.votes, coefficients: alone.styleControl.coefficients });
+      for (const [model, cell] of Object.entries(alone.styleControl.models)) expect(group.models[model].styleControlled).toEqual(cell);
+    }
+    // Without the option nothing of it is computed or shown.
+    const plain = (await groupBoards(setup.campaign.id, DEFAULT_FILTERS, "category", { untilFresh: true })).groups;
+    expect(plain.every((g) => g.styleControl === undefined && Object.values(g.models).every((m) => m.styleControlled === undefined))).toBe(
+      true,
+    );
+  });
+
   it("from the command line: --by prints the overall board and one board per group; a wrong --by is a usage error", () => {
     const cli = (args: string[]) =>
       spawnSync(
@@ -96,6 +113,25 @@ describe("boards per category and per language", () => {
     expect(json.groups.map((g: { group: string }) => g.group)).toEqual(["en", "ja"]);
     expect(json.groups[0].models[0]).toMatchObject({ model: setup.models[3], rank: 1 });
     expect(Object.keys(json.groups[0].models[0]).sort()).toEqual(["battles", "ciHigh", "ciLow", "model", "rank", "rankChange", "rating"]);
+    const styled = JSON.parse(cli(["--by", "category", "--style-control"]).stdout);
+    expect(styled.models[0]).toHaveProperty("ratingStyleControlled");
+    expect(styled.styleCoefficients).toHaveProperty("length");
+    for (const group of styled.groups) {
+      expect(group.styleCoefficients).toHaveProperty("length");
+      expect(group.styleControlVotes).toBe(group.votes);
+      for (const row of group.models)
+        expect(row).toMatchObject({
+          ratingStyleControlled: expect.any(Number),
+          ciLowStyleControlled: expect.any(Number),
+          ciHighStyleControlled: expect.any(Number),
+          rankChangeStyleControlled: expect.any(Number),
+        });
+    }
+    const csv = cli(["--by", "category", "--style-control", "--format", "csv"]).stdout.split("\n");
+    expect(csv[0]).toBe(
+      "group,rank,model,rating,ci_low,ci_high,battles,rank_change,sparse,rating_style_controlled,ci_low_style_controlled,ci_high_style_controlled,rank_change_style_controlled",
+    );
+    expect(csv[1].split(",")).toHaveLength(13);
     const wrong = cli(["--by", "colour"]);
     expect(wrong.status).toBe(2);
     expect(wrong.stderr).toContain("--by must be category or language");

@@ -3,7 +3,7 @@ import { campaignCategories } from "@/lib/campaigns/categories";
 import { pool } from "@/lib/pg";
 import { ranksOf } from "@/lib/ratings/ranks";
 import type { ResultFilters } from "./filters";
-import { getLeaderboard, type LeaderboardView } from "./leaderboard";
+import { getLeaderboard, type LeaderboardView, type StyleControlView } from "./leaderboard";
 
 export const GROUP_BYS = ["category", "language"] as const;
 export type GroupBy = (typeof GROUP_BYS)[number];
@@ -19,6 +19,8 @@ export interface GroupModel {
   rank: number;
   /** Rank on the overall board minus rank in this group, among the models the group has (positive: better here). */
   rankChange: number;
+  /** With style control: the group's style-controlled rating and interval, and the rank change style control makes within the group (null: the style fit did not see this model). */
+  styleControlled?: StyleControlView["models"][string] | null;
 }
 
 export interface GroupBoard {
@@ -29,6 +31,8 @@ export interface GroupBoard {
   /** Fewer battles per model than the threshold. */
   sparse: boolean;
   models: Record<string, GroupModel>;
+  /** With style control: the group's own style coefficients, and how many of its votes the style fit used. */
+  styleControl?: Pick<StyleControlView, "votes" | "coefficients"> | null;
 }
 
 /** The languages of a campaign's votes: an imported battle's own, the campaign's for the rest. */
@@ -48,6 +52,7 @@ export async function groupsOf(campaignId: string, by: GroupBy): Promise<string[
 /** One group's board beside the overall one: ranks compared among the models both have. */
 export function compareWithOverall(group: string, view: LeaderboardView, overall: LeaderboardView, minBattlesPerModel: number): GroupBoard {
   if (view.state !== "ready") return { group, state: view.state, votes: 0, battlesPerModel: 0, sparse: true, models: {} };
+  const style = view.styleControl;
   const rows = view.board.models;
   const overallRating = new Map(overall.state === "ready" ? overall.board.models.map((row) => [row.model, row.rating]) : []);
   const groupRanks = ranksOf(rows.map((row) => row.rating));
@@ -62,9 +67,18 @@ export function compareWithOverall(group: string, view: LeaderboardView, overall
       battles: row.battles,
       rank: groupRanks[k],
       rankChange: overallRanks[k] - groupRanks[k],
+      ...(style && { styleControlled: style.models[row.model] ?? null }),
     };
   });
-  return { group, state: "ready", votes: view.board.votes, battlesPerModel, sparse: battlesPerModel < minBattlesPerModel, models };
+  const board: GroupBoard = {
+    group,
+    state: "ready",
+    votes: view.board.votes,
+    battlesPerModel,
+    sparse: battlesPerModel < minBattlesPerModel,
+    models,
+  };
+  return style ? { ...board, styleControl: { votes: style.votes, coefficients: style.coefficients } } : board;
 }
 
 /**

@@ -48,7 +48,9 @@ export function leaderboardJson(
 /**
  * `leaderboard --by category|language` (and the API's `by=`): the overall board as
  * `leaderboardJson` prints it, and per group its board with each model's rank change against the
- * overall board (`sparse`: fewer battles per model than the threshold, read with care).
+ * overall board (`sparse`: fewer battles per model than the threshold, read with care). With style
+ * control, each group also has its own style-controlled ratings (`rankChangeStyleControlled`: the
+ * rank change style control makes within the group) and style coefficients.
  */
 export function groupBoardsJson(input: {
   campaign: string;
@@ -58,8 +60,9 @@ export function groupBoardsJson(input: {
   minBattlesPerModel: number;
   groups: GroupBoard[];
 }) {
+  const { view, filters } = input;
   return {
-    ...leaderboardJson(input.view.board, input.view.computedAt, input.filters, input.campaign),
+    ...leaderboardJson(view.board, view.computedAt, filters, input.campaign, view.styleControl),
     by: input.by,
     minBattlesPerModel: input.minBattlesPerModel,
     groups: input.groups.map((group) => ({
@@ -67,19 +70,54 @@ export function groupBoardsJson(input: {
       votes: group.votes,
       battlesPerModel: group.battlesPerModel,
       sparse: group.sparse,
-      models: Object.entries(group.models)
-        .sort(([, x], [, y]) => x.rank - y.rank)
-        .map(([model, row]) => ({ model, ...row })),
+      ...(filters.styleControl && {
+        styleControlVotes: group.styleControl?.votes ?? 0,
+        styleCoefficients: group.styleControl?.coefficients ?? null,
+      }),
+      models: rankedModels(group).map(([model, { styleControlled, ...row }]) => ({
+        model,
+        ...row,
+        ...(filters.styleControl && {
+          ratingStyleControlled: styleControlled?.rating ?? null,
+          ciLowStyleControlled: styleControlled?.ciLow ?? null,
+          ciHighStyleControlled: styleControlled?.ciHigh ?? null,
+          rankChangeStyleControlled: styleControlled?.rankChange ?? null,
+        }),
+      })),
     })),
   };
 }
 
-export function groupBoardsCsv(groups: GroupBoard[]): string {
-  const lines = [csvLine(["group", "rank", "model", "rating", "ci_low", "ci_high", "battles", "rank_change", "sparse"])];
+function rankedModels(group: GroupBoard) {
+  return Object.entries(group.models).sort(([, x], [, y]) => x.rank - y.rank);
+}
+
+export function groupBoardsCsv(groups: GroupBoard[], styleControl = false): string {
+  const styleColumns = styleControl
+    ? ["rating_style_controlled", "ci_low_style_controlled", "ci_high_style_controlled", "rank_change_style_controlled"]
+    : [];
+  const lines = [csvLine(["group", "rank", "model", "rating", "ci_low", "ci_high", "battles", "rank_change", "sparse", ...styleColumns])];
   for (const group of groups) {
-    for (const [model, row] of Object.entries(group.models).sort(([, x], [, y]) => x.rank - y.rank)) {
+    for (const [model, row] of rankedModels(group)) {
+      const styled = row.styleControlled;
+      const styleCells = styleControl
+        ? styled
+          ? [styled.rating, styled.ciLow, styled.ciHigh, styled.rankChange]
+          : [null, null, null, null]
+        : [];
       lines.push(
-        csvLine([group.group, row.rank, model, row.rating, row.ciLow, row.ciHigh, row.battles, row.rankChange, String(group.sparse)]),
+        csvLine([
+          group.group,
+          row.rank,
+          model,
+          row.rating,
+          row.ciLow,
+          row.ciHigh,
+          row.battles,
+          row.rankChange,
+          String(group.sparse),
+          ...styleCells,
+        ]),
       );
     }
   }

@@ -7,7 +7,7 @@ import { parseArgs, required, single, UsageError } from "../lib/cli-args";
 import { campaignBySlug } from "../lib/campaign-arg";
 import { FILTER_FLAGS, FILTER_OPTIONS, FILTER_USAGE, filtersFromArgs } from "../lib/filter-args";
 
-export const leaderboardUsage = `leaderboard --campaign SLUG ${FILTER_USAGE} [--anchor NAME=RATING] [--style-control | --by category|language [--min-battles N]] [--robustness] [--format json|csv]`;
+export const leaderboardUsage = `leaderboard --campaign SLUG ${FILTER_USAGE} [--anchor NAME=RATING] [--style-control] [--by category|language [--min-battles N] | --robustness] [--format json|csv]`;
 export const correlationsUsage = `correlations --campaign SLUG ${FILTER_USAGE} [--format json|csv]`;
 
 function formatOf(values: Map<string, string[]>): "json" | "csv" {
@@ -36,14 +36,10 @@ async function boardFor(argv: string[], { anchor, bootstrap }: { anchor: boolean
   return { campaign, filters, format, view, values };
 }
 
-function groupOptions(
-  values: Map<string, string[]>,
-  { styleControl, robustness }: ResultFilters,
-): { by: GroupBy; minBattles: number } | null {
+function groupOptions(values: Map<string, string[]>, { robustness }: ResultFilters): { by: GroupBy; minBattles: number } | null {
   const by = single(values, "by");
   if (by === undefined) return null;
   if (!(GROUP_BYS as readonly string[]).includes(by)) throw new UsageError(`--by must be ${GROUP_BYS.join(" or ")}.`);
-  if (styleControl) throw new UsageError("--by and --style-control cannot be combined.");
   if (robustness) throw new UsageError("--by and --robustness cannot be combined.");
   const minBattles = Number(single(values, "min-battles") ?? DEFAULT_MIN_BATTLES_PER_MODEL);
   if (!Number.isFinite(minBattles) || minBattles < 0) throw new UsageError("--min-battles must be a number ≥ 0.");
@@ -61,7 +57,7 @@ export async function leaderboardCommand(argv: string[]): Promise<void> {
   if (grouping) {
     const { groups } = await groupBoards(campaign.id, filters, grouping.by, { minBattlesPerModel: grouping.minBattles, untilFresh: true });
     const boards = { campaign: campaign.slug, filters, view, by: grouping.by, minBattlesPerModel: grouping.minBattles, groups };
-    process.stdout.write(format === "csv" ? groupBoardsCsv(groups) : JSON.stringify(groupBoardsJson(boards)) + "\n");
+    process.stdout.write(format === "csv" ? groupBoardsCsv(groups, filters.styleControl) : JSON.stringify(groupBoardsJson(boards)) + "\n");
     return;
   }
   if (view.board.votes === 0) console.error("note: no votes match these filters.");

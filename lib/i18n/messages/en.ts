@@ -407,6 +407,9 @@ export const en = {
     fewVotes: "few votes",
     computing: "computing…",
     absent: "–",
+    styleControlled: "style-controlled {rating} (Δ {change})",
+    styleIntro:
+      "With style control on, each cell also gives the group's style-controlled rating and the rank change style control makes within the group.",
   },
   correlations: {
     title: "Benchmark correlation",

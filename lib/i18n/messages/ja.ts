@@ -411,6 +411,9 @@ export const ja: Messages = {
     fewVotes: "票が少ない",
     computing: "計算中…",
     absent: "–",
+    styleControlled: "スタイル補正後 {rating}（Δ {change}）",
+    styleIntro:
+      "スタイル補正をオンにすると、各セルにそのグループでのスタイル補正後のレーティングと、補正によるグループ内の順位変化も示します。",
   },
   correlations: {
     title: "ベンチマークとの相関",

@@ -31,7 +31,7 @@ export default async function LeaderboardPage({ params, searchParams }: ResultsP
   const { view } = data;
   const grouping = groupingOf(search);
   const groups =
-    grouping.by && view.state === "ready" && !data.filters.styleControl
+    grouping.by && view.state === "ready"
       ? (await groupBoards(campaign.id, data.filters, grouping.by, { minBattlesPerModel: grouping.minBattles, waitMs: GROUPS_WAIT_MS }))
           .groups
       : null;
@@ -81,9 +81,15 @@ export default async function LeaderboardPage({ params, searchParams }: ResultsP
             />
           </section>
           {data.filters.styleControl && <StyleControlPanel view={view.styleControl} rows={board.models} />}
-          {!data.filters.styleControl && <GroupBoardLinks basePath={basePath} query={filtersToParams(data.filters)} by={grouping.by} />}
+          <GroupBoardLinks basePath={basePath} query={filtersToParams(data.filters)} by={grouping.by} />
           {grouping.by && groups && (
-            <GroupBoardsTable by={grouping.by} rows={board.models} groups={groups} minBattlesPerModel={grouping.minBattles} />
+            <GroupBoardsTable
+              by={grouping.by}
+              rows={board.models}
+              groups={groups}
+              minBattlesPerModel={grouping.minBattles}
+              styleControl={data.filters.styleControl}
+            />
           )}
           <section className="card">
             <RatingsChart

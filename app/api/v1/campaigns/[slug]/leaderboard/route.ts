@@ -28,7 +28,6 @@ export async function GET(request: Request, { params }: { params: Promise<{ slug
   const grouping = groupingSchema.safeParse({ by: query.get("by"), minBattles: query.get("minBattles") ?? undefined });
   if (!grouping.success)
     return jsonError(400, "invalid grouping", { details: grouping.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) });
-  if (grouping.data.by && parsed.filters.styleControl) return jsonError(400, "by and style cannot be combined");
   if (grouping.data.by && parsed.filters.robustness) return jsonError(400, "by and robustness cannot be combined");
   try {
     const view = await getLeaderboard(campaign.id, parsed.filters, { untilFresh: true });
@@ -38,7 +37,9 @@ export async function GET(request: Request, { params }: { params: Promise<{ slug
     if (by) {
       const { groups } = await groupBoards(campaign.id, parsed.filters, by, { minBattlesPerModel: minBattles, untilFresh: true });
       if (format === "csv")
-        return new NextResponse(groupBoardsCsv(groups), { headers: { ...headers, "Content-Type": "text/csv; charset=utf-8" } });
+        return new NextResponse(groupBoardsCsv(groups, parsed.filters.styleControl), {
+          headers: { ...headers, "Content-Type": "text/csv; charset=utf-8" },
+        });
       const json = groupBoardsJson({ campaign: campaign.slug, filters: parsed.filters, view, by, minBattlesPerModel: minBattles, groups });
       return NextResponse.json(json, { headers });
     }
