@@ -174,6 +174,22 @@ function votesToSeparate(counts: UnorderedCounts, factor: Float64Array, theta: F
 }
 
 /**
+ * Sample-size planning alone (no drop-k search): for each adjacent pair of the ranking, best
+ * first, the further votes on it before the two models' intervals separate. The active sampler
+ * uses it on every campaign's tallies, so it costs one factorisation and a few solves per pair.
+ */
+export function separationPlan(counts: UnorderedCounts, fit: BradleyTerryFit): Pick<FlipResult, "upper" | "lower" | "votesToSeparate">[] {
+  if (counts.modelCount < 2) return [];
+  const factor = hessianFactor(counts, fit, fit.identifiable ? 0 : PRIOR_PRECISION);
+  const order = rankOrder(fit.theta);
+  return order.slice(1).map((lower, r) => ({
+    upper: order[r],
+    lower,
+    votesToSeparate: votesToSeparate(counts, factor, fit.theta, order[r], lower),
+  }));
+}
+
+/**
  * Robustness of `fit` (fitted on `counts`): for the top rank and for each adjacent pair in the
  * ranking. `pairLimit` caps how many adjacent pairs are examined (from the top).
  */

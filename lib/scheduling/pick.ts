@@ -3,6 +3,7 @@ import { randomInt } from "node:crypto";
 import { randomToken } from "@/lib/auth/tokens";
 import type { RawSql } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { pairKey, UNSETTLED_BOOST, unsettledPairs } from "./settle-plan";
 import type { AssignmentView } from "./view";
 
 interface Claim {
@@ -132,7 +133,9 @@ export function uncertaintyWeight(pair: { votes: number; winsLow: number; winsHi
 /**
  * Model pairs ordered for active sampling, as proposed for Chatbot Arena: votes go where the
  * win-probability estimate is least certain. A pair's weight is the standard error of its
- * smoothed win rate, √(p(1−p)/(n+1)); pairs are drawn without replacement in proportion to it.
+ * smoothed win rate, √(p(1−p)/(n+1)), times UNSETTLED_BOOST for an adjacent pair of the current
+ * ranking whose intervals more votes on it would separate (lib/ratings/planning.ts); pairs are
+ * drawn without replacement in proportion to it.
  */
 export async function pairsByUncertainty(
   client: RawSql,
@@ -141,11 +144,20 @@ export async function pairsByUncertainty(
 ): Promise<{ low: string; high: string }[]> {
   const pairs = await client.$queryRaw<PairRow[]>`
     SELECT "lowModelId", "highModelId", votes, "winsLow", "winsHigh" FROM "PairStat" WHERE "campaignId" = ${campaignId}::uuid`;
+  const unsettled = unsettledPairs(
+    campaignId,
+    pairs.map((pair) => ({
+      low: pair.lowModelId,
+      high: pair.highModelId,
+      votes: pair.votes,
+      winsLow: pair.winsLow,
+      winsHigh: pair.winsHigh,
+    })),
+  );
   // Efraimidis–Spirakis keys: sorting by u^(1/w) descending draws without replacement ∝ w.
-  const weighted = pairs.map((pair) => ({
-    low: pair.lowModelId,
-    high: pair.highModelId,
-    key: Math.pow(random(), 1 / uncertaintyWeight(pair)),
-  }));
+  const weighted = pairs.map((pair) => {
+    const boost = unsettled.has(pairKey(pair.lowModelId, pair.highModelId)) ? UNSETTLED_BOOST : 1;
+    return { low: pair.lowModelId, high: pair.highModelId, key: Math.pow(random(), 1 / (boost * uncertaintyWeight(pair))) };
+  });
   return weighted.sort((a, b) => b.key - a.key).map(({ low, high }) => ({ low, high }));
 }

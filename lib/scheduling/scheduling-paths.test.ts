@@ -5,7 +5,7 @@ import { poolSql } from "@/lib/pg";
 import { createAnnotators, createTestCampaign, createVotingCampaign, uniqueSuffix } from "@/lib/testing/factories";
 import { recordVote } from "@/lib/votes/record-vote";
 import { nextAssignmentFor } from "./next-assignment";
-import { openAssignmentView, uncertaintyWeight } from "./pick";
+import { openAssignmentView, pairsByUncertainty, uncertaintyWeight } from "./pick";
 
 /**
  * The scheduler's less travelled paths, each pinned so that a one-line change to it fails a test
@@ -105,6 +105,33 @@ describe("the scheduler's less travelled paths", () => {
     const swept = await db.assignment.findUniqueOrThrow({ where: { id: held.assignment.id }, include: { item: true } });
     expect(swept.state).toBe("EXPIRED");
     expect(swept.item.load).toBe(0);
+  });
+
+  it("under active sampling, draws first the adjacent pair whose intervals still overlap, over a less certain pair further apart", async () => {
+    const { campaign } = await createVotingCampaign({ prompts: 1, models: 3, annotators: [], settings: { strategy: "ACTIVE" } });
+    const [x, y, z] = [
+      ...new Set((await db.pairStat.findMany({ where: { campaignId: campaign.id } })).flatMap((s) => [s.lowModelId, s.highModelId])),
+    ].sort();
+    // x ahead of y after 40 votes (not yet apart: 30 more would part them), y far ahead of z, and only 10 votes between x and z.
+    const tallies = [
+      { low: x, high: y, votes: 40, winsLow: 26, winsHigh: 14 },
+      { low: y, high: z, votes: 200, winsLow: 180, winsHigh: 20 },
+      { low: x, high: z, votes: 10, winsLow: 9, winsHigh: 1 },
+    ];
+    for (const { low, high, ...tally } of tallies)
+      await db.pairStat.update({
+        where: { campaignId_lowModelId_highModelId: { campaignId: campaign.id, lowModelId: low, highModelId: high } },
+        data: tally,
+      });
+    // By uncertainty alone x–z would come first.
+    expect(uncertaintyWeight(tallies[2])).toBeGreaterThan(uncertaintyWeight(tallies[0]));
+    // The same draw for every pair, so the order is the weights' order.
+    const order = await pairsByUncertainty(poolSql(), campaign.id, () => 0.5);
+    expect(order).toEqual([
+      { low: x, high: y },
+      { low: x, high: z },
+      { low: y, high: z },
+    ]);
   });
 
   it("shows only the turns a pair covers when a model answered fewer turns than the prompt has", async () => {
