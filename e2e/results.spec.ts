@@ -163,6 +163,10 @@ test("a researcher imports scores, reads the leaderboard, filters it, checks cor
   await page.getByRole("button", { name: "Apply" }).click();
   await expect(page).toHaveURL(/robustness=on/);
   await expect(page.getByTestId("top-flip")).toHaveText(/^The top rank changes if \d+ votes are removed/);
+  // Sample-size planning: the votes that would part the adjacent pairs, and when at the rate of the 20 app votes.
+  await expect(page.getByTestId("separation-plan")).toHaveText(
+    /^(Parting every adjacent pair's intervals takes about [\d,]+ more votes on those pairs .*around \d{4}-\d{2}-\d{2}\.|Every adjacent pair's intervals are already apart\.)/,
+  );
   const flipVotes = page.getByTestId("flip-votes");
   await expect(flipVotes).toHaveCount(4);
   await expect(flipVotes.first()).toHaveText(/^\d+$/);

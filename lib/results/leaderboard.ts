@@ -14,6 +14,7 @@ import { ranksOf } from "@/lib/ratings/ranks";
 import { summariseStyleControl, type StyleCoefficient, type StyleFeature } from "@/lib/ratings/style-control";
 import { computeCampaignFit, resultsStamp, type CampaignFit } from "./compute";
 import { fitKey, type ResultFilters } from "./filters";
+import { withProjection, type PlannedRobustness } from "./planning";
 
 /**
  * Leaderboards are computed off the request path and kept in the database (ResultCache), one row
@@ -65,7 +66,7 @@ export type LeaderboardView =
       /** Null unless the filters ask for style control (and some vote had both answers' style). */
       styleControl: StyleControlView | null;
       /** Null unless the filters ask for robustness. */
-      robustness: NamedRobustness | null;
+      robustness: PlannedRobustness | null;
     }
   | { state: "computing" }
   | { state: "failed"; error: string };
@@ -326,6 +327,6 @@ export async function getLeaderboard(
     matrices: storedFit.matrices,
     computeMs: stored.durationMs,
     styleControl: filters.styleControl && storedFit.styleControl ? styleControlView(storedFit.styleControl, board, filters.anchor) : null,
-    robustness: filters.robustness ? (storedFit.robustness ?? null) : null,
+    robustness: filters.robustness && storedFit.robustness ? await withProjection(campaignId, storedFit.robustness) : null,
   };
 }

@@ -5,9 +5,13 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { importVotes } from "@/lib/datasets/import-votes";
-import { createTestCampaign, uniqueSuffix } from "@/lib/testing/factories";
+import { db } from "@/lib/db";
+import { nextAssignmentFor } from "@/lib/scheduling/next-assignment";
+import { createAnnotators, createTestCampaign, createVotingCampaign, uniqueSuffix } from "@/lib/testing/factories";
+import { recordVote } from "@/lib/votes/record-vote";
 import { DEFAULT_FILTERS } from "./filters";
 import { getLeaderboard } from "./leaderboard";
+import { campaignVotesPerDay, withProjection } from "./planning";
 
 /** `leaderboard` from the command line, as a script would run it. */
 function leaderboard(slug: string, ...args: string[]) {
@@ -54,6 +58,14 @@ describe("drop-k robustness of a campaign's leaderboard", () => {
         votesToSeparate: expect.any(Number),
       },
     ]);
+    // Imported votes are not arriving: how many more votes would part the pair, but no date.
+    expect(printed.robustness.projection).toEqual({
+      votesNeeded: printed.robustness.pairs[0].votesToSeparate,
+      pairsBeyondReach: 0,
+      votesPerDay: 0,
+      projectedDate: null,
+    });
+    expect(printed.robustness.projection.votesNeeded).toBeGreaterThan(0);
     const csv = leaderboard(slug, "--robustness", "--format", "csv").stdout.trim().split("\n");
     expect(csv[0].split(",").slice(-2)).toEqual(["flip_votes_with_next", "votes_to_separate_from_next"]);
     expect(csv[1].split(",").slice(1, 2)).toEqual([leader]);
@@ -61,6 +73,31 @@ describe("drop-k robustness of a campaign's leaderboard", () => {
     expect(csv[2].split(",").slice(-2)).toEqual(["", ""]);
     const view = await getLeaderboard(campaignId, { ...DEFAULT_FILTERS, robustness: true }, { untilFresh: true });
     expect(view.state === "ready" && view.robustness?.topFlipVotes).toBe(3);
+  });
+
+  it("projects the date from the app's votes of the last seven days", async () => {
+    const [annotator] = await createAnnotators(1);
+    const { campaign } = await createVotingCampaign({ prompts: 3, models: 3, annotators: [annotator.id] });
+    for (let k = 0; k < 4; k++) {
+      const next = await nextAssignmentFor(annotator.id, campaign.id);
+      if (next.status !== "assigned") throw new Error(next.status);
+      await recordVote(annotator.id, { assignmentId: next.assignment.id, outcome: "LEFT", durationMs: 2000 });
+    }
+    // One of the four was cast eight days ago: three in the window.
+    const old = await db.vote.findFirstOrThrow({ where: { campaignId: campaign.id } });
+    await db.vote.update({ where: { id: old.id }, data: { createdAt: new Date(Date.now() - 8 * 86_400_000) } });
+    expect(await campaignVotesPerDay(campaign.id)).toBeCloseTo(3 / 7, 12);
+    const planned = await withProjection(campaign.id, {
+      topFlipVotes: 1,
+      pairs: [{ upper: "a", lower: "b", flipVotes: 1, estimatedVotes: 1, confirmed: true, votesToSeparate: 6 }],
+    });
+    // Six votes at 3/7 a day: 14 days from today.
+    expect(planned.projection).toEqual({
+      votesNeeded: 6,
+      pairsBeyondReach: 0,
+      votesPerDay: 3 / 7,
+      projectedDate: new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10),
+    });
   });
 
   it("leaves the contract as it was without the option, and refuses it with --by", () => {

@@ -372,6 +372,12 @@ export const en = {
       "Drop-k: the fewest votes whose removal puts the next model above this one (confirmed by refitting); – when no removal does.",
     topFlip: "The top rank changes if {votes} votes are removed (drop-k, confirmed by refitting).",
     topFlipNone: "No removal of votes changes the top rank.",
+    planVotes:
+      "Parting every adjacent pair's intervals takes about {votes} more votes on those pairs (the active sampler sends votes there).",
+    planDate: "At the current rate, {rate} app votes a day over the last 7 days, that is around {date}.",
+    planNoRate: "No votes were cast in the app in the last 7 days, so there is no date to project.",
+    planDone: "Every adjacent pair's intervals are already apart.",
+    planBeyond: "Adjacent pairs that votes on the pair alone cannot part (not counted above): {n}.",
     separateVotes: "Votes to separate",
     separateVotesHint:
       "Further votes between this model and the next one (at their current win rate) before their 95% intervals no longer overlap; 0 when they already do not, – when votes between the two alone cannot part them.",

@@ -6,6 +6,7 @@ import { LeaderboardTable } from "@/components/leaderboard-table";
 import { ResultsDownloads } from "@/components/results-downloads";
 import { ResultsFilters } from "@/components/results-filters";
 import { ResultsStatus } from "@/components/results-status";
+import { SeparationPlan } from "@/components/separation-plan";
 import { StyleControlPanel } from "@/components/style-control-panel";
 import { getTranslator } from "@/lib/i18n/server";
 import { filtersToParams } from "@/lib/results/filters";
@@ -67,6 +68,7 @@ export default async function LeaderboardPage({ params, searchParams }: ResultsP
                 : t("leaderboard.topFlip", { votes: view.robustness.topFlipVotes.toLocaleString("en") })}
             </p>
           )}
+          {view.robustness && <SeparationPlan projection={view.robustness.projection} />}
           <section className="card overflow-x-auto p-0">
             <LeaderboardTable
               rows={board.models}

@@ -13,8 +13,8 @@ const groupingSchema = z.object({
 
 /**
  * GET /api/v1/campaigns/{slug}/leaderboard[?format=json|csv&category=…&from=…&to=…&bothBad=exclude
- * &flagged=include&anchor=…&anchorRating=…&style=on&robustness=on | by=category|language&minBattles=N]: the leaderboard computed from the current votes, as
- * the `leaderboard` command prints it. Token or session; 401/403/404/400 as JSON.
+ * &flagged=include&anchor=…&anchorRating=…&style=on&(robustness=on | by=category|language&minBattles=N)]: the leaderboard
+ * computed from the current votes, as the `leaderboard` command prints it. Token or session; 401/403/404/400 as JSON.
  */
 export async function GET(request: Request, { params }: { params: Promise<{ slug: string }> }) {
   const caller = await researchCampaignFromRequest(request, params);
