@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { filtersToParams, type ResultFilters } from "@/lib/results/filters";
+import { resultsHref, type ResultFilters } from "@/lib/results/filters";
 import { useI18n } from "./i18n-provider";
 
 /**
@@ -45,12 +45,12 @@ export function ResultsFilters({
       to: text("to"),
       excludeBothBad: showRatingOptions ? form.get("excludeBothBad") === "on" : filters.excludeBothBad,
       includeFlagged: showRatingOptions ? form.get("excludeFlagged") !== "on" : filters.includeFlagged,
+      excludeDuplicates: showRatingOptions ? form.get("excludeDuplicates") === "on" : filters.excludeDuplicates,
       anchor: anchor ? { model: anchor, rating: Number.isFinite(rating) ? rating : 1000 } : null,
       styleControl: showStyleControl ? form.get("styleControl") === "on" : filters.styleControl,
       robustness: showStyleControl ? form.get("robustness") === "on" : filters.robustness,
     };
-    const query = filtersToParams(next).toString();
-    router.push(query ? `${basePath}?${query}` : basePath);
+    router.push(resultsHref(basePath, next));
   }
 
   return (
@@ -88,6 +88,10 @@ export function ResultsFilters({
           <label className="flex items-center gap-2">
             <input type="checkbox" name="excludeBothBad" defaultChecked={filters.excludeBothBad} />
             {t("results.excludeBothBad")}
+          </label>
+          <label className="flex items-center gap-2">
+            <input type="checkbox" name="excludeDuplicates" defaultChecked={filters.excludeDuplicates} />
+            {t("results.excludeDuplicates")}
           </label>
           {showStyleControl && (
             <label className="flex items-center gap-2">

@@ -17,12 +17,13 @@ function setUpStudy(suffix: string) {
   const models = ["apex", "brisk", "calm", "dusk"].map((m) => `${m}-${suffix}`);
   const dir = scratchDir();
   const rows = [];
-  for (let p = 0; p < 4; p++) {
+  // p4 repeats p0 (the same text once normalised): the contrarian votes below are on it.
+  for (let p = 0; p < 5; p++) {
     for (const model of models) {
       rows.push({
         prompt_id: `p${p}`,
-        prompt: `Prompt ${p}`,
-        category: p < 2 ? "math" : "writing",
+        prompt: p === 4 ? "PROMPT  0" : `Prompt ${p}`,
+        category: p < 2 || p === 4 ? "math" : "writing",
         model,
         output: `Answer ${models.indexOf(model)} on ${p}`,
       });
@@ -62,7 +63,7 @@ async function contrarianVotes(slug: string, annotatorEmail: string, weakest: st
   await query(
     `INSERT INTO "Vote" (id, "campaignId", "annotatorId", "promptId", "modelAId", "modelBId", outcome, winner, "durationMs", "createdAt")
      SELECT gen_random_uuid(), c.id, u.id, p.id, w.id, s.id, 'LEFT', 'MODEL_A', 3000, now()
-     FROM "Campaign" c JOIN "User" u ON u.email = $2 JOIN "Prompt" p ON p."campaignId" = c.id AND p."externalId" = 'p0'
+     FROM "Campaign" c JOIN "User" u ON u.email = $2 JOIN "Prompt" p ON p."campaignId" = c.id AND p."externalId" = 'p4'
      JOIN "Model" w ON w.name = $3 JOIN "Model" s ON s.name = $4, generate_series(1, 20)
      WHERE c.slug = $1`,
     [slug, annotatorEmail, weakest, strongest],
@@ -129,6 +130,18 @@ test("a researcher imports scores, reads the leaderboard, filters it, checks cor
   await page.getByLabel("Exclude flagged annotators").uncheck();
   await page.getByRole("button", { name: "Apply" }).click();
   await expect(page).toHaveURL(/flagged=include/);
+  await expect.poll(() => votesShown(page)).toBe(420);
+  // The repeated prompt: its 20 votes can be left out.
+  const duplicates = page.getByTestId("duplicate-prompts");
+  await expect(duplicates).toHaveText(
+    "1 of 5 prompts repeat an earlier one (1 with the same text, 0 nearly the same). Their votes count in these results. Leave them out",
+  );
+  await duplicates.getByRole("link", { name: "Leave them out" }).click();
+  await expect(page).toHaveURL(/duplicates=exclude/);
+  await expect.poll(() => votesShown(page)).toBe(400);
+  await expect(duplicates).toContainText("Their votes are left out of these results.");
+  await expectAccessible(page);
+  await duplicates.getByRole("link", { name: "Count them again" }).click();
   await expect.poll(() => votesShown(page)).toBe(420);
 
   // The board per category beside the overall one.

@@ -48,6 +48,10 @@ const commands: Record<string, Command> = {
     needsDatabase: true,
     load: async () => import("./commands/leaderboard").then((m) => ({ usage: m.correlationsUsage, run: m.correlationsCommand })),
   },
+  prompts: {
+    needsDatabase: true,
+    load: async () => import("./commands/prompts").then((m) => ({ usage: m.usage, run: m.promptsCommand })),
+  },
   model: { needsDatabase: true, load: async () => import("./commands/model").then((m) => ({ usage: m.usage, run: m.modelCommand })) },
   demo: { needsDatabase: true, load: async () => import("./commands/demo").then((m) => ({ usage: m.usage, run: m.demoCommand })) },
   ratings: {

@@ -1,6 +1,7 @@
 import "server-only";
 import { to as copyTo } from "pg-copy-streams";
 import { inlineParameters, pool } from "@/lib/pg";
+import { checkPromptDuplicates } from "@/lib/prompts/duplicates";
 import { voteConditions, type ResultFilters } from "@/lib/results/filters";
 import { textOfBinaryCopy } from "./binary-copy-text";
 
@@ -127,6 +128,7 @@ export function copyVotes(campaignId: string, filters: ResultFilters, format: "c
   async function* chunks(): AsyncGenerator<Uint8Array> {
     const params: unknown[] = [];
     const { where } = voteConditions(campaignId, filters, params, { includeIdentityLeaks: true });
+    if (filters.excludeDuplicates) await checkPromptDuplicates(campaignId);
     const client = await pool().connect();
     let finished = false;
     try {

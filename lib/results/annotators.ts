@@ -4,6 +4,7 @@ import { pool } from "@/lib/pg";
 import { binomialTestHalf, sequentialOutlierTest, type SequentialVote } from "@/lib/ratings/annotator-tests";
 import { annotatorStats, cohensKappa, krippendorffAlphaNominal, type AnnotatorVote, type Choice } from "@/lib/ratings/agreement";
 import { voteConditions, type ResultFilters } from "./filters";
+import { checkPromptDuplicates } from "@/lib/prompts/duplicates";
 
 export interface AnnotatorQuality {
   /** A user id, or `imported:<judge>` for votes that came from a battle log. */
@@ -51,6 +52,7 @@ const finite = (value: number) => (Number.isFinite(value) ? value : null);
 export async function annotatorReport(campaignId: string, filters: ResultFilters): Promise<AnnotatorReport> {
   const params: unknown[] = [];
   const { where, needsPrompt } = voteConditions(campaignId, { ...filters, includeFlagged: true }, params);
+  if (filters.excludeDuplicates) await checkPromptDuplicates(campaignId);
   const { rows } = await pool().query<[string, string, string, string, string, number | null]>({
     text: `SELECT coalesce(v."annotatorId"::text, 'imported:' || coalesce(v.judge, 'anonymous')),
                   coalesce(v."promptId"::text, 'question:' || coalesce(v."questionId", '')),

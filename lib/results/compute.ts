@@ -2,6 +2,7 @@ import "server-only";
 import type pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
 import { inlineParameters } from "@/lib/pg";
+import { checkPromptDuplicates } from "@/lib/prompts/duplicates";
 import { canonicalCounts, type PairCounts } from "@/lib/ratings/aggregate";
 import { OnlineElo } from "@/lib/ratings/elo";
 import { fitLeaderboard, type LeaderboardFit, type LeaderboardOptions } from "@/lib/ratings/leaderboard";
@@ -58,6 +59,8 @@ export async function computeCampaignFit(
   try {
     // Style counts of older answers are filled in first: the snapshot below is read-only.
     if (filters.styleControl) await fillMissingStyle(main, campaignId);
+    // Likewise new prompts are checked for repeats before the snapshot, when those are left out.
+    if (filters.excludeDuplicates) await checkPromptDuplicates(campaignId);
     await main.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     open.push(main);
     const { rows } = await main.query<{ snapshot: string }>("SELECT pg_export_snapshot() AS snapshot");

@@ -20,6 +20,8 @@ export interface ResultFilters {
   styleControl: boolean;
   /** Also find how many votes decide the top rank and each adjacent pair (lib/ratings/robustness.ts). */
   robustness: boolean;
+  /** Leave out votes on prompts that repeat an earlier prompt of the campaign (lib/prompts/dedup.ts). */
+  excludeDuplicates: boolean;
 }
 
 export const DEFAULT_FILTERS: ResultFilters = {
@@ -32,6 +34,7 @@ export const DEFAULT_FILTERS: ResultFilters = {
   anchor: null,
   styleControl: false,
   robustness: false,
+  excludeDuplicates: false,
 };
 
 const date = z
@@ -54,6 +57,7 @@ const paramsSchema = z
     anchorRating: z.preprocess(emptyToNull, z.coerce.number().finite().min(-100_000).max(100_000).nullable()),
     style: z.preprocess(emptyToNull, z.enum(["on", "off"]).nullable()),
     robustness: z.preprocess(emptyToNull, z.enum(["on", "off"]).nullable()),
+    duplicates: z.preprocess(emptyToNull, z.enum(["include", "exclude"]).nullable()),
   })
   .refine((p) => !p.from || !p.to || p.from <= p.to, { message: "from must not be after to", path: ["to"] });
 
@@ -69,7 +73,19 @@ function read(source: ParamSource, name: string): string | undefined {
 
 /** Filters from URL parameters; anything malformed is reported rather than silently dropped. */
 export function parseFilters(source: ParamSource): FilterParseResult {
-  const names = ["category", "language", "from", "to", "bothBad", "flagged", "anchor", "anchorRating", "style", "robustness"] as const;
+  const names = [
+    "category",
+    "language",
+    "from",
+    "to",
+    "bothBad",
+    "flagged",
+    "anchor",
+    "anchorRating",
+    "style",
+    "robustness",
+    "duplicates",
+  ] as const;
   const parsed = paramsSchema.safeParse(Object.fromEntries(names.map((name) => [name, read(source, name)])));
   if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) };
   const p = parsed.data;
@@ -85,6 +101,7 @@ export function parseFilters(source: ParamSource): FilterParseResult {
       anchor: p.anchor ? { model: p.anchor, rating: p.anchorRating ?? 1000 } : null,
       styleControl: p.style === "on",
       robustness: p.robustness === "on",
+      excludeDuplicates: p.duplicates === "exclude",
     },
   };
 }
@@ -104,7 +121,14 @@ export function filtersToParams(filters: ResultFilters): URLSearchParams {
   }
   if (filters.styleControl) params.set("style", "on");
   if (filters.robustness) params.set("robustness", "on");
+  if (filters.excludeDuplicates) params.set("duplicates", "exclude");
   return params;
+}
+
+/** A results page's address under `filters`. */
+export function resultsHref(basePath: string, filters: ResultFilters): string {
+  const query = filtersToParams(filters).toString();
+  return query ? `${basePath}?${query}` : basePath;
 }
 
 /** What the filters say about which votes count, for the record (audit events, JSON outputs). */
@@ -119,6 +143,7 @@ export function describeFilters(filters: ResultFilters) {
     anchor: filters.anchor,
     styleControl: filters.styleControl,
     robustness: filters.robustness,
+    excludeDuplicates: filters.excludeDuplicates,
   };
 }
 
@@ -129,6 +154,7 @@ export function fitKey(filters: ResultFilters): string {
   if (filters.styleControl) key.push("style");
   if (filters.language) key.push({ language: filters.language });
   if (filters.robustness) key.push("robustness");
+  if (filters.excludeDuplicates) key.push("dedup");
   return JSON.stringify(key);
 }
 
@@ -165,6 +191,13 @@ export function voteConditions(
     // NOT EXISTS may become a hash anti-join, which loses it and costs a sort of every vote.
     conditions.push(
       `NOT coalesce(v."annotatorId" = ANY (ARRAY(SELECT fm."userId" FROM "CampaignMember" fm WHERE fm."campaignId" = ${add(campaignId)}::uuid AND fm.flagged)), false)`,
+    );
+  }
+  if (filters.excludeDuplicates) {
+    // Like the flagged annotators: the duplicates are read once, then tested per vote. Votes
+    // without a prompt (imported battle logs) have nothing to repeat.
+    conditions.push(
+      `NOT coalesce(v."promptId" = ANY (ARRAY(SELECT dp.id FROM "Prompt" dp WHERE dp."campaignId" = ${add(campaignId)}::uuid AND dp."duplicateOfId" IS NOT NULL)), false)`,
     );
   }
   return { where: conditions.join(" AND "), needsPrompt: Boolean(filters.category) };

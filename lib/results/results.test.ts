@@ -151,6 +151,7 @@ describe("leaderboards computed from the database", () => {
       anchor: null,
       styleControl: false,
       robustness: false,
+      excludeDuplicates: false,
     });
     expect(readFileSync(out, "utf8").split("\n")[0]).toBe(
       "question_id,model_a,model_b,winner,judge,conversation_a,conversation_b,turn,anony,language,tstamp,outcome,reason,corrected_answer,identity_leak,duration_ms,category",

@@ -3,8 +3,9 @@ import { single, UsageError } from "./cli-args";
 
 /** The leaderboard's filters as CLI options, shared by leaderboard, correlations and export-votes. */
 export const FILTER_OPTIONS = ["category", "from", "to", "anchor"] as const;
-export const FILTER_FLAGS = ["exclude-bothbad", "include-flagged"] as const;
-export const FILTER_USAGE = "[--category C] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--exclude-bothbad] [--include-flagged]";
+export const FILTER_FLAGS = ["exclude-bothbad", "include-flagged", "exclude-duplicates"] as const;
+export const FILTER_USAGE =
+  "[--category C] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--exclude-bothbad] [--include-flagged] [--exclude-duplicates]";
 
 export function filtersFromArgs(
   values: Map<string, string[]>,
@@ -17,6 +18,7 @@ export function filtersFromArgs(
     to: single(values, "to"),
     bothBad: flags.has("exclude-bothbad") ? "exclude" : undefined,
     flagged: flags.has("include-flagged") ? "include" : undefined,
+    duplicates: flags.has("exclude-duplicates") ? "exclude" : undefined,
     style: styleControl && flags.has("style-control") ? "on" : undefined,
     robustness: robustness && flags.has("robustness") ? "on" : undefined,
   };

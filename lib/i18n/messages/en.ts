@@ -325,6 +325,7 @@ export const en = {
     from: "From (UTC)",
     to: "To (UTC)",
     excludeBothBad: "Leave both-bad votes out of Bradley–Terry",
+    excludeDuplicates: "Leave out votes on repeated prompts",
     styleControl: "Also fit with style control (length and Markdown)",
     robustness: "Also find how many votes decide each rank (drop-k)",
     excludeFlagged: "Exclude flagged annotators",
@@ -398,6 +399,13 @@ export const en = {
     coefficient: "{value} (95% interval {low} – {high})",
     noVariation: "never differs between the answers here",
     features: { length: "Length", headers: "Headers", lists: "List items", bold: "Bold text" },
+  },
+  duplicates: {
+    summary: "{repeats} of {prompts} prompts repeat an earlier one ({exact} with the same text, {near} nearly the same).",
+    included: "Their votes count in these results.",
+    excluded: "Their votes are left out of these results.",
+    excludeLink: "Leave them out",
+    includeLink: "Count them again",
   },
   groupBoards: {
     navLabel: "Compare the leaderboard across groups",

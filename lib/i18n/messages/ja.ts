@@ -330,6 +330,7 @@ export const ja: Messages = {
     from: "開始日（UTC）",
     to: "終了日（UTC）",
     excludeBothBad: "「どちらも悪い」を Bradley–Terry から除く",
+    excludeDuplicates: "重複したプロンプトへの票を除く",
     styleControl: "スタイル制御（長さと Markdown）でも推定する",
     robustness: "各順位を覆すのに必要な票数も求める（drop-k）",
     excludeFlagged: "フラグ付きのアノテーターを除く",
@@ -402,6 +403,13 @@ export const ja: Messages = {
     coefficient: "{value}（95% 区間 {low} – {high}）",
     noVariation: "この票では回答間に差がありません",
     features: { length: "長さ", headers: "見出し", lists: "箇条書き", bold: "太字" },
+  },
+  duplicates: {
+    summary: "{prompts} 件のプロンプトのうち {repeats} 件は以前のものの繰り返しです（同じ文面 {exact} 件、ほぼ同じ {near} 件）。",
+    included: "その票はこの結果に含まれています。",
+    excluded: "その票はこの結果から除いています。",
+    excludeLink: "除く",
+    includeLink: "含める",
   },
   groupBoards: {
     navLabel: "グループごとにリーダーボードを比べる",

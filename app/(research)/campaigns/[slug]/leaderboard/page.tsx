@@ -6,10 +6,12 @@ import { LeaderboardTable } from "@/components/leaderboard-table";
 import { ResultsDownloads } from "@/components/results-downloads";
 import { ResultsFilters } from "@/components/results-filters";
 import { ResultsStatus } from "@/components/results-status";
+import { DuplicatePromptsNote } from "@/components/duplicate-prompts-note";
 import { SeparationPlan } from "@/components/separation-plan";
 import { StyleControlPanel } from "@/components/style-control-panel";
 import { getTranslator } from "@/lib/i18n/server";
-import { filtersToParams } from "@/lib/results/filters";
+import { duplicateCounts } from "@/lib/prompts/duplicates";
+import { filtersToParams, resultsHref } from "@/lib/results/filters";
 import { DEFAULT_MIN_BATTLES_PER_MODEL, GROUP_BYS, groupBoards, type GroupBy } from "@/lib/results/groups";
 import { headToHead, winRates } from "@/lib/results/head-to-head";
 import { type ResultsPageProps, requireResultsCampaign, resultsPageData } from "@/lib/results/page-data";
@@ -28,7 +30,7 @@ function groupingOf(search: Record<string, string | string[] | undefined>): { by
 export default async function LeaderboardPage({ params, searchParams }: ResultsPageProps) {
   const campaign = await requireResultsCampaign(params);
   const search = await searchParams;
-  const [t, data] = await Promise.all([getTranslator(), resultsPageData(campaign.id, search)]);
+  const [t, data, duplicates] = await Promise.all([getTranslator(), resultsPageData(campaign.id, search), duplicateCounts(campaign.id)]);
   const { view } = data;
   const grouping = groupingOf(search);
   const groups =
@@ -53,6 +55,11 @@ export default async function LeaderboardPage({ params, searchParams }: ResultsP
         <ResultsStatus data={data} />
         <ResultsDownloads slug={campaign.slug} filters={data.filters} />
       </div>
+      <DuplicatePromptsNote
+        counts={duplicates}
+        excluded={data.filters.excludeDuplicates}
+        href={resultsHref(basePath, { ...data.filters, excludeDuplicates: !data.filters.excludeDuplicates })}
+      />
       {board && board.votes === 0 && <p className="card text-slate-600">{t("results.noVotes")}</p>}
       {board && board.votes > 0 && view.state === "ready" && matrices && (
         <>

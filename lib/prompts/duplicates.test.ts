@@ -1,0 +1,120 @@
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { importRows } from "@/lib/imports/write";
+import { DEFAULT_FILTERS } from "@/lib/results/filters";
+import { getLeaderboard } from "@/lib/results/leaderboard";
+import { nextAssignmentFor } from "@/lib/scheduling/next-assignment";
+import { createAnnotators, createTestCampaign, uniqueSuffix } from "@/lib/testing/factories";
+import { recordVote } from "@/lib/votes/record-vote";
+import { checkPromptDuplicates, duplicateReport } from "./duplicates";
+
+const ESSAY =
+  "次の文章を読んで、筆者がもっとも伝えたいことを三十字以内でまとめてください。文章：「働き方が変わり、通勤の時間が減った分、家族と過ごす時間が増えたという声が多い。」";
+
+/** Prompts p1…p5: p3 repeats p1 exactly once normalised, p4 is p2 with a word changed, p5 is new. */
+const PROMPTS: Record<string, string[]> = {
+  p1: ["日本の首都はどこですか？ 一文で答えてください。"],
+  p2: [ESSAY],
+  p3: ["日本の首都はどこですか？\u3000一文で答えてください。 "],
+  p4: [ESSAY.replace("家族", "子ども")],
+  p5: ["俳句を一つ作ってください。季語は「雪」です。"],
+};
+
+function hikaku(...args: string[]) {
+  return spawnSync("npx", ["tsx", "--conditions=react-server", "scripts/hikaku.ts", ...args], {
+    cwd: fileURLToPath(new URL("../../", import.meta.url)),
+    encoding: "utf8",
+    env: process.env,
+  });
+}
+
+async function importPrompts(campaignId: string, prompts: Record<string, string[]>, models: string[]) {
+  const rows = Object.entries(prompts).flatMap(([promptId, turns], p) =>
+    models.map((model, m) => ({
+      line: p * models.length + m + 1,
+      source: "dedup",
+      promptId,
+      turns,
+      model,
+      outputTurns: [`Answer ${m} on ${promptId}`],
+    })),
+  );
+  await importRows(null, campaignId, rows);
+}
+
+describe("repeated prompts", () => {
+  let campaign: Awaited<ReturnType<typeof createTestCampaign>>;
+  let models: string[];
+  beforeAll(async () => {
+    campaign = await createTestCampaign({ status: "DRAFT" });
+    const suffix = uniqueSuffix();
+    models = ["left", "right"].map((name) => `${name}-${suffix}`);
+    await importPrompts(campaign.id, PROMPTS, models);
+    await db.campaign.update({ where: { id: campaign.id }, data: { status: "ACTIVE", targetVotesPerItem: 2 } });
+    const annotators = await createAnnotators(2);
+    await db.campaignMember.createMany({ data: annotators.map((a) => ({ campaignId: campaign.id, userId: a.id })) });
+    // Every pair twice: 10 votes, 2 on each prompt.
+    for (const annotator of annotators) {
+      for (;;) {
+        const next = await nextAssignmentFor(annotator.id, campaign.id);
+        if (next.status !== "assigned") break;
+        await recordVote(annotator.id, { assignmentId: next.assignment.id, outcome: "LEFT", durationMs: 3000 });
+      }
+    }
+  }, 120_000);
+
+  it("reports exact and near repeats of earlier prompts, with their votes", async () => {
+    const report = await duplicateReport(campaign.id);
+    expect(report).toMatchObject({ prompts: 5, duplicates: 2, exact: 1, near: 1 });
+    expect(report.pairs).toEqual([
+      { prompt: "p3", duplicateOf: "p1", kind: "exact", similarity: 1, votes: 2 },
+      { prompt: "p4", duplicateOf: "p2", kind: "near", similarity: expect.any(Number), votes: 2 },
+    ]);
+    expect(report.pairs[1].similarity).toBeGreaterThanOrEqual(0.8);
+    expect(report.pairs[1].similarity).toBeLessThan(1);
+  });
+
+  it("leaves the repeats' votes out of the ratings only when asked", async () => {
+    const all = await getLeaderboard(campaign.id, DEFAULT_FILTERS, { untilFresh: true });
+    const deduplicated = await getLeaderboard(campaign.id, { ...DEFAULT_FILTERS, excludeDuplicates: true }, { untilFresh: true });
+    if (all.state !== "ready" || deduplicated.state !== "ready") throw new Error("not ready");
+    expect(all.board.votes).toBe(10);
+    expect(deduplicated.board.votes).toBe(6);
+  });
+
+  it("checks later prompts against the earlier ones and leaves what it found before as it was", async () => {
+    const before = await db.prompt.findMany({ where: { campaignId: campaign.id }, orderBy: { externalId: "asc" } });
+    expect(await checkPromptDuplicates(campaign.id)).toBe(0);
+    await importPrompts(
+      campaign.id,
+      { p6: ["日本の首都はどこですか？一文で答えてください。"], p7: ["俳句を一つ作ってください。季語は「雪」です"] },
+      models,
+    );
+    expect(await checkPromptDuplicates(campaign.id)).toBe(2);
+    const after = await db.prompt.findMany({ where: { campaignId: campaign.id }, orderBy: { externalId: "asc" } });
+    expect(after.slice(0, 5).map((p) => [p.duplicateOfId, p.duplicateKind])).toEqual(before.map((p) => [p.duplicateOfId, p.duplicateKind]));
+    const byExternal = new Map(after.map((p) => [p.externalId, p]));
+    // p6 differs from p1 only by a space: a repeat of the earliest, p1 (not of its repeat p3).
+    expect(byExternal.get("p6")).toMatchObject({ duplicateOfId: byExternal.get("p1")!.id, duplicateKind: "EXACT" });
+    expect(byExternal.get("p7")).toMatchObject({ duplicateOfId: byExternal.get("p5")!.id, duplicateKind: "NEAR" });
+  });
+
+  it("from the command line: prompts duplicates as JSON and CSV, and the leaderboard with --exclude-duplicates", async () => {
+    const json = hikaku("prompts", "duplicates", "--campaign", campaign.slug);
+    expect(json.status).toBe(0);
+    const printed = JSON.parse(json.stdout);
+    expect(printed).toMatchObject({ campaign: campaign.slug, prompts: 7, duplicates: 4, exact: 2, near: 2 });
+    const csv = hikaku("prompts", "duplicates", "--campaign", campaign.slug, "--format", "csv").stdout.trim().split("\n");
+    expect(csv[0]).toBe("prompt,duplicate_of,kind,similarity,votes");
+    expect(csv[1]).toBe("p3,p1,exact,1,2");
+    expect(csv).toHaveLength(5);
+    const board = JSON.parse(hikaku("leaderboard", "--campaign", campaign.slug, "--exclude-duplicates").stdout);
+    expect(board.filters.excludeDuplicates).toBe(true);
+    expect(board.votes).toBe(6);
+    const wrong = hikaku("prompts", "repeats", "--campaign", campaign.slug);
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toContain("prompts duplicates --campaign SLUG");
+  });
+});

@@ -1,0 +1,34 @@
+import { duplicateReport } from "@/lib/prompts/duplicates";
+import { campaignBySlug } from "../lib/campaign-arg";
+import { parseArgs, required, single, UsageError } from "../lib/cli-args";
+
+export const usage =
+  "prompts duplicates --campaign SLUG [--format json|csv]   (prompts that repeat an earlier one: same normalised text, or near by shingle similarity)";
+
+function csvCell(value: string | number): string {
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/**
+ * `prompts duplicates`: JSON `{campaign, prompts, duplicates, exact, near, pairs: [{prompt,
+ * duplicateOf, kind, similarity, votes}]}` (prompt ids as imported; live prompts' own ids), or CSV
+ * of the pairs. `--exclude-duplicates` on the leaderboard and the export leaves their votes out.
+ */
+export async function promptsCommand(argv: string[]): Promise<void> {
+  const [action, ...rest] = argv;
+  if (action !== "duplicates") throw new UsageError(`Usage:\n  ${usage}`);
+  const { values } = parseArgs(rest, { options: ["campaign", "format"], flags: [] });
+  const format = single(values, "format") ?? "json";
+  if (format !== "json" && format !== "csv") throw new UsageError("--format must be json or csv.");
+  const campaign = await campaignBySlug(required(values, "campaign"));
+  const report = await duplicateReport(campaign.id);
+  if (format === "json") {
+    process.stdout.write(JSON.stringify({ campaign: campaign.slug, ...report }) + "\n");
+    return;
+  }
+  const lines = ["prompt,duplicate_of,kind,similarity,votes"];
+  for (const pair of report.pairs)
+    lines.push([pair.prompt, pair.duplicateOf, pair.kind, pair.similarity, pair.votes].map(csvCell).join(","));
+  process.stdout.write(lines.join("\n") + "\n");
+}
