@@ -7,6 +7,7 @@ const SECTIONS = [
   ["correlations", "/correlations"],
   ["annotators", "/annotators"],
   ["corrections", "/corrections"],
+  ["prompts", "/prompts"],
 ] as const;
 
 export type CampaignSection = (typeof SECTIONS)[number][0];

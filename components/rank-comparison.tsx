@@ -1,5 +1,6 @@
 import type { BenchmarkPoint } from "@/lib/results/correlations";
 import { getTranslator } from "@/lib/i18n/server";
+import { ColumnHeads } from "./column-heads";
 
 /** The human ranking and the benchmark ranking side by side; the models ranked most differently stand out. */
 export async function RankComparison({ points, highlighted }: { points: BenchmarkPoint[]; highlighted: Set<string> }) {
@@ -8,22 +9,15 @@ export async function RankComparison({ points, highlighted }: { points: Benchmar
   return (
     <table className="w-full self-start text-sm" data-testid="rank-comparison">
       <caption className="mb-2 text-left text-sm font-medium">{t("correlations.rankings")}</caption>
-      <thead className="bg-slate-100 text-left">
-        <tr>
-          <th scope="col" className="px-2 py-1">
-            {t("leaderboard.model")}
-          </th>
-          <th scope="col" className="px-2 py-1 text-right">
-            {t("correlations.byRating")}
-          </th>
-          <th scope="col" className="px-2 py-1 text-right">
-            {t("correlations.byScore")}
-          </th>
-          <th scope="col" className="px-2 py-1 text-right">
-            {t("correlations.rankDifference")}
-          </th>
-        </tr>
-      </thead>
+      <ColumnHeads
+        compact
+        columns={[
+          { label: t("leaderboard.model") },
+          { label: t("correlations.byRating"), numeric: true },
+          { label: t("correlations.byScore"), numeric: true },
+          { label: t("correlations.rankDifference"), numeric: true },
+        ]}
+      />
       <tbody>
         {rows.map((p) => {
           const difference = p.scoreRank - p.ratingRank;

@@ -2,6 +2,7 @@ import type { LeaderboardRow } from "@/lib/ratings/leaderboard";
 import { STYLE_FEATURES } from "@/lib/ratings/style-control";
 import { getTranslator } from "@/lib/i18n/server";
 import type { StyleControlView } from "@/lib/results/leaderboard";
+import { ColumnHeads } from "./column-heads";
 
 /** The style-controlled board beside the plain ratings, each model's rank change, and the style coefficients. */
 export async function StyleControlPanel({ view, rows }: { view: StyleControlView | null; rows: LeaderboardRow[] }) {
@@ -21,25 +22,19 @@ export async function StyleControlPanel({ view, rows }: { view: StyleControlView
       <h2 className="text-lg font-semibold">{t("styleControl.title")}</h2>
       <p className="text-sm text-slate-600">{t("styleControl.intro", { votes: view.votes.toLocaleString("en") })}</p>
       <table className="w-full text-sm">
-        <thead className="bg-slate-100 text-left">
-          <tr>
-            <th scope="col" className="px-3 py-2">
-              {t("leaderboard.model")}
-            </th>
-            <th scope="col" className="px-3 py-2 text-right">
-              {t("styleControl.rating")}
-            </th>
-            <th scope="col" className="px-3 py-2 text-right">
-              {t("styleControl.styled")}
-            </th>
-            <th scope="col" className="px-3 py-2 text-right">
-              {t("styleControl.interval")}
-            </th>
-            <th scope="col" className="px-3 py-2 text-right">
-              <abbr title={t("styleControl.rankChangeHint")}>{t("styleControl.rankChange")}</abbr>
-            </th>
-          </tr>
-        </thead>
+        <ColumnHeads
+          columns={[
+            { label: t("leaderboard.model") },
+            { label: t("styleControl.rating"), numeric: true },
+            { label: t("styleControl.styled"), numeric: true },
+            { label: t("styleControl.interval"), numeric: true },
+            {
+              key: "rankChange",
+              label: <abbr title={t("styleControl.rankChangeHint")}>{t("styleControl.rankChange")}</abbr>,
+              numeric: true,
+            },
+          ]}
+        />
         <tbody>
           {styled.map((row) => {
             const model = view.models[row.model];

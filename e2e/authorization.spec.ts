@@ -50,6 +50,8 @@ interface Fixture {
   liveCampaignId: string;
   spareEndpointId: string;
   battleId: string;
+  /** One of the campaign's prompts (the matrix only ever takes it back, so it stays served). */
+  promptId: string;
 }
 
 function read<T>(path: string): T {
@@ -171,6 +173,11 @@ const ACTIONS: Record<string, ActionRow> = {
   "app/(research)/campaigns/[slug]/results-actions.ts#setFlagAction": {
     page: (f) => `/campaigns/${f.slug}/annotators`,
     args: async (f) => [idle, form({ campaignId: f.campaignId, slug: f.slug, userId: f.annotatorId, flagged: "false" })],
+    expected: RESEARCH,
+  },
+  "app/(research)/campaigns/[slug]/prompts/actions.ts#setPromptExcludedAction": {
+    page: (f) => `/campaigns/${f.slug}/prompts`,
+    args: async (f) => [idle, form({ campaignId: f.campaignId, slug: f.slug, promptId: f.promptId, excluded: "false" })],
     expected: RESEARCH,
   },
   "app/(research)/campaigns/actions.ts#createCampaignAction": {
@@ -295,6 +302,10 @@ const PAGES: Record<string, { path: (f: Fixture) => string; expected: Expected }
   },
   "app/(research)/campaigns/[slug]/corrections/page.tsx": {
     path: (f) => `/campaigns/${f.slug}/corrections`,
+    expected: CAMPAIGN_RESULTS,
+  },
+  "app/(research)/campaigns/[slug]/prompts/page.tsx": {
+    path: (f) => `/campaigns/${f.slug}/prompts`,
     expected: CAMPAIGN_RESULTS,
   },
   "app/(research)/settings/tokens/page.tsx": {
@@ -440,6 +451,9 @@ test.beforeAll(async ({ baseURL }) => {
 
   const [{ id: campaignId }] = await query<{ id: string }>(`SELECT id FROM "Campaign" WHERE slug = $1`, [slug]);
   const [{ id: annotatorId }] = await query<{ id: string }>(`SELECT id FROM "User" WHERE email = $1`, [email.annotator]);
+  const [{ id: promptId }] = await query<{ id: string }>(`SELECT id FROM "Prompt" WHERE "campaignId" = $1 AND "externalId" = 'p0'`, [
+    campaignId,
+  ]);
 
   const liveSlug = `matrix-live-${suffix}`;
   hikakuCli(["campaign", "create", "--slug", liveSlug, "--name", "Matrix live", "--owner", email.owner, "--live"]);
@@ -496,6 +510,7 @@ test.beforeAll(async ({ baseURL }) => {
     liveCampaignId,
     spareEndpointId,
     battleId,
+    promptId,
     annotatorId,
     assignmentId,
     ownerTokenId,

@@ -189,6 +189,40 @@ test("a researcher imports scores, reads the leaderboard, filters it, checks cor
   expect(problems).toEqual([]);
 });
 
+test("a researcher leaves a prompt out of the results from the prompts page, and takes it back", async ({ page }) => {
+  const suffix = Date.now().toString(36);
+  const study = setUpStudy(suffix);
+  await contrarianVotes(study.slug, study.annotator, study.models[3], study.models[0]);
+  await page.context().setExtraHTTPHeaders({ "Accept-Language": "en" });
+  await signIn(page, study.researcher, PASSWORD);
+  await page.goto(`/campaigns/${study.slug}/leaderboard`);
+  expect(await votesShown(page)).toBe(420);
+
+  await page.getByRole("link", { name: "Prompts" }).click();
+  const prompts = page.getByTestId("prompts");
+  await expect(prompts.locator("tbody tr")).toHaveCount(5);
+  const repeat = prompts.locator('tr[data-prompt="p4"]');
+  await expect(repeat).toContainText("PROMPT  0");
+  await expect(repeat).toContainText("same text as p0");
+  await expectAccessible(page);
+  await repeat.getByLabel("Why prompt p4 is left out").fill("names a real person");
+  await repeat.getByRole("button", { name: "Leave out" }).click();
+  await expect(repeat.getByTestId("prompt-state")).toContainText("Left out: names a real person");
+  await expect(page.getByText("Left out: 1.")).toBeVisible();
+  await page.getByRole("link", { name: "Show only those" }).click();
+  await expect(prompts.locator("tbody tr")).toHaveCount(1);
+  await expectAccessible(page);
+
+  // The 20 votes on it leave the leaderboard; taken back, they return.
+  await page.goto(`/campaigns/${study.slug}/leaderboard`);
+  await expect.poll(() => votesShown(page)).toBe(400);
+  await page.goto(`/campaigns/${study.slug}/prompts`);
+  await prompts.locator('tr[data-prompt="p4"]').getByRole("button", { name: "Take back" }).click();
+  await expect(page.getByText("Left out: 0.")).toBeVisible();
+  await page.goto(`/campaigns/${study.slug}/leaderboard`);
+  await expect.poll(() => votesShown(page)).toBe(420);
+});
+
 test("an annotator who opens a results page gets the 404 page", async ({ page }) => {
   const suffix = Date.now().toString(36);
   const study = setUpStudy(suffix);

@@ -32,7 +32,7 @@ async function fillMissingMatchText(tx: Tx, campaignId: string, promptIds: strin
 
 /**
  * Marks the campaign's pairs whose answers, as an annotator reads them, contain one of its
- * identity words as blocked, so they are never served; the same code runs after an import and
+ * identity words (or whose prompt a researcher left out) as blocked, so they are never served; the same code runs after an import and
  * after the word list changes. Limited to `promptIds` when given. Also recounts the servable
  * items (the progress bar's target). Returns how many of the pairs looked at are blocked.
  */
@@ -45,9 +45,12 @@ export async function refreshBlockedItems(tx: Tx, campaignId: string, promptIds?
   await tx.$executeRaw`
     UPDATE "Item" i SET blocked = NOT i.blocked
     WHERE i."campaignId" = ${campaignId}::uuid AND (${onlyPrompts}::uuid[] IS NULL OR i."promptId" = ANY(${onlyPrompts}::uuid[]))
-      AND i.blocked <> EXISTS (
-        SELECT 1 FROM "Output" o, unnest(${words}::text[]) AS w(word)
-        WHERE o.id IN (i."lowOutputId", i."highOutputId") AND strpos(o."matchText", w.word) > 0)`;
+      AND i.blocked <> (
+        EXISTS (
+          SELECT 1 FROM "Output" o, unnest(${words}::text[]) AS w(word)
+          WHERE o.id IN (i."lowOutputId", i."highOutputId") AND strpos(o."matchText", w.word) > 0)
+        -- A prompt a researcher left out (lib/prompts/exclusion.ts) is not served either.
+        OR EXISTS (SELECT 1 FROM "Prompt" p WHERE p.id = i."promptId" AND p."excludedAt" IS NOT NULL))`;
   const [{ count }] = await tx.$queryRaw<{ count: number }[]>`
     SELECT count(*)::int AS count FROM "Item" i
     WHERE i."campaignId" = ${campaignId}::uuid AND i.blocked AND (${onlyPrompts}::uuid[] IS NULL OR i."promptId" = ANY(${onlyPrompts}::uuid[]))`;

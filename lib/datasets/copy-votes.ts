@@ -2,6 +2,7 @@ import "server-only";
 import { to as copyTo } from "pg-copy-streams";
 import { inlineParameters, pool } from "@/lib/pg";
 import { checkPromptDuplicates } from "@/lib/prompts/duplicates";
+import { hasExcludedPrompts } from "@/lib/prompts/exclusion";
 import { voteConditions, type ResultFilters } from "@/lib/results/filters";
 import { textOfBinaryCopy } from "./binary-copy-text";
 
@@ -127,8 +128,9 @@ export function copyVotes(campaignId: string, filters: ResultFilters, format: "c
   let rowCount = 0;
   async function* chunks(): AsyncGenerator<Uint8Array> {
     const params: unknown[] = [];
-    const { where } = voteConditions(campaignId, filters, params, { includeIdentityLeaks: true });
     if (filters.excludeDuplicates) await checkPromptDuplicates(campaignId);
+    const scope = { ...filters, excludedPrompts: await hasExcludedPrompts(campaignId) };
+    const { where } = voteConditions(campaignId, scope, params, { includeIdentityLeaks: true });
     const client = await pool().connect();
     let finished = false;
     try {

@@ -5,6 +5,7 @@ import { binomialTestHalf, sequentialOutlierTest, type SequentialVote } from "@/
 import { annotatorStats, cohensKappa, krippendorffAlphaNominal, type AnnotatorVote, type Choice } from "@/lib/ratings/agreement";
 import { voteConditions, type ResultFilters } from "./filters";
 import { checkPromptDuplicates } from "@/lib/prompts/duplicates";
+import { hasExcludedPrompts } from "@/lib/prompts/exclusion";
 
 export interface AnnotatorQuality {
   /** A user id, or `imported:<judge>` for votes that came from a battle log. */
@@ -51,8 +52,9 @@ const finite = (value: number) => (Number.isFinite(value) ? value : null);
  */
 export async function annotatorReport(campaignId: string, filters: ResultFilters): Promise<AnnotatorReport> {
   const params: unknown[] = [];
-  const { where, needsPrompt } = voteConditions(campaignId, { ...filters, includeFlagged: true }, params);
   if (filters.excludeDuplicates) await checkPromptDuplicates(campaignId);
+  const scope = { ...filters, includeFlagged: true, excludedPrompts: await hasExcludedPrompts(campaignId) };
+  const { where, needsPrompt } = voteConditions(campaignId, scope, params);
   const { rows } = await pool().query<[string, string, string, string, string, number | null]>({
     text: `SELECT coalesce(v."annotatorId"::text, 'imported:' || coalesce(v.judge, 'anonymous')),
                   coalesce(v."promptId"::text, 'question:' || coalesce(v."questionId", '')),

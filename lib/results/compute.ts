@@ -3,12 +3,13 @@ import type pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
 import { inlineParameters } from "@/lib/pg";
 import { checkPromptDuplicates } from "@/lib/prompts/duplicates";
+import { hasExcludedPrompts } from "@/lib/prompts/exclusion";
 import { canonicalCounts, type PairCounts } from "@/lib/ratings/aggregate";
 import { OnlineElo } from "@/lib/ratings/elo";
 import { fitLeaderboard, type LeaderboardFit, type LeaderboardOptions } from "@/lib/ratings/leaderboard";
 import { pairMatrices } from "@/lib/ratings/matrices";
 import { fitStyleControl, type StyleControlFit } from "@/lib/ratings/style-control";
-import { voteConditions, type ResultFilters } from "./filters";
+import { voteConditions, type ResultFilters, type VoteScope } from "./filters";
 import { fillMissingStyle, readStyleBattles } from "./style";
 import { readVoteStream } from "./vote-stream";
 
@@ -77,14 +78,15 @@ export async function computeCampaignFit(
       await client.query("SET LOCAL random_page_cost = 1.1");
     }
     const stamp = await resultsStamp(main, campaignId);
+    const scope = { ...filters, excludedPrompts: await hasExcludedPrompts(campaignId, main) };
     const models = await main.query<{ id: string; name: string }>(`SELECT id, name FROM "Model"`);
 
     const started = performance.now();
     const elo = new Map<string, number>();
-    const eloDone = streamOnlineElo(streaming, campaignId, filters, models.rows, elo).then(() => performance.now() - started);
+    const eloDone = streamOnlineElo(streaming, campaignId, scope, models.rows, elo).then(() => performance.now() - started);
     // Keep a failure of the stream from going unhandled while the counts are still being read.
     eloDone.catch(() => {});
-    const { counts } = await readPairCounts(main, campaignId, filters, new Map(models.rows.map((m) => [m.id, m.name])));
+    const { counts } = await readPairCounts(main, campaignId, scope, new Map(models.rows.map((m) => [m.id, m.name])));
     const countsMs = performance.now() - started;
     // The bootstrap (worker threads) runs while the Elo stream (this thread, mostly waiting on the database) goes on.
     const [fit, eloMs] = await Promise.all([
@@ -94,7 +96,7 @@ export async function computeCampaignFit(
     fit.onlineElo = Float64Array.from(fit.models, (model) => elo.get(model) ?? 1000);
     let style: StyleControlFit | null = null;
     if (filters.styleControl) {
-      const battles = await readStyleBattles(main, campaignId, filters, models.rows);
+      const battles = await readStyleBattles(main, campaignId, scope, models.rows);
       if (battles.modelA.length > 0) style = fitStyleControl(battles);
     }
     for (const client of open.splice(0)) await client.query("COMMIT");
@@ -124,7 +126,7 @@ export async function computeCampaignFit(
 export async function readPairCounts(
   client: pg.ClientBase,
   campaignId: string,
-  filters: ResultFilters,
+  filters: VoteScope,
   names: Map<string, string>,
 ): Promise<{ counts: PairCounts }> {
   const params: unknown[] = [];
@@ -183,7 +185,7 @@ export async function readPairCounts(
 export async function streamOnlineElo(
   client: pg.ClientBase,
   campaignId: string,
-  filters: ResultFilters,
+  filters: VoteScope,
   models: { id: string; name: string }[],
   into: Map<string, number>,
 ): Promise<void> {

@@ -159,12 +159,19 @@ export function fitKey(filters: ResultFilters): string {
 }
 
 /**
+ * The filters plus what the campaign itself rules out: `excludedPrompts` says it has prompts a
+ * researcher left out (lib/prompts/exclusion.ts). Only then is each vote's prompt looked at, which
+ * the covering results index cannot answer alone.
+ */
+export type VoteScope = ResultFilters & { excludedPrompts?: boolean };
+
+/**
  * The WHERE clause shared by the leaderboard, the export and the annotator statistics, over
  * `"Vote" v` (and `"Prompt" p` LEFT JOINed when `needsPrompt`). Values go into `params`.
  */
 export function voteConditions(
   campaignId: string,
-  filters: ResultFilters,
+  filters: VoteScope,
   params: unknown[],
   // A dataset export keeps identity-leak votes (marked in their own column); ratings never count them.
   { includeIdentityLeaks = false }: { includeIdentityLeaks?: boolean } = {},
@@ -193,11 +200,15 @@ export function voteConditions(
       `NOT coalesce(v."annotatorId" = ANY (ARRAY(SELECT fm."userId" FROM "CampaignMember" fm WHERE fm."campaignId" = ${add(campaignId)}::uuid AND fm.flagged)), false)`,
     );
   }
-  if (filters.excludeDuplicates) {
-    // Like the flagged annotators: the duplicates are read once, then tested per vote. Votes
-    // without a prompt (imported battle logs) have nothing to repeat.
+  const leftOutPrompts = [
+    ...(filters.excludeDuplicates ? [`dp."duplicateOfId" IS NOT NULL`] : []),
+    ...(filters.excludedPrompts ? [`dp."excludedAt" IS NOT NULL`] : []),
+  ];
+  if (leftOutPrompts.length) {
+    // Like the flagged annotators: the prompts are read once, then tested per vote. Votes without
+    // a prompt (imported battle logs) are never left out this way.
     conditions.push(
-      `NOT coalesce(v."promptId" = ANY (ARRAY(SELECT dp.id FROM "Prompt" dp WHERE dp."campaignId" = ${add(campaignId)}::uuid AND dp."duplicateOfId" IS NOT NULL)), false)`,
+      `NOT coalesce(v."promptId" = ANY (ARRAY(SELECT dp.id FROM "Prompt" dp WHERE dp."campaignId" = ${add(campaignId)}::uuid AND (${leftOutPrompts.join(" OR ")}))), false)`,
     );
   }
   return { where: conditions.join(" AND "), needsPrompt: Boolean(filters.category) };

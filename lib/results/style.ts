@@ -5,7 +5,7 @@ import { inlineParameters } from "@/lib/pg";
 import type { Message } from "@/lib/datasets/arena-row";
 import { styleOf } from "@/lib/datasets/vote-row";
 import { STYLE_FEATURES, styleByTurnsShown, type StyleBattles } from "@/lib/ratings/style-control";
-import { voteConditions, type ResultFilters } from "./filters";
+import { voteConditions, type VoteScope } from "./filters";
 import { readVoteStream } from "./vote-stream";
 
 const BATCH = 1000;
@@ -56,7 +56,7 @@ const SCORE_OF_A = [1, 0, 0.5, 0.5];
 export async function readStyleBattles(
   client: pg.ClientBase,
   campaignId: string,
-  filters: ResultFilters,
+  filters: VoteScope,
   models: { id: string; name: string }[],
 ): Promise<StyleBattles> {
   const params: unknown[] = [];

@@ -14,9 +14,9 @@ export interface CorrectionEntry {
 
 export const CORRECTIONS_PER_PAGE = 20;
 
-/** The campaign's votes that carry a corrected answer, newest first, a page at a time. */
+/** The campaign's votes that carry a corrected answer, newest first, a page at a time (none on a prompt a researcher left out). */
 export async function correctionsOf(campaignId: string, page: number): Promise<{ entries: CorrectionEntry[]; total: number }> {
-  const where = { campaignId, correctedAnswer: { not: null } };
+  const where = { campaignId, correctedAnswer: { not: null }, NOT: { prompt: { excludedAt: { not: null } } } };
   const [rows, total] = await Promise.all([
     db.vote.findMany({
       where,

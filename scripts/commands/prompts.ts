@@ -1,9 +1,13 @@
+import { db } from "@/lib/db";
 import { duplicateReport } from "@/lib/prompts/duplicates";
+import { setPromptExcluded } from "@/lib/prompts/exclusion";
 import { campaignBySlug } from "../lib/campaign-arg";
 import { parseArgs, required, single, UsageError } from "../lib/cli-args";
 
-export const usage =
-  "prompts duplicates --campaign SLUG [--format json|csv]   (prompts that repeat an earlier one: same normalised text, or near by shingle similarity)";
+export const usage = [
+  "prompts duplicates --campaign SLUG [--format json|csv]   (prompts that repeat an earlier one: same normalised text, or near by shingle similarity)",
+  "prompts exclude --campaign SLUG --prompt ID [--reason TEXT] · prompts include --campaign SLUG --prompt ID   (leave a prompt out of results, exports and serving, or take it back)",
+].join("\n  ");
 
 function csvCell(value: string | number): string {
   const text = String(value);
@@ -17,6 +21,7 @@ function csvCell(value: string | number): string {
  */
 export async function promptsCommand(argv: string[]): Promise<void> {
   const [action, ...rest] = argv;
+  if (action === "exclude" || action === "include") return exclusionCommand(action, rest);
   if (action !== "duplicates") throw new UsageError(`Usage:\n  ${usage}`);
   const { values } = parseArgs(rest, { options: ["campaign", "format"], flags: [] });
   const format = single(values, "format") ?? "json";
@@ -31,4 +36,20 @@ export async function promptsCommand(argv: string[]): Promise<void> {
   for (const pair of report.pairs)
     lines.push([pair.prompt, pair.duplicateOf, pair.kind, pair.similarity, pair.votes].map(csvCell).join(","));
   process.stdout.write(lines.join("\n") + "\n");
+}
+
+/** `prompts exclude|include`: prints `{"campaign", "prompt", "excluded"}`. */
+async function exclusionCommand(action: "exclude" | "include", argv: string[]): Promise<void> {
+  const { values } = parseArgs(argv, { options: ["campaign", "prompt", ...(action === "exclude" ? ["reason"] : [])], flags: [] });
+  const campaign = await campaignBySlug(required(values, "campaign"));
+  const externalId = required(values, "prompt");
+  const reason = single(values, "reason")?.trim() || null;
+  if (reason && reason.length > 500) throw new UsageError("--reason is at most 500 characters.");
+  const prompt = await db.prompt.findUnique({
+    where: { campaignId_externalId: { campaignId: campaign.id, externalId } },
+    select: { id: true },
+  });
+  if (!prompt) throw new UsageError(`campaign ${campaign.slug} has no prompt "${externalId}".`);
+  await setPromptExcluded(null, campaign.id, prompt.id, action === "exclude", reason);
+  process.stdout.write(JSON.stringify({ campaign: campaign.slug, prompt: externalId, excluded: action === "exclude" }) + "\n");
 }
