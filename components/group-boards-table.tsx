@@ -45,7 +45,7 @@ export async function GroupBoardsTable({
   rows: LeaderboardRow[];
   groups: GroupBoard[];
   minBattlesPerModel: number;
-  /** Style control is on: each cell also shows the group's style-controlled rating. */
+  /** Some group has a style-controlled board: its cells also show the style-controlled rating. */
   styleControl?: boolean;
 }) {
   const t = await getTranslator();

@@ -415,7 +415,7 @@ export const en = {
     state: "Use",
     live: "live",
     imported: "imported",
-    moreTurns: "+ {n} more turns",
+    moreTurns: "Follow-up turns: {n}",
     exactRepeat: "same text as {id}",
     nearRepeat: "nearly the same as {id}",
     excludedBecause: "Left out: {reason}",

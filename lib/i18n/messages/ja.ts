@@ -419,7 +419,7 @@ export const ja: Messages = {
     state: "利用",
     live: "ライブ",
     imported: "取り込み",
-    moreTurns: "ほか {n} ターン",
+    moreTurns: "続きのターン: {n}",
     exactRepeat: "{id} と同じ文面",
     nearRepeat: "{id} とほぼ同じ",
     excludedBecause: "除外中: {reason}",

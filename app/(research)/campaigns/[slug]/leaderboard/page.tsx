@@ -97,7 +97,7 @@ export default async function LeaderboardPage({ params, searchParams }: ResultsP
               rows={board.models}
               groups={groups}
               minBattlesPerModel={grouping.minBattles}
-              styleControl={data.filters.styleControl}
+              styleControl={groups.some((group) => group.styleControl)}
             />
           )}
           <section className="card">
