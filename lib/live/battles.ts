@@ -140,10 +140,10 @@ async function lockAnnotator(tx: RawSql, annotatorId: string): Promise<void> {
  * left generating (another tab, a closed page) is voided first: one battle at a time.
  */
 export async function startBattle(annotatorId: string, campaignId: string, prompt: string): Promise<StartResult> {
-  const refusedPrompt = await promptRefusal(annotatorId, campaignId, prompt, 1);
+  // Battles left behind (a hung endpoint, an instance that died mid-stream) are voided on the way,
+  // while the prompt's own checks (which only read) run.
+  const [refusedPrompt] = await Promise.all([promptRefusal(annotatorId, campaignId, prompt, 1), sweepLiveBattles()]);
   if (refusedPrompt) return refusedPrompt;
-  // Battles left behind (a hung endpoint, an instance that died mid-stream) are voided on the way.
-  await sweepLiveBattles();
   return pgTransaction(async (tx) => {
     await lockAnnotator(tx, annotatorId);
     const campaign = await liveCampaign(tx, annotatorId, campaignId);

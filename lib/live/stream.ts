@@ -202,8 +202,9 @@ class EventQueue {
 }
 
 /**
- * Events are sent at most this often after the first: tokens arriving meanwhile (from both sides)
- * go out together, which saves a socket write per token — the dearest part of a stream here.
+ * Events are sent at most this often once both sides are streaming: tokens arriving meanwhile
+ * (from both sides) go out together, which saves a socket write per token — the dearest part of a
+ * stream here.
  */
 const BATCH_INTERVAL_MS = 25;
 
@@ -241,10 +242,14 @@ export async function* battleEvents(
   const events = new EventQueue();
   const ended = new AbortController();
   const stop = AbortSignal.any([signal, ended.signal]);
-  const [unsubscribe, jobs] = await Promise.all([
-    subscribe(battleKey(battleId), () => void finalEvent(annotatorId, battleId).then((e) => e && events.push(e))),
-    currentJobs(battleId),
-  ]);
+  let tasksDone: Promise<unknown> = Promise.resolve();
+  /** The battle's end, once known; "ready" waits for the sides' last text to be queued before it. */
+  const pushFinalEvent = () =>
+    void finalEvent(annotatorId, battleId).then(async (event) => {
+      if (event?.type === "ready") await tasksDone;
+      if (event) events.push(event);
+    });
+  const [unsubscribe, jobs] = await Promise.all([subscribe(battleKey(battleId), pushFinalEvent), currentJobs(battleId)]);
   const guard = new IdentityGuard(battle.identityWords);
   const tasks = jobs.map((job) => {
     const side: Side = job.left ? "left" : "right";
@@ -254,8 +259,13 @@ export async function* battleEvents(
         : followJob(job, events, side, stop);
     return task.catch((error: unknown) => console.error("live battle task failed", error));
   });
+  // A battle is ready only when both answers are complete, so these end soon after.
+  tasksDone = Promise.allSettled(tasks);
   // The battle may have ended between the first look and the subscription.
-  void finalEvent(annotatorId, battleId).then((e) => e && events.push(e));
+  pushFinalEvent();
+  // Until both sides have shown their first text, nothing waits for a batch: the second side's
+  // first token must not sit out the first side's batch interval.
+  const started = new Set<Side>();
   try {
     for (;;) {
       const batch = await events.drain(signal);
@@ -263,7 +273,8 @@ export async function* battleEvents(
       const end = batch.findIndex((event) => event.type === "ready" || event.type === "void");
       yield end < 0 ? batch : batch.slice(0, end + 1);
       if (end >= 0) return;
-      await pause(BATCH_INTERVAL_MS, signal);
+      for (const event of batch) if (event.type === "delta") started.add(event.side);
+      if (started.size === jobs.length) await pause(BATCH_INTERVAL_MS, signal);
     }
   } finally {
     ended.abort();
