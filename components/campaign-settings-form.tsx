@@ -129,6 +129,42 @@ export function CampaignSettingsForm({ campaign }: { campaign: CampaignDetail })
         />
         <span className="mt-1 block text-xs font-normal text-slate-500">{t("campaignPage.identityWordsHint")}</span>
       </label>
+      {campaign.live && (
+        <fieldset className="grid gap-4 text-sm md:col-span-2 md:grid-cols-3" data-testid="live-limits">
+          <legend className="font-medium">{t("campaignPage.liveLimits")}</legend>
+          <label className="font-medium">
+            {t("campaignPage.fields.liveMaxTurns")}
+            <input name="liveMaxTurns" type="number" min={1} max={20} defaultValue={campaign.liveMaxTurns} className="field" />
+          </label>
+          <label className="font-medium">
+            {t("campaignPage.fields.livePromptsPerHour")}
+            <input
+              name="livePromptsPerHour"
+              type="number"
+              min={1}
+              max={10_000}
+              defaultValue={campaign.livePromptsPerHour}
+              className="field"
+            />
+          </label>
+          <label className="font-medium">
+            {t("campaignPage.fields.livePromptMaxChars")}
+            <input
+              name="livePromptMaxChars"
+              type="number"
+              min={100}
+              max={100_000}
+              defaultValue={campaign.livePromptMaxChars}
+              className="field"
+            />
+          </label>
+          <label className="font-medium md:col-span-3">
+            {t("campaignPage.fields.moderationWords")}
+            <textarea name="moderationWords" defaultValue={campaign.moderationWords.join("\n")} rows={3} className="field" />
+            <span className="mt-1 block text-xs font-normal text-slate-500">{t("campaignPage.moderationWordsHint")}</span>
+          </label>
+        </fieldset>
+      )}
       <div className="flex items-center gap-3 md:col-span-2">
         <button type="submit" className="btn-primary" disabled={pending}>
           {t("campaignPage.save")}

@@ -167,6 +167,23 @@ test("a live battle: the prompt streams to both panes, the vote counts, the next
     .click();
   await expect(page.getByTestId("connection-result")).toContainText(/First token after \d+ ms|最初のトークンまで/);
   await expectAccessible(page);
+
+  // The live limits are part of the campaign's settings.
+  const limits = page.getByTestId("live-limits");
+  await limits.getByLabel(/User turns per battle|ユーザーのターン数/).fill("2");
+  await limits.getByLabel(/Blocked words|禁止語/).fill("秘密");
+  await page.getByRole("button", { name: /^(Save settings|設定を保存)$/ }).click();
+  await expect
+    .poll(
+      async () =>
+        (
+          await query<{ liveMaxTurns: number; moderationWords: string[] }>(
+            `SELECT "liveMaxTurns", "moderationWords" FROM "Campaign" WHERE slug = $1`,
+            [slug],
+          )
+        )[0],
+    )
+    .toEqual({ liveMaxTurns: 2, moderationWords: ["秘密"] });
 });
 
 test("the README's reference worker answers a battle from a local OpenAI-compatible server", async ({ page, baseURL }) => {

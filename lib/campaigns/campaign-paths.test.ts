@@ -12,7 +12,7 @@ import {
   listCampaignSummaries,
   votingCampaignBySlug,
 } from "./queries";
-import { campaignSettingsSchema, liveSettingsSchema, slugSchema, splitWords } from "./settings";
+import { campaignSettingsSchema, liveLimitsSchema, liveSettingsSchema, slugSchema, splitWords } from "./settings";
 
 /**
  * The campaign module's paths that only the browser tests used to reach: creating, opening and
@@ -103,6 +103,37 @@ describe("creating, opening and closing a campaign", () => {
     expect(await updateCampaignSettings(null, campaign.id, settings)).toEqual({ ok: true, id: campaign.id, slug: campaign.slug });
     expect(await db.item.count({ where: { campaignId: campaign.id, blocked: true } })).toBe(1);
     expect((await db.campaign.findUniqueOrThrow({ where: { id: campaign.id } })).itemCount).toBe(0);
+  });
+});
+
+describe("a live campaign's limits", () => {
+  it("change with its settings, audited, and are left alone for a campaign that is not live", async () => {
+    const live = await createCampaign(
+      null,
+      `limits-${uniqueSuffix()}`,
+      campaignSettingsSchema.parse({ name: "Limits" }),
+      liveSettingsSchema.parse({ live: true }),
+    );
+    if (!live.ok) throw new Error(live.code);
+    const settings = campaignSettingsSchema.parse({ name: "Limits" });
+    const limits = liveLimitsSchema.parse({
+      liveMaxTurns: 5,
+      livePromptsPerHour: 12,
+      livePromptMaxChars: 900,
+      moderationWords: ["secret"],
+    });
+    expect(await updateCampaignSettings(null, live.id, settings, limits)).toMatchObject({ ok: true });
+    expect(await db.campaign.findUniqueOrThrow({ where: { id: live.id } })).toMatchObject(limits);
+    expect((await auditOf(live.id, "campaign.updated"))?.data).toMatchObject({
+      changes: {
+        liveMaxTurns: { from: 3, to: 5 },
+        livePromptsPerHour: { from: 30, to: 12 },
+        moderationWords: { from: [], to: ["secret"] },
+      },
+    });
+    const plain = await createTestCampaign();
+    expect(await updateCampaignSettings(null, plain.id, settings, limits)).toMatchObject({ ok: true });
+    expect(await db.campaign.findUniqueOrThrow({ where: { id: plain.id } })).toMatchObject({ liveMaxTurns: 3, moderationWords: [] });
   });
 });
 

@@ -6,7 +6,7 @@ import type { CampaignStatus } from "@/lib/generated/prisma/enums";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { refreshBlockedItems } from "./identity-words";
 import { STATUS_TRANSITIONS } from "./options";
-import type { CampaignSettings, LiveSettings } from "./settings";
+import type { CampaignSettings, LiveLimits, LiveSettings } from "./settings";
 
 export type CampaignResult = { ok: true; id: string; slug: string } | { ok: false; code: "SLUG_TAKEN" | "NOT_FOUND" };
 
@@ -35,27 +35,29 @@ export async function createCampaign(
   }
 }
 
+/** A campaign's settings, and for a live campaign its limits (ignored for any other). */
 export async function updateCampaignSettings(
   actorId: string | null,
   campaignId: string,
   settings: CampaignSettings,
+  liveLimits?: LiveLimits,
 ): Promise<CampaignResult> {
   return db.$transaction(async (tx) => {
-    const before = await tx.campaign.findUnique({
+    const current = await tx.campaign.findUnique({ where: { id: campaignId }, select: { live: true } });
+    if (!current) return { ok: false as const, code: "NOT_FOUND" as const };
+    const next: Partial<CampaignSettings & LiveLimits> = { ...settings, ...(current.live ? liveLimits : undefined) };
+    const keys = Object.keys(next) as (keyof typeof next)[];
+    const before = await tx.campaign.findUniqueOrThrow({
       where: { id: campaignId },
-      select: {
-        slug: true,
-        ...(Object.fromEntries(Object.keys(settings).map((key) => [key, true])) as Record<keyof CampaignSettings, true>),
-      },
+      select: { slug: true, ...(Object.fromEntries(keys.map((key) => [key, true])) as Record<keyof typeof next, true>) },
     });
-    if (!before) return { ok: false as const, code: "NOT_FOUND" as const };
-    await tx.campaign.update({ where: { id: campaignId }, data: settings });
+    await tx.campaign.update({ where: { id: campaignId }, data: next });
     if (before.identityWords.join("\n") !== settings.identityWords.join("\n")) await refreshBlockedItems(tx, campaignId);
     // The audit says what changed, from what to what.
     const changes = Object.fromEntries(
-      (Object.keys(settings) as (keyof CampaignSettings)[])
-        .filter((key) => JSON.stringify(before[key]) !== JSON.stringify(settings[key]))
-        .map((key) => [key, { from: before[key], to: settings[key] }]),
+      keys
+        .filter((key) => JSON.stringify(before[key]) !== JSON.stringify(next[key]))
+        .map((key) => [key, { from: before[key], to: next[key] }]),
     );
     await recordAudit(
       {

@@ -95,6 +95,10 @@ export interface CampaignDetail {
   identityWords: string[];
   itemCount: number;
   live: boolean;
+  liveMaxTurns: number;
+  livePromptsPerHour: number;
+  livePromptMaxChars: number;
+  moderationWords: string[];
   counts: { prompts: number; models: number; items: number; votes: number };
   members: { userId: string; email: string; displayName: string; role: string; flagged: boolean }[];
 }
@@ -122,6 +126,10 @@ export async function campaignDetailBySlug(slug: string): Promise<CampaignDetail
       identityWords: true,
       itemCount: true,
       live: true,
+      liveMaxTurns: true,
+      livePromptsPerHour: true,
+      livePromptMaxChars: true,
+      moderationWords: true,
       _count: { select: { prompts: true, items: true, votes: true } },
       members: {
         select: { flagged: true, user: { select: { id: true, email: true, displayName: true, role: true } } },

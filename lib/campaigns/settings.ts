@@ -55,6 +55,11 @@ export const liveSettingsSchema = z.object({
 
 export type LiveSettings = z.infer<typeof liveSettingsSchema>;
 
+/** A live campaign's limits, which its settings form can change later (live mode itself cannot). */
+export const liveLimitsSchema = liveSettingsSchema.omit({ live: true });
+
+export type LiveLimits = z.infer<typeof liveLimitsSchema>;
+
 /** Identity words are typed one per line or comma-separated. */
 export function splitWords(text: string): string[] {
   return text

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { requireRole } from "@/lib/auth/session";
 import { canResearchCampaign } from "@/lib/campaigns/access";
 import { addMemberByEmail, createCampaign, removeMember, setCampaignStatus, updateCampaignSettings } from "@/lib/campaigns/manage";
-import { campaignSettingsSchema, liveSettingsSchema, slugSchema, splitWords, STATUSES } from "@/lib/campaigns/settings";
+import { campaignSettingsSchema, liveLimitsSchema, liveSettingsSchema, slugSchema, splitWords, STATUSES } from "@/lib/campaigns/settings";
 
 export type FormState = { status: "idle" | "ok" } | { status: "invalid"; fields: string[] } | { status: "error"; code: string };
 
@@ -51,13 +51,25 @@ function settingsFromForm(form: FormData) {
   });
 }
 
+/** A live campaign's limits, from the settings form's live fields. */
+function liveLimitsFromForm(form: FormData) {
+  return liveLimitsSchema.safeParse({
+    liveMaxTurns: Number(form.get("liveMaxTurns")),
+    livePromptsPerHour: Number(form.get("livePromptsPerHour")),
+    livePromptMaxChars: Number(form.get("livePromptMaxChars")),
+    moderationWords: splitWords(String(form.get("moderationWords") ?? "")),
+  });
+}
+
 export async function updateSettingsAction(_previous: FormState, form: FormData): Promise<FormState> {
   const user = await requireRole("RESEARCHER");
   const id = z.uuid().safeParse(form.get("campaignId"));
   const settings = settingsFromForm(form);
+  const liveLimits = form.has("liveMaxTurns") ? liveLimitsFromForm(form) : null;
   if (!id.success || !(await canResearchCampaign(user, id.data))) return { status: "error", code: "NOT_FOUND" };
   if (!settings.success) return invalid(settings.error);
-  const result = await updateCampaignSettings(user.id, id.data, settings.data);
+  if (liveLimits && !liveLimits.success) return invalid(liveLimits.error);
+  const result = await updateCampaignSettings(user.id, id.data, settings.data, liveLimits?.data);
   if (!result.ok) return { status: "error", code: result.code };
   revalidatePath(`/campaigns/${result.slug}`);
   return { status: "ok" };
