@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { createTestUser, TEST_PASSWORD, testIp } from "@/lib/testing/factories";
@@ -18,6 +18,29 @@ async function age(email: string, seconds: number) {
 }
 
 describe("authenticate", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("now and then (one sign-in in a hundred) drops attempts older than a day or two throttle windows, whichever is longer", async () => {
+    const keepMinutes = Math.max(24 * 60, 2 * env().HIKAKU_SIGNIN_WINDOW_MINUTES);
+    const email = `ancient-${Date.now()}@example.test`;
+    const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
+    await db.signInAttempt.createMany({
+      data: [
+        { email, outcome: "FAILURE", createdAt: minutesAgo(keepMinutes + 5) },
+        { email, outcome: "FAILURE", createdAt: minutesAgo(keepMinutes - 5) },
+      ],
+    });
+    const kept = async () => (await db.signInAttempt.findMany({ where: { email }, orderBy: { createdAt: "asc" } })).map((a) => a.createdAt);
+    vi.spyOn(Math, "random").mockReturnValue(0.5);
+    await authenticate(email, "whatever-password", testIp());
+    expect(await kept()).toHaveLength(3);
+    vi.spyOn(Math, "random").mockReturnValue(0.005);
+    await authenticate(email, "whatever-password", testIp());
+    const left = await kept();
+    expect(left).toHaveLength(3);
+    expect(left[0].getTime()).toBeGreaterThan(minutesAgo(keepMinutes).getTime());
+  });
+
   it("signs in with the right password, whatever the case of the e-mail", async () => {
     const user = await createTestUser({ role: "RESEARCHER" });
     const result = await authenticate(user.email.toUpperCase(), TEST_PASSWORD, testIp());
