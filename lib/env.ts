@@ -15,6 +15,8 @@ const envSchema = z.object({
   HIKAKU_MAX_UPLOAD_MB: z.coerce.number().int().positive().default(100),
   /** Encrypts live models' API keys at rest (any string of 16+ characters; `npm start` generates one for local use). */
   HIKAKU_ENCRYPTION_KEY: z.string().min(16, "HIKAKU_ENCRYPTION_KEY must be at least 16 characters").optional(),
+  /** The key before a rotation: API keys stored under it still decrypt until `model rotate-keys` re-encrypts them. */
+  HIKAKU_ENCRYPTION_KEY_PREVIOUS: z.string().min(16, "HIKAKU_ENCRYPTION_KEY_PREVIOUS must be at least 16 characters").optional(),
   /** Live battles: how long a worker holds a prompt before it goes to another worker (each chunk renews it). */
   HIKAKU_WORKER_LEASE_SECONDS: z.coerce.number().int().positive().max(3600).default(60),
   /** Live battles: how long `POST /api/v1/worker/next` waits for a prompt before answering 204. */

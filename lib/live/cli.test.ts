@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { uniqueSuffix } from "@/lib/testing/factories";
+import { decryptSecret } from "./secrets";
 import { workerEndpoint } from "./worker";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
@@ -79,5 +80,20 @@ describe("the CLI for live campaigns", () => {
     expect(stored.timeoutSeconds).toBe(30);
     expect(stored.apiKeyCipher).not.toContain("sk-from-the-environment");
     expect(await workerEndpoint(token)).not.toBeNull();
+
+    // A key rotation: the old key becomes the previous one, and the stored API key moves to the new.
+    const current = process.env.HIKAKU_ENCRYPTION_KEY!;
+    const rotated = hikaku(["model", "rotate-keys"], {
+      HIKAKU_ENCRYPTION_KEY: "a brand new key for the rotation",
+      HIKAKU_ENCRYPTION_KEY_PREVIOUS: current,
+    });
+    expect(rotated.status, rotated.stderr).toBe(0);
+    expect(JSON.parse(rotated.stdout)).toEqual({ endpoints: 1, reencrypted: 1 });
+    const after = await db.modelEndpoint.findUniqueOrThrow({ where: { id: stored.id } });
+    expect(decryptSecret(after.apiKeyCipher!, { current: "a brand new key for the rotation" })).toBe("sk-from-the-environment");
+    // Without the old key the stored one cannot be read: a clear error, nothing changed.
+    const lost = hikaku(["model", "rotate-keys"], { HIKAKU_ENCRYPTION_KEY: current });
+    expect(lost.status).toBe(1);
+    expect(lost.stderr).toContain("HIKAKU_ENCRYPTION_KEY_PREVIOUS");
   });
 });

@@ -7,7 +7,7 @@ import { addModelNamesToIdentityWords } from "@/lib/campaigns/identity-words";
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { GenerationFailure, streamChatCompletion } from "./openai";
-import { decryptSecret, encryptSecret } from "./secrets";
+import { decryptSecret, decryptSecretWith, encryptSecret, type SecretKeys } from "./secrets";
 
 /** Parameters Hikaku sets itself; a researcher's parameters may not override them. */
 const RESERVED_PARAMS = ["model", "messages", "stream"];
@@ -228,4 +228,26 @@ export async function liveBattleSummary(campaignId: string): Promise<LiveBattleS
     SELECT "updatedAt" AS at, "voidCause" AS cause, coalesce("voidDetail", '') AS detail FROM "LiveBattle"
     WHERE "campaignId" = ${campaignId}::uuid AND state = 'VOIDED' ORDER BY "updatedAt" DESC LIMIT 20`;
   return { ...counts, causes, recentFailures };
+}
+
+/**
+ * After HIKAKU_ENCRYPTION_KEY is changed (the old one kept as HIKAKU_ENCRYPTION_KEY_PREVIOUS):
+ * every API key still stored under the previous key is encrypted again under the current one.
+ * All are decrypted before any is written, so a key that neither secret opens changes nothing.
+ * Audited with the counts; the keys themselves never leave the server.
+ */
+export async function rotateApiKeys(actorId: string | null, keys?: SecretKeys): Promise<{ endpoints: number; reencrypted: number }> {
+  const rows = await db.modelEndpoint.findMany({ where: { apiKeyCipher: { not: null } }, select: { id: true, apiKeyCipher: true } });
+  const opened = rows.map((row) => ({ ...row, ...decryptSecretWith(row.apiKeyCipher!, keys) }));
+  let reencrypted = 0;
+  for (const row of opened.filter((row) => row.underPrevious)) {
+    // Only if nobody changed the key meanwhile.
+    const written = await db.modelEndpoint.updateMany({
+      where: { id: row.id, apiKeyCipher: row.apiKeyCipher },
+      data: { apiKeyCipher: encryptSecret(row.plain, keys) },
+    });
+    reencrypted += written.count;
+  }
+  await recordAudit({ actorId, action: "model.keys_rotated", subjectType: "ModelEndpoint", data: { endpoints: rows.length, reencrypted } });
+  return { endpoints: rows.length, reencrypted };
 }

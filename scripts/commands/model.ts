@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { addEndpoint, endpointInputSchema } from "@/lib/live/endpoints";
+import { addEndpoint, endpointInputSchema, rotateApiKeys } from "@/lib/live/endpoints";
 import { MissingEncryptionKey } from "@/lib/live/secrets";
 import { campaignBySlug } from "../lib/campaign-arg";
 import { integerOption, parseArgs, required, single, UsageError } from "../lib/cli-args";
@@ -7,6 +7,7 @@ import { integerOption, parseArgs, required, single, UsageError } from "../lib/c
 export const usage = [
   "model add --campaign SLUG --name NAME --base-url URL [--api-model M] [--api-key-env VAR] [--timeout-s N] [--concurrency N] [--system-prompt-file F] [--params JSON]   (pushed: the server calls the endpoint)",
   "model add --campaign SLUG --name NAME --worker [--timeout-s N] [--system-prompt-file F] [--params JSON]   (pulled: prints the worker token once)",
+  "model rotate-keys   (after changing HIKAKU_ENCRYPTION_KEY with the old one as HIKAKU_ENCRYPTION_KEY_PREVIOUS: stores every API key under the new one)",
 ].join("\n  ");
 
 function jsonObject(text: string | undefined): Record<string, unknown> | undefined {
@@ -23,6 +24,16 @@ function jsonObject(text: string | undefined): Record<string, unknown> | undefin
 /** `model add`: a model of a live campaign, reached by URL (pushed) or by workers (pulled). */
 export async function modelCommand(argv: string[]): Promise<void> {
   const [action, ...rest] = argv;
+  if (action === "rotate-keys") {
+    parseArgs(rest, { options: [], flags: [] });
+    try {
+      console.log(JSON.stringify(await rotateApiKeys(null)));
+    } catch (error) {
+      if (error instanceof MissingEncryptionKey) throw new UsageError(error.message);
+      throw error;
+    }
+    return;
+  }
   if (action !== "add") throw new UsageError(`Usage:\n  ${usage}`);
   const { values, flags } = parseArgs(rest, {
     options: ["campaign", "name", "base-url", "api-model", "api-key-env", "timeout-s", "concurrency", "system-prompt-file", "params"],
