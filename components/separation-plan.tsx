@@ -18,7 +18,7 @@ export async function SeparationPlan({ projection }: { projection: CompletionPro
           {t("leaderboard.planVotes", { votes: votesNeeded.toLocaleString("en") })}{" "}
           {projectedDate
             ? t("leaderboard.planDate", { rate: votesPerDay.toLocaleString("en", { maximumFractionDigits: 1 }), date: projectedDate })
-            : t("leaderboard.planNoRate")}{" "}
+            : t(votesPerDay > 0 ? "leaderboard.planTooFar" : "leaderboard.planNoRate")}{" "}
         </>
       )}
       {pairsBeyondReach > 0 && t("leaderboard.planBeyond", { n: pairsBeyondReach })}

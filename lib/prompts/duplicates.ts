@@ -47,7 +47,11 @@ export async function checkPromptDuplicates(campaignId: string): Promise<number>
         earlier.sort((a, b) => a.order - b.order);
         matches.push(findDuplicate(prompt, earlier));
         if (!batchByHash.has(prompt.textHash)) batchByHash.set(prompt.textHash, prompt);
-        for (const band of prompt.bands) batchByBand.set(band, [...(batchByBand.get(band) ?? []), prompt]);
+        for (const band of prompt.bands) {
+          const sharing = batchByBand.get(band);
+          if (sharing) sharing.push(prompt);
+          else batchByBand.set(band, [prompt]);
+        }
       }
       const rows = chunk.map((prompt, k) => ({
         id: prompt.id,

@@ -59,5 +59,10 @@ describe("sample-size planning from running tallies", () => {
     // No votes arriving, or nothing left to separate: no date.
     expect(projectCompletion([{ votesToSeparate: 300 }], 0, now).projectedDate).toBeNull();
     expect(projectCompletion([{ votesToSeparate: 0 }], 50, now)).toMatchObject({ votesNeeded: 0, projectedDate: null });
+    // A billion votes at one a week: no date (it would not fit in four digits, nor in a Date).
+    expect(projectCompletion([{ votesToSeparate: 1e9 }, { votesToSeparate: 1e9 }], 1 / 7, now)).toMatchObject({
+      votesNeeded: 2e9,
+      projectedDate: null,
+    });
   });
 });

@@ -59,13 +59,16 @@ export function pairsToSettle(tallies: PairTally[]): { low: string; high: string
     });
 }
 
+/** Dates are written as YYYY-MM-DD: none after 9999-12-31. */
+const LAST_DATE = Date.UTC(10_000, 0, 1);
+
 export interface CompletionProjection {
   /** Votes that would separate every adjacent pair that votes on the pair can separate. */
   votesNeeded: number;
   /** Adjacent pairs that votes on the pair alone cannot separate (not in votesNeeded). */
   pairsBeyondReach: number;
   votesPerDay: number;
-  /** When votesNeeded would be cast at votesPerDay (ISO date); null when nothing is needed or no votes arrive. */
+  /** When votesNeeded would be cast at votesPerDay (ISO date); null when nothing is needed, no votes arrive, or it would be after the year 9999. */
   projectedDate: string | null;
 }
 
@@ -74,6 +77,7 @@ export function projectCompletion(pairs: { votesToSeparate: number | null }[], v
   const votesNeeded = pairs.reduce((sum, pair) => sum + (pair.votesToSeparate ?? 0), 0);
   const pairsBeyondReach = pairs.filter((pair) => pair.votesToSeparate === null).length;
   const days = votesNeeded > 0 && votesPerDay > 0 ? votesNeeded / votesPerDay : null;
-  const projectedDate = days === null ? null : new Date(now.getTime() + days * 86_400_000).toISOString().slice(0, 10);
+  const when = days === null ? NaN : now.getTime() + days * 86_400_000;
+  const projectedDate = when < LAST_DATE ? new Date(when).toISOString().slice(0, 10) : null;
   return { votesNeeded, pairsBeyondReach, votesPerDay, projectedDate };
 }

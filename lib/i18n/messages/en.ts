@@ -384,6 +384,7 @@ export const en = {
       "Parting every adjacent pair's intervals takes about {votes} more votes on those pairs (the active sampler sends votes there).",
     planDate: "At the current rate, {rate} app votes a day over the last 7 days, that is around {date}.",
     planNoRate: "No votes were cast in the app in the last 7 days, so there is no date to project.",
+    planTooFar: "At the current rate that would take thousands of years: more votes on those pairs alone will not settle them soon.",
     planDone: "Every adjacent pair's intervals are already apart.",
     planBeyond: "Adjacent pairs that votes on the pair alone cannot part (not counted above): {n}.",
     separateVotes: "Votes to separate",
