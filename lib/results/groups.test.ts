@@ -45,9 +45,16 @@ describe("boards per category and per language", () => {
       const alone = await ready(setup.campaign.id, { ...DEFAULT_FILTERS, category: group.group });
       expect(group.votes).toBe(alone.board.votes);
       for (const row of alone.board.models) expect(group.models[row.model].rating).toBeCloseTo(row.rating, 9);
-      // Δ = rank overall − rank in the group, both among the group's models.
-      const overallOrder = overall.board.models.map((r) => r.model).filter((m) => m in group.models);
-      for (const [model, cell] of Object.entries(group.models)) expect(cell.rankChange).toBe(overallOrder.indexOf(model) + 1 - cell.rank);
+      // Δ = rank overall − rank in the group, both among the group's models; a rank is one more
+      // than the number rated strictly higher (equal ratings share it).
+      const rankAmong = (rating: number, all: number[]) => 1 + all.filter((other) => other > rating).length;
+      const overallRating = new Map(overall.board.models.map((r) => [r.model, r.rating]));
+      const overallRatings = Object.keys(group.models).map((m) => overallRating.get(m)!);
+      const groupRatings = Object.values(group.models).map((cell) => cell.rating);
+      for (const [model, cell] of Object.entries(group.models)) {
+        expect(cell.rank).toBe(rankAmong(cell.rating, groupRatings));
+        expect(cell.rankChange).toBe(rankAmong(overallRating.get(model)!, overallRatings) - cell.rank);
+      }
     }
   });
 

@@ -163,17 +163,20 @@ describe("style control from the database", () => {
     const json = leaderboardJson(view.board, view.computedAt, filters, setup.campaign.slug, view.styleControl) as Styled;
     expect(json.styleControlVotes).toBe(setup.expected.length);
     expect(Object.keys(json.styleCoefficients!)).toEqual(["length", "headers", "lists", "bold"]);
-    const plainRanks = new Map(json.models.map((row, i) => [row.model, i + 1]));
-    const styledOrder = [...json.models].sort((x, y) => y.ratingStyleControlled! - x.ratingStyleControlled!).map((row) => row.model);
+    // A rank is one more than the number of models rated strictly higher: equal ratings (the
+    // balanced votes can make two models' records the same) share a rank.
+    const rankAmong = (rating: number, all: number[]) => 1 + all.filter((other) => other > rating).length;
+    const plainRatings = json.models.map((row) => row.rating);
+    const styled = json.models.map((row) => row.ratingStyleControlled!);
     for (const row of json.models) {
       expect(row.ciLowStyleControlled!).toBeLessThan(row.ratingStyleControlled!);
       expect(row.ciHighStyleControlled!).toBeGreaterThan(row.ratingStyleControlled!);
-      expect(row.rankChange).toBe(plainRanks.get(row.model)! - (styledOrder.indexOf(row.model) + 1));
+      expect(row.rankChange).toBe(rankAmong(row.rating, plainRatings) - rankAmong(row.ratingStyleControlled!, styled));
     }
     // Without the option, the JSON is the ratings contract alone.
-    const plain = leaderboardJson(view.board, view.computedAt, DEFAULT_FILTERS, setup.campaign.slug, null);
-    expect(plain).not.toHaveProperty("styleCoefficients");
-    expect(plain.models[0]).not.toHaveProperty("rankChange");
+    const withoutOption = leaderboardJson(view.board, view.computedAt, DEFAULT_FILTERS, setup.campaign.slug, null);
+    expect(withoutOption).not.toHaveProperty("styleCoefficients");
+    expect(withoutOption.models[0]).not.toHaveProperty("rankChange");
   });
 
   it("from the command line: leaderboard --style-control prints the same numbers, and the CSV gets the columns", () => {
