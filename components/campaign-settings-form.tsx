@@ -7,6 +7,13 @@ import type { CampaignDetail } from "@/lib/campaigns/queries";
 import { FormResult } from "./form-error";
 import { useI18n } from "./i18n-provider";
 
+/** A live campaign's numeric limits, with the bounds of liveLimitsSchema (lib/campaigns/settings.ts). */
+const LIVE_NUMBER_FIELDS = [
+  { name: "liveMaxTurns", min: 1, max: 20 },
+  { name: "livePromptsPerHour", min: 1, max: 10_000 },
+  { name: "livePromptMaxChars", min: 100, max: 100_000 },
+] as const;
+
 export function CampaignSettingsForm({ campaign }: { campaign: CampaignDetail }) {
   const { t } = useI18n();
   const [state, action, pending] = useActionState<FormState, FormData>(updateSettingsAction, { status: "idle" });
@@ -132,32 +139,12 @@ export function CampaignSettingsForm({ campaign }: { campaign: CampaignDetail })
       {campaign.live && (
         <fieldset className="grid gap-4 text-sm md:col-span-2 md:grid-cols-3" data-testid="live-limits">
           <legend className="font-medium">{t("campaignPage.liveLimits")}</legend>
-          <label className="font-medium">
-            {t("campaignPage.fields.liveMaxTurns")}
-            <input name="liveMaxTurns" type="number" min={1} max={20} defaultValue={campaign.liveMaxTurns} className="field" />
-          </label>
-          <label className="font-medium">
-            {t("campaignPage.fields.livePromptsPerHour")}
-            <input
-              name="livePromptsPerHour"
-              type="number"
-              min={1}
-              max={10_000}
-              defaultValue={campaign.livePromptsPerHour}
-              className="field"
-            />
-          </label>
-          <label className="font-medium">
-            {t("campaignPage.fields.livePromptMaxChars")}
-            <input
-              name="livePromptMaxChars"
-              type="number"
-              min={100}
-              max={100_000}
-              defaultValue={campaign.livePromptMaxChars}
-              className="field"
-            />
-          </label>
+          {LIVE_NUMBER_FIELDS.map(({ name, min, max }) => (
+            <label key={name} className="font-medium">
+              {t(`campaignPage.fields.${name}`)}
+              <input name={name} type="number" min={min} max={max} defaultValue={campaign[name]} className="field" />
+            </label>
+          ))}
           <label className="font-medium md:col-span-3">
             {t("campaignPage.fields.moderationWords")}
             <textarea name="moderationWords" defaultValue={campaign.moderationWords.join("\n")} rows={3} className="field" />
