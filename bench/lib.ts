@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { openSync, readdirSync, readFileSync } from "node:fs";
 import { hashPassword } from "@/lib/auth/password";
 import { db } from "@/lib/db";
 import { migrate } from "../prisma/migrator";
@@ -109,7 +109,8 @@ export async function startAppServer(
       MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? "2",
       ...options.env,
     },
-    stdio: "ignore",
+    // BENCH_SERVER_LOG=file keeps the server's output (e.g. with BENCH_SERVER_NODE_ARGS=--trace-gc).
+    stdio: process.env.BENCH_SERVER_LOG ? ["ignore", openSync(process.env.BENCH_SERVER_LOG, "a"), "inherit"] : "ignore",
     detached: true,
   });
   return detachedServer(child, base);

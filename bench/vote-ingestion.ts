@@ -31,8 +31,11 @@ import {
  * session cookie. Two loads, each on the app and then on the floor:
  *
  * - closed loop: 50 annotators voting as fast as responses come back, for BENCH_SECONDS;
- * - open loop: votes arriving at BENCH_RATE per second whatever the server does (latency counted
- *   from when a vote was due, so a slow server cannot hide its queue).
+ * - open loop: votes arriving at BENCH_RATE per second for BENCH_OPEN_SECONDS (60) whatever the
+ *   server does (latency counted from when a vote was due, so a slow server cannot hide its
+ *   queue). Its p99 is set by the slowest 1% — a few pauses of the server — so it needs more votes
+ *   than the closed loop to settle; BENCH_DETAIL=1 lists the slowest 2% with when they fell due,
+ *   which tells pauses (runs of consecutive votes) from single slow requests.
  *
  * Each response carries the next pair, which the annotator votes on next. It prints throughput,
  * latency, CPU milliseconds per acknowledged vote (server process and PostgreSQL) and the ratios
@@ -45,6 +48,8 @@ const ANNOTATORS = Number(process.env.BENCH_ANNOTATORS ?? 50);
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 1);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const RATE = Number(process.env.BENCH_RATE ?? 50);
+/** The open loop's length: its p99 is the 1/100th slowest vote, so more votes give a steadier figure. */
+const OPEN_SECONDS = Number(process.env.BENCH_OPEN_SECONDS ?? 60);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
 /** Unmeasured closed-loop voting on each server first, so neither is measured while its code is still being compiled. */
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
@@ -53,6 +58,17 @@ const SLUG = "bench-votes";
 const SECRET = "bench-secret-bench-secret";
 
 type Target = "app" | "floor";
+
+/** BENCH_DETAIL=1: the open loop's slowest votes with when they fell due, to tell pauses (clusters) from slow requests. */
+const DETAIL = process.env.BENCH_DETAIL === "1";
+let openStartedAt = 0;
+function printSlowest(target: Target, votes: { at: number; ms: number }[]): void {
+  const slowest = [...votes].sort((a, b) => b.ms - a.ms).slice(0, Math.max(10, Math.ceil(votes.length / 50)));
+  slowest.sort((a, b) => a.at - b.at);
+  console.log(
+    `  ${target} (open loop started at ${Math.round(performance.timeOrigin + openStartedAt)}): slowest 2% (due at s: ms) ${slowest.map((v) => `${(v.at / 1000).toFixed(2)}: ${v.ms.toFixed(0)}`).join(", ")}`,
+  );
+}
 
 interface PhaseResult {
   votes: number;
@@ -174,12 +190,14 @@ try {
   /** Votes fall due at RATE per second; an idle annotator takes the oldest due vote. */
   const openLoop = (target: Target) =>
     measured(target, () => {
-      const total = Math.round(RATE * SECONDS);
+      const total = Math.round(RATE * OPEN_SECONDS);
       const interval = 1000 / RATE;
       const start = performance.now();
+      openStartedAt = start;
       const due: number[] = [];
       const idle = voters.map((_, index) => index);
       const latencies: number[] = [];
+      const slow: { at: number; ms: number }[] = [];
       let scheduled = 0;
       let finished = 0;
       let votes = 0;
@@ -191,12 +209,15 @@ try {
             const index = idle.pop()!;
             void vote(voters[index], index, target).then((outcome) => {
               latencies.push(performance.now() - dueAt);
+              if (DETAIL) slow.push({ at: dueAt - start, ms: performance.now() - dueAt });
               if (!outcome) failures++;
               else votes++;
               finished++;
               if (outcome !== "done") idle.push(index);
-              if (finished === total) resolve({ votes, failures, latencies });
-              else dispatch();
+              if (finished === total) {
+                if (DETAIL) printSlowest(target, slow);
+                resolve({ votes, failures, latencies });
+              } else dispatch();
             });
           }
         };
@@ -228,7 +249,7 @@ try {
     console.log(
       `  ratio app / floor: throughput ${ratio(a.votes / a.seconds, f.votes / f.seconds)}, p50 ${ratio(percentile(a.latencies, 50), percentile(f.latencies, 50))}, p99 ${ratio(percentile(a.latencies, 99), percentile(f.latencies, 99))}, server CPU per vote ${ratio(a.serverCpu / a.votes, f.serverCpu / f.votes)}`,
     );
-    console.log(`round ${round + 1}: open loop, ${RATE} votes/s for ${SECONDS} s`);
+    console.log(`round ${round + 1}: open loop, ${RATE} votes/s for ${OPEN_SECONDS} s`);
     console.log(line("app", oa));
     console.log(line("floor", of));
     console.log(

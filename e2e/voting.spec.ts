@@ -57,8 +57,11 @@ test("an annotator votes through 10 pairs with mouse and keyboard, blind to the 
   const seen: string[] = [];
   // Action results and RSC payloads pass through whole (listening to responses misses some
   // streamed bodies); everything else is read once its request has finished.
+  // How each response came: server actions (every vote's answer) uncompressed, the page compressed.
+  const encodings: { action: boolean; encoding: string }[] = [];
   await page.route("**/vote/**", async (route) => {
     const response = await route.fetch({ maxRedirects: 0 });
+    encodings.push({ action: "next-action" in route.request().headers(), encoding: response.headers()["content-encoding"] ?? "none" });
     seen.push(route.request().url(), JSON.stringify(response.headers()), await response.text());
     await route.fulfill({ response });
   });
@@ -106,6 +109,13 @@ test("an annotator votes through 10 pairs with mouse and keyboard, blind to the 
     if (n < 10) await expect.poll(() => pairTextOf(page)).not.toBe(pairText);
   }
   await expect(page.getByTestId("campaign-progress")).toContainText("10 / 54");
+  // Compression cost the vote path ~100 ms pauses for a few kB saved (scripts/app-server.mjs); pages stay compressed.
+  const actionEncodings = encodings.filter((e) => e.action).map((e) => e.encoding);
+  expect(actionEncodings.length).toBeGreaterThanOrEqual(10);
+  expect(new Set(actionEncodings)).toEqual(new Set(["none"]));
+  const pageEncodings = encodings.filter((e) => !e.action).map((e) => e.encoding);
+  expect(pageEncodings.length).toBeGreaterThan(0);
+  for (const encoding of pageEncodings) expect(["br", "gzip"]).toContain(encoding);
 
   const [{ votes, assignments }] = await query<{ votes: number; assignments: number }>(
     `SELECT (SELECT count(*)::int FROM "Vote" v JOIN "User" u ON u.id = v."annotatorId" WHERE u.email = $1) AS votes,

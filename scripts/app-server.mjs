@@ -3,9 +3,13 @@
 // on untouched, and route handlers never see the socket). Every request gets the header below,
 // overwriting anything a client sent, prefixed with a token made at start that only this process
 // knows; lib/auth/client-ip.ts reads it.
+// Responses are compressed here rather than by Next (next.config.ts: compress: false), so that
+// server-action responses can stay uncompressed: they are a few kB, and compressing them put
+// pauses of ~100 ms into the vote path's tail (docs/benchmarks.md, "Vote ingestion").
 // Usage: node scripts/app-server.mjs  (PORT and HOSTNAME from the environment; `next build` first)
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
+import compression from "compression";
 import next from "next";
 
 const port = Number(process.env.PORT ?? 3000);
@@ -16,9 +20,13 @@ const app = next({ dev: false, hostname, port, dir: process.cwd() });
 const handle = app.getRequestHandler();
 await app.prepare();
 
+// Pages, scripts and JSON as before; not server actions (the Next-Action header) nor event streams
+// (Cache-Control: no-transform, which the compression package always leaves alone).
+const compress = compression({ filter: (request, response) => !request.headers["next-action"] && compression.filter(request, response) });
+
 const server = createServer((request, response) => {
   request.headers["x-hikaku-peer-address"] = `${token} ${request.socket.remoteAddress ?? ""}`;
-  void handle(request, response);
+  compress(request, response, () => void handle(request, response));
 });
 server.listen(port, hostname, () => console.log(`[hikaku] serving on http://${hostname}:${port}`));
 for (const signal of ["SIGINT", "SIGTERM"]) {
