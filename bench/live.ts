@@ -9,6 +9,7 @@ import { streamChatCompletion } from "@/lib/live/openai";
 import { closePool } from "@/lib/pg";
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
+import { parseServerEvents } from "@/lib/live/sse";
 import { benchDatabase, createVoters, groupRssMb, ms, percentile, Session, startAppServer, votingActionId, waitForServer } from "./lib";
 
 /**
@@ -36,7 +37,6 @@ const PASSWORD = "bench-password-123";
 const SLUG = "bench-live";
 
 if (!existsSync(".next/BUILD_ID")) throw new Error("No production build: run `npm run build` first.");
-const sendPromptId = votingActionId("sendLivePrompt");
 const castVoteId = votingActionId("castVote");
 process.env.HIKAKU_ENCRYPTION_KEY ??= "bench-encryption-key-bench";
 const database = await benchDatabase();
@@ -57,8 +57,7 @@ async function startModelServer(): Promise<{ baseUrl: string; close(): Promise<v
 }
 
 interface Battle {
-  /** From the prompt's send: the action's answer, the stream's headers, the first text of each side. */
-  actionMs?: number;
+  /** From the prompt's send: the response's headers (the prompt taken, the answers' stream open), the first text of each side. */
   openMs?: number;
   firstTokenMs: number[];
   outcome: "ready" | "void" | "lost";
@@ -68,45 +67,30 @@ interface Battle {
 /** The events of a server-sent event stream, as name and JSON data. */
 async function* events(body: ReadableStream<Uint8Array>): AsyncGenerator<{ event: string; data: Record<string, unknown> }> {
   const decoder = new TextDecoder();
-  let buffer = "";
+  let pending = "";
   for await (const chunk of body) {
-    buffer += decoder.decode(chunk, { stream: true });
-    let end: number;
-    while ((end = buffer.indexOf("\n\n")) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const event = /^event: (.*)$/m.exec(block)?.[1];
-      const data = /^data: (.*)$/m.exec(block)?.[1];
-      if (event && data) yield { event, data: JSON.parse(data) as Record<string, unknown> };
-    }
+    const { events: complete, rest } = parseServerEvents(pending + decoder.decode(chunk, { stream: true }));
+    pending = rest;
+    for (const { type, data } of complete) yield { event: type, data: JSON.parse(data) as Record<string, unknown> };
   }
 }
 
-/** One battle as the page runs it: the prompt action, then the event stream to its end. */
+/** One battle as the voting page runs it: the prompt sent, and its answers read from the same response to the end. */
 async function runBattle(session: Session, campaignId: string, prompt: string): Promise<Battle> {
   const started = performance.now();
-  const sent = await session.fetch(`/vote/${SLUG}`, {
+  const stream = await session.fetch("/api/v1/live/battles", {
     method: "POST",
-    headers: { "next-action": sendPromptId, "content-type": "text/plain;charset=UTF-8", accept: "text/x-component" },
-    body: JSON.stringify([{ campaignId, prompt }]),
+    headers: { "content-type": "application/json", accept: "text/event-stream" },
+    body: JSON.stringify({ campaignId, prompt }),
   });
-  const battleId = /"battleId":"([A-Za-z0-9_-]+)"/.exec(await sent.text())?.[1];
-  const actionMs = performance.now() - started;
-  if (!battleId) throw new Error(`no battle started (HTTP ${sent.status})`);
-  const stream = await session.fetch(`/api/v1/live/battles/${battleId}/events`);
   const openMs = performance.now() - started;
+  if (stream.status !== 200) throw new Error(`no battle started (HTTP ${stream.status}: ${await stream.text()})`);
   const firstToken = new Map<string, number>();
   for await (const { event, data } of events(stream.body!)) {
     if (event === "delta" && !firstToken.has(String(data.side))) firstToken.set(String(data.side), performance.now() - started);
     if (event === "ready")
-      return {
-        actionMs,
-        openMs,
-        firstTokenMs: [...firstToken.values()],
-        outcome: "ready",
-        assignmentId: (data.assignment as { id: string }).id,
-      };
-    if (event === "void") return { actionMs, openMs, firstTokenMs: [...firstToken.values()], outcome: "void" };
+      return { openMs, firstTokenMs: [...firstToken.values()], outcome: "ready", assignmentId: (data.assignment as { id: string }).id };
+    if (event === "void") return { openMs, firstTokenMs: [...firstToken.values()], outcome: "void" };
   }
   // The stream ended without a last word: the instance serving it went away.
   throw new Error("the battle's stream broke off");
@@ -244,31 +228,16 @@ try {
       `${count("lost")} broken off by the killed instance), ${(count("ready") / elapsed).toFixed(1)} answered battles/s, ${acknowledged.length} votes`,
   );
   console.log(
-    `time to first token through the app (prompt action → first text in the pane): p50 ${ms(percentile(app, 50))}, p95 ${ms(percentile(app, 95))}`,
+    `time to first token through the app (prompt sent → first text in the pane): p50 ${ms(percentile(app, 50))}, p95 ${ms(percentile(app, 95))}`,
   );
   const stage = (pick: (b: Battle) => number | undefined) =>
     battles
       .map(pick)
       .filter((v): v is number => v !== undefined)
       .sort((a, b) => a - b);
+  const opened = stage((b) => b.openMs);
   console.log(
-    `  of which: the prompt action answered after p50 ${ms(
-      percentile(
-        stage((b) => b.actionMs),
-        50,
-      ),
-    )}, ` +
-      `the stream's headers after p50 ${ms(
-        percentile(
-          stage((b) => b.openMs),
-          50,
-        ),
-      )} (p95 ${ms(
-        percentile(
-          stage((b) => b.openMs),
-          95,
-        ),
-      )})`,
+    `  of which: the prompt taken and the stream open after p50 ${ms(percentile(opened, 50))} (p95 ${ms(percentile(opened, 95))})`,
   );
   console.log(
     `floor (the same annotators' rhythm, both answers straight from the model server): p50 ${ms(percentile(floor, 50))}, p95 ${ms(percentile(floor, 95))}`,

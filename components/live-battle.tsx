@@ -1,15 +1,17 @@
 "use client";
 
-import { useEffect, useId, useRef, useState } from "react";
+import { useEffect, useId, useRef, useState, useSyncExternalStore } from "react";
 import type { AssignmentView } from "@/lib/scheduling/view";
+import type { LiveTurnStream } from "./live-turn-stream";
 import { useI18n } from "./i18n-provider";
 import { PairView } from "./pair-view";
 
-export type VoidCause = "error" | "timeout" | "empty" | "identity" | "cancelled";
+export type { VoidCause } from "./live-turn-stream";
+import type { VoidCause } from "./live-turn-stream";
 
 /** A battle whose answers are on their way: what was said before this turn, and the new turn. */
 export interface StreamingBattle {
-  battleId: string;
+  stream: LiveTurnStream;
   promptTurns: string[];
   leftTurns: string[];
   rightTurns: string[];
@@ -69,8 +71,8 @@ export function LivePromptForm({
 }
 
 /**
- * Both answers as they stream in, side by side, from the battle's server-sent events. Closing the
- * page closes the stream, which stops both generations on the server.
+ * Both answers as they stream in, side by side. The stream belongs to the voting session, which
+ * closes it when the page goes away — which stops both generations on the server.
  */
 export function LiveStream({
   battle,
@@ -82,45 +84,19 @@ export function LiveStream({
   onVoid: (cause: VoidCause | "network") => void;
 }) {
   const { t } = useI18n();
-  const [left, setLeft] = useState("");
-  const [right, setRight] = useState("");
-  // The stream outlives renders; it calls whatever handlers the latest render passed.
+  const { stream } = battle;
+  const answers = useSyncExternalStore(stream.subscribe, stream.snapshot, stream.snapshot);
+  // The end is handed on once, to whatever handlers the latest render passed.
   const handlers = useRef({ onReady, onVoid });
   useEffect(() => {
     handlers.current = { onReady, onVoid };
   });
-
+  const { end } = answers;
   useEffect(() => {
-    const source = new EventSource(`/api/v1/live/battles/${encodeURIComponent(battle.battleId)}/events`);
-    let finished = false;
-    const finish = () => {
-      finished = true;
-      source.close();
-    };
-    source.addEventListener("delta", (event) => {
-      const { side, text } = JSON.parse((event as MessageEvent<string>).data) as { side: "left" | "right"; text: string };
-      (side === "left" ? setLeft : setRight)((current) => current + text);
-    });
-    source.addEventListener("reset", (event) => {
-      const { side } = JSON.parse((event as MessageEvent<string>).data) as { side: "left" | "right" };
-      (side === "left" ? setLeft : setRight)("");
-    });
-    source.addEventListener("ready", (event) => {
-      finish();
-      handlers.current.onReady((JSON.parse((event as MessageEvent<string>).data) as { assignment: AssignmentView }).assignment);
-    });
-    source.addEventListener("void", (event) => {
-      finish();
-      handlers.current.onVoid((JSON.parse((event as MessageEvent<string>).data) as { cause: VoidCause }).cause);
-    });
-    // EventSource would reconnect on its own; a battle's stream cannot be resumed, so end here.
-    source.onerror = () => {
-      if (finished) return;
-      finish();
-      handlers.current.onVoid("network");
-    };
-    return () => source.close();
-  }, [battle.battleId]);
+    if (!end || !stream.takeEnd()) return;
+    if (end.type === "ready") handlers.current.onReady(end.assignment);
+    else handlers.current.onVoid(end.cause);
+  }, [end, stream]);
 
   return (
     <div className="space-y-2" aria-busy="true">
@@ -129,10 +105,10 @@ export function LiveStream({
       </p>
       <PairView
         assignment={{
-          id: battle.battleId,
+          id: "live",
           promptTurns: battle.promptTurns,
-          leftTurns: [...battle.leftTurns, left],
-          rightTurns: [...battle.rightTurns, right],
+          leftTurns: [...battle.leftTurns, answers.left],
+          rightTurns: [...battle.rightTurns, answers.right],
           issuedAt: "",
         }}
       />

@@ -2,20 +2,13 @@
 
 import Link from "next/link";
 import { useCallback, useEffect, useRef, useState, useTransition } from "react";
-import {
-  castVote,
-  requestPair,
-  sendFollowUp,
-  sendLivePrompt,
-  skipPair,
-  type LiveActionResult,
-  type VoteActionResult,
-} from "@/app/(annotate)/vote/[slug]/actions";
+import { castVote, requestPair, skipPair, type VoteActionResult } from "@/app/(annotate)/vote/[slug]/actions";
 import type { VotingCampaign } from "@/lib/campaigns/queries";
 import type { AssignmentView, NextAssignment, Progress } from "@/lib/scheduling/view";
 import { useI18n } from "./i18n-provider";
 import { CorrectionEditor } from "./correction-editor";
 import { LivePromptForm, LiveStream, type StreamingBattle, type VoidCause } from "./live-battle";
+import { LiveTurnStream, type LiveRefusal, type LiveTurn } from "./live-turn-stream";
 import { MarkdownText } from "./markdown-text";
 import { PairView } from "./pair-view";
 import { ProgressBar } from "./progress-bar";
@@ -31,7 +24,7 @@ const INSTRUCTIONS_KEY = "i";
 const MIN_VIEW_MS = 500;
 
 type ErrorCode = Extract<VoteActionResult, { status: "error" }>["code"] | "NETWORK";
-type LiveErrorCode = Extract<LiveActionResult, { status: "error" }>["code"] | "NETWORK";
+type LiveErrorCode = LiveRefusal;
 
 /** Errors the annotator mends on the same pair (or by slowing down): no "new pair" button for them. */
 const STAY_ON_PAIR: ReadonlySet<ErrorCode> = new Set(["REASON_REQUIRED", "OUTCOME_NOT_ALLOWED", "CORRECTION_REQUIRED", "RATE_LIMITED"]);
@@ -150,22 +143,27 @@ export function VotingSession({ campaign, initial }: { campaign: VotingCampaign;
 
   const reload = useCallback(() => run(async () => show(await requestPair(campaign.id))), [run, show, campaign.id]);
 
-  const startStreaming = useCallback((result: LiveActionResult, battle: Omit<StreamingBattle, "battleId">) => {
-    if (result.status === "error") {
-      setLiveError(result.code);
+  // The open stream is closed when the page goes away: the server then stops both generations.
+  const openStream = useRef<LiveTurnStream | null>(null);
+  useEffect(() => () => openStream.current?.close(), []);
+
+  /** Sends the turn and, once the server has taken it, shows its answers as they stream in. */
+  const startStreaming = useCallback(async (turn: LiveTurn, battle: Omit<StreamingBattle, "stream">) => {
+    const opened = await LiveTurnStream.open(turn);
+    if (!opened.ok) {
+      setLiveError(opened.code);
       return;
     }
+    openStream.current = opened.stream;
     setLiveError(null);
     setVoided(null);
     setError(null);
-    setStreaming({ battleId: result.battleId, ...battle });
+    setStreaming({ stream: opened.stream, ...battle });
   }, []);
 
   const sendPrompt = useCallback(
     (prompt: string) =>
-      run(async () =>
-        startStreaming(await sendLivePrompt({ campaignId: campaign.id, prompt }), { promptTurns: [prompt], leftTurns: [], rightTurns: [] }),
-      ),
+      run(() => startStreaming({ campaignId: campaign.id, prompt }, { promptTurns: [prompt], leftTurns: [], rightTurns: [] })),
     [run, startStreaming, campaign.id],
   );
 
@@ -173,12 +171,11 @@ export function VotingSession({ campaign, initial }: { campaign: VotingCampaign;
     (prompt: string) => {
       if (!assignment) return;
       const before = assignment;
-      run(async () =>
-        startStreaming(await sendFollowUp({ assignmentId: before.id, prompt }), {
-          promptTurns: [...before.promptTurns, prompt],
-          leftTurns: before.leftTurns,
-          rightTurns: before.rightTurns,
-        }),
+      run(() =>
+        startStreaming(
+          { assignmentId: before.id, prompt },
+          { promptTurns: [...before.promptTurns, prompt], leftTurns: before.leftTurns, rightTurns: before.rightTurns },
+        ),
       );
     },
     [assignment, run, startStreaming],

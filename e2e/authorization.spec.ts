@@ -113,17 +113,6 @@ const ACTIONS: Record<string, ActionRow> = {
     args: async (f) => [f.campaignId],
     expected: ANNOTATOR,
   },
-  "app/(annotate)/vote/[slug]/actions.ts#sendLivePrompt": {
-    page: (f) => `/vote/${f.liveSlug}`,
-    args: async (f) => [{ campaignId: f.liveCampaignId, prompt: "A prompt from the matrix" }],
-    expected: ANNOTATOR,
-  },
-  "app/(annotate)/vote/[slug]/actions.ts#sendFollowUp": {
-    page: (f) => `/vote/${f.liveSlug}`,
-    // An assignment of an imported pair: there is no live battle to follow up, whoever asks.
-    args: async (f) => [{ assignmentId: await f.assignmentId(), prompt: "And then?" }],
-    expected: cells([], { ...SIGNED_OUT, other: "notfound" }),
-  },
   "app/(research)/campaigns/[slug]/live-actions.ts#addModelAction": {
     page: (f) => `/campaigns/${f.liveSlug}`,
     args: async (f, role) => [
@@ -342,6 +331,12 @@ const ROUTES: Record<string, { request: (r: APIRequestContext, f: Fixture) => Pr
       }),
     expected: API,
   },
+  // A live prompt: the campaign's own annotator's is sent (its pushed models refuse connections,
+  // so the battle is void at once and the answer stream ends); anyone else finds no campaign.
+  "app/api/v1/live/battles/route.ts": {
+    request: (r, f) => r.post("/api/v1/live/battles", { data: { campaignId: f.liveCampaignId, prompt: "A prompt from the matrix" } }),
+    expected: ANNOTATOR,
+  },
   // Only the battle's own annotator may follow it; a session is no worker token.
   "app/api/v1/live/battles/[id]/events/route.ts": {
     request: (r, f) => r.get(`/api/v1/live/battles/${f.battleId}/events`),
@@ -457,8 +452,11 @@ test.beforeAll(async ({ baseURL }) => {
 
   const liveSlug = `matrix-live-${suffix}`;
   hikakuCli(["campaign", "create", "--slug", liveSlug, "--name", "Matrix live", "--owner", email.owner, "--live"]);
-  for (const model of ["one", "two", "spare"])
-    hikakuCli(["model", "add", "--campaign", liveSlug, "--name", `matrix-live-${model}-${suffix}`, "--worker"]);
+  // Two pushed models whose address refuses connections (every pair has one: a prompt's battle is
+  // void at once) and a pulled one.
+  for (const model of ["one", "two"])
+    hikakuCli(["model", "add", "--campaign", liveSlug, "--name", `matrix-live-${model}-${suffix}`, "--base-url", "http://127.0.0.1:9/v1"]);
+  hikakuCli(["model", "add", "--campaign", liveSlug, "--name", `matrix-live-spare-${suffix}`, "--worker"]);
   hikakuCli(["campaign", "add-member", "--slug", liveSlug, "--email", email.annotator]);
   hikakuCli(["campaign", "status", "--slug", liveSlug, "--to", "ACTIVE"]);
   const [{ id: liveCampaignId }] = await query<{ id: string }>(`SELECT id FROM "Campaign" WHERE slug = $1`, [liveSlug]);

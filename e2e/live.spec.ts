@@ -107,6 +107,13 @@ test("a live battle: the prompt streams to both panes, the vote counts, the next
   });
   const problems = collectPageProblems(page);
   await signIn(page, annotator, PASSWORD);
+  // The prompt goes out as JSON only (a cross-site form cannot post that without asking first),
+  // and a body that is not a turn is refused before anything is sent to a model.
+  const asForm = await page.request.post("/api/v1/live/battles", { headers: { "content-type": "text/plain" }, data: "prompt=hi" });
+  expect(asForm.status()).toBe(415);
+  const notATurn = await page.request.post("/api/v1/live/battles", { data: { prompt: "no campaign" } });
+  expect(notATurn.status()).toBe(400);
+  expect(await notATurn.json()).toMatchObject({ code: "INVALID" });
   await page.goto(`/vote/${slug}`);
   await expect(page.getByTestId("live-prompt")).toBeVisible();
   await expectAccessible(page);

@@ -20,3 +20,6 @@ export const workerAnswerSchema = z.union([
   z.object({ content: z.string().max(2_000_000) }).strict(),
   z.object({ error: z.string().min(1).max(10_000) }).strict(),
 ]);
+
+/** The voting page's live request: a first prompt in a campaign, or a follow-up on the battle being judged. */
+export const liveTurnSchema = z.union([livePromptSchema.strict(), followUpSchema.strict()]);

@@ -38,7 +38,7 @@ interface BattleJob {
   concurrency: number;
 }
 
-interface BattleState {
+export interface BattleState {
   state: string;
   voidCause: FailureCause | null;
   assignmentId: string | null;

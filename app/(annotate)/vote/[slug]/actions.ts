@@ -2,8 +2,6 @@
 
 import { z } from "zod";
 import { requireRole } from "@/lib/auth/session";
-import { askFollowUp, startBattle, type StartResult } from "@/lib/live/battles";
-import { followUpSchema, livePromptSchema } from "@/lib/live/input";
 import { nextAssignmentFor } from "@/lib/scheduling/next-assignment";
 import type { NextAssignment } from "@/lib/scheduling/view";
 import { recordVote, skipAssignment, type VoteResult } from "@/lib/votes/record-vote";
@@ -45,27 +43,4 @@ export async function requestPair(id: string): Promise<NextAssignment> {
   const parsed = campaignId.safeParse(id);
   if (!parsed.success) return { status: "notMember" };
   return nextAssignmentFor(user.id, parsed.data);
-}
-
-export type LiveActionResult =
-  { status: "ok"; battleId: string } | { status: "error"; code: "INVALID" | Exclude<StartResult, { ok: true }>["code"] };
-
-function liveResult(result: StartResult): LiveActionResult {
-  return result.ok ? { status: "ok", battleId: result.battleId } : { status: "error", code: result.code };
-}
-
-/** Live mode: the annotator's own prompt, sent to two anonymous models; the answers stream from the battle's events. */
-export async function sendLivePrompt(input: z.input<typeof livePromptSchema>): Promise<LiveActionResult> {
-  const user = await requireRole("ANNOTATOR");
-  const parsed = livePromptSchema.safeParse(input);
-  if (!parsed.success) return { status: "error", code: "INVALID" };
-  return liveResult(await startBattle(user.id, parsed.data.campaignId, parsed.data.prompt));
-}
-
-/** Live mode: a follow-up turn to both models of the battle the annotator is about to vote on. */
-export async function sendFollowUp(input: z.input<typeof followUpSchema>): Promise<LiveActionResult> {
-  const user = await requireRole("ANNOTATOR");
-  const parsed = followUpSchema.safeParse(input);
-  if (!parsed.success) return { status: "error", code: "INVALID" };
-  return liveResult(await askFollowUp(user.id, parsed.data.assignmentId, parsed.data.prompt));
 }
