@@ -39,3 +39,26 @@ describe("the streaming check for model names", () => {
     expect(streamedReading("a &bogus; b &#0; c")).toBe("a &bogus; b &#0; c");
   });
 });
+
+describe("the guards kept per word list", () => {
+  it("normalises a list once and tells lists apart", () => {
+    const guard = IdentityGuard.for(["GPT-4", "Claude"]);
+    expect(IdentityGuard.for(["GPT-4", "Claude"])).toBe(guard);
+    // The same words split differently are another list.
+    expect(IdentityGuard.for(["GPT-4Claude"])).not.toBe(guard);
+    expect(IdentityGuard.for(["GPT-4"])).not.toBe(guard);
+    expect(guard.named("I am ", "ｃｌａｕｄｅ")).toBe("claude");
+    expect(IdentityGuard.for([]).named("", "I am Claude")).toBeNull();
+  });
+
+  it("lets the least recently used list go once a hundred are kept", () => {
+    const first = IdentityGuard.for(["list-0"]);
+    const kept = IdentityGuard.for(["list-1"]);
+    for (let n = 2; n < 100; n++) IdentityGuard.for([`list-${n}`]);
+    // Using list-0 again makes list-1 the oldest: the next new list pushes list-1 out.
+    expect(IdentityGuard.for(["list-0"])).toBe(first);
+    IdentityGuard.for(["list-100"]);
+    expect(IdentityGuard.for(["list-0"])).toBe(first);
+    expect(IdentityGuard.for(["list-1"])).not.toBe(kept);
+  });
+});

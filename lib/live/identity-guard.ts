@@ -23,12 +23,34 @@ export function streamedReading(markdown: string): string {
   return normaliseForMatching(decoded.replace(/[*_~`]/g, ""));
 }
 
+/** Guards by word list, for callers that see one piece per request (the worker API's chunks). */
+const guards = new Map<string, IdentityGuard>();
+const MAX_GUARDS = 100;
+
 /** Checks each new piece of a streamed answer, with what came before it, for the campaign's identity words. */
 export class IdentityGuard {
   private readonly words: string[];
 
   constructor(identityWords: string[]) {
     this.words = normalisedWords(identityWords);
+  }
+
+  /**
+   * The guard for this word list, normalised once rather than on every chunk: a worker's answer
+   * arrives in hundreds of requests, and a campaign's list can hold hundreds of words.
+   */
+  static for(identityWords: string[]): IdentityGuard {
+    const key = identityWords.join("\u0000");
+    let guard = guards.get(key);
+    if (guard) {
+      // Most recently used last, so the oldest list is the one let go.
+      guards.delete(key);
+    } else {
+      guard = new IdentityGuard(identityWords);
+      if (guards.size >= MAX_GUARDS) guards.delete(guards.keys().next().value!);
+    }
+    guards.set(key, guard);
+    return guard;
   }
 
   /** The identity word that `textSoFar` followed by `delta` contains, or null. */

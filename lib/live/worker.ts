@@ -106,7 +106,7 @@ export async function appendChunk(endpointId: string, ref: string, delta: string
         AND j."leaseUntil" >= now()
       FOR UPDATE OF j`;
     if (!job) return "lost" as const;
-    const named = new IdentityGuard(job.identityWords).named(job.content, delta);
+    const named = IdentityGuard.for(job.identityWords).named(job.content, delta);
     if (named) return { named };
     await tx.$executeRaw`
       UPDATE "GenerationJob" SET content = content || ${delta}, "firstTokenAt" = coalesce("firstTokenAt", now()),
