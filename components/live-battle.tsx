@@ -2,12 +2,11 @@
 
 import { useEffect, useId, useRef, useState, useSyncExternalStore } from "react";
 import type { AssignmentView } from "@/lib/scheduling/view";
-import type { LiveTurnStream } from "./live-turn-stream";
+import type { LiveTurnStream, VoidCause } from "./live-turn-stream";
 import { useI18n } from "./i18n-provider";
 import { PairView } from "./pair-view";
 
-export type { VoidCause } from "./live-turn-stream";
-import type { VoidCause } from "./live-turn-stream";
+export type { VoidCause };
 
 /** A battle whose answers are on their way: what was said before this turn, and the new turn. */
 export interface StreamingBattle {

@@ -1,22 +1,12 @@
+import type { StartResult } from "@/lib/live/battles";
+import type { FailureCause } from "@/lib/live/openai";
 import { parseServerEvents } from "@/lib/live/sse";
 import type { AssignmentView } from "@/lib/scheduling/view";
 
-export type VoidCause = "error" | "timeout" | "empty" | "identity" | "cancelled";
+export type VoidCause = FailureCause;
 
-/** Codes of a prompt the server refused (lib/live/battles.ts), or the network failing. */
-export type LiveRefusal =
-  | "INVALID"
-  | "NOT_FOUND"
-  | "NOT_LIVE"
-  | "CLOSED"
-  | "NO_MODELS"
-  | "TOO_MANY_TURNS"
-  | "RATE_LIMITED"
-  | "EMPTY"
-  | "TOO_LONG"
-  | "MODERATED"
-  | "MODERATION_UNAVAILABLE"
-  | "NETWORK";
+/** Why a prompt was not sent: the server's refusal (lib/live/battles.ts), a body it could not read, or the network. */
+export type LiveRefusal = Exclude<StartResult, { ok: true }>["code"] | "INVALID" | "NETWORK";
 
 export type LiveTurn = { campaignId: string; prompt: string } | { assignmentId: string; prompt: string };
 
