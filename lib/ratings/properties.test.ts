@@ -98,6 +98,8 @@ describe("rating properties", () => {
 
   it("online Elo of a single win moves both models by the same amount in opposite directions", () => {
     const elo = onlineElo([{ modelA: "x", modelB: "y", winner: "model_a" }]);
+    // The models seen, in order of first appearance, and nothing else.
+    expect([...elo.keys()]).toEqual(["x", "y"]);
     expect(elo.get("x")).toBeCloseTo(1002, 12);
     expect(elo.get("y")).toBeCloseTo(998, 12);
   });
