@@ -9,7 +9,7 @@ import { streamChatCompletion } from "@/lib/live/openai";
 import { closePool } from "@/lib/pg";
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
-import { parseServerEvents } from "@/lib/live/sse";
+import { readServerEvents } from "@/lib/live/sse";
 import { benchDatabase, createVoters, groupRssMb, ms, percentile, Session, startAppServer, votingActionId, waitForServer } from "./lib";
 
 /**
@@ -64,17 +64,6 @@ interface Battle {
   assignmentId?: string;
 }
 
-/** The events of a server-sent event stream, as name and JSON data. */
-async function* events(body: ReadableStream<Uint8Array>): AsyncGenerator<{ event: string; data: Record<string, unknown> }> {
-  const decoder = new TextDecoder();
-  let pending = "";
-  for await (const chunk of body) {
-    const { events: complete, rest } = parseServerEvents(pending + decoder.decode(chunk, { stream: true }));
-    pending = rest;
-    for (const { type, data } of complete) yield { event: type, data: JSON.parse(data) as Record<string, unknown> };
-  }
-}
-
 /** One battle as the voting page runs it: the prompt sent, and its answers read from the same response to the end. */
 async function runBattle(session: Session, campaignId: string, prompt: string): Promise<Battle> {
   const started = performance.now();
@@ -86,7 +75,8 @@ async function runBattle(session: Session, campaignId: string, prompt: string): 
   const openMs = performance.now() - started;
   if (stream.status !== 200) throw new Error(`no battle started (HTTP ${stream.status}: ${await stream.text()})`);
   const firstToken = new Map<string, number>();
-  for await (const { event, data } of events(stream.body!)) {
+  for await (const { type: event, data: json } of readServerEvents(stream.body!)) {
+    const data = JSON.parse(json) as Record<string, unknown>;
     if (event === "delta" && !firstToken.has(String(data.side))) firstToken.set(String(data.side), performance.now() - started);
     if (event === "ready")
       return { openMs, firstTokenMs: [...firstToken.values()], outcome: "ready", assignmentId: (data.assignment as { id: string }).id };

@@ -1,6 +1,6 @@
 import type { StartResult } from "@/lib/live/battles";
 import type { FailureCause } from "@/lib/live/openai";
-import { parseServerEvents } from "@/lib/live/sse";
+import { readServerEvents } from "@/lib/live/sse";
 import type { AssignmentView } from "@/lib/scheduling/view";
 
 export type VoidCause = FailureCause;
@@ -74,22 +74,13 @@ export class LiveTurnStream {
   }
 
   private async read(body: ReadableStream<Uint8Array>) {
-    const reader = body.getReader();
-    const decoder = new TextDecoder();
-    let pending = "";
     try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        const { events, rest } = parseServerEvents(pending + decoder.decode(value, { stream: true }));
-        pending = rest;
-        for (const event of events) {
-          const data = JSON.parse(event.data) as { side?: "left" | "right"; text?: string; assignment?: AssignmentView; cause?: VoidCause };
-          if (event.type === "delta" && data.side) this.update({ [data.side]: this.answers[data.side] + (data.text ?? "") });
-          else if (event.type === "reset" && data.side) this.update({ [data.side]: "" });
-          else if (event.type === "ready" && data.assignment) return this.update({ end: { type: "ready", assignment: data.assignment } });
-          else if (event.type === "void") return this.update({ end: { type: "void", cause: data.cause ?? "error" } });
-        }
+      for await (const event of readServerEvents(body)) {
+        const data = JSON.parse(event.data) as { side?: "left" | "right"; text?: string; assignment?: AssignmentView; cause?: VoidCause };
+        if (event.type === "delta" && data.side) this.update({ [data.side]: this.answers[data.side] + (data.text ?? "") });
+        else if (event.type === "reset" && data.side) this.update({ [data.side]: "" });
+        else if (event.type === "ready" && data.assignment) return this.update({ end: { type: "ready", assignment: data.assignment } });
+        else if (event.type === "void") return this.update({ end: { type: "void", cause: data.cause ?? "error" } });
       }
     } catch {
       // The connection broke (or was closed here): a battle's stream cannot be resumed.

@@ -1,4 +1,5 @@
 import "server-only";
+import { readServerEvents } from "./sse";
 
 /**
  * A streaming client for OpenAI-compatible chat completions (vLLM, llama.cpp server, Ollama,
@@ -81,7 +82,7 @@ export async function streamChatCompletion(request: ChatRequest): Promise<string
       request.onDelta?.(whole);
       text = whole;
     } else {
-      for await (const data of serverSentData(response.body)) {
+      for await (const { data } of readServerEvents(response.body)) {
         if (data === "[DONE]") break;
         let parsed: unknown;
         try {
@@ -103,26 +104,4 @@ export async function streamChatCompletion(request: ChatRequest): Promise<string
   }
   if (!text.trim()) throw new GenerationFailure("empty", "the model's answer was empty");
   return text;
-}
-
-/** The `data:` payloads of a server-sent event stream, one per event. */
-async function* serverSentData(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
-  const decoder = new TextDecoder();
-  let buffer = "";
-  let data: string[] = [];
-  for await (const chunk of body) {
-    buffer += decoder.decode(chunk, { stream: true });
-    let newline: number;
-    while ((newline = buffer.search(/\r?\n/)) >= 0) {
-      const line = buffer.slice(0, newline);
-      buffer = buffer.slice(newline + (buffer[newline] === "\r" ? 2 : 1));
-      if (line === "") {
-        if (data.length) yield data.join("\n");
-        data = [];
-      } else if (line.startsWith("data:")) {
-        data.push(line.slice(line[5] === " " ? 6 : 5));
-      }
-    }
-  }
-  if (data.length) yield data.join("\n");
 }

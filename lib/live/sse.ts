@@ -11,9 +11,11 @@ export interface ServerEvent {
  */
 export function parseServerEvents(text: string): { events: ServerEvent[]; rest: string } {
   const events: ServerEvent[] = [];
-  const normalised = text.replace(/\r\n?/g, "\n");
+  // A chunk ending in \r may be half of a \r\n: keep it back, or the \n that follows would read as a blank line.
+  const heldBack = text.endsWith("\r") ? "\r" : "";
+  const normalised = text.slice(0, text.length - heldBack.length).replace(/\r\n?/g, "\n");
   const blocks = normalised.split("\n\n");
-  const rest = blocks.pop() ?? "";
+  const rest = (blocks.pop() ?? "") + heldBack;
   for (const block of blocks) {
     let type = "message";
     const data: string[] = [];
@@ -28,4 +30,27 @@ export function parseServerEvents(text: string): { events: ServerEvent[]; rest: 
     if (data.length > 0) events.push({ type, data: data.join("\n") });
   }
   return { events, rest };
+}
+
+/**
+ * The events of a server-sent event stream as they arrive. A last event the stream ends without
+ * closing (some model servers do) is read too. Leaving the loop early cancels the stream.
+ */
+export async function* readServerEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<ServerEvent> {
+  // A reader rather than `for await` over the body: Safari's streams are not async-iterable.
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let pending = "";
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      const { events, rest } = parseServerEvents(pending + decoder.decode(value, { stream: true }));
+      pending = rest;
+      yield* events;
+    }
+    yield* parseServerEvents(`${pending}${decoder.decode()}\n\n`).events;
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
 }
