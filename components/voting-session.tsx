@@ -24,7 +24,6 @@ const INSTRUCTIONS_KEY = "i";
 const MIN_VIEW_MS = 500;
 
 type ErrorCode = Extract<VoteActionResult, { status: "error" }>["code"] | "NETWORK";
-type LiveErrorCode = LiveRefusal;
 
 /** Errors the annotator mends on the same pair (or by slowing down): no "new pair" button for them. */
 const STAY_ON_PAIR: ReadonlySet<ErrorCode> = new Set(["REASON_REQUIRED", "OUTCOME_NOT_ALLOWED", "CORRECTION_REQUIRED", "RATE_LIMITED"]);
@@ -49,7 +48,7 @@ export function VotingSession({ campaign, initial }: { campaign: VotingCampaign;
   // Live mode: the battle whose answers are streaming, why the last one was void, a refused prompt.
   const [streaming, setStreaming] = useState<StreamingBattle | null>(null);
   const [voided, setVoided] = useState<VoidCause | null>(null);
-  const [liveError, setLiveError] = useState<LiveErrorCode | null>(null);
+  const [liveError, setLiveError] = useState<LiveRefusal | null>(null);
   const shownAt = useRef(0);
   const inFlight = useRef(false);
 
