@@ -193,6 +193,62 @@ test("a live battle: the prompt streams to both panes, the vote counts, the next
     .toEqual({ liveMaxTurns: 2, moderationWords: ["秘密"] });
 });
 
+test("a refused prompt: the route answers with its status and code, the page says why, no model is asked", async ({ page }) => {
+  test.setTimeout(90_000);
+  const suffix = Date.now().toString(36);
+  const slug = `live-refused-${suffix}`;
+  const annotator = uniqueEmail("live-refused-annotator");
+  hikakuCli(["user", "create", "--email", annotator, "--role", "ANNOTATOR", "--password", PASSWORD]);
+  hikakuCli(["campaign", "create", "--slug", slug, "--name", `Refused ${suffix}`, "--live"]);
+  for (const name of ["one", "two"])
+    hikakuCli(["model", "add", "--campaign", slug, "--name", `${name}-${suffix}`, "--base-url", fake.baseUrl]);
+  hikakuCli(["campaign", "add-member", "--slug", slug, "--email", annotator]);
+  hikakuCli(["campaign", "status", "--slug", slug, "--to", "ACTIVE"]);
+  const [{ id: campaignId }] = await query<{ id: string }>(
+    `UPDATE "Campaign" SET "moderationWords" = ARRAY['秘密'], "livePromptsPerHour" = 1 WHERE slug = $1 RETURNING id`,
+    [slug],
+  );
+  const asked = () => fake.requests.filter((r) => r.model.endsWith(`-${suffix}`)).length;
+  const send = (data: object) => page.request.post("/api/v1/live/battles", { data });
+
+  await signIn(page, annotator, PASSWORD);
+  expect((await send({ campaignId: "00000000-0000-4000-8000-000000000000", prompt: "hi" })).status()).toBe(404);
+  const moderated = await send({ campaignId, prompt: "これは秘密です" });
+  expect(moderated.status()).toBe(422);
+  expect(await moderated.json()).toMatchObject({ code: "MODERATED" });
+
+  await page.goto(`/vote/${slug}`);
+  const prompt = page.getByRole("textbox", { name: /Your prompt|あなたのプロンプト/ });
+  const sendButton = page.getByRole("button", { name: /Send to both models|両方のモデルに送信/ });
+  await prompt.fill("ここだけの秘密を教えて");
+  await sendButton.click();
+  await expect(page.getByTestId("live-error")).toContainText(/cannot be sent in this campaign|このキャンペーンでは送信できません/);
+  await expectAccessible(page);
+  expect(asked()).toBe(0);
+
+  // One prompt an hour: the first is answered and judged, the next refused until the hour is over.
+  await prompt.fill("富士山の高さは？");
+  await sendButton.click();
+  await expect(page.getByTestId("live-error")).toHaveCount(0);
+  await expect(page.getByTestId("vote-TIE")).toBeEnabled({ timeout: 30_000 });
+  await page.getByTestId("vote-TIE").click();
+  await expect(page.getByTestId("live-prompt")).toBeVisible();
+  expect(asked()).toBe(2);
+  await prompt.fill("もう一つ質問があります");
+  await sendButton.click();
+  await expect(page.getByTestId("live-error")).toContainText(/as many prompts as this campaign allows|1時間/);
+  const limited = await send({ campaignId, prompt: "once more" });
+  expect(limited.status()).toBe(429);
+  expect(await limited.json()).toMatchObject({ code: "RATE_LIMITED" });
+
+  // A closed campaign takes no prompts.
+  hikakuCli(["campaign", "status", "--slug", slug, "--to", "CLOSED"]);
+  const closed = await send({ campaignId, prompt: "are you there?" });
+  expect(closed.status()).toBe(409);
+  expect(await closed.json()).toMatchObject({ code: "CLOSED" });
+  expect(asked()).toBe(2);
+});
+
 test("the README's reference worker answers a battle from a local OpenAI-compatible server", async ({ page, baseURL }) => {
   test.setTimeout(90_000);
   const suffix = Date.now().toString(36);

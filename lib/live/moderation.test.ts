@@ -1,0 +1,65 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+/**
+ * The moderation hook over real HTTP: a small service that allows, refuses, fails or answers
+ * nonsense depending on the prompt. The environment is read once per test file, so the service's
+ * address is set before the first check.
+ */
+let server: http.Server;
+const asked: string[] = [];
+
+beforeAll(async () => {
+  server = http.createServer((request, response) => {
+    let body = "";
+    request.on("data", (chunk: Buffer) => (body += chunk.toString()));
+    request.on("end", () => {
+      const { prompt } = JSON.parse(body) as { prompt: string };
+      asked.push(prompt);
+      if (prompt.includes("crash")) return void response.writeHead(500).end("{}");
+      response.writeHead(200, { "Content-Type": "application/json" });
+      if (prompt.includes("nonsense")) return void response.end(JSON.stringify({ allowed: "yes" }));
+      response.end(JSON.stringify({ allowed: !prompt.includes("bad") }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  process.env.HIKAKU_MODERATION_URL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/check`;
+});
+
+afterAll(() => {
+  server.close();
+});
+
+const limits = { maxChars: 50, words: ["秘密"] };
+
+describe("checkPrompt with a moderation service", () => {
+  it("sends the prompt to the service and follows its verdict", async () => {
+    const { checkPrompt } = await import("./moderation");
+    expect(await checkPrompt("a fine question", limits)).toBeNull();
+    expect(await checkPrompt("a bad question", limits)).toBe("MODERATED");
+    expect(asked).toEqual(["a fine question", "a bad question"]);
+  });
+
+  it("refuses the prompt when the service fails or answers something else than a verdict", async () => {
+    const { checkPrompt } = await import("./moderation");
+    expect(await checkPrompt("please crash", limits)).toBe("MODERATION_UNAVAILABLE");
+    expect(await checkPrompt("some nonsense", limits)).toBe("MODERATION_UNAVAILABLE");
+  });
+
+  it("asks the service nothing about a prompt the campaign's own checks refuse", async () => {
+    const { checkPrompt } = await import("./moderation");
+    const before = asked.length;
+    expect(await checkPrompt("   ", limits)).toBe("EMPTY");
+    expect(await checkPrompt("x".repeat(51), limits)).toBe("TOO_LONG");
+    expect(await checkPrompt("x".repeat(50), { ...limits, words: [] })).toBeNull();
+    expect(await checkPrompt("これは秘密です", limits)).toBe("MODERATED");
+    expect(asked.length).toBe(before + 1);
+  });
+
+  it("refuses the prompt when the service cannot be reached", async () => {
+    const { checkPrompt } = await import("./moderation");
+    await new Promise((resolve) => server.close(resolve));
+    expect(await checkPrompt("a fine question", limits)).toBe("MODERATION_UNAVAILABLE");
+  });
+});
