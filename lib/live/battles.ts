@@ -2,13 +2,17 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { randomToken } from "@/lib/auth/tokens";
 import { matchTextOf, normalisedWords } from "@/lib/campaigns/identity-words";
+import pg from "pg";
 import type { RawSql } from "@/lib/db";
-import { pgTransaction, poolSql } from "@/lib/pg";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { pgTransaction, pool, poolSql } from "@/lib/pg";
 import { styleByTurnsShown } from "@/lib/ratings/style-control";
 import { uncertaintyWeight, withdrawAssignment } from "@/lib/scheduling/pick";
 import type { ChatMessage, FailureCause } from "./openai";
-import { battleKey, endpointKey, jobKey, notifyKey } from "./notify";
+import { battleKey, endpointKey, jobKey, notifyEach, notifyKey } from "./notify";
+import { claimStatements, currentJobsStatement, type BattleJob } from "./jobs";
 import { checkPrompt, type PromptRefusal } from "./moderation";
+import type { BattleState } from "./stream";
 
 /**
  * Live battles: an annotator's prompt goes to two of the campaign's models, picked by its sampling
@@ -19,7 +23,7 @@ import { checkPrompt, type PromptRefusal } from "./moderation";
  */
 
 export type StartResult =
-  | { ok: true; battleId: string }
+  | { ok: true; battleId: string; battle: BattleState }
   | { ok: false; code: "NOT_FOUND" | "NOT_LIVE" | "CLOSED" | "NO_MODELS" | "TOO_MANY_TURNS" | "RATE_LIMITED" | PromptRefusal };
 
 interface LiveCampaign {
@@ -31,19 +35,43 @@ interface LiveCampaign {
   livePromptsPerHour: number;
   livePromptMaxChars: number;
   moderationWords: string[];
+  identityWords: string[];
   member: boolean;
   promptsLastHour: number;
+  /** The enabled models' endpoints, by model id. */
+  endpoints: EndpointChoice[];
+  /** Votes so far per pair of models (low id first). */
+  pairTallies: PairTally[];
 }
 
-async function liveCampaign(tx: RawSql, annotatorId: string, campaignId: string): Promise<LiveCampaign | null> {
-  const rows = await tx.$queryRaw<LiveCampaign[]>`
-    SELECT c.id, c.status, c.live, c.strategy, c."liveMaxTurns", c."livePromptsPerHour", c."livePromptMaxChars", c."moderationWords",
+interface PairTally {
+  lowModelId: string;
+  highModelId: string;
+  votes: number;
+  winsLow: number;
+  winsHigh: number;
+}
+
+/** The campaign as a live prompt needs it, with the models that could answer: one statement. */
+export async function liveCampaign(sql: RawSql, annotatorId: string, campaignId: string): Promise<LiveCampaign | null> {
+  const rows = await sql.$queryRaw<LiveCampaign[]>`
+    SELECT c.id, c.status, c.live, c.strategy, c."liveMaxTurns", c."livePromptsPerHour", c."livePromptMaxChars", c."moderationWords", c."identityWords",
            EXISTS (SELECT 1 FROM "CampaignMember" m WHERE m."campaignId" = c.id AND m."userId" = ${annotatorId}::uuid) AS member,
-           -- Every prompt sent (a first turn or a follow-up) starts exactly one left-hand job.
-           (SELECT count(*)::int FROM "GenerationJob" j JOIN "LiveBattle" b ON b.id = j."battleId"
-             WHERE b."annotatorId" = ${annotatorId}::uuid AND b."campaignId" = c.id AND j."onLeft" AND j."createdAt" > now() - interval '1 hour') AS "promptsLastHour"
+           (${Prisma.raw(promptsLastHour(annotatorId))}) AS "promptsLastHour",
+           coalesce((SELECT json_agg(json_build_object('id', e.id, 'modelId', e."modelId", 'systemPrompt', e."systemPrompt",
+                                                       'timeoutSeconds', e."timeoutSeconds", 'kind', e.kind) ORDER BY e."modelId")
+                     FROM "ModelEndpoint" e WHERE e."campaignId" = c.id AND e.enabled), '[]') AS endpoints,
+           coalesce((SELECT json_agg(json_build_object('lowModelId', s."lowModelId", 'highModelId', s."highModelId", 'votes', s.votes,
+                                                       'winsLow', s."winsLow", 'winsHigh', s."winsHigh"))
+                     FROM "PairStat" s WHERE s."campaignId" = c.id), '[]') AS "pairTallies"
     FROM "Campaign" c WHERE c.id = ${campaignId}::uuid`;
   return rows[0] ?? null;
+}
+
+/** The annotator's prompts in the campaign `c` over the last hour (each one started exactly one left-hand job), as SQL text. */
+function promptsLastHour(annotatorId: string): string {
+  return `SELECT count(*)::int FROM "GenerationJob" j JOIN "LiveBattle" b ON b.id = j."battleId"
+    WHERE b."annotatorId" = ${pg.escapeLiteral(annotatorId)}::uuid AND b."campaignId" = c.id AND j."onLeft" AND j."createdAt" > now() - interval '1 hour'`;
 }
 
 interface EndpointChoice {
@@ -59,23 +87,18 @@ interface EndpointChoice {
  * (random among equals), under ACTIVE a pair drawn in proportion to how uncertain its win rate is —
  * the same weight the scheduler uses for imported pairs.
  */
-export async function pickEndpoints(
-  tx: RawSql,
-  campaignId: string,
+export function choosePair(
+  endpoints: EndpointChoice[],
+  tallies: PairTally[],
   strategy: string,
   random: () => number = Math.random,
-): Promise<[EndpointChoice, EndpointChoice] | null> {
-  const endpoints = await tx.$queryRaw<EndpointChoice[]>`
-    SELECT id, "modelId", "systemPrompt", "timeoutSeconds", kind FROM "ModelEndpoint"
-    WHERE "campaignId" = ${campaignId}::uuid AND enabled ORDER BY "modelId"`;
+): [EndpointChoice, EndpointChoice] | null {
   if (endpoints.length < 2) return null;
-  const stats = await tx.$queryRaw<{ lowModelId: string; highModelId: string; votes: number; winsLow: number; winsHigh: number }[]>`
-    SELECT "lowModelId", "highModelId", votes, "winsLow", "winsHigh" FROM "PairStat" WHERE "campaignId" = ${campaignId}::uuid`;
-  const statOf = new Map(stats.map((s) => [`${s.lowModelId}|${s.highModelId}`, s]));
+  const tallyOf = new Map(tallies.map((s) => [`${s.lowModelId}|${s.highModelId}`, s]));
   const pairs: { low: EndpointChoice; high: EndpointChoice; key: number }[] = [];
   for (let i = 0; i < endpoints.length; i++)
     for (let j = i + 1; j < endpoints.length; j++) {
-      const stat = statOf.get(`${endpoints[i].modelId}|${endpoints[j].modelId}`) ?? { votes: 0, winsLow: 0, winsHigh: 0 };
+      const stat = tallyOf.get(`${endpoints[i].modelId}|${endpoints[j].modelId}`) ?? { votes: 0, winsLow: 0, winsHigh: 0 };
       // BALANCED: fewest votes first, a random fraction breaking ties; ACTIVE: Efraimidis–Spirakis keys.
       const key = strategy === "ACTIVE" ? Math.pow(random(), 1 / uncertaintyWeight(stat)) : -stat.votes + random() * 0.5;
       pairs.push({ low: endpoints[i], high: endpoints[j], key });
@@ -132,39 +155,107 @@ async function promptRefusal(annotatorId: string, campaignId: string, prompt: st
 
 /** One prompt at a time per annotator, so the hourly limit holds under parallel requests. */
 async function lockAnnotator(tx: RawSql, annotatorId: string): Promise<void> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`live:${annotatorId}`}))`;
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${annotatorLock(annotatorId)}))`;
 }
+
+const annotatorLock = (annotatorId: string) => `live:${annotatorId}`;
+
+/** How often a prompt is tried again when the campaign changed between its checks and the battle's insert. */
+const START_ATTEMPTS = 3;
 
 /**
  * Starts a battle on the annotator's prompt: two models, two pending jobs. A battle the annotator
- * left generating (another tab, a closed page) is voided first: one battle at a time.
+ * left generating (another tab, a closed page) is voided: one battle at a time. Every round trip
+ * here is time before the first token: one read, the prompt's checks, one write.
  */
-export async function startBattle(annotatorId: string, campaignId: string, prompt: string): Promise<StartResult> {
-  // Battles left behind (a hung endpoint, an instance that died mid-stream) are voided on the way,
-  // while the prompt's own checks (which only read) run.
-  const [refusedPrompt] = await Promise.all([promptRefusal(annotatorId, campaignId, prompt, 1), sweepLiveBattles()]);
-  if (refusedPrompt) return refusedPrompt;
-  return pgTransaction(async (tx) => {
-    await lockAnnotator(tx, annotatorId);
-    const campaign = await liveCampaign(tx, annotatorId, campaignId);
-    const refused = refusal(campaign, 1);
-    if (refused) return refused;
-    const pair = await pickEndpoints(tx, campaignId, campaign!.strategy);
+export async function startBattle(
+  annotatorId: string,
+  campaignId: string,
+  prompt: string,
+  /** The caller streams the battle at once with the returned state: its pushed sides are claimed for that stream as they are written. */
+  options: { claimForStream?: boolean } = {},
+): Promise<StartResult> {
+  // Battles left behind (a hung endpoint, an instance that died mid-stream) are voided on the way.
+  const [campaign] = await Promise.all([liveCampaign(poolSql(), annotatorId, campaignId), sweepLiveBattles()]);
+  const refused = refusal(campaign, 1);
+  if (refused) return refused;
+  const moderated = await checkPrompt(prompt, { maxChars: campaign!.livePromptMaxChars, words: campaign!.moderationWords });
+  if (moderated) return { ok: false, code: moderated };
+  let current = campaign!;
+  for (let attempt = 1; ; attempt++) {
+    const pair = choosePair(current.endpoints, current.pairTallies, current.strategy);
     if (!pair) return { ok: false, code: "NO_MODELS" };
-    const abandoned = await tx.$queryRaw<{ id: string }[]>`
-      SELECT id FROM "LiveBattle" WHERE "annotatorId" = ${annotatorId}::uuid AND "campaignId" = ${campaignId}::uuid AND state = 'GENERATING'`;
-    for (const { id } of abandoned) await voidBattle(tx, id, "cancelled", "a new prompt was sent before the answers were in");
-    const battleId = randomToken();
-    const [left, right] = pair;
-    await tx.$executeRaw`
-      INSERT INTO "LiveBattle" (id, "campaignId", "annotatorId", "userTurns", "leftEndpointId", "rightEndpointId", "updatedAt")
-      VALUES (${battleId}, ${campaignId}::uuid, ${annotatorId}::uuid, ${JSON.stringify([prompt])}::jsonb, ${left.id}::uuid, ${right.id}::uuid, now())`;
-    await createJobs(tx, battleId, 0, [
-      { endpoint: left, left: true, messages: messagesFor(left.systemPrompt, [prompt], []) },
-      { endpoint: right, left: false, messages: messagesFor(right.systemPrompt, [prompt], []) },
-    ]);
-    return { ok: true, battleId };
+    const written = await insertBattle(annotatorId, campaignId, prompt, pair, options.claimForStream ?? false);
+    if (written) return { ok: true, battleId: written.battleId, battle: { ...generating(current.identityWords), jobs: written.jobs } };
+    // The campaign changed since it was read (closed, a model switched off, another tab's prompt):
+    // read it again and say why, or try the pair again.
+    const now = await liveCampaign(poolSql(), annotatorId, campaignId);
+    const refusedNow = refusal(now, 1);
+    if (refusedNow) return refusedNow;
+    if (attempt === START_ATTEMPTS) return { ok: false, code: "NO_MODELS" };
+    current = now!;
+  }
+}
+
+/**
+ * The battle and its two jobs, in one round trip and one transaction: the annotator's lock first,
+ * then the campaign's rules checked again by the insert itself (open, live, a member, under the
+ * hourly limit, both models still enabled), a battle left generating voided, the pushed sides
+ * claimed for the stream that follows if asked (where their endpoints have a free slot) and the
+ * pulled models' workers woken. Null (nothing written) when the rules no longer hold.
+ */
+async function insertBattle(
+  annotatorId: string,
+  campaignId: string,
+  prompt: string,
+  sides: [EndpointChoice, EndpointChoice],
+  claimPushed: boolean,
+): Promise<{ battleId: string; jobs: BattleJob[] } | null> {
+  const q = pg.escapeLiteral;
+  const battleId = randomToken();
+  const [battle, annotator, campaign] = [q(battleId), `${q(annotatorId)}::uuid`, `${q(campaignId)}::uuid`];
+  const inserted = `EXISTS (SELECT 1 FROM "LiveBattle" WHERE id = ${battle})`;
+  const [left, right] = sides.map((endpoint) => `${q(endpoint.id)}::uuid`);
+  const jobs = sides.map((endpoint, index) => ({ id: randomToken(), endpoint, left: index === 0 }));
+  const jobRows = jobs.map(({ id, endpoint, left: onLeft }) => {
+    const messages = q(JSON.stringify(messagesFor(endpoint.systemPrompt, [prompt], [])));
+    return `(${q(id)}, ${q(endpoint.id)}::uuid, ${onLeft}, ${messages}::jsonb, ${Math.trunc(endpoint.timeoutSeconds)})`;
   });
+  const pushed = jobs
+    .filter((job) => claimPushed && job.endpoint.kind === "PUSHED")
+    .sort((a, b) => (a.endpoint.id < b.endpoint.id ? -1 : 1));
+  const pulled = jobs.filter((job) => job.endpoint.kind === "PULLED").map((job) => `SELECT ${q(endpointKey(job.endpoint.id))}`);
+  const statements = [
+    `SELECT pg_advisory_xact_lock(hashtext(${q(annotatorLock(annotatorId))}))`,
+    `INSERT INTO "LiveBattle" (id, "campaignId", "annotatorId", "userTurns", "leftEndpointId", "rightEndpointId", "updatedAt")
+     SELECT ${battle}, c.id, ${annotator}, ${q(JSON.stringify([prompt]))}::jsonb, ${left}, ${right}, now()
+     FROM "Campaign" c
+     WHERE c.id = ${campaign} AND c.live AND c.status = 'ACTIVE'
+       AND EXISTS (SELECT 1 FROM "CampaignMember" m WHERE m."campaignId" = c.id AND m."userId" = ${annotator})
+       AND (${promptsLastHour(annotatorId)}) < c."livePromptsPerHour"
+       AND (SELECT count(*) FROM "ModelEndpoint" e WHERE e."campaignId" = c.id AND e.enabled AND e.id IN (${left}, ${right})) = 2`,
+    voidBattlesStatement(
+      `"annotatorId" = ${annotator} AND "campaignId" = ${campaign} AND id <> ${battle} AND ${inserted}`,
+      "cancelled",
+      "a new prompt was sent before the answers were in",
+    ),
+    `INSERT INTO "GenerationJob" (id, "battleId", "endpointId", "onLeft", turn, messages, deadline)
+     SELECT id, ${battle}, e, l, 0, m, now() + make_interval(secs => t) FROM (VALUES ${jobRows.join(", ")}) AS n(id, e, l, m, t)
+     WHERE ${inserted}`,
+    ...pushed.flatMap((job) => claimStatements(job.id, job.endpoint.id)),
+    ...(pulled.length ? [`${notifyEach(pulled.join(" UNION ALL "))} WHERE ${inserted}`] : []),
+    currentJobsStatement(battleId),
+  ];
+  const results = (await pool().query(statements.join(";\n"))) as unknown as pg.QueryResult[];
+  if (!results[1].rowCount) return null;
+  const written = results.at(-1)!.rows as BattleJob[];
+  // A pushed job running already was claimed just now, for this battle's stream.
+  return { battleId, jobs: written.map((job) => ({ ...job, claimedHere: job.kind === "PUSHED" && job.state === "RUNNING" })) };
+}
+
+/** A battle just started or continued, as its stream needs it (saves reading it back before the first token). */
+function generating(identityWords: string[]): BattleState {
+  return { state: "GENERATING", voidCause: null, assignmentId: null, identityWords };
 }
 
 /**
@@ -198,7 +289,8 @@ export async function askFollowUp(annotatorId: string, assignmentId: string, pro
       FOR UPDATE OF b, a`;
     if (!battle) return { ok: false, code: "NOT_FOUND" };
     if (!battle.open) return { ok: false, code: "CLOSED" };
-    const refused = refusal(await liveCampaign(tx, annotatorId, battle.campaignId), battle.userTurns.length + 1);
+    const campaign = await liveCampaign(tx, annotatorId, battle.campaignId);
+    const refused = refusal(campaign, battle.userTurns.length + 1);
     if (refused) return refused;
     const endpoints = await tx.$queryRaw<(EndpointChoice & { answers: string[] })[]>`
       SELECT e.id, e."modelId", e."systemPrompt", e."timeoutSeconds", e.kind, o.turns AS answers
@@ -221,22 +313,34 @@ export async function askFollowUp(annotatorId: string, assignmentId: string, pro
         messages: messagesFor(endpoint.systemPrompt, userTurns, endpoint.answers),
       })),
     );
-    return { ok: true, battleId: battle.id };
+    return { ok: true, battleId: battle.id, battle: generating(campaign!.identityWords) };
   });
+}
+
+/**
+ * The statement that voids the generating battles `where` picks (a condition on "LiveBattle"):
+ * each recorded with its cause, its unfinished jobs cancelled, whoever follows them woken. Text
+ * with literals, so that the one-round-trip start of a battle can run it among its statements.
+ */
+function voidBattlesStatement(where: string, cause: FailureCause, detail: string): string {
+  const q = pg.escapeLiteral;
+  return `
+    WITH voided AS (
+      UPDATE "LiveBattle" SET state = 'VOIDED', "voidCause" = ${q(cause)}, "voidDetail" = ${q(detail.slice(0, 2000))}, "updatedAt" = now()
+      WHERE state = 'GENERATING' AND ${where} RETURNING id),
+    cancelled AS (
+      UPDATE "GenerationJob" SET state = 'CANCELLED', "finishedAt" = now()
+      WHERE "battleId" IN (SELECT id FROM voided) AND state IN ('PENDING', 'RUNNING') RETURNING id),
+    woken AS (${notifyEach(`SELECT ${q(jobKey(""))} || id FROM cancelled UNION ALL SELECT ${q(battleKey(""))} || id FROM voided`)})
+    SELECT (SELECT count(*) FROM voided)::int AS voided, (SELECT count(*) FROM woken)::int AS woken`;
 }
 
 /** Voids a generating battle: recorded with its cause, its unfinished jobs cancelled, nothing rated. */
 async function voidBattle(tx: RawSql, battleId: string, cause: FailureCause, detail: string): Promise<boolean> {
-  const voided = await tx.$executeRaw`
-    UPDATE "LiveBattle" SET state = 'VOIDED', "voidCause" = ${cause}, "voidDetail" = ${detail.slice(0, 2000)}, "updatedAt" = now()
-    WHERE id = ${battleId} AND state = 'GENERATING'`;
-  if (!voided) return false;
-  const cancelled = await tx.$queryRaw<{ id: string }[]>`
-    UPDATE "GenerationJob" SET state = 'CANCELLED', "finishedAt" = now()
-    WHERE "battleId" = ${battleId} AND state IN ('PENDING', 'RUNNING') RETURNING id`;
-  for (const { id } of cancelled) await tx.$executeRaw(notifyKey(jobKey(id)));
-  await tx.$executeRaw(notifyKey(battleKey(battleId)));
-  return true;
+  const [{ voided }] = await tx.$queryRaw<{ voided: number }[]>(
+    Prisma.raw(voidBattlesStatement(`id = ${pg.escapeLiteral(battleId)}`, cause, detail)),
+  );
+  return voided > 0;
 }
 
 /** The annotator's page went away (or they gave up waiting): both generations stop. */

@@ -9,11 +9,11 @@ import { recordVote } from "@/lib/votes/record-vote";
 import { nextAssignmentFor } from "@/lib/scheduling/next-assignment";
 import { createTestUser, uniqueSuffix } from "@/lib/testing/factories";
 import { fakeAnswerTokens, startFakeOpenAi, type FakeOpenAi } from "@/lib/testing/fake-openai";
-import { askFollowUp, pickEndpoints, startBattle } from "./battles";
+import { askFollowUp, choosePair, liveCampaign as readLiveCampaign, startBattle } from "./battles";
 import { poolSql } from "@/lib/pg";
 import { addEndpoint, endpointInputSchema, testConnection, type EndpointInput } from "./endpoints";
 import { closeLiveHub } from "./notify";
-import { battleEvents, type LiveEvent } from "./stream";
+import { battleEvents, type BattleState, type LiveEvent } from "./stream";
 import { appendChunk, nextJob, submitAnswer, workerEndpoint } from "./worker";
 
 let fake: FakeOpenAi;
@@ -61,9 +61,14 @@ async function liveCampaign(models: Model[], live: Partial<LiveSettings> = {}) {
 }
 
 /** Every event of a battle's current turn, as the annotator's browser would receive them. */
-async function collect(annotatorId: string, battleId: string, signal = new AbortController().signal): Promise<LiveEvent[]> {
+async function collect(
+  annotatorId: string,
+  battleId: string,
+  signal = new AbortController().signal,
+  known?: BattleState,
+): Promise<LiveEvent[]> {
   const events: LiveEvent[] = [];
-  for await (const batch of battleEvents(annotatorId, battleId, signal)) events.push(...batch);
+  for await (const batch of battleEvents(annotatorId, battleId, signal, known)) events.push(...batch);
   return events;
 }
 
@@ -83,10 +88,15 @@ async function battleRow(battleId: string) {
 describe("a live battle with two pushed models", () => {
   it("streams both answers, becomes a pair to vote on, and the vote rates the models shown", async () => {
     const { campaignId, annotator } = await liveCampaign([{ name: "alpha" }, { name: "beta" }]);
-    const started = await startBattle(annotator.id, campaignId, "日本の首都はどこですか？");
+    // As the prompt's route does it: both sides claimed as they are written, streamed with what startBattle returned.
+    const started = await startBattle(annotator.id, campaignId, "日本の首都はどこですか？", { claimForStream: true });
     expect(started.ok).toBe(true);
     if (!started.ok) return;
-    const events = await collect(annotator.id, started.battleId);
+    expect(started.battle.jobs?.map((job) => [job.state, job.claimedHere])).toEqual([
+      ["RUNNING", true],
+      ["RUNNING", true],
+    ]);
+    const events = await collect(annotator.id, started.battleId, undefined, started.battle);
     const ready = events.at(-1);
     expect(ready?.type).toBe("ready");
     if (ready?.type !== "ready") return;
@@ -147,7 +157,7 @@ describe("a live battle with two pushed models", () => {
     const firstTurn = (await collect(annotator.id, first.battleId)).at(-1);
     if (firstTurn?.type !== "ready") throw new Error("not ready");
     const followUp = await askFollowUp(annotator.id, firstTurn.assignment.id, "second question");
-    expect(followUp).toEqual({ ok: true, battleId: first.battleId });
+    expect(followUp).toMatchObject({ ok: true, battleId: first.battleId, battle: { state: "GENERATING", assignmentId: null } });
     // The first assignment is withdrawn: no vote on half a conversation.
     expect((await recordVote(annotator.id, { assignmentId: firstTurn.assignment.id, outcome: "LEFT", durationMs: 1000 })).ok).toBe(false);
     const secondTurn = (await collect(annotator.id, first.battleId)).at(-1);
@@ -163,6 +173,37 @@ describe("a live battle with two pushed models", () => {
   });
 });
 
+describe("an endpoint's concurrency limit", () => {
+  it("holds across battles: a second battle's sides wait for a free slot, then stream", async () => {
+    const { campaignId, annotator } = await liveCampaign([
+      { name: "solo-a", concurrency: 1 },
+      { name: "solo-b", concurrency: 1 },
+    ]);
+    const other = await createTestUser();
+    await db.campaignMember.create({ data: { campaignId, userId: other.id } });
+    const first = await startBattle(annotator.id, campaignId, "first in line", { claimForStream: true });
+    const second = await startBattle(other.id, campaignId, "second in line", { claimForStream: true });
+    if (!first.ok || !second.ok) throw new Error("not started");
+    expect(first.battle.jobs?.map((job) => job.state)).toEqual(["RUNNING", "RUNNING"]);
+    // Each model answers one prompt at a time: the second battle's sides are not claimed yet.
+    expect(second.battle.jobs?.map((job) => [job.state, job.claimedHere])).toEqual([
+      ["PENDING", false],
+      ["PENDING", false],
+    ]);
+    const [firstEvents, secondEvents] = await Promise.all([
+      collect(annotator.id, first.battleId, undefined, first.battle),
+      collect(other.id, second.battleId, undefined, second.battle),
+    ]);
+    expect(firstEvents.at(-1)?.type).toBe("ready");
+    expect(secondEvents.at(-1)?.type).toBe("ready");
+    // The second battle's models were asked only after the first battle's answers were complete.
+    const started = await db.generationJob.findMany({ where: { battleId: second.battleId }, select: { startedAt: true } });
+    const finished = await db.generationJob.findMany({ where: { battleId: first.battleId }, select: { finishedAt: true } });
+    const firstDone = Math.min(...finished.map((job) => job.finishedAt!.getTime()));
+    for (const job of started) expect(job.startedAt!.getTime()).toBeGreaterThanOrEqual(firstDone);
+  });
+});
+
 describe("a failed side voids the battle, records the cause and never produces a vote", () => {
   it.each([
     ["broken", "error", "HTTP 500"],
@@ -171,9 +212,10 @@ describe("a failed side voids the battle, records the cause and never produces a
     ["garbled", "error", "not JSON"],
   ])("%s model → %s", async (prefix, cause, detail) => {
     const { campaignId, annotator } = await liveCampaign([{ name: "good" }, { name: prefix }]);
-    const started = await startBattle(annotator.id, campaignId, "hello");
+    const started = await startBattle(annotator.id, campaignId, "hello", { claimForStream: true });
     if (!started.ok) throw new Error(started.code);
-    const events = await collect(annotator.id, started.battleId);
+    // As the prompt's route streams it: with the battle as startBattle returned it, not read again.
+    const events = await collect(annotator.id, started.battleId, undefined, started.battle);
     expect(events.at(-1)).toEqual({ type: "void", cause });
     const battle = await battleRow(started.battleId);
     expect(battle.state).toBe("VOIDED");
@@ -303,6 +345,22 @@ describe("pulled models: workers poll for prompts", () => {
 });
 
 describe("what an annotator may send", () => {
+  it("holds the hourly limit and one battle at a time when prompts arrive together", async () => {
+    const { campaignId, annotator } = await liveCampaign([{ name: "p" }, { name: "q" }], { livePromptsPerHour: 2 });
+    const results = await Promise.all(["1", "2", "3", "4", "5"].map((prompt) => startBattle(annotator.id, campaignId, `prompt ${prompt}`)));
+    expect(results.filter((r) => r.ok)).toHaveLength(2);
+    expect(results.filter((r) => !r.ok)).toEqual(Array(3).fill({ ok: false, code: "RATE_LIMITED" }));
+    const battles = await db.liveBattle.findMany({ where: { campaignId }, include: { jobs: true } });
+    expect(battles.map((b) => b.state).sort()).toEqual(["GENERATING", "VOIDED"]);
+    // The battle the second prompt replaced: its jobs stopped, none left for a model or a worker.
+    const replaced = battles.find((b) => b.state === "VOIDED")!;
+    expect(replaced.voidCause).toBe("cancelled");
+    expect(replaced.jobs.map((j) => j.state)).toEqual(["CANCELLED", "CANCELLED"]);
+    const current = battles.find((b) => b.state === "GENERATING")!;
+    expect(current.jobs.map((j) => j.state)).toEqual(["PENDING", "PENDING"]);
+    expect(current.jobs.filter((j) => j.onLeft)).toHaveLength(1);
+  });
+
   it("refuses empty, too long, blocked and too many prompts, and non-members", async () => {
     const { campaignId, annotator } = await liveCampaign([{ name: "a" }, { name: "b" }], {
       livePromptMaxChars: 100,
@@ -365,7 +423,7 @@ describe("model endpoints", () => {
 
 describe("which two models answer", () => {
   it("balanced: the pair with the fewest votes so far; either model may be on the left", async () => {
-    const { campaignId } = await liveCampaign([{ name: "m1" }, { name: "m2" }, { name: "m3" }]);
+    const { campaignId, annotator } = await liveCampaign([{ name: "m1" }, { name: "m2" }, { name: "m3" }]);
     const endpoints = await db.modelEndpoint.findMany({ where: { campaignId }, orderBy: { modelId: "asc" } });
     const [a, b, c] = endpoints.map((e) => e.modelId);
     // Every pair has votes except (a, c).
@@ -376,9 +434,12 @@ describe("which two models answer", () => {
         { campaignId, lowModelId: a, highModelId: c, votes: 1, winsLow: 1, winsHigh: 0 },
       ],
     });
+    // The models and their tallies as a prompt reads them from the database.
+    const { endpoints: enabled, pairTallies } = (await readLiveCampaign(poolSql(), annotator.id, campaignId))!;
+    expect(enabled.map((e) => e.modelId)).toEqual([a, b, c]);
     const sides = new Set<string>();
     for (const random of [0.1, 0.7, 0.3, 0.9]) {
-      const pair = await pickEndpoints(poolSql(), campaignId, "BALANCED", () => random);
+      const pair = choosePair(enabled, pairTallies, "BALANCED", () => random);
       expect(pair!.map((e) => e.modelId).sort()).toEqual([a, c].sort());
       sides.add(pair![0].modelId);
     }

@@ -89,6 +89,11 @@ export function notifyKey(key: string): Prisma.Sql {
   return Prisma.sql`SELECT pg_notify(${CHANNEL}, ${key})`;
 }
 
+/** A statement (for a multi-statement text) that notifies each key `keysQuery` selects when the transaction commits. */
+export function notifyEach(keysQuery: string): string {
+  return `SELECT pg_notify('${CHANNEL}', key) FROM (${keysQuery}) AS keys(key)`;
+}
+
 export async function closeLiveHub(): Promise<void> {
   const current = globalForHub.hikakuLiveHub;
   globalForHub.hikakuLiveHub = undefined;

@@ -1,11 +1,11 @@
 import "server-only";
-import pg from "pg";
-import { pool, poolSql } from "@/lib/pg";
+import { poolSql } from "@/lib/pg";
 import { openAssignmentView } from "@/lib/scheduling/pick";
 import type { AssignmentView } from "@/lib/scheduling/view";
 import { cancelBattle, finishJob, sweepLiveBattles } from "./battles";
 import { IdentityGuard } from "./identity-guard";
-import { GenerationFailure, streamChatCompletion, type ChatMessage, type FailureCause } from "./openai";
+import { claimPushedJob, currentJobs, type BattleJob } from "./jobs";
+import { GenerationFailure, streamChatCompletion, type FailureCause } from "./openai";
 import { battleKey, jobKey, subscribe } from "./notify";
 import { decryptSecret } from "./secrets";
 
@@ -23,26 +23,13 @@ export type LiveEvent =
 
 type Side = "left" | "right";
 
-interface BattleJob {
-  id: string;
-  left: boolean;
-  state: string;
-  kind: "PUSHED" | "PULLED";
-  endpointId: string;
-  baseUrl: string | null;
-  apiModel: string;
-  apiKeyCipher: string | null;
-  params: Record<string, unknown>;
-  messages: ChatMessage[];
-  deadlineMs: number;
-  concurrency: number;
-}
-
 export interface BattleState {
   state: string;
   voidCause: FailureCause | null;
   assignmentId: string | null;
   identityWords: string[];
+  /** The current turn's jobs, when the caller has just written them. */
+  jobs?: BattleJob[];
 }
 
 /** The battle if it is this annotator's; null otherwise (another's battle looks like a missing one). */
@@ -52,34 +39,6 @@ export async function battleOf(annotatorId: string, battleId: string): Promise<B
     FROM "LiveBattle" b JOIN "Campaign" c ON c.id = b."campaignId"
     WHERE b.id = ${battleId} AND b."annotatorId" = ${annotatorId}::uuid`;
   return rows[0] ?? null;
-}
-
-async function currentJobs(battleId: string): Promise<BattleJob[]> {
-  return poolSql().$queryRaw<BattleJob[]>`
-    SELECT j.id, j."onLeft" AS "left", j.state, e.kind, e.id AS "endpointId", e."baseUrl", coalesce(e."apiModel", m.name) AS "apiModel", e."apiKeyCipher",
-           e.params, j.messages, (extract(epoch FROM j.deadline) * 1000)::float8 AS "deadlineMs", e.concurrency
-    FROM "GenerationJob" j JOIN "LiveBattle" b ON b.id = j."battleId" JOIN "ModelEndpoint" e ON e.id = j."endpointId" JOIN "Model" m ON m.id = e."modelId"
-    WHERE j."battleId" = ${battleId} AND j.turn = jsonb_array_length(b."userTurns") - 1`;
-}
-
-/**
- * Starts a pushed job here if the endpoint has a free slot (its concurrency limit counts running
- * jobs in every app instance). One round trip: the statements run as one transaction, the lock
- * first, so the count is taken after any other claim on the endpoint has committed.
- */
-async function claimPushedJob(job: BattleJob): Promise<"claimed" | "full" | "gone"> {
-  const id = pg.escapeLiteral(job.id);
-  const endpoint = pg.escapeLiteral(job.endpointId);
-  const results = (await pool().query(`
-    SELECT pg_advisory_xact_lock(hashtext('endpoint:' || ${endpoint}));
-    UPDATE "GenerationJob" SET state = 'RUNNING', attempt = attempt + 1, "startedAt" = now(), "leaseUntil" = deadline
-    WHERE id = ${id} AND state = 'PENDING'
-      AND (SELECT count(*) FROM "GenerationJob" WHERE "endpointId" = ${endpoint}::uuid AND state = 'RUNNING') < ${Math.trunc(job.concurrency)}
-    RETURNING id;
-    SELECT state FROM "GenerationJob" WHERE id = ${id};`)) as unknown as pg.QueryResult<{ state?: string }>[];
-  // The stream that runs it holds it until its deadline: if this instance dies, the sweep voids the battle then.
-  if (results[1].rowCount) return "claimed";
-  return results[2].rows[0]?.state === "PENDING" ? "full" : "gone";
 }
 
 const SLOT_RETRY_MS = 200;
@@ -105,7 +64,7 @@ function pause(ms: number, signal: AbortSignal, exposeWake?: (wake: () => void) 
 
 /** Calls the endpoint for one side and passes its text on as it comes, checked for model names first. */
 async function runPushedJob(job: BattleJob, guard: IdentityGuard, emit: (text: string) => void, signal: AbortSignal): Promise<void> {
-  for (;;) {
+  while (!job.claimedHere) {
     const claim = await claimPushedJob(job);
     if (claim === "gone") return;
     if (claim === "claimed") break;
@@ -249,12 +208,12 @@ export async function* battleEvents(
       if (event?.type === "ready") await tasksDone;
       if (event) events.push(event);
     });
-  const [unsubscribe, jobs] = await Promise.all([subscribe(battleKey(battleId), pushFinalEvent), currentJobs(battleId)]);
+  const [unsubscribe, jobs] = await Promise.all([subscribe(battleKey(battleId), pushFinalEvent), battle.jobs ?? currentJobs(battleId)]);
   const guard = new IdentityGuard(battle.identityWords);
   const tasks = jobs.map((job) => {
     const side: Side = job.left ? "left" : "right";
     const task =
-      job.kind === "PUSHED" && job.state === "PENDING"
+      job.kind === "PUSHED" && (job.state === "PENDING" || job.claimedHere)
         ? runPushedJob(job, guard, (text) => events.push({ type: "delta", side, text }), stop)
         : followJob(job, events, side, stop);
     return task.catch((error: unknown) => console.error("live battle task failed", error));

@@ -44,8 +44,8 @@ export async function POST(request: Request) {
   const turn = parsed.data;
   const result =
     "campaignId" in turn
-      ? await startBattle(user.id, turn.campaignId, turn.prompt)
+      ? await startBattle(user.id, turn.campaignId, turn.prompt, { claimForStream: true })
       : await askFollowUp(user.id, turn.assignmentId, turn.prompt);
   if (!result.ok) return jsonError(REFUSAL_STATUS[result.code], "the prompt was not sent", { code: result.code });
-  return battleEventResponse(request, user.id, result.battleId);
+  return battleEventResponse(request, user.id, result.battleId, result.battle);
 }
