@@ -164,7 +164,7 @@ const annotatorLock = (annotatorId: string) => `live:${annotatorId}`;
 const START_ATTEMPTS = 3;
 
 /**
- * Starts a battle on the annotator's prompt: two models, two pending jobs. A battle the annotator
+ * Starts a battle on the annotator's prompt: two models, a job for each. A battle the annotator
  * left generating (another tab, a closed page) is voided: one battle at a time. Every round trip
  * here is time before the first token: one read, the prompt's checks, one write.
  */
@@ -332,7 +332,9 @@ function voidBattlesStatement(where: string, cause: FailureCause, detail: string
       UPDATE "GenerationJob" SET state = 'CANCELLED', "finishedAt" = now()
       WHERE "battleId" IN (SELECT id FROM voided) AND state IN ('PENDING', 'RUNNING') RETURNING id),
     woken AS (${notifyEach(`SELECT ${q(jobKey(""))} || id FROM cancelled UNION ALL SELECT ${q(battleKey(""))} || id FROM voided`)})
-    SELECT (SELECT count(*) FROM voided)::int AS voided, (SELECT count(*) FROM woken)::int AS woken`;
+    SELECT (SELECT count(*) FROM voided)::int AS voided,
+           -- Read so that it runs: a plain SELECT in WITH runs only when something reads it.
+           (SELECT count(*) FROM woken)::int AS woken`;
 }
 
 /** Voids a generating battle: recorded with its cause, its unfinished jobs cancelled, nothing rated. */
