@@ -173,6 +173,14 @@ export async function postmasterPid(client: { $queryRaw<T>(query: TemplateString
   return parent ? Number(parent) : null;
 }
 
+/** The whole machine's CPU time so far, busy and in all, in clock ticks (the "cpu" line of /proc/stat). */
+export function machineCpuTicks(): { busy: number; total: number } {
+  const ticks = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1, 9).map(Number);
+  // user nice system idle iowait irq softirq steal: idle and iowait are the machine waiting.
+  const total = ticks.reduce((sum, t) => sum + t, 0);
+  return { busy: total - ticks[3] - ticks[4], total };
+}
+
 /** Resident memory of every process in a process group, in MB (Linux /proc). */
 export function groupRssMb(groupId: number): number {
   let kb = 0;

@@ -10,7 +10,19 @@ import { closePool } from "@/lib/pg";
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { readServerEvents } from "@/lib/live/sse";
-import { benchDatabase, createVoters, groupRssMb, ms, percentile, Session, startAppServer, votingActionId, waitForServer } from "./lib";
+import {
+  benchDatabase,
+  createVoters,
+  groupCpuSeconds,
+  groupRssMb,
+  machineCpuTicks,
+  ms,
+  percentile,
+  Session,
+  startAppServer,
+  votingActionId,
+  waitForServer,
+} from "./lib";
 
 /**
  * `npm run bench:live` (after `npm run build`): BENCH_BATTLES annotators (default 50) run live
@@ -172,6 +184,8 @@ try {
   let open = 0;
   let rssUnderLoad: { rss: number[]; open: number } | null = null;
   let killedAt = 0;
+  const cpuBefore = machineCpuTicks();
+  const appCpuBefore = servers.map((server) => groupCpuSeconds(server.pid));
   const started = performance.now();
   const deadline = started + SECONDS * 1000;
   const sampler = setTimeout(() => (rssUnderLoad = { rss: servers.map((server) => groupRssMb(server.pid)), open }), (SECONDS * 1000) / 4);
@@ -210,6 +224,9 @@ try {
   clearTimeout(sampler);
   if (killer) clearTimeout(killer);
   const elapsed = (performance.now() - started) / 1000;
+  const cpuAfter = machineCpuTicks();
+  // A killed instance's time is lost with it: the figure then counts the survivor only.
+  const appCpu = servers.reduce((sum, server, i) => sum + Math.max(0, groupCpuSeconds(server.pid) - appCpuBefore[i]), 0);
 
   const app = battles.flatMap((b) => b.firstTokenMs).sort((a, b) => a - b);
   const count = (outcome: Battle["outcome"]) => battles.filter((b) => b.outcome === outcome).length;
@@ -234,6 +251,10 @@ try {
   );
   console.log(
     `added by the app: p50 ${ms(percentile(app, 50) - percentile(floor, 50))}, p95 ${ms(percentile(app, 95) - percentile(floor, 95))} (goal p95 < 50 ms)`,
+  );
+  console.log(
+    `machine CPU busy while the battles ran: ${(((cpuAfter.busy - cpuBefore.busy) / (cpuAfter.total - cpuBefore.total)) * 100).toFixed(0)}% of ${cpus().length} cores ` +
+      `(the app instances ${(appCpu / elapsed).toFixed(2)} cores; the rest PostgreSQL, the model server, these clients and anything else running)`,
   );
   if (rssUnderLoad) {
     const sample = rssUnderLoad as { rss: number[]; open: number };
