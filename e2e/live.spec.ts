@@ -136,6 +136,19 @@ test("a live battle: the prompt streams to both panes, the vote counts, the next
   await expect(page.getByTestId("answer-a")).toContainText("富士山の高さは？");
   await expect(page.getByTestId("live-follow-up")).toBeVisible();
   await expectAccessible(page);
+
+  // A follow-up: both models get the conversation so far, and the pair then shows both turns.
+  const followUp = page.getByTestId("live-follow-up");
+  await followUp.getByRole("textbox").fill("では、世界で一番高い山は？");
+  await followUp.getByRole("button", { name: /Send follow-up|続けて質問する/ }).click();
+  await expect(page.getByTestId("live-generating")).toBeVisible();
+  await expect(page.getByTestId("vote-LEFT")).toBeEnabled({ timeout: 30_000 });
+  for (const pane of ["answer-a", "answer-b"]) {
+    await expect(page.getByTestId(pane)).toContainText("富士山の高さは？");
+    await expect(page.getByTestId(pane)).toContainText("では、世界で一番高い山は？");
+  }
+  // The campaign allows two turns: no third.
+  await expect(page.getByTestId("live-follow-up")).toHaveCount(0);
   await page.getByTestId("vote-LEFT").click();
   await expect(page.getByTestId("live-prompt")).toBeVisible();
   await expect(page.getByTestId("today-count")).toContainText("1");
@@ -158,7 +171,8 @@ test("a live battle: the prompt streams to both panes, the vote counts, the next
   expect(everything).not.toContain(`pulled-${suffix}`);
   expect(problems).toEqual([]);
   stopWorker.abort();
-  expect((await worker).length).toBe(1);
+  // The worker answered the prompt and its follow-up.
+  expect((await worker).length).toBe(2);
 
   // The researcher sees both models, the worker's last poll and the answers each gave.
   await page.context().clearCookies();

@@ -7,7 +7,7 @@ import type { RawSql } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { pgTransaction, pool, poolSql } from "@/lib/pg";
 import { styleByTurnsShown } from "@/lib/ratings/style-control";
-import { uncertaintyWeight, withdrawAssignment } from "@/lib/scheduling/pick";
+import { uncertaintyWeight, withdrawAssignmentStatement } from "@/lib/scheduling/pick";
 import type { ChatMessage, FailureCause } from "./openai";
 import { battleKey, endpointKey, jobKey, notifyEach, notifyKey } from "./notify";
 import { claimStatements, currentJobsStatement, type BattleJob } from "./jobs";
@@ -116,22 +116,7 @@ function messagesFor(systemPrompt: string, userTurns: string[], answers: string[
   return messages;
 }
 
-async function createJobs(
-  tx: RawSql,
-  battleId: string,
-  turn: number,
-  sides: { endpoint: EndpointChoice; left: boolean; messages: ChatMessage[] }[],
-) {
-  // Both sides in one statement: every round trip here is time before the first token.
-  await tx.$executeRaw`
-    INSERT INTO "GenerationJob" (id, "battleId", "endpointId", "onLeft", turn, messages, deadline)
-    SELECT id, ${battleId}, e, l, ${turn}, m::jsonb, now() + make_interval(secs => t)
-    FROM unnest(${sides.map(() => randomToken())}::text[], ${sides.map((s) => s.endpoint.id)}::uuid[], ${sides.map((s) => s.left)}::boolean[],
-                ${sides.map((s) => JSON.stringify(s.messages))}::text[], ${sides.map((s) => s.endpoint.timeoutSeconds)}::int[]) AS n(id, e, l, m, t)`;
-  // Workers of a pulled model waiting in a long poll take it at once.
-  for (const side of sides.filter((s) => s.endpoint.kind === "PULLED")) await tx.$executeRaw(notifyKey(endpointKey(side.endpoint.id)));
-}
-
+/** Why the campaign takes no prompt that would be turn `turns` from this annotator (checked again in SQL by `campaignRulesHold` as the turn is written). */
 function refusal(campaign: LiveCampaign | null, turns: number): StartResult | null {
   if (!campaign || !campaign.member) return { ok: false, code: "NOT_FOUND" };
   if (!campaign.live) return { ok: false, code: "NOT_LIVE" };
@@ -141,23 +126,7 @@ function refusal(campaign: LiveCampaign | null, turns: number): StartResult | nu
   return null;
 }
 
-/**
- * The prompt's own checks (length, blocked words, the moderation service) before any transaction
- * is open, since the service may take a while; the campaign's rules are checked again inside.
- */
-async function promptRefusal(annotatorId: string, campaignId: string, prompt: string, turns: number): Promise<StartResult | null> {
-  const campaign = await liveCampaign(poolSql(), annotatorId, campaignId);
-  const refused = refusal(campaign, turns);
-  if (refused) return refused;
-  const moderated = await checkPrompt(prompt, { maxChars: campaign!.livePromptMaxChars, words: campaign!.moderationWords });
-  return moderated ? { ok: false, code: moderated } : null;
-}
-
-/** One prompt at a time per annotator, so the hourly limit holds under parallel requests. */
-async function lockAnnotator(tx: RawSql, annotatorId: string): Promise<void> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${annotatorLock(annotatorId)}))`;
-}
-
+/** One prompt at a time per annotator (an advisory lock held to the end of the turn's transaction), so the hourly limit holds under parallel requests. */
 const annotatorLock = (annotatorId: string) => `live:${annotatorId}`;
 
 /** How often a prompt is tried again when the campaign changed between its checks and the battle's insert. */
@@ -185,8 +154,24 @@ export async function startBattle(
   for (let attempt = 1; ; attempt++) {
     const pair = choosePair(current.endpoints, current.pairTallies, current.strategy);
     if (!pair) return { ok: false, code: "NO_MODELS" };
-    const written = await insertBattle(annotatorId, campaignId, prompt, pair, options.claimForStream ?? false);
-    if (written) return { ok: true, battleId: written.battleId, battle: { ...generating(current.identityWords), jobs: written.jobs } };
+    const battleId = randomToken();
+    const jobs = await writeTurn({
+      annotatorId,
+      battleId,
+      number: 0,
+      battleStatement: insertBattleStatement(battleId, annotatorId, campaignId, prompt, pair),
+      // One battle at a time: one the annotator left generating is voided.
+      alongside: (written) => [
+        voidBattlesStatement(
+          `"annotatorId" = ${pg.escapeLiteral(annotatorId)}::uuid AND "campaignId" = ${pg.escapeLiteral(campaignId)}::uuid AND id <> ${pg.escapeLiteral(battleId)} AND ${written}`,
+          "cancelled",
+          "a new prompt was sent before the answers were in",
+        ),
+      ],
+      jobs: pair.map((endpoint, index) => ({ endpoint, left: index === 0, messages: messagesFor(endpoint.systemPrompt, [prompt], []) })),
+      claimPushed: options.claimForStream ?? false,
+    });
+    if (jobs) return { ok: true, battleId, battle: { ...generating(current.identityWords), jobs } };
     // The campaign changed since it was read (closed, a model switched off, another tab's prompt):
     // read it again and say why, or try the pair again.
     const now = await liveCampaign(poolSql(), annotatorId, campaignId);
@@ -197,60 +182,79 @@ export async function startBattle(
   }
 }
 
+interface TurnJob {
+  endpoint: EndpointChoice;
+  left: boolean;
+  messages: ChatMessage[];
+}
+
 /**
- * The battle and its two jobs, in one round trip and one transaction: the annotator's lock first,
- * then the campaign's rules checked again by the insert itself (open, live, a member, under the
- * hourly limit, both models still enabled), a battle left generating voided, the pushed sides
- * claimed for the stream that follows if asked (where their endpoints have a free slot) and the
- * pulled models' workers woken. Null (nothing written) when the rules no longer hold.
+ * A battle's turn written in one round trip and one transaction (every round trip here is time
+ * before the first token): the annotator's lock first; then `battleStatement`, which writes the
+ * battle only if the campaign's rules still hold (it checks them itself, after the lock); then,
+ * only if it wrote, the statements `alongside`, the turn's jobs, the pushed sides claimed for the
+ * stream that follows if asked (where their endpoints have a free slot) and the pulled models'
+ * workers woken. Returns the jobs as written, or null when the battle statement wrote nothing.
  */
-async function insertBattle(
-  annotatorId: string,
-  campaignId: string,
-  prompt: string,
-  sides: [EndpointChoice, EndpointChoice],
-  claimPushed: boolean,
-): Promise<{ battleId: string; jobs: BattleJob[] } | null> {
+async function writeTurn(turn: {
+  annotatorId: string;
+  battleId: string;
+  number: number;
+  battleStatement: string;
+  alongside: (written: string) => string[];
+  jobs: TurnJob[];
+  claimPushed: boolean;
+}): Promise<BattleJob[] | null> {
   const q = pg.escapeLiteral;
-  const battleId = randomToken();
-  const [battle, annotator, campaign] = [q(battleId), `${q(annotatorId)}::uuid`, `${q(campaignId)}::uuid`];
-  const inserted = `EXISTS (SELECT 1 FROM "LiveBattle" WHERE id = ${battle})`;
-  const [left, right] = sides.map((endpoint) => `${q(endpoint.id)}::uuid`);
-  const jobs = sides.map((endpoint, index) => ({ id: randomToken(), endpoint, left: index === 0 }));
-  const jobRows = jobs.map(({ id, endpoint, left: onLeft }) => {
-    const messages = q(JSON.stringify(messagesFor(endpoint.systemPrompt, [prompt], [])));
-    return `(${q(id)}, ${q(endpoint.id)}::uuid, ${onLeft}, ${messages}::jsonb, ${Math.trunc(endpoint.timeoutSeconds)})`;
-  });
+  const battle = q(turn.battleId);
+  // True once the battle statement has written the battle's row: its version is this transaction's.
+  const written = `EXISTS (SELECT 1 FROM "LiveBattle" WHERE id = ${battle} AND xmin = pg_current_xact_id()::xid)`;
+  const jobs = turn.jobs.map((job) => ({ ...job, id: randomToken() }));
+  const jobRows = jobs.map(
+    ({ id, endpoint, left, messages }) =>
+      `(${q(id)}, ${q(endpoint.id)}::uuid, ${left}, ${q(JSON.stringify(messages))}::jsonb, ${Math.trunc(endpoint.timeoutSeconds)})`,
+  );
+  // Endpoints are locked in one order (by id) in every transaction that locks two.
   const pushed = jobs
-    .filter((job) => claimPushed && job.endpoint.kind === "PUSHED")
+    .filter((job) => turn.claimPushed && job.endpoint.kind === "PUSHED")
     .sort((a, b) => (a.endpoint.id < b.endpoint.id ? -1 : 1));
   const pulled = jobs.filter((job) => job.endpoint.kind === "PULLED").map((job) => `SELECT ${q(endpointKey(job.endpoint.id))}`);
   const statements = [
-    `SELECT pg_advisory_xact_lock(hashtext(${q(annotatorLock(annotatorId))}))`,
-    `INSERT INTO "LiveBattle" (id, "campaignId", "annotatorId", "userTurns", "leftEndpointId", "rightEndpointId", "updatedAt")
-     SELECT ${battle}, c.id, ${annotator}, ${q(JSON.stringify([prompt]))}::jsonb, ${left}, ${right}, now()
-     FROM "Campaign" c
-     WHERE c.id = ${campaign} AND c.live AND c.status = 'ACTIVE'
-       AND EXISTS (SELECT 1 FROM "CampaignMember" m WHERE m."campaignId" = c.id AND m."userId" = ${annotator})
-       AND (${promptsLastHour(annotatorId)}) < c."livePromptsPerHour"
-       AND (SELECT count(*) FROM "ModelEndpoint" e WHERE e."campaignId" = c.id AND e.enabled AND e.id IN (${left}, ${right})) = 2`,
-    voidBattlesStatement(
-      `"annotatorId" = ${annotator} AND "campaignId" = ${campaign} AND id <> ${battle} AND ${inserted}`,
-      "cancelled",
-      "a new prompt was sent before the answers were in",
-    ),
+    `SELECT pg_advisory_xact_lock(hashtext(${q(annotatorLock(turn.annotatorId))}))`,
+    turn.battleStatement,
+    ...turn.alongside(written),
     `INSERT INTO "GenerationJob" (id, "battleId", "endpointId", "onLeft", turn, messages, deadline)
-     SELECT id, ${battle}, e, l, 0, m, now() + make_interval(secs => t) FROM (VALUES ${jobRows.join(", ")}) AS n(id, e, l, m, t)
-     WHERE ${inserted}`,
+     SELECT id, ${battle}, e, l, ${Math.trunc(turn.number)}, m, now() + make_interval(secs => t) FROM (VALUES ${jobRows.join(", ")}) AS n(id, e, l, m, t)
+     WHERE ${written}`,
     ...pushed.flatMap((job) => claimStatements(job.id, job.endpoint.id)),
-    ...(pulled.length ? [`${notifyEach(pulled.join(" UNION ALL "))} WHERE ${inserted}`] : []),
-    currentJobsStatement(battleId),
+    ...(pulled.length ? [`${notifyEach(pulled.join(" UNION ALL "))} WHERE ${written}`] : []),
+    currentJobsStatement(turn.battleId),
   ];
   const results = (await pool().query(statements.join(";\n"))) as unknown as pg.QueryResult[];
   if (!results[1].rowCount) return null;
-  const written = results.at(-1)!.rows as BattleJob[];
-  // A pushed job running already was claimed just now, for this battle's stream.
-  return { battleId, jobs: written.map((job) => ({ ...job, claimedHere: job.kind === "PUSHED" && job.state === "RUNNING" })) };
+  const current = results.at(-1)!.rows as BattleJob[];
+  // A pushed job of this turn running already was claimed just now, for the stream that follows.
+  return current.map((job) => ({ ...job, claimedHere: job.kind === "PUSHED" && job.state === "RUNNING" }));
+}
+
+/** A new battle in `writeTurn`: inserted only while the campaign is open, live, the annotator's, under their hourly limit, with both models enabled. */
+function insertBattleStatement(battleId: string, annotatorId: string, campaignId: string, prompt: string, sides: EndpointChoice[]): string {
+  const q = pg.escapeLiteral;
+  const annotator = `${q(annotatorId)}::uuid`;
+  const [left, right] = sides.map((endpoint) => `${q(endpoint.id)}::uuid`);
+  return `
+    INSERT INTO "LiveBattle" (id, "campaignId", "annotatorId", "userTurns", "leftEndpointId", "rightEndpointId", "updatedAt")
+    SELECT ${q(battleId)}, c.id, ${annotator}, ${q(JSON.stringify([prompt]))}::jsonb, ${left}, ${right}, now()
+    FROM "Campaign" c
+    WHERE c.id = ${q(campaignId)}::uuid AND ${campaignRulesHold(annotatorId, 1)}
+      AND (SELECT count(*) FROM "ModelEndpoint" e WHERE e."campaignId" = c.id AND e.enabled AND e.id IN (${left}, ${right})) = 2`;
+}
+
+/** The rules `refusal` checks, as an SQL condition on the campaign `c`, for a prompt that would be turn `turns`. */
+function campaignRulesHold(annotatorId: string, turns: number): string {
+  return `c.live AND c.status = 'ACTIVE' AND ${Math.trunc(turns)} <= c."liveMaxTurns"
+    AND EXISTS (SELECT 1 FROM "CampaignMember" m WHERE m."campaignId" = c.id AND m."userId" = ${pg.escapeLiteral(annotatorId)}::uuid)
+    AND (${promptsLastHour(annotatorId)}) < c."livePromptsPerHour"`;
 }
 
 /** A battle just started or continued, as its stream needs it (saves reading it back before the first token). */
@@ -258,63 +262,85 @@ function generating(identityWords: string[]): BattleState {
   return { state: "GENERATING", voidCause: null, assignmentId: null, identityWords };
 }
 
+interface FollowUpTarget {
+  id: string;
+  campaignId: string;
+  userTurns: string[];
+  ready: boolean;
+  open: boolean;
+  /** Each side's endpoint with its model's answers so far. */
+  sides: (EndpointChoice & { answers: string[] })[];
+  leftEndpointId: string;
+  rightEndpointId: string;
+}
+
+/** The battle an open assignment of this annotator's shows, or why a follow-up on it is refused. */
+async function followUpTarget(
+  annotatorId: string,
+  assignmentId: string,
+): Promise<{ battle: FollowUpTarget; campaign: LiveCampaign } | { refused: StartResult }> {
+  const [battle] = await poolSql().$queryRaw<FollowUpTarget[]>`
+    SELECT b.id, b."campaignId", b."userTurns", b.state = 'READY' AS ready, a.state = 'OPEN' AND a."expiresAt" > now() AS open,
+           b."leftEndpointId", b."rightEndpointId",
+           coalesce((SELECT json_agg(json_build_object('id', e.id, 'modelId', e."modelId", 'systemPrompt', e."systemPrompt",
+                                                       'timeoutSeconds', e."timeoutSeconds", 'kind', e.kind, 'answers', o.turns))
+                     FROM "ModelEndpoint" e JOIN "Output" o ON o."modelId" = e."modelId" AND o."promptId" = b."promptId"
+                     WHERE e.id IN (b."leftEndpointId", b."rightEndpointId")), '[]') AS sides
+    FROM "LiveBattle" b JOIN "Assignment" a ON a.id = b."assignmentId"
+    WHERE b."assignmentId" = ${assignmentId} AND b."annotatorId" = ${annotatorId}::uuid`;
+  if (!battle?.ready) return { refused: { ok: false, code: "NOT_FOUND" } };
+  if (!battle.open) return { refused: { ok: false, code: "CLOSED" } };
+  const campaign = await liveCampaign(poolSql(), annotatorId, battle.campaignId);
+  const refused = refusal(campaign, battle.userTurns.length + 1);
+  return refused ? { refused } : { battle, campaign: campaign! };
+}
+
 /**
  * A follow-up turn on a battle that is ready to vote on: the open assignment is withdrawn, both
- * models get the conversation so far (each its own answers) and the new turn.
+ * models get the conversation so far (each its own answers) and the new turn. Two reads and one
+ * write, as a battle's start.
  */
-export async function askFollowUp(annotatorId: string, assignmentId: string, prompt: string): Promise<StartResult> {
-  const [target] = await poolSql().$queryRaw<{ campaignId: string; turns: number }[]>`
-    SELECT "campaignId", jsonb_array_length("userTurns") AS turns FROM "LiveBattle"
-    WHERE "assignmentId" = ${assignmentId} AND "annotatorId" = ${annotatorId}::uuid`;
-  if (!target) return { ok: false, code: "NOT_FOUND" };
-  const refusedPrompt = await promptRefusal(annotatorId, target.campaignId, prompt, target.turns + 1);
-  if (refusedPrompt) return refusedPrompt;
-  return pgTransaction(async (tx) => {
-    await lockAnnotator(tx, annotatorId);
-    const [battle] = await tx.$queryRaw<
-      {
-        id: string;
-        campaignId: string;
-        userTurns: string[];
-        leftEndpointId: string;
-        rightEndpointId: string;
-        promptId: string;
-        open: boolean;
-      }[]
-    >`
-      SELECT b.id, b."campaignId", b."userTurns", b."leftEndpointId", b."rightEndpointId", b."promptId",
-             a.state = 'OPEN' AND a."expiresAt" > now() AS open
-      FROM "LiveBattle" b JOIN "Assignment" a ON a.id = b."assignmentId"
-      WHERE b."assignmentId" = ${assignmentId} AND b."annotatorId" = ${annotatorId}::uuid AND b.state = 'READY'
-      FOR UPDATE OF b, a`;
-    if (!battle) return { ok: false, code: "NOT_FOUND" };
-    if (!battle.open) return { ok: false, code: "CLOSED" };
-    const campaign = await liveCampaign(tx, annotatorId, battle.campaignId);
-    const refused = refusal(campaign, battle.userTurns.length + 1);
-    if (refused) return refused;
-    const endpoints = await tx.$queryRaw<(EndpointChoice & { answers: string[] })[]>`
-      SELECT e.id, e."modelId", e."systemPrompt", e."timeoutSeconds", e.kind, o.turns AS answers
-      FROM "ModelEndpoint" e JOIN "Output" o ON o."modelId" = e."modelId" AND o."promptId" = ${battle.promptId}::uuid
-      WHERE e.id IN (${battle.leftEndpointId}::uuid, ${battle.rightEndpointId}::uuid)`;
-    const side = (id: string) => endpoints.find((e) => e.id === id)!;
-    const userTurns = [...battle.userTurns, prompt];
-    await withdrawAssignment(tx, assignmentId);
-    await tx.$executeRaw`
-      UPDATE "LiveBattle" SET state = 'GENERATING', "assignmentId" = NULL, "userTurns" = ${JSON.stringify(userTurns)}::jsonb, "updatedAt" = now()
-      WHERE id = ${battle.id}`;
-    const turn = battle.userTurns.length;
-    await createJobs(
-      tx,
-      battle.id,
-      turn,
-      [side(battle.leftEndpointId), side(battle.rightEndpointId)].map((endpoint, index) => ({
-        endpoint,
-        left: index === 0,
-        messages: messagesFor(endpoint.systemPrompt, userTurns, endpoint.answers),
-      })),
-    );
-    return { ok: true, battleId: battle.id, battle: generating(campaign!.identityWords) };
+export async function askFollowUp(
+  annotatorId: string,
+  assignmentId: string,
+  prompt: string,
+  options: { claimForStream?: boolean } = {},
+): Promise<StartResult> {
+  const target = await followUpTarget(annotatorId, assignmentId);
+  if ("refused" in target) return target.refused;
+  const { battle, campaign } = target;
+  const moderated = await checkPrompt(prompt, { maxChars: campaign.livePromptMaxChars, words: campaign.moderationWords });
+  if (moderated) return { ok: false, code: moderated };
+  const q = pg.escapeLiteral;
+  const userTurns = [...battle.userTurns, prompt];
+  const side = (id: string) => battle.sides.find((e) => e.id === id)!;
+  const jobs = await writeTurn({
+    annotatorId,
+    battleId: battle.id,
+    number: battle.userTurns.length,
+    // Only the battle as it was read: still ready, on this assignment, with no turn added since. The
+    // assignment's row is locked first, so a vote on it in flight either lands before (and the
+    // assignment is no longer open) or is refused after (the assignment is withdrawn).
+    battleStatement: `
+      WITH assignment AS (
+        SELECT id FROM "Assignment" WHERE id = ${q(assignmentId)} AND state = 'OPEN' AND "expiresAt" > now() FOR UPDATE)
+      UPDATE "LiveBattle" b SET state = 'GENERATING', "assignmentId" = NULL, "userTurns" = ${q(JSON.stringify(userTurns))}::jsonb, "updatedAt" = now()
+      FROM "Campaign" c, assignment
+      WHERE b.id = ${q(battle.id)} AND b.state = 'READY' AND b."assignmentId" = assignment.id
+        AND jsonb_array_length(b."userTurns") = ${battle.userTurns.length}
+        AND c.id = b."campaignId" AND ${campaignRulesHold(annotatorId, userTurns.length)}`,
+    alongside: (written) => [withdrawAssignmentStatement(assignmentId, written)],
+    jobs: [side(battle.leftEndpointId), side(battle.rightEndpointId)].map((endpoint, index) => ({
+      endpoint,
+      left: index === 0,
+      messages: messagesFor(endpoint.systemPrompt, userTurns, endpoint.answers),
+    })),
+    claimPushed: options.claimForStream ?? false,
   });
+  if (jobs) return { ok: true, battleId: battle.id, battle: { ...generating(campaign.identityWords), jobs } };
+  // The battle or the campaign changed since they were read (a vote, an expiry, another tab): say why.
+  const now = await followUpTarget(annotatorId, assignmentId);
+  return "refused" in now ? now.refused : { ok: false, code: "CLOSED" };
 }
 
 /**

@@ -156,20 +156,50 @@ describe("a live battle with two pushed models", () => {
     if (!first.ok) throw new Error(first.code);
     const firstTurn = (await collect(annotator.id, first.battleId)).at(-1);
     if (firstTurn?.type !== "ready") throw new Error("not ready");
-    const followUp = await askFollowUp(annotator.id, firstTurn.assignment.id, "second question");
-    expect(followUp).toMatchObject({ ok: true, battleId: first.battleId, battle: { state: "GENERATING", assignmentId: null } });
-    // The first assignment is withdrawn: no vote on half a conversation.
+    const { itemId } = await db.assignment.findUniqueOrThrow({ where: { id: firstTurn.assignment.id } });
+    const loadBefore = (await db.item.findUniqueOrThrow({ where: { id: itemId } })).load;
+    // Two follow-ups at once (two tabs): one is sent, the other finds the pair gone.
+    const [followUp, twin] = await Promise.all([
+      askFollowUp(annotator.id, firstTurn.assignment.id, "second question", { claimForStream: true }),
+      askFollowUp(annotator.id, firstTurn.assignment.id, "second question, again"),
+    ]);
+    const [sent, refused] = followUp.ok ? [followUp, twin] : [twin, followUp];
+    const sentPrompt = followUp.ok ? "second question" : "second question, again";
+    expect(sent).toMatchObject({ ok: true, battleId: first.battleId, battle: { state: "GENERATING", assignmentId: null } });
+    expect(refused).toEqual({ ok: false, code: "NOT_FOUND" });
+    expect(await db.generationJob.count({ where: { battleId: first.battleId, turn: 1 } })).toBe(2);
+    // The first assignment is withdrawn (and its pair's load given back): no vote on half a conversation.
+    expect((await db.item.findUniqueOrThrow({ where: { id: itemId } })).load).toBe(loadBefore - 1);
     expect((await recordVote(annotator.id, { assignmentId: firstTurn.assignment.id, outcome: "LEFT", durationMs: 1000 })).ok).toBe(false);
-    const secondTurn = (await collect(annotator.id, first.battleId)).at(-1);
+    const secondTurn = (await collect(annotator.id, first.battleId, undefined, sent.ok ? sent.battle : undefined)).at(-1);
     if (secondTurn?.type !== "ready") throw new Error("not ready");
-    expect(secondTurn.assignment.promptTurns).toEqual(["first question", "second question"]);
+    expect(secondTurn.assignment.promptTurns).toEqual(["first question", sentPrompt]);
     expect(secondTurn.assignment.leftTurns).toHaveLength(2);
-    const call = fake.requests.find((r) => r.messages.at(-1)?.content === "second question")!;
+    const call = fake.requests.find((r) => r.messages.at(-1)?.content === sentPrompt)!;
     expect(call.messages.map((m) => m.role)).toEqual(["user", "assistant", "user"]);
     expect(call.messages[1].content).toBe(firstTurn.assignment.leftTurns[0]);
     // The campaign allows two turns: a third is refused.
     expect(await askFollowUp(annotator.id, secondTurn.assignment.id, "third question")).toEqual({ ok: false, code: "TOO_MANY_TURNS" });
     expect((await recordVote(annotator.id, { assignmentId: secondTurn.assignment.id, outcome: "TIE", durationMs: 1000 })).ok).toBe(true);
+  });
+});
+
+describe("a vote and a follow-up on the same pair at once", () => {
+  it("one of them happens: never a vote on the first turn and a second turn to vote on as well", async () => {
+    for (let round = 0; round < 3; round++) {
+      const { campaignId, annotator } = await liveCampaign([{ name: "v" }, { name: "w" }], { liveMaxTurns: 2 });
+      const started = await startBattle(annotator.id, campaignId, "a question");
+      if (!started.ok) throw new Error(started.code);
+      const ready = (await collect(annotator.id, started.battleId)).at(-1);
+      if (ready?.type !== "ready") throw new Error("not ready");
+      const [vote, followUp] = await Promise.all([
+        recordVote(annotator.id, { assignmentId: ready.assignment.id, outcome: "LEFT", durationMs: 1000 }),
+        askFollowUp(annotator.id, ready.assignment.id, "and another"),
+      ]);
+      expect([vote.ok, followUp.ok].filter(Boolean)).toHaveLength(1);
+      expect(await db.vote.count({ where: { campaignId } })).toBe(vote.ok ? 1 : 0);
+      expect(await db.generationJob.count({ where: { battleId: started.battleId, turn: 1 } })).toBe(followUp.ok ? 2 : 0);
+    }
   });
 });
 

@@ -1,5 +1,6 @@
 import "server-only";
 import { randomInt } from "node:crypto";
+import pg from "pg";
 import { randomToken } from "@/lib/auth/tokens";
 import type { RawSql } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
@@ -107,8 +108,13 @@ export async function openAssignmentView(client: RawSql, assignmentId: string): 
 
 /** Closes an open assignment without a vote and gives its slot back to its item. */
 export async function withdrawAssignment(client: RawSql, assignmentId: string): Promise<void> {
-  await client.$executeRaw`
-    WITH withdrawn AS (UPDATE "Assignment" SET state = 'EXPIRED' WHERE id = ${assignmentId} AND state = 'OPEN' RETURNING "itemId")
+  await client.$executeRaw(Prisma.raw(withdrawAssignmentStatement(assignmentId)));
+}
+
+/** The statement of `withdrawAssignment` as SQL text (for multi-statement transactions), withdrawing only when `condition` holds. */
+export function withdrawAssignmentStatement(assignmentId: string, condition = "TRUE"): string {
+  return `
+    WITH withdrawn AS (UPDATE "Assignment" SET state = 'EXPIRED' WHERE id = ${pg.escapeLiteral(assignmentId)} AND state = 'OPEN' AND ${condition} RETURNING "itemId")
     UPDATE "Item" SET load = load - 1 WHERE id IN (SELECT "itemId" FROM withdrawn)`;
 }
 

@@ -45,7 +45,7 @@ export async function POST(request: Request) {
   const result =
     "campaignId" in turn
       ? await startBattle(user.id, turn.campaignId, turn.prompt, { claimForStream: true })
-      : await askFollowUp(user.id, turn.assignmentId, turn.prompt);
+      : await askFollowUp(user.id, turn.assignmentId, turn.prompt, { claimForStream: true });
   if (!result.ok) return jsonError(REFUSAL_STATUS[result.code], "the prompt was not sent", { code: result.code });
   return battleEventResponse(request, user.id, result.battleId, result.battle);
 }
