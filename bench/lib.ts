@@ -89,6 +89,9 @@ export interface AppServer {
 }
 
 /** The production server (scripts/app-server.mjs, as `npm start` runs it) on a free port, in its own process group. */
+/** The session secret of every server a benchmark starts: the floor reads the app's cookies. */
+const BENCH_SECRET = "bench-secret-bench-secret";
+
 export async function startAppServer(
   databaseUrl: string,
   options: { nodeArgs?: string[]; env?: Record<string, string> } = {},
@@ -101,7 +104,7 @@ export async function startAppServer(
       HOSTNAME: "127.0.0.1",
       PORT: String(port),
       DATABASE_URL: databaseUrl,
-      NEXTAUTH_SECRET: "bench-secret-bench-secret",
+      NEXTAUTH_SECRET: BENCH_SECRET,
       NEXTAUTH_URL: base,
       // Load generators are not people: the per-person vote rate limit would be the only thing measured.
       HIKAKU_MAX_VOTES_PER_MINUTE: "1000000",
@@ -114,6 +117,37 @@ export async function startAppServer(
     detached: true,
   });
   return detachedServer(child, base);
+}
+
+/** bench/floor-server.ts as its own process group, like the app server, with the app's environment plus `env`. */
+export async function startFloor(databaseUrl: string, env: Record<string, string | undefined> = {}): Promise<AppServer> {
+  const port = await freePort();
+  const child = spawn("node_modules/.bin/tsx", ["--conditions=react-server", "bench/floor-server.ts"], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      NEXTAUTH_SECRET: BENCH_SECRET,
+      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? "2",
+      ...env,
+    },
+    stdio: ["ignore", "ignore", "inherit"],
+    detached: true,
+  });
+  return detachedServer(child, `http://127.0.0.1:${port}`);
+}
+
+/** Waits until the floor server answers (404 for a GET: it serves only POSTs). */
+export async function waitForFloor(base: string): Promise<void> {
+  for (let attempt = 0; attempt < 300; attempt++) {
+    try {
+      await fetch(`${base}/`);
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  throw new Error("the floor server did not start");
 }
 
 /** A server started `detached` (its own process group), stopped with its children. */

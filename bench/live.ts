@@ -20,7 +20,9 @@ import {
   percentile,
   Session,
   startAppServer,
+  startFloor,
   votingActionId,
+  waitForFloor,
   waitForServer,
 } from "./lib";
 
@@ -28,11 +30,14 @@ import {
  * `npm run bench:live` (after `npm run build`): BENCH_BATTLES annotators (default 50) run live
  * battles back to back for BENCH_SECONDS (default 20) on two app instances, against the test's
  * OpenAI-compatible server answering 20 ms per token (four pushed models). Each annotator sends a
- * prompt (the real server action), follows the battle's event stream to the end and votes. The
- * same run measures the floor: the same annotators' rhythm, both answers read straight from the
- * model server.
+ * prompt (POST /api/v1/live/battles, as the voting page), follows the battle's event stream from
+ * the same response to the end and votes (the real server action). The same run measures the
+ * floor — the same annotators' rhythm, both answers read straight from the model server — and,
+ * last, the same load on two bare servers (bench/floor-server.ts: the app's own prompt and stream
+ * code without Next or next-auth), so what the framework adds is told from what the work costs.
  * Printed: time to first token through the app vs the floor (p50/p95; "added" is the
- * difference), battles per second, app memory per open stream. Halfway through, one instance is
+ * difference) and vs the bare server (ratios), battles per second, the machine's CPU use, app
+ * memory per open stream. Halfway through, one instance is
  * killed (BENCH_KILL=0 keeps it): its battles must end void, none half-rated, every acknowledged
  * vote stored once. Exits 1 if a check fails.
  */
@@ -56,6 +61,7 @@ const fake = await startModelServer();
 const env = { HIKAKU_SIGNIN_MAX_FAILURES_PER_IP: "100000", HIKAKU_ENCRYPTION_KEY: process.env.HIKAKU_ENCRYPTION_KEY };
 const nodeArgs = process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean);
 const servers = await Promise.all([0, 1].map(() => startAppServer(database.url, { env, nodeArgs })));
+const floorServers = await Promise.all([0, 1].map(() => startFloor(database.url, env)));
 let violations = 0;
 
 /** The test's model server in a process of its own, so its 100 streams do not share the annotators' event loop. */
@@ -141,6 +147,53 @@ async function floorFirstTokens(seconds: number): Promise<number[]> {
   return times.sort((a, b) => a - b);
 }
 
+interface Load {
+  battles: Battle[];
+  acknowledged: string[];
+  /** Battles under way now. */
+  open: number;
+}
+
+/**
+ * The annotators' work for SECONDS: each sends a prompt, reads the answers' stream to its end,
+ * reads for a moment, votes, and goes on. A session whose server goes away moves to `fallback`.
+ */
+async function driveBattles(sessions: Session[], campaignId: string, load: Load, fallback?: string): Promise<void> {
+  const deadline = performance.now() + SECONDS * 1000;
+  await Promise.all(
+    sessions.map(async (first, index) => {
+      let session = first;
+      // People do not start in step: spread the first prompts over one answer's length, and read
+      // for a moment before voting, so battles stay spread out instead of starting in waves.
+      await pause(Math.random() * ANSWER_TOKENS * TOKEN_MS);
+      for (let n = 0; performance.now() < deadline; n++) {
+        load.open++;
+        try {
+          const battle = await runBattle(session, campaignId, `Annotator ${index} asks question ${n}: what is the capital of Japan?`);
+          load.battles.push(battle);
+          await pause(READ_MS * (0.5 + Math.random()));
+          if (battle.assignmentId && (await vote(session, battle.assignmentId))) load.acknowledged.push(battle.assignmentId);
+        } catch {
+          // The instance died under this battle: carry on through the other one, as behind a load balancer.
+          load.battles.push({ firstTokenMs: [], outcome: "lost" });
+          if (fallback) session = session.on(fallback);
+        } finally {
+          load.open--;
+        }
+      }
+    }),
+  );
+}
+
+/** Time to first token, and to the prompt taken with the stream open, in ascending order. */
+function timings(battles: Battle[]): { firstToken: number[]; open: number[] } {
+  const ascending = (values: number[]) => values.sort((a, b) => a - b);
+  return {
+    firstToken: ascending(battles.flatMap((b) => b.firstTokenMs)),
+    open: ascending(battles.flatMap((b) => (b.openMs === undefined ? [] : [b.openMs]))),
+  };
+}
+
 try {
   console.log(
     `machine: ${cpus().length} × ${cpus()[0]?.model}, Node ${process.version}; 2 app instances, PostgreSQL, the model server and the annotators share it`,
@@ -179,16 +232,17 @@ try {
 
   const floor = await floorFirstTokens(SECONDS);
   const idleRss = servers.map((server) => groupRssMb(server.pid));
-  const battles: Battle[] = [];
-  const acknowledged: string[] = [];
-  let open = 0;
+  const load: Load = { battles: [], acknowledged: [], open: 0 };
+  const { battles, acknowledged } = load;
   let rssUnderLoad: { rss: number[]; open: number } | null = null;
   let killedAt = 0;
   const cpuBefore = machineCpuTicks();
   const appCpuBefore = servers.map((server) => groupCpuSeconds(server.pid));
   const started = performance.now();
-  const deadline = started + SECONDS * 1000;
-  const sampler = setTimeout(() => (rssUnderLoad = { rss: servers.map((server) => groupRssMb(server.pid)), open }), (SECONDS * 1000) / 4);
+  const sampler = setTimeout(
+    () => (rssUnderLoad = { rss: servers.map((server) => groupRssMb(server.pid)), open: load.open }),
+    (SECONDS * 1000) / 4,
+  );
   const killer = KILL
     ? setTimeout(
         () => {
@@ -198,29 +252,7 @@ try {
         (SECONDS * 1000) / 2,
       )
     : null;
-  await Promise.all(
-    sessions.map(async (first, index) => {
-      let session = first;
-      // People do not start in step: spread the first prompts over one answer's length, and read
-      // for a moment before voting, so battles stay spread out instead of starting in waves.
-      await pause(Math.random() * ANSWER_TOKENS * TOKEN_MS);
-      for (let n = 0; performance.now() < deadline; n++) {
-        open++;
-        try {
-          const battle = await runBattle(session, created.id, `Annotator ${index} asks question ${n}: what is the capital of Japan?`);
-          battles.push(battle);
-          await pause(READ_MS * (0.5 + Math.random()));
-          if (battle.assignmentId && (await vote(session, battle.assignmentId))) acknowledged.push(battle.assignmentId);
-        } catch {
-          // The instance died under this battle: carry on through the other one, as behind a load balancer.
-          battles.push({ firstTokenMs: [], outcome: "lost" });
-          session = session.on(servers[1].base);
-        } finally {
-          open--;
-        }
-      }
-    }),
-  );
+  await driveBattles(sessions, created.id, load, servers[1].base);
   clearTimeout(sampler);
   if (killer) clearTimeout(killer);
   const elapsed = (performance.now() - started) / 1000;
@@ -228,7 +260,7 @@ try {
   // A killed instance's time is lost with it: the figure then counts the survivor only.
   const appCpu = servers.reduce((sum, server, i) => sum + Math.max(0, groupCpuSeconds(server.pid) - appCpuBefore[i]), 0);
 
-  const app = battles.flatMap((b) => b.firstTokenMs).sort((a, b) => a - b);
+  const { firstToken: app, open: opened } = timings(battles);
   const count = (outcome: Battle["outcome"]) => battles.filter((b) => b.outcome === outcome).length;
   console.log(
     `${BATTLERS} annotators, ${elapsed.toFixed(1)} s: ${battles.length} battles (${count("ready")} answered, ${count("void")} void, ` +
@@ -237,12 +269,6 @@ try {
   console.log(
     `time to first token through the app (prompt sent → first text in the pane): p50 ${ms(percentile(app, 50))}, p95 ${ms(percentile(app, 95))}`,
   );
-  const stage = (pick: (b: Battle) => number | undefined) =>
-    battles
-      .map(pick)
-      .filter((v): v is number => v !== undefined)
-      .sort((a, b) => a - b);
-  const opened = stage((b) => b.openMs);
   console.log(
     `  of which: the prompt taken and the stream open after p50 ${ms(percentile(opened, 50))} (p95 ${ms(percentile(opened, 95))})`,
   );
@@ -294,8 +320,28 @@ try {
     console.log(`${ok ? "ok  " : "FAIL"} ${label}`);
     if (!ok) violations++;
   }
+
+  // The same load on the bare server: the app's own prompt and stream code, without Next or next-auth.
+  for (const floorServer of floorServers) await waitForFloor(floorServer.base);
+  const bare: Load = { battles: [], acknowledged: [], open: 0 };
+  await driveBattles(
+    sessions.map((session, i) => session.on(floorServers[i % 2].base)),
+    created.id,
+    bare,
+  );
+  const { firstToken: bareFirst, open: bareOpen } = timings(bare.battles);
+  const addedBy = (values: number[], p: number) => percentile(values, p) - percentile(floor, p);
+  console.log(
+    `the same load on a bare server (bench/floor-server.ts, 2 instances: the app's prompt and stream code, no Next, no next-auth): ` +
+      `${bare.battles.filter((b) => b.outcome === "ready").length} answered battles; first token p50 ${ms(percentile(bareFirst, 50))}, p95 ${ms(percentile(bareFirst, 95))}; ` +
+      `prompt taken and stream open p50 ${ms(percentile(bareOpen, 50))} (p95 ${ms(percentile(bareOpen, 95))}); added p50 ${ms(addedBy(bareFirst, 50))}, p95 ${ms(addedBy(bareFirst, 95))}`,
+  );
+  console.log(
+    `ratio app / bare server (same run, same load): first token p50 ${(percentile(app, 50) / percentile(bareFirst, 50)).toFixed(2)}, ` +
+      `p95 ${(percentile(app, 95) / percentile(bareFirst, 95)).toFixed(2)}; what Next and next-auth add at p95: ${ms(percentile(app, 95) - percentile(bareFirst, 95))}`,
+  );
 } finally {
-  for (const server of servers) server.stop();
+  for (const server of [...servers, ...floorServers]) server.stop();
   await fake.close();
   await Promise.all([disconnectDb(), closePool()]);
   await database.stop();

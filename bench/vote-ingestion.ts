@@ -1,15 +1,12 @@
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { cpus } from "node:os";
 import { db, disconnectDb } from "@/lib/db";
-import { freePort } from "../scripts/lib/local-postgres";
 import { importFile } from "@/lib/imports/read-files";
 import {
   benchDatabase,
   castVote,
   castVoteActionId,
   createVoters,
-  detachedServer,
   generateRows,
   groupCpuSeconds,
   ms,
@@ -18,15 +15,16 @@ import {
   serverCpuSeconds,
   signInVoters,
   startAppServer,
+  startFloor,
+  waitForFloor,
   waitForServer,
-  type AppServer,
   type Voter,
 } from "./lib";
 
 /**
  * `npm run bench:votes` (after `npm run build`): the vote path through real HTTP — the app
  * server, next-auth session cookies and the voting page's castVote server action — against its
- * floor measured in the same run with the same load: bench/vote-floor.ts, a bare node:http
+ * floor measured in the same run with the same load: bench/floor-server.ts, a bare node:http
  * server running the same vote and next-pair code and statements over a pg pool, with the same
  * session cookie. Two loads, each on the app and then on the floor:
  *
@@ -55,7 +53,6 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
 const PASSWORD = "bench-password-123";
 const SLUG = "bench-votes";
-const SECRET = "bench-secret-bench-secret";
 
 type Target = "app" | "floor";
 
@@ -79,37 +76,6 @@ interface PhaseResult {
   databaseCpu: number;
 }
 
-/** bench/vote-floor.ts as its own process group, like the app server. */
-async function startFloor(databaseUrl: string): Promise<AppServer> {
-  const port = await freePort();
-  const child = spawn("node_modules/.bin/tsx", ["--conditions=react-server", "bench/vote-floor.ts"], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      DATABASE_URL: databaseUrl,
-      NEXTAUTH_SECRET: SECRET,
-      HIKAKU_MAX_VOTES_PER_MINUTE: "1000000",
-      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? "2",
-    },
-    stdio: ["ignore", "ignore", "inherit"],
-    detached: true,
-  });
-  return detachedServer(child, `http://127.0.0.1:${port}`);
-}
-
-/** Waits until the floor answers (404 for a GET: it serves only POST /vote/…). */
-async function waitForFloor(base: string): Promise<void> {
-  for (let attempt = 0; attempt < 300; attempt++) {
-    try {
-      await fetch(`${base}/`);
-      return;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-  throw new Error("the vote floor did not start");
-}
-
 if (!existsSync(".next/BUILD_ID")) throw new Error("No production build: run `npm run build` first.");
 const actionId = castVoteActionId();
 const database = await benchDatabase();
@@ -121,7 +87,7 @@ const servers = await Promise.all(
     }),
   ),
 );
-const floor = await startFloor(database.url);
+const floor = await startFloor(database.url, { HIKAKU_MAX_VOTES_PER_MINUTE: "1000000" });
 try {
   console.log(
     `machine: ${cpus().length} × ${cpus()[0]?.model}, Node ${process.version}; app (${INSTANCES} instance(s)), floor, PostgreSQL and load generator share the machine`,

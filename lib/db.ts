@@ -18,7 +18,7 @@ export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 /**
  * What the vote path needs of a database client: raw statements, written as tagged templates.
  * `db` and a transaction's `tx` are one; lib/pg.ts makes one over the plain pg pool, which
- * bench/vote-floor.ts uses to run the same statements without the Prisma client.
+ * bench/floor-server.ts uses to run the same statements without the Prisma client.
  */
 export interface RawSql {
   $queryRaw<T = unknown>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): Promise<T>;

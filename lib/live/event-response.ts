@@ -1,5 +1,5 @@
 import "server-only";
-import { battleEvents, type BattleState } from "./stream";
+import { battleEvents, type BattleState, type LiveEvent } from "./stream";
 
 const KEEPALIVE_MS = 15_000;
 
@@ -19,12 +19,11 @@ export function battleEventResponse(request: Request, annotatorId: string, battl
       const keepalive = setInterval(() => controller.enqueue(encoder.encode(": keepalive\n\n")), KEEPALIVE_MS);
       try {
         for await (const batch of battleEvents(annotatorId, battleId, closed.signal, known)) {
-          const text = batch.map(({ type, ...data }) => `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`).join("");
-          controller.enqueue(encoder.encode(text));
+          controller.enqueue(encoder.encode(serverSentEventText(batch)));
         }
       } catch (error) {
         console.error("live battle stream failed", error);
-        controller.enqueue(encoder.encode(`event: void\ndata: ${JSON.stringify({ cause: "error" })}\n\n`));
+        controller.enqueue(encoder.encode(serverSentEventText([{ type: "void", cause: "error" }])));
       } finally {
         clearInterval(keepalive);
         try {
@@ -46,4 +45,9 @@ export function battleEventResponse(request: Request, annotatorId: string, battl
       "X-Accel-Buffering": "no",
     },
   });
+}
+
+/** A batch of a battle's events as server-sent event text: the event's type as its name, the rest as JSON data. */
+export function serverSentEventText(batch: LiveEvent[]): string {
+  return batch.map(({ type, ...data }) => `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`).join("");
 }
