@@ -324,17 +324,23 @@ try {
   // The same load on the bare server: the app's own prompt and stream code, without Next or next-auth.
   for (const floorServer of floorServers) await waitForFloor(floorServer.base);
   const bare: Load = { battles: [], acknowledged: [], open: 0 };
+  const bareCpuBefore = floorServers.map((server) => groupCpuSeconds(server.pid));
+  const bareStarted = performance.now();
   await driveBattles(
     sessions.map((session, i) => session.on(floorServers[i % 2].base)),
     created.id,
     bare,
   );
+  const bareCores =
+    floorServers.reduce((sum, server, i) => sum + groupCpuSeconds(server.pid) - bareCpuBefore[i], 0) /
+    ((performance.now() - bareStarted) / 1000);
   const { firstToken: bareFirst, open: bareOpen } = timings(bare.battles);
   const addedBy = (values: number[], p: number) => percentile(values, p) - percentile(floor, p);
   console.log(
     `the same load on a bare server (bench/floor-server.ts, 2 instances: the app's prompt and stream code, no Next, no next-auth): ` +
       `${bare.battles.filter((b) => b.outcome === "ready").length} answered battles; first token p50 ${ms(percentile(bareFirst, 50))}, p95 ${ms(percentile(bareFirst, 95))}; ` +
-      `prompt taken and stream open p50 ${ms(percentile(bareOpen, 50))} (p95 ${ms(percentile(bareOpen, 95))}); added p50 ${ms(addedBy(bareFirst, 50))}, p95 ${ms(addedBy(bareFirst, 95))}`,
+      `prompt taken and stream open p50 ${ms(percentile(bareOpen, 50))} (p95 ${ms(percentile(bareOpen, 95))}); added p50 ${ms(addedBy(bareFirst, 50))}, p95 ${ms(addedBy(bareFirst, 95))}; ` +
+      `the servers used ${bareCores.toFixed(2)} cores (the app ${(appCpu / elapsed).toFixed(2)})`,
   );
   console.log(
     `ratio app / bare server (same run, same load): first token p50 ${(percentile(app, 50) / percentile(bareFirst, 50)).toFixed(2)}, ` +
