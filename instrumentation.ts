@@ -1,6 +1,14 @@
-/** Runs once when a server instance starts: a bad environment stops it with a readable error. */
+/**
+ * Runs once when a server instance starts: a bad environment stops it with a readable error. In the
+ * production server it also hands scripts/app-server.mjs the handler for the one request it answers
+ * itself, live prompts (lib/live/node-turn.ts), compiled here with the rest of the app.
+ */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { env } = await import("./lib/env");
-  env();
+  const secret = env().NEXTAUTH_SECRET;
+  // Without a secret (development) next-auth makes one up, which only the route knows.
+  if (!secret) return;
+  const { liveTurnHandler } = await import("./lib/live/node-turn");
+  (globalThis as { hikakuLiveTurn?: unknown }).hikakuLiveTurn = liveTurnHandler(secret);
 }

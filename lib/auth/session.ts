@@ -8,7 +8,7 @@ import { poolSql } from "@/lib/pg";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { authOptions } from "./options";
 import { hasRole } from "./roles";
-import { sessionTokenFrom, sessionUserId } from "./session-token";
+import { isUserId, sessionTokenFrom, sessionUserId } from "./session-token";
 
 export interface CurrentUser {
   id: string;
@@ -30,17 +30,17 @@ export const currentUser = cache(async (): Promise<CurrentUser | null> => {
   return { id: user.id, email: user.email, displayName: user.displayName, role: user.role };
 });
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Whose session cookie this request carries (lib/auth/session-token.ts), or null. */
-async function signedInUserId(): Promise<string | null> {
+/**
+ * Whose session cookie this request carries (lib/auth/session-token.ts), or null — not whether
+ * the account is still active: `currentUser` checks that, or the caller's own statements do.
+ */
+export async function signedInUserId(): Promise<string | null> {
   const secret = env().NEXTAUTH_SECRET;
   // Without a configured secret (development only) next-auth makes one up: let it decide.
   const id = secret
     ? await sessionUserId(sessionTokenFrom((await cookies()).getAll()), secret)
     : (await getServerSession(authOptions))?.user?.id;
-  // Every id this app issues is a uuid; anything else (a token from an older scheme) is nobody.
-  return id && UUID.test(id) ? id : null;
+  return id && isUserId(id) ? id : null;
 }
 
 /** For pages and server actions: signed-out users go to sign-in, users without the role get the 403 page. */

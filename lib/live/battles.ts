@@ -11,7 +11,7 @@ import { uncertaintyWeight, withdrawAssignmentStatement } from "@/lib/scheduling
 import type { ChatMessage, FailureCause } from "./openai";
 import { battleKey, endpointKey, jobKey, notifyEach, notifyKey } from "./notify";
 import { claimStatements, currentJobsStatement, type BattleJob } from "./jobs";
-import { checkPrompt, type PromptRefusal } from "./moderation";
+import { campaignPromptRefusal, moderationServiceRefusal, moderationServiceSet, type PromptRefusal } from "./moderation";
 import type { BattleState } from "./stream";
 
 /**
@@ -24,9 +24,15 @@ import type { BattleState } from "./stream";
 
 export type StartResult =
   | { ok: true; battleId: string; battle: BattleState }
-  | { ok: false; code: "NOT_FOUND" | "NOT_LIVE" | "CLOSED" | "NO_MODELS" | "TOO_MANY_TURNS" | "RATE_LIMITED" | PromptRefusal };
+  | {
+      ok: false;
+      code: "SIGNED_OUT" | "NOT_FOUND" | "NOT_LIVE" | "CLOSED" | "NO_MODELS" | "TOO_MANY_TURNS" | "RATE_LIMITED" | PromptRefusal;
+    };
 
-interface LiveCampaign {
+type Refused = Extract<StartResult, { ok: false }>;
+
+/** What a live prompt needs of its campaign, the same for every annotator. */
+interface LiveCampaignConfig {
   id: string;
   status: string;
   live: boolean;
@@ -36,12 +42,18 @@ interface LiveCampaign {
   livePromptMaxChars: number;
   moderationWords: string[];
   identityWords: string[];
-  member: boolean;
-  promptsLastHour: number;
+  /** The prompt limits and word lists as read (`CAMPAIGN_FINGERPRINT`). */
+  fingerprint: string;
   /** The enabled models' endpoints, by model id. */
   endpoints: EndpointChoice[];
   /** Votes so far per pair of models (low id first). */
   pairTallies: PairTally[];
+}
+
+/** The campaign with what it holds for one annotator. */
+interface LiveCampaign extends LiveCampaignConfig {
+  member: boolean;
+  promptsLastHour: number;
 }
 
 interface PairTally {
@@ -52,14 +64,25 @@ interface PairTally {
   winsHigh: number;
 }
 
+/**
+ * What a prompt's checks and its jobs are decided on, one value for the campaign (prompt length,
+ * blocked and identity words) and one per endpoint (system prompt, timeout, kind, switched on):
+ * the read returns them and the turn's write compares them, so a turn decided on a campaign read
+ * a moment ago is written only if none of it has changed since.
+ */
+const CAMPAIGN_FINGERPRINT = `md5(row(c."livePromptMaxChars", c."moderationWords", c."identityWords")::text)`;
+const ENDPOINT_FINGERPRINT = `md5(row(e."systemPrompt", e."timeoutSeconds", e.kind, e.enabled)::text)`;
+
 /** The campaign as a live prompt needs it, with the models that could answer: one statement. */
 export async function liveCampaign(sql: RawSql, annotatorId: string, campaignId: string): Promise<LiveCampaign | null> {
   const rows = await sql.$queryRaw<LiveCampaign[]>`
     SELECT c.id, c.status, c.live, c.strategy, c."liveMaxTurns", c."livePromptsPerHour", c."livePromptMaxChars", c."moderationWords", c."identityWords",
+           ${Prisma.raw(CAMPAIGN_FINGERPRINT)} AS fingerprint,
            EXISTS (SELECT 1 FROM "CampaignMember" m WHERE m."campaignId" = c.id AND m."userId" = ${annotatorId}::uuid) AS member,
            (${Prisma.raw(promptsLastHour(annotatorId))}) AS "promptsLastHour",
            coalesce((SELECT json_agg(json_build_object('id', e.id, 'modelId', e."modelId", 'systemPrompt', e."systemPrompt",
-                                                       'timeoutSeconds', e."timeoutSeconds", 'kind', e.kind) ORDER BY e."modelId")
+                                                       'timeoutSeconds', e."timeoutSeconds", 'kind', e.kind,
+                                                       'fingerprint', ${Prisma.raw(ENDPOINT_FINGERPRINT)}) ORDER BY e."modelId")
                      FROM "ModelEndpoint" e WHERE e."campaignId" = c.id AND e.enabled), '[]') AS endpoints,
            coalesce((SELECT json_agg(json_build_object('lowModelId', s."lowModelId", 'highModelId', s."highModelId", 'votes', s.votes,
                                                        'winsLow', s."winsLow", 'winsHigh', s."winsHigh"))
@@ -74,12 +97,44 @@ function promptsLastHour(annotatorId: string): string {
     WHERE b."annotatorId" = ${pg.escapeLiteral(annotatorId)}::uuid AND b."campaignId" = c.id AND j."onLeft" AND j."createdAt" > now() - interval '1 hour'`;
 }
 
+/**
+ * How long an instance decides prompts on a campaign as it last read it. Nothing is decided on
+ * it alone: a refusal is only given after a fresh read, and a turn is only written while the
+ * campaign's rules hold and its fingerprints match (the write checks them), so what may lag is
+ * the pair tallies the next pair is chosen by and a model newly switched on.
+ */
+const RECENT_MS = 2000;
+const recentCampaigns = new Map<string, { config: LiveCampaignConfig; readAt: number }>();
+
+/** The campaign read fresh for this annotator; the part every annotator shares is kept for the next prompts on this instance. */
+async function readCampaign(annotatorId: string, campaignId: string): Promise<LiveCampaign | null> {
+  const campaign = await liveCampaign(poolSql(), annotatorId, campaignId);
+  if (recentCampaigns.size > 1000) recentCampaigns.clear();
+  if (campaign) {
+    // Only what every annotator shares is kept.
+    const config: LiveCampaignConfig & Partial<LiveCampaign> = { ...campaign };
+    delete config.member;
+    delete config.promptsLastHour;
+    recentCampaigns.set(campaignId, { config, readAt: Date.now() });
+  } else {
+    recentCampaigns.delete(campaignId);
+  }
+  return campaign;
+}
+
+function recentCampaign(campaignId: string): LiveCampaignConfig | null {
+  const recent = recentCampaigns.get(campaignId);
+  return recent && Date.now() - recent.readAt < RECENT_MS ? recent.config : null;
+}
+
 interface EndpointChoice {
   id: string;
   modelId: string;
   systemPrompt: string;
   timeoutSeconds: number;
   kind: "PUSHED" | "PULLED";
+  /** `ENDPOINT_FINGERPRINT` as read. */
+  fingerprint: string;
 }
 
 /**
@@ -116,14 +171,71 @@ function messagesFor(systemPrompt: string, userTurns: string[], answers: string[
   return messages;
 }
 
-/** Why the campaign takes no prompt that would be turn `turns` from this annotator (checked again in SQL by `campaignRulesHold` as the turn is written). */
-function refusal(campaign: LiveCampaign | null, turns: number): StartResult | null {
-  if (!campaign || !campaign.member) return { ok: false, code: "NOT_FOUND" };
+/** Why the campaign takes no prompt that would be turn `turns` from anyone. */
+function rulesRefusal(campaign: LiveCampaignConfig, turns: number): Refused | null {
   if (!campaign.live) return { ok: false, code: "NOT_LIVE" };
   if (campaign.status !== "ACTIVE") return { ok: false, code: "CLOSED" };
   if (turns > campaign.liveMaxTurns) return { ok: false, code: "TOO_MANY_TURNS" };
-  if (campaign.promptsLastHour >= campaign.livePromptsPerHour) return { ok: false, code: "RATE_LIMITED" };
   return null;
+}
+
+/** Why the campaign's own limits keep this prompt from its models (blank, too long, a blocked word). */
+function promptRefusal(campaign: LiveCampaignConfig, prompt: string): Refused | null {
+  const refused = campaignPromptRefusal(prompt, { maxChars: campaign.livePromptMaxChars, words: campaign.moderationWords });
+  return refused ? { ok: false, code: refused } : null;
+}
+
+/** Why the campaign, read fresh for this annotator, takes no such prompt from them (checked again in SQL by `campaignRulesHold` as the turn is written). */
+function refusal(campaign: LiveCampaign | null, prompt: string, turns: number): Refused | null {
+  if (!campaign || !campaign.member) return { ok: false, code: "NOT_FOUND" };
+  const rules = rulesRefusal(campaign, turns);
+  if (rules) return rules;
+  if (campaign.promptsLastHour >= campaign.livePromptsPerHour) return { ok: false, code: "RATE_LIMITED" };
+  return promptRefusal(campaign, prompt);
+}
+
+/**
+ * The campaign a prompt is decided on: as this instance read it a moment ago when that takes the
+ * prompt, otherwise read fresh (a refusal is never given on an old read). A moderation service, if
+ * one is set, is asked only for an account that is still active.
+ */
+async function campaignFor(
+  annotatorId: string,
+  campaignId: string,
+  prompt: string,
+  turns: number,
+  useRecent = true,
+): Promise<LiveCampaignConfig | Refused> {
+  const recent = useRecent ? recentCampaign(campaignId) : null;
+  let campaign: LiveCampaignConfig;
+  // Anything an old read would refuse (or could not pair) is read again.
+  if (recent && recent.endpoints.length >= 2 && !rulesRefusal(recent, turns) && !promptRefusal(recent, prompt)) {
+    campaign = recent;
+  } else {
+    const fresh = await readCampaign(annotatorId, campaignId);
+    const refused = refusal(fresh, prompt, turns);
+    if (refused) return refused;
+    campaign = fresh!;
+  }
+  if (moderationServiceSet() && !(await annotatorActive(annotatorId))) return { ok: false, code: "SIGNED_OUT" };
+  const moderated = await moderationServiceRefusal(prompt);
+  return moderated ? { ok: false, code: moderated } : campaign;
+}
+
+/** The account exists and is not disabled (every role may annotate: roles nest). */
+async function annotatorActive(annotatorId: string): Promise<boolean> {
+  const [user] = await poolSql().$queryRaw<{ active: boolean }[]>`
+    SELECT NOT disabled AS active FROM "User" WHERE id = ${annotatorId}::uuid`;
+  return user?.active ?? false;
+}
+
+/**
+ * A refused prompt from an account disabled since it signed in says so. Turns that are written
+ * check the account in their own statement (`campaignRulesHold`); a refusal costs one read more.
+ */
+async function signedOutOr(annotatorId: string, result: StartResult): Promise<StartResult> {
+  if (result.ok || result.code === "SIGNED_OUT") return result;
+  return (await annotatorActive(annotatorId)) ? result : { ok: false, code: "SIGNED_OUT" };
 }
 
 /** One prompt at a time per annotator (an advisory lock held to the end of the turn's transaction), so the hourly limit holds under parallel requests. */
@@ -132,10 +244,20 @@ const annotatorLock = (annotatorId: string) => `live:${annotatorId}`;
 /** How often a prompt is tried again when the campaign changed between its checks and the battle's insert. */
 const START_ATTEMPTS = 3;
 
+/** Battles left behind (a hung endpoint, an instance that died mid-stream) are voided on the way, at most once a second per instance. */
+const SWEEP_EVERY_MS = 1000;
+let lastSweep = 0;
+function sweepWhenDue(): void {
+  if (Date.now() - lastSweep < SWEEP_EVERY_MS) return;
+  lastSweep = Date.now();
+  sweepLiveBattles().catch((error: unknown) => console.error("sweeping live battles failed", error));
+}
+
 /**
  * Starts a battle on the annotator's prompt: two models, a job for each. A battle the annotator
  * left generating (another tab, a closed page) is voided: one battle at a time. Every round trip
- * here is time before the first token: one read, the prompt's checks, one write.
+ * here is time before the first token: with the campaign read a moment ago by this instance,
+ * the turn's write is the only one (it checks the account, the rules and the fingerprints itself).
  */
 export async function startBattle(
   annotatorId: string,
@@ -144,22 +266,23 @@ export async function startBattle(
   /** The caller streams the battle at once with the returned state: its pushed sides are claimed for that stream as they are written. */
   options: { claimForStream?: boolean } = {},
 ): Promise<StartResult> {
-  // Battles left behind (a hung endpoint, an instance that died mid-stream) are voided on the way.
-  const [campaign] = await Promise.all([liveCampaign(poolSql(), annotatorId, campaignId), sweepLiveBattles()]);
-  const refused = refusal(campaign, 1);
-  if (refused) return refused;
-  const moderated = await checkPrompt(prompt, { maxChars: campaign!.livePromptMaxChars, words: campaign!.moderationWords });
-  if (moderated) return { ok: false, code: moderated };
-  let current = campaign!;
+  sweepWhenDue();
+  return signedOutOr(annotatorId, await takeFirstPrompt(annotatorId, campaignId, prompt, options.claimForStream ?? false));
+}
+
+async function takeFirstPrompt(annotatorId: string, campaignId: string, prompt: string, claimPushed: boolean): Promise<StartResult> {
+  let decided = await campaignFor(annotatorId, campaignId, prompt, 1);
   for (let attempt = 1; ; attempt++) {
-    const pair = choosePair(current.endpoints, current.pairTallies, current.strategy);
+    if ("ok" in decided) return decided;
+    const campaign = decided;
+    const pair = choosePair(campaign.endpoints, campaign.pairTallies, campaign.strategy);
     if (!pair) return { ok: false, code: "NO_MODELS" };
     const battleId = randomToken();
     const jobs = await writeTurn({
       annotatorId,
       battleId,
       number: 0,
-      battleStatement: insertBattleStatement(battleId, annotatorId, campaignId, prompt, pair),
+      battleStatement: insertBattleStatement(battleId, annotatorId, campaign, prompt, pair),
       // One battle at a time: one the annotator left generating is voided.
       alongside: (written) => [
         voidBattlesStatement(
@@ -169,21 +292,23 @@ export async function startBattle(
         ),
       ],
       jobs: pair.map((endpoint, index) => ({ endpoint, left: index === 0, messages: messagesFor(endpoint.systemPrompt, [prompt], []) })),
-      claimPushed: options.claimForStream ?? false,
+      claimPushed,
     });
-    if (jobs) return { ok: true, battleId, battle: { ...generating(current.identityWords), jobs } };
-    // The campaign changed since it was read (closed, a model switched off, another tab's prompt):
-    // read it again and say why, or try the pair again.
-    const now = await liveCampaign(poolSql(), annotatorId, campaignId);
-    const refusedNow = refusal(now, 1);
-    if (refusedNow) return refusedNow;
-    if (attempt === START_ATTEMPTS) return { ok: false, code: "NO_MODELS" };
-    current = now!;
+    if (jobs) return { ok: true, battleId, battle: { ...generating(campaign.identityWords), jobs } };
+    // The campaign changed since it was read (closed, a model switched off, new words, another
+    // tab's prompt): read it again and say why, or try again on what it is now.
+    if (attempt === START_ATTEMPTS)
+      return refusal(await readCampaign(annotatorId, campaignId), prompt, 1) ?? { ok: false, code: "NO_MODELS" };
+    const fresh = await readCampaign(annotatorId, campaignId);
+    decided = refusal(fresh, prompt, 1) ?? fresh!;
   }
 }
 
+/** What a turn's job needs of its endpoint. */
+type TurnEndpoint = Omit<EndpointChoice, "fingerprint">;
+
 interface TurnJob {
-  endpoint: EndpointChoice;
+  endpoint: TurnEndpoint;
   left: boolean;
   messages: ChatMessage[];
 }
@@ -237,23 +362,39 @@ async function writeTurn(turn: {
   return current.map((job) => ({ ...job, claimedHere: job.kind === "PUSHED" && job.state === "RUNNING" }));
 }
 
-/** A new battle in `writeTurn`: inserted only while the campaign is open, live, the annotator's, under their hourly limit, with both models enabled. */
-function insertBattleStatement(battleId: string, annotatorId: string, campaignId: string, prompt: string, sides: EndpointChoice[]): string {
+/**
+ * A new battle in `writeTurn`: inserted only while the campaign's rules hold for the annotator and
+ * it is as it was read, with both models switched on and as they were read.
+ */
+function insertBattleStatement(
+  battleId: string,
+  annotatorId: string,
+  campaign: LiveCampaignConfig,
+  prompt: string,
+  sides: EndpointChoice[],
+): string {
   const q = pg.escapeLiteral;
-  const annotator = `${q(annotatorId)}::uuid`;
   const [left, right] = sides.map((endpoint) => `${q(endpoint.id)}::uuid`);
+  const asRead = sides.map((endpoint) => `(e.id = ${q(endpoint.id)}::uuid AND ${ENDPOINT_FINGERPRINT} = ${q(endpoint.fingerprint)})`);
   return `
     INSERT INTO "LiveBattle" (id, "campaignId", "annotatorId", "userTurns", "leftEndpointId", "rightEndpointId", "updatedAt")
-    SELECT ${q(battleId)}, c.id, ${annotator}, ${q(JSON.stringify([prompt]))}::jsonb, ${left}, ${right}, now()
+    SELECT ${q(battleId)}, c.id, ${q(annotatorId)}::uuid, ${q(JSON.stringify([prompt]))}::jsonb, ${left}, ${right}, now()
     FROM "Campaign" c
-    WHERE c.id = ${q(campaignId)}::uuid AND ${campaignRulesHold(annotatorId, 1)}
-      AND (SELECT count(*) FROM "ModelEndpoint" e WHERE e."campaignId" = c.id AND e.enabled AND e.id IN (${left}, ${right})) = 2`;
+    WHERE c.id = ${q(campaign.id)}::uuid AND ${campaignRulesHold(annotatorId, 1, campaign.fingerprint)}
+      AND (SELECT count(*) FROM "ModelEndpoint" e WHERE e."campaignId" = c.id AND e.enabled AND (${asRead.join(" OR ")})) = 2`;
 }
 
-/** The rules `refusal` checks, as an SQL condition on the campaign `c`, for a prompt that would be turn `turns`. */
-function campaignRulesHold(annotatorId: string, turns: number): string {
+/**
+ * As an SQL condition on the campaign `c`, for a prompt that would be turn `turns`: the rules
+ * `refusal` checks, the annotator's account still active, and the campaign's prompt limits and
+ * words still those the prompt was checked against (`fingerprint`).
+ */
+function campaignRulesHold(annotatorId: string, turns: number, fingerprint: string): string {
+  const annotator = `${pg.escapeLiteral(annotatorId)}::uuid`;
   return `c.live AND c.status = 'ACTIVE' AND ${Math.trunc(turns)} <= c."liveMaxTurns"
-    AND EXISTS (SELECT 1 FROM "CampaignMember" m WHERE m."campaignId" = c.id AND m."userId" = ${pg.escapeLiteral(annotatorId)}::uuid)
+    AND ${CAMPAIGN_FINGERPRINT} = ${pg.escapeLiteral(fingerprint)}
+    AND EXISTS (SELECT 1 FROM "User" u WHERE u.id = ${annotator} AND NOT u.disabled)
+    AND EXISTS (SELECT 1 FROM "CampaignMember" m WHERE m."campaignId" = c.id AND m."userId" = ${annotator})
     AND (${promptsLastHour(annotatorId)}) < c."livePromptsPerHour"`;
 }
 
@@ -269,16 +410,18 @@ interface FollowUpTarget {
   ready: boolean;
   open: boolean;
   /** Each side's endpoint with its model's answers so far. */
-  sides: (EndpointChoice & { answers: string[] })[];
+  sides: (TurnEndpoint & { answers: string[] })[];
   leftEndpointId: string;
   rightEndpointId: string;
 }
 
-/** The battle an open assignment of this annotator's shows, or why a follow-up on it is refused. */
+/** The battle an open assignment of this annotator's shows and the campaign to decide the follow-up on, or why a follow-up on it is refused. */
 async function followUpTarget(
   annotatorId: string,
   assignmentId: string,
-): Promise<{ battle: FollowUpTarget; campaign: LiveCampaign } | { refused: StartResult }> {
+  prompt: string,
+  useRecent: boolean,
+): Promise<{ battle: FollowUpTarget; campaign: LiveCampaignConfig } | { refused: Refused }> {
   const [battle] = await poolSql().$queryRaw<FollowUpTarget[]>`
     SELECT b.id, b."campaignId", b."userTurns", b.state = 'READY' AS ready, a.state = 'OPEN' AND a."expiresAt" > now() AS open,
            b."leftEndpointId", b."rightEndpointId",
@@ -290,15 +433,14 @@ async function followUpTarget(
     WHERE b."assignmentId" = ${assignmentId} AND b."annotatorId" = ${annotatorId}::uuid`;
   if (!battle?.ready) return { refused: { ok: false, code: "NOT_FOUND" } };
   if (!battle.open) return { refused: { ok: false, code: "CLOSED" } };
-  const campaign = await liveCampaign(poolSql(), annotatorId, battle.campaignId);
-  const refused = refusal(campaign, battle.userTurns.length + 1);
-  return refused ? { refused } : { battle, campaign: campaign! };
+  const campaign = await campaignFor(annotatorId, battle.campaignId, prompt, battle.userTurns.length + 1, useRecent);
+  return "ok" in campaign ? { refused: campaign } : { battle, campaign };
 }
 
 /**
  * A follow-up turn on a battle that is ready to vote on: the open assignment is withdrawn, both
- * models get the conversation so far (each its own answers) and the new turn. Two reads and one
- * write, as a battle's start.
+ * models get the conversation so far (each its own answers) and the new turn. One read and one
+ * write when this instance read the campaign a moment ago.
  */
 export async function askFollowUp(
   annotatorId: string,
@@ -306,41 +448,45 @@ export async function askFollowUp(
   prompt: string,
   options: { claimForStream?: boolean } = {},
 ): Promise<StartResult> {
-  const target = await followUpTarget(annotatorId, assignmentId);
-  if ("refused" in target) return target.refused;
-  const { battle, campaign } = target;
-  const moderated = await checkPrompt(prompt, { maxChars: campaign.livePromptMaxChars, words: campaign.moderationWords });
-  if (moderated) return { ok: false, code: moderated };
+  return signedOutOr(annotatorId, await takeFollowUp(annotatorId, assignmentId, prompt, options.claimForStream ?? false));
+}
+
+async function takeFollowUp(annotatorId: string, assignmentId: string, prompt: string, claimPushed: boolean): Promise<StartResult> {
   const q = pg.escapeLiteral;
-  const userTurns = [...battle.userTurns, prompt];
-  const side = (id: string) => battle.sides.find((e) => e.id === id)!;
-  const jobs = await writeTurn({
-    annotatorId,
-    battleId: battle.id,
-    number: battle.userTurns.length,
-    // Only the battle as it was read: still ready, on this assignment, with no turn added since. The
-    // assignment's row is locked first, so a vote on it in flight either lands before (and the
-    // assignment is no longer open) or is refused after (the assignment is withdrawn).
-    battleStatement: `
-      WITH assignment AS (
-        SELECT id FROM "Assignment" WHERE id = ${q(assignmentId)} AND state = 'OPEN' AND "expiresAt" > now() FOR UPDATE)
-      UPDATE "LiveBattle" b SET state = 'GENERATING', "assignmentId" = NULL, "userTurns" = ${q(JSON.stringify(userTurns))}::jsonb, "updatedAt" = now()
-      FROM "Campaign" c, assignment
-      WHERE b.id = ${q(battle.id)} AND b.state = 'READY' AND b."assignmentId" = assignment.id
-        AND jsonb_array_length(b."userTurns") = ${battle.userTurns.length}
-        AND c.id = b."campaignId" AND ${campaignRulesHold(annotatorId, userTurns.length)}`,
-    alongside: (written) => [withdrawAssignmentStatement(assignmentId, written)],
-    jobs: [side(battle.leftEndpointId), side(battle.rightEndpointId)].map((endpoint, index) => ({
-      endpoint,
-      left: index === 0,
-      messages: messagesFor(endpoint.systemPrompt, userTurns, endpoint.answers),
-    })),
-    claimPushed: options.claimForStream ?? false,
-  });
-  if (jobs) return { ok: true, battleId: battle.id, battle: { ...generating(campaign.identityWords), jobs } };
-  // The battle or the campaign changed since they were read (a vote, an expiry, another tab): say why.
-  const now = await followUpTarget(annotatorId, assignmentId);
-  return "refused" in now ? now.refused : { ok: false, code: "CLOSED" };
+  for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+    // After a write that did not take, the battle and the campaign are read afresh, to say why.
+    const target = await followUpTarget(annotatorId, assignmentId, prompt, attempt === 1);
+    if ("refused" in target) return target.refused;
+    const { battle, campaign } = target;
+    const userTurns = [...battle.userTurns, prompt];
+    const side = (id: string) => battle.sides.find((e) => e.id === id)!;
+    const jobs = await writeTurn({
+      annotatorId,
+      battleId: battle.id,
+      number: battle.userTurns.length,
+      // Only the battle as it was read: still ready, on this assignment, with no turn added since. The
+      // assignment's row is locked first, so a vote on it in flight either lands before (and the
+      // assignment is no longer open) or is refused after (the assignment is withdrawn).
+      battleStatement: `
+        WITH assignment AS (
+          SELECT id FROM "Assignment" WHERE id = ${q(assignmentId)} AND state = 'OPEN' AND "expiresAt" > now() FOR UPDATE)
+        UPDATE "LiveBattle" b SET state = 'GENERATING', "assignmentId" = NULL, "userTurns" = ${q(JSON.stringify(userTurns))}::jsonb, "updatedAt" = now()
+        FROM "Campaign" c, assignment
+        WHERE b.id = ${q(battle.id)} AND b.state = 'READY' AND b."assignmentId" = assignment.id
+          AND jsonb_array_length(b."userTurns") = ${battle.userTurns.length}
+          AND c.id = b."campaignId" AND ${campaignRulesHold(annotatorId, userTurns.length, campaign.fingerprint)}`,
+      alongside: (written) => [withdrawAssignmentStatement(assignmentId, written)],
+      jobs: [side(battle.leftEndpointId), side(battle.rightEndpointId)].map((endpoint, index) => ({
+        endpoint,
+        left: index === 0,
+        messages: messagesFor(endpoint.systemPrompt, userTurns, endpoint.answers),
+      })),
+      claimPushed,
+    });
+    if (jobs) return { ok: true, battleId: battle.id, battle: { ...generating(campaign.identityWords), jobs } };
+  }
+  // Read afresh every time and still not written: the battle keeps changing under it (another tab).
+  return { ok: false, code: "CLOSED" };
 }
 
 /**

@@ -3,6 +3,38 @@ import { battleEvents, type BattleState, type LiveEvent } from "./stream";
 
 const KEEPALIVE_MS = 15_000;
 
+/** The event stream's headers; no-transform: compression would hold the events back. */
+export const EVENT_STREAM_HEADERS = {
+  "Content-Type": "text/event-stream; charset=utf-8",
+  "Cache-Control": "no-cache, no-store, no-transform",
+  "X-Accel-Buffering": "no",
+} as const;
+
+/**
+ * Writes a battle's current turn as server-sent events to `sink` until the turn ends or `closed`
+ * aborts (then both generations stop and the battle is void), and closes it.
+ */
+export async function writeBattleEvents(
+  sink: { write(text: string): void; close(): void },
+  annotatorId: string,
+  battleId: string,
+  closed: AbortSignal,
+  known?: BattleState,
+): Promise<void> {
+  // Sent at once, so the browser knows the stream is open before the first token.
+  sink.write(": open\n\n");
+  const keepalive = setInterval(() => sink.write(": keepalive\n\n"), KEEPALIVE_MS);
+  try {
+    for await (const batch of battleEvents(annotatorId, battleId, closed, known)) sink.write(serverSentEventText(batch));
+  } catch (error) {
+    console.error("live battle stream failed", error);
+    sink.write(serverSentEventText([{ type: "void", cause: "error" }]));
+  } finally {
+    clearInterval(keepalive);
+    sink.close();
+  }
+}
+
 /**
  * A battle's current turn as server-sent events (`delta`, `reset`, `ready`, `void`) for its
  * annotator. When the request goes away before the answers are in, both generations stop and the
@@ -13,38 +45,26 @@ export function battleEventResponse(request: Request, annotatorId: string, battl
   const closed = new AbortController();
   request.signal.addEventListener("abort", () => closed.abort(), { once: true });
   const stream = new ReadableStream<Uint8Array>({
-    async start(controller) {
-      // Headers go out at once, so the browser knows the stream is open before the first token.
-      controller.enqueue(encoder.encode(": open\n\n"));
-      const keepalive = setInterval(() => controller.enqueue(encoder.encode(": keepalive\n\n")), KEEPALIVE_MS);
-      try {
-        for await (const batch of battleEvents(annotatorId, battleId, closed.signal, known)) {
-          controller.enqueue(encoder.encode(serverSentEventText(batch)));
-        }
-      } catch (error) {
-        console.error("live battle stream failed", error);
-        controller.enqueue(encoder.encode(serverSentEventText([{ type: "void", cause: "error" }])));
-      } finally {
-        clearInterval(keepalive);
-        try {
-          controller.close();
-        } catch {
-          // Already closed by the client going away.
-        }
-      }
+    start(controller) {
+      const sink = {
+        write: (text: string) => {
+          if (!closed.signal.aborted) controller.enqueue(encoder.encode(text));
+        },
+        close: () => {
+          try {
+            controller.close();
+          } catch {
+            // Already closed by the client going away.
+          }
+        },
+      };
+      void writeBattleEvents(sink, annotatorId, battleId, closed.signal, known);
     },
     cancel() {
       closed.abort();
     },
   });
-  return new Response(stream, {
-    headers: {
-      "Content-Type": "text/event-stream; charset=utf-8",
-      // no-transform: compression would hold the events back.
-      "Cache-Control": "no-cache, no-store, no-transform",
-      "X-Accel-Buffering": "no",
-    },
-  });
+  return new Response(stream, { headers: EVENT_STREAM_HEADERS });
 }
 
 /** A batch of a battle's events as server-sent event text: the event's type as its name, the rest as JSON data. */

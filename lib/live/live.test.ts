@@ -1,7 +1,7 @@
 // Worker long polls in this file give up after a second when there is nothing to take.
 process.env.HIKAKU_WORKER_POLL_SECONDS = "1";
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createCampaign } from "@/lib/campaigns/manage";
 import { campaignSettingsSchema, liveSettingsSchema, type LiveSettings } from "@/lib/campaigns/settings";
 import { db } from "@/lib/db";
@@ -10,7 +10,7 @@ import { nextAssignmentFor } from "@/lib/scheduling/next-assignment";
 import { createTestUser, uniqueSuffix } from "@/lib/testing/factories";
 import { fakeAnswerTokens, startFakeOpenAi, type FakeOpenAi } from "@/lib/testing/fake-openai";
 import { askFollowUp, choosePair, liveCampaign as readLiveCampaign, startBattle } from "./battles";
-import { poolSql } from "@/lib/pg";
+import { pool, poolSql } from "@/lib/pg";
 import { addEndpoint, endpointInputSchema, testConnection, type EndpointInput } from "./endpoints";
 import { closeLiveHub } from "./notify";
 import { battleEvents, type BattleState, type LiveEvent } from "./stream";
@@ -424,6 +424,92 @@ describe("what an annotator may send", () => {
     expect(await startBattle(closed.annotator.id, closed.campaignId, "hi")).toEqual({ ok: false, code: "CLOSED" });
     await db.campaign.update({ where: { id: closed.campaignId }, data: { status: "ACTIVE", live: false } });
     expect(await startBattle(closed.annotator.id, closed.campaignId, "hi")).toEqual({ ok: false, code: "NOT_LIVE" });
+  });
+});
+
+describe("a prompt decided on the campaign as this instance read it a moment ago", () => {
+  /** The statements sent to the pool while `work` runs, by their text. */
+  async function statementsDuring<T>(work: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
+    const spy = vi.spyOn(pool(), "query");
+    try {
+      const result = await work();
+      return {
+        result,
+        statements: spy.mock.calls.map(([text]) => String(typeof text === "string" ? text : (text as { text: string }).text)),
+      };
+    } finally {
+      spy.mockRestore();
+    }
+  }
+  const readsCampaign = (statement: string) => statement.includes('FROM "PairStat" s');
+
+  it("is written in one round trip, with no read of the campaign", async () => {
+    const { campaignId, annotator } = await liveCampaign([{ name: "a" }, { name: "b" }]);
+    const first = await statementsDuring(() => startBattle(annotator.id, campaignId, "first"));
+    expect(first.statements.some(readsCampaign)).toBe(true);
+    const next = await statementsDuring(() => startBattle(annotator.id, campaignId, "next"));
+    expect(next.result.ok).toBe(true);
+    expect(next.statements.filter((s) => !s.includes("deadline < now()")).length).toBe(1);
+    expect(next.statements.some(readsCampaign)).toBe(false);
+  });
+
+  it("still follows every change made since: words, length, identity words, models, status and the annotator's account", async () => {
+    const { campaignId, annotator } = await liveCampaign([{ name: "a" }, { name: "b" }, { name: "c" }]);
+    expect((await startBattle(annotator.id, campaignId, "about cats")).ok).toBe(true);
+    // Blocked words and a shorter limit: refused although the campaign as read would take the prompt.
+    await db.campaign.update({ where: { id: campaignId }, data: { moderationWords: ["cats"] } });
+    expect(await startBattle(annotator.id, campaignId, "more about cats")).toEqual({ ok: false, code: "MODERATED" });
+    // A prompt the new words allow is sent.
+    expect((await startBattle(annotator.id, campaignId, "about dogs")).ok).toBe(true);
+    // A new system prompt reaches the models.
+    await db.modelEndpoint.updateMany({ where: { campaignId }, data: { systemPrompt: "Answer briefly." } });
+    const briefed = await startBattle(annotator.id, campaignId, "what is rain");
+    if (!briefed.ok) throw new Error(briefed.code);
+    expect(briefed.battle.jobs!.map((job) => job.messages[0])).toEqual(Array(2).fill({ role: "system", content: "Answer briefly." }));
+    // New identity words reach the stream's guard.
+    await db.campaign.update({ where: { id: campaignId }, data: { identityWords: { push: "secret-codename" } } });
+    const guarded = await startBattle(annotator.id, campaignId, "who are you");
+    if (!guarded.ok) throw new Error(guarded.code);
+    expect(guarded.battle.identityWords).toContain("secret-codename");
+    await db.campaign.update({ where: { id: campaignId }, data: { livePromptMaxChars: 5 } });
+    expect(await startBattle(annotator.id, campaignId, "too long now")).toEqual({ ok: false, code: "TOO_LONG" });
+    await db.campaign.update({ where: { id: campaignId }, data: { livePromptMaxChars: 1000 } });
+    // Two of three models switched off: no pair left.
+    const [on, ...off] = await db.modelEndpoint.findMany({ where: { campaignId } });
+    await db.modelEndpoint.updateMany({ where: { id: { in: off.map((e) => e.id) } }, data: { enabled: false } });
+    expect(await startBattle(annotator.id, campaignId, "anyone there")).toEqual({ ok: false, code: "NO_MODELS" });
+    await db.modelEndpoint.updateMany({ where: { campaignId }, data: { enabled: true } });
+    expect((await startBattle(annotator.id, campaignId, "all back")).ok).toBe(true);
+    await db.modelEndpoint.update({ where: { id: on.id }, data: { enabled: false } });
+    for (const prompt of ["one", "two", "three"]) {
+      const started = await startBattle(annotator.id, campaignId, prompt);
+      if (!started.ok) throw new Error(started.code);
+      expect(started.battle.jobs!.map((job) => job.endpointId)).not.toContain(on.id);
+    }
+    // The campaign closed; the annotator removed; the account disabled.
+    await db.campaign.update({ where: { id: campaignId }, data: { status: "CLOSED" } });
+    expect(await startBattle(annotator.id, campaignId, "closed?")).toEqual({ ok: false, code: "CLOSED" });
+    await db.campaign.update({ where: { id: campaignId }, data: { status: "ACTIVE" } });
+    expect((await startBattle(annotator.id, campaignId, "open again")).ok).toBe(true);
+    await db.user.update({ where: { id: annotator.id }, data: { disabled: true } });
+    expect(await startBattle(annotator.id, campaignId, "still here?")).toEqual({ ok: false, code: "SIGNED_OUT" });
+    await db.user.update({ where: { id: annotator.id }, data: { disabled: false } });
+    await db.campaignMember.deleteMany({ where: { campaignId, userId: annotator.id } });
+    expect(await startBattle(annotator.id, campaignId, "member?")).toEqual({ ok: false, code: "NOT_FOUND" });
+  });
+
+  it("a follow-up too: refused once its words are blocked, and by a disabled account", async () => {
+    const { campaignId, annotator } = await liveCampaign([{ name: "a" }, { name: "b" }], { liveMaxTurns: 3 });
+    const first = await startBattle(annotator.id, campaignId, "first", { claimForStream: true });
+    if (!first.ok) throw new Error(first.code);
+    const turn = (await collect(annotator.id, first.battleId, undefined, first.battle)).at(-1);
+    if (turn?.type !== "ready") throw new Error("not ready");
+    await db.campaign.update({ where: { id: campaignId }, data: { moderationWords: ["second"] } });
+    expect(await askFollowUp(annotator.id, turn.assignment.id, "a second question")).toEqual({ ok: false, code: "MODERATED" });
+    await db.user.update({ where: { id: annotator.id }, data: { disabled: true } });
+    expect(await askFollowUp(annotator.id, turn.assignment.id, "another question")).toEqual({ ok: false, code: "SIGNED_OUT" });
+    await db.user.update({ where: { id: annotator.id }, data: { disabled: false } });
+    expect((await askFollowUp(annotator.id, turn.assignment.id, "another question")).ok).toBe(true);
   });
 });
 

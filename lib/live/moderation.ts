@@ -16,10 +16,24 @@ const MODERATION_TIMEOUT_MS = 5000;
  * rather than letting it through.
  */
 export async function checkPrompt(prompt: string, limits: { maxChars: number; words: string[] }): Promise<PromptRefusal | null> {
+  return campaignPromptRefusal(prompt, limits) ?? (await moderationServiceRefusal(prompt));
+}
+
+/** The checks that depend on the campaign's own limits: blank, too long, a blocked word. */
+export function campaignPromptRefusal(prompt: string, limits: { maxChars: number; words: string[] }): PromptRefusal | null {
   if (!prompt.trim()) return "EMPTY";
   if ([...prompt].length > limits.maxChars) return "TOO_LONG";
   const text = normaliseForMatching(prompt);
   if (normalisedWords(limits.words).some((word) => text.includes(word))) return "MODERATED";
+  return null;
+}
+
+export function moderationServiceSet(): boolean {
+  return Boolean(env().HIKAKU_MODERATION_URL);
+}
+
+/** The moderation service's verdict (HIKAKU_MODERATION_URL), when one is set: anything but an answer refuses. */
+export async function moderationServiceRefusal(prompt: string): Promise<PromptRefusal | null> {
   const url = env().HIKAKU_MODERATION_URL;
   if (!url) return null;
   try {

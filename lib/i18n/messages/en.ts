@@ -139,6 +139,7 @@ export const en = {
         cancelled: "This battle was stopped before both answers were in.",
       },
       errors: {
+        SIGNED_OUT: "Your session has ended. Please sign in again.",
         INVALID: "That prompt could not be read. Please try again.",
         NOT_FOUND: "This battle is no longer yours.",
         NOT_LIVE: "This campaign does not take your own prompts.",

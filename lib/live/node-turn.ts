@@ -1,0 +1,93 @@
+import "server-only";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { cookiesFromHeader, isUserId, sessionTokenFrom, sessionUserId } from "@/lib/auth/session-token";
+import { SECURITY_HEADERS, TLS_ONLY_HEADER } from "@/lib/http/security-headers";
+import { EVENT_STREAM_HEADERS, writeBattleEvents } from "./event-response";
+import { takeLiveTurn } from "./turn-request";
+
+/** A live prompt is at most 100,000 characters (lib/live/input.ts), JSON-escaped. */
+const MAX_BODY_BYTES = 1_000_000;
+
+class BodyTooLarge extends Error {}
+
+/**
+ * `POST /api/v1/live/battles` answered by the app server itself (scripts/app-server.mjs), as the
+ * route handler would answer it — the same steps (lib/live/turn-request.ts), the same headers —
+ * without Next's request handling, which at 50 open battles on two cores doubled the time to the
+ * first token at p95 (docs/benchmarks.md, "Live battles"). The session cookie is read as
+ * lib/auth/session.ts reads it.
+ */
+export function liveTurnHandler(secret: string): (request: IncomingMessage, response: ServerResponse) => Promise<void> {
+  return async (request, response) => {
+    const headers = responseHeaders(request);
+    try {
+      const userId = await sessionUserId(sessionTokenFrom(cookiesFromHeader(request.headers.cookie)), secret);
+      const answer = await takeLiveTurn({
+        annotatorId: userId && isUserId(userId) ? userId : null,
+        contentType: request.headers["content-type"] ?? null,
+        json: async () => parseJson(await bodyText(request)),
+      });
+      if ("refused" in answer) {
+        const { status, error, code } = answer.refused;
+        return sendJson(response, status, { error, code }, headers);
+      }
+      const closed = new AbortController();
+      response.on("close", () => closed.abort());
+      response.writeHead(200, { ...headers, ...EVENT_STREAM_HEADERS });
+      // Each event goes out as it is written (no Nagle delay).
+      request.socket.setNoDelay(true);
+      await writeBattleEvents(
+        { write: (text) => void (closed.signal.aborted || response.write(text)), close: () => response.end() },
+        answer.annotatorId,
+        answer.battleId,
+        closed.signal,
+        answer.battle,
+      );
+    } catch (error) {
+      if (error instanceof BodyTooLarge) {
+        // The rest of the body is not read: the connection cannot carry another request.
+        response.shouldKeepAlive = false;
+        return sendJson(response, 413, { error: "the prompt is too large", code: "INVALID" }, headers);
+      }
+      console.error("live turn failed", error);
+      if (!response.headersSent) sendJson(response, 500, { error: "internal error" }, headers);
+      else response.end();
+    }
+  };
+}
+
+function responseHeaders(request: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = Object.fromEntries(SECURITY_HEADERS.map(({ key, value }) => [key, value]));
+  if (request.headers["x-forwarded-proto"] === "https") headers[TLS_ONLY_HEADER.key] = TLS_ONLY_HEADER.value;
+  return headers;
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    ...headers,
+    "Content-Type": "application/json",
+    "Content-Length": String(Buffer.byteLength(text)),
+    "Cache-Control": "no-store",
+  });
+  response.end(text);
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+async function bodyText(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw new BodyTooLarge();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}

@@ -1,0 +1,57 @@
+import "server-only";
+import { askFollowUp, startBattle, type StartResult } from "./battles";
+import { liveTurnSchema } from "./input";
+import type { BattleState } from "./stream";
+
+type Refusal = Exclude<StartResult, { ok: true }>["code"];
+
+const REFUSAL_STATUS: Record<Refusal, number> = {
+  SIGNED_OUT: 401,
+  NOT_FOUND: 404,
+  NOT_LIVE: 409,
+  CLOSED: 409,
+  NO_MODELS: 409,
+  TOO_MANY_TURNS: 409,
+  RATE_LIMITED: 429,
+  EMPTY: 400,
+  TOO_LONG: 400,
+  MODERATED: 422,
+  MODERATION_UNAVAILABLE: 503,
+};
+
+/** What `POST /api/v1/live/battles` answers: a refusal as a JSON error, or the battle whose events follow. */
+export type LiveTurnAnswer =
+  { refused: { status: number; error: string; code: string } } | { annotatorId: string; battleId: string; battle: BattleState };
+
+/**
+ * A live turn as the voting page sends it — `{"campaignId","prompt"}` (a new battle) or
+ * `{"assignmentId","prompt"}` (a follow-up on the battle being judged) — checked and sent to two
+ * anonymous models, whichever server received it (app/api/v1/live/battles/route.ts under
+ * `next dev`, lib/live/node-turn.ts in production). `annotatorId` is whose session cookie came
+ * with it: every role may annotate (roles nest), and whether the account is still active is
+ * checked by the statement that writes the turn (a refused prompt then says SIGNED_OUT), which
+ * spares a round trip before the first token.
+ */
+export async function takeLiveTurn(request: {
+  annotatorId: string | null;
+  contentType: string | null;
+  /** The body as JSON; undefined when it is not JSON. */
+  json: () => Promise<unknown>;
+}): Promise<LiveTurnAnswer> {
+  if (!request.annotatorId) return { refused: { status: 401, error: "sign in first", code: "SIGNED_OUT" } };
+  // A JSON body cannot be posted across sites without the browser asking first (CORS preflight).
+  if (!request.contentType?.toLowerCase().startsWith("application/json")) {
+    return { refused: { status: 415, error: "send the prompt as application/json", code: "INVALID" } };
+  }
+  const parsed = liveTurnSchema.safeParse(await request.json());
+  if (!parsed.success)
+    return { refused: { status: 400, error: "expected {campaignId, prompt} or {assignmentId, prompt}", code: "INVALID" } };
+  const turn = parsed.data;
+  const annotatorId = request.annotatorId;
+  const result =
+    "campaignId" in turn
+      ? await startBattle(annotatorId, turn.campaignId, turn.prompt, { claimForStream: true })
+      : await askFollowUp(annotatorId, turn.assignmentId, turn.prompt, { claimForStream: true });
+  if (!result.ok) return { refused: { status: REFUSAL_STATUS[result.code], error: "the prompt was not sent", code: result.code } };
+  return { annotatorId, battleId: result.battleId, battle: result.battle };
+}
