@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { pairCounts as counts } from "@/lib/testing/pair-counts";
 import type { UnorderedCounts } from "./aggregate";
 import { fitBradleyTerry, pairWeights } from "./bradley-terry";
 import { fitLeaderboard, summariseLeaderboard } from "./leaderboard";
@@ -6,18 +7,6 @@ import { seededRandom } from "./random";
 import { dropKRobustness, rankOrder } from "./robustness";
 
 /** Counts from [i, j, wins of i, wins of j, draws] rows. */
-function counts(modelCount: number, rows: [number, number, number, number, number][]): UnorderedCounts {
-  return {
-    modelCount,
-    i: Int32Array.from(rows.map((r) => r[0])),
-    j: Int32Array.from(rows.map((r) => r[1])),
-    first: Float64Array.from(rows.map((r) => r[2])),
-    second: Float64Array.from(rows.map((r) => r[3])),
-    draws: Float64Array.from(rows.map((r) => r[4])),
-    total: rows.reduce((sum, r) => sum + r[2] + r[3] + r[4], 0),
-  };
-}
-
 /** Robustness of the fit on `c` itself. */
 const robustnessOf = (c: UnorderedCounts) => dropKRobustness(c, fitBradleyTerry(pairWeights(c)));
 
