@@ -23,6 +23,19 @@ export function hikakuCli(args: string[]): string {
   });
 }
 
+/**
+ * A live campaign, open for voting, with `annotator` (a new account) as its member and one model
+ * per entry of `models` (each `model add`'s own arguments after the campaign): what each printed.
+ */
+export function openLiveCampaign(slug: string, annotator: string, password: string, models: string[][]): string[] {
+  hikakuCli(["user", "create", "--email", annotator, "--role", "ANNOTATOR", "--password", password]);
+  hikakuCli(["campaign", "create", "--slug", slug, "--name", slug, "--live"]);
+  const printed = models.map((args) => hikakuCli(["model", "add", "--campaign", slug, ...args]).trim());
+  hikakuCli(["campaign", "add-member", "--slug", slug, "--email", annotator]);
+  hikakuCli(["campaign", "status", "--slug", slug, "--to", "ACTIVE"]);
+  return printed;
+}
+
 /** Collects the Content Security Policy violations and dialogs a page reports, for an assertion at the end. */
 export function collectPageProblems(page: Page): string[] {
   const problems: string[] = [];

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { expect, test } from "@playwright/test";
 import { startFakeOpenAi, type FakeOpenAi } from "../lib/testing/fake-openai";
-import { collectPageProblems, expectAccessible, hikakuCli, query, signIn, uniqueEmail } from "./helpers";
+import { collectPageProblems, expectAccessible, hikakuCli, openLiveCampaign, query, signIn, uniqueEmail } from "./helpers";
 
 /**
  * Live battles end to end: a pushed model behind an OpenAI-compatible server (the test's own, over
@@ -212,12 +212,12 @@ test("a refused prompt: the route answers with its status and code, the page say
   const suffix = Date.now().toString(36);
   const slug = `live-refused-${suffix}`;
   const annotator = uniqueEmail("live-refused-annotator");
-  hikakuCli(["user", "create", "--email", annotator, "--role", "ANNOTATOR", "--password", PASSWORD]);
-  hikakuCli(["campaign", "create", "--slug", slug, "--name", `Refused ${suffix}`, "--live"]);
-  for (const name of ["one", "two"])
-    hikakuCli(["model", "add", "--campaign", slug, "--name", `${name}-${suffix}`, "--base-url", fake.baseUrl]);
-  hikakuCli(["campaign", "add-member", "--slug", slug, "--email", annotator]);
-  hikakuCli(["campaign", "status", "--slug", slug, "--to", "ACTIVE"]);
+  openLiveCampaign(
+    slug,
+    annotator,
+    PASSWORD,
+    ["one", "two"].map((name) => ["--name", `${name}-${suffix}`, "--base-url", fake.baseUrl]),
+  );
   const [{ id: campaignId }] = await query<{ id: string }>(
     `UPDATE "Campaign" SET "moderationWords" = ARRAY['秘密'], "livePromptsPerHour" = 1 WHERE slug = $1 RETURNING id`,
     [slug],
@@ -268,13 +268,12 @@ test("the README's reference worker answers a battle from a local OpenAI-compati
   const suffix = Date.now().toString(36);
   const slug = `live-worker-${suffix}`;
   const annotator = uniqueEmail("live-worker-annotator");
-  hikakuCli(["user", "create", "--email", annotator, "--role", "ANNOTATOR", "--password", PASSWORD]);
-  hikakuCli(["campaign", "create", "--slug", slug, "--name", `Worker ${suffix}`, "--live"]);
-  const tokens = ["first", "second"].map((name) =>
-    hikakuCli(["model", "add", "--campaign", slug, "--name", `${name}-${suffix}`, "--worker"]).trim(),
+  const tokens = openLiveCampaign(
+    slug,
+    annotator,
+    PASSWORD,
+    ["first", "second"].map((name) => ["--name", `${name}-${suffix}`, "--worker"]),
   );
-  hikakuCli(["campaign", "add-member", "--slug", slug, "--email", annotator]);
-  hikakuCli(["campaign", "status", "--slug", slug, "--to", "ACTIVE"]);
   const workers = tokens.map((token, index) =>
     spawn("node", ["examples/hikaku-worker.mjs"], {
       env: { ...process.env, HIKAKU_URL: baseURL, HIKAKU_WORKER_TOKEN: token, MODEL_URL: fake.baseUrl, MODEL: `local-model-${index}` },
