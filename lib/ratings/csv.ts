@@ -192,7 +192,8 @@ export function parseBattlesCsv(text: string): ParsedBattles {
       const raw = fields[it].trim();
       tstamp = Number(raw);
       if (raw === "" || !Number.isFinite(tstamp)) {
-        tstamp = Date.parse(raw);
+        // A date, in the seconds a numeric tstamp counts (Chatbot Arena's logs): both kinds may mix.
+        tstamp = Date.parse(raw) / 1000;
         if (!Number.isFinite(tstamp)) throw new InputError(`tstamp "${raw}" is neither a number nor a date`, line);
       }
     }
