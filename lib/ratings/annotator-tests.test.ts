@@ -42,6 +42,29 @@ describe("sequential outlier test", () => {
     }
   });
 
+  it("turns each vote into the e-value 1/(2√p) of its rarity among the others' votes, and flags at 1/α", () => {
+    // 15 annotators say x on pair P; "odd" says y twice. Nobody else said y: p = 1/16, e = 2 per vote.
+    const crowd: SequentialVote[] = Array.from({ length: 15 }, (_, k) => ({ annotator: `h${k}`, pair: "P", label: "x" }));
+    const odd: SequentialVote[] = [
+      { annotator: "odd", pair: "P", label: "y" },
+      { annotator: "odd", pair: "P", label: "y" },
+    ];
+    const results = sequentialOutlierTest([...crowd, ...odd], 0.25);
+    expect(results.get("odd")).toEqual({ tested: 2, evidence: 4, flagged: true });
+    // At α = 0.2 the product 4 is short of 1/α = 5.
+    expect(sequentialOutlierTest([...crowd, ...odd], 0.2).get("odd")).toEqual({ tested: 2, evidence: 4, flagged: false });
+    // A crowd vote: the others' 14 x and 2 y are all at most as common as x, p = 17/17, e = ½.
+    expect(results.get("h0")).toEqual({ tested: 1, evidence: 0.5, flagged: false });
+    // A rarer third label: among the 18 other votes (15 x, 2 y, 1 z) only the one other z is at most as common, p = (1 + 1) / 19.
+    const third = sequentialOutlierTest([
+      ...crowd,
+      ...odd,
+      { annotator: "z1", pair: "P", label: "z" },
+      { annotator: "z2", pair: "P", label: "z" },
+    ]);
+    expect(third.get("z1")!.evidence).toBeCloseTo(1 / (2 * Math.sqrt(2 / 19)), 12);
+  });
+
   it("tests nothing where nobody else judged the same pair", () => {
     const alone = sequentialOutlierTest([
       { annotator: "solo", pair: "p:q", label: "p" },

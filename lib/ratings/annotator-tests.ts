@@ -7,13 +7,12 @@ function logChoose(n: number, k: number): number {
   return logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1);
 }
 
-/** ln Γ(x) by Lanczos (g = 7, n = 9): ~15 significant digits for x > 0. */
+/** ln Γ(x) by Lanczos (g = 7, n = 9): ~15 significant digits for x ≥ 1 (here: factorials only). */
 function logGamma(x: number): number {
   const c = [
     0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
     -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
   ];
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
   const z = x - 1;
   let a = c[0];
   const t = z + 7.5;
@@ -28,7 +27,7 @@ function logGamma(x: number): number {
 export function binomialTestHalf(k: number, n: number): number {
   if (n === 0) return Number.NaN;
   const tail = Math.min(k, n - k);
-  if (2 * tail === n) return 1;
+  // An even split sums past ½ (the middle term is in both tails): the cap makes it 1.
   let sum = 0;
   for (let i = 0; i <= tail; i++) sum += Math.exp(logChoose(n, i) - n * Math.LN2);
   return Math.min(1, 2 * sum);

@@ -106,7 +106,8 @@ describe("parseBattlesCsv", () => {
   });
 
   it("leaves out votes marked as identity leaks, as the leaderboard does", () => {
-    const text = "model_a,model_b,winner,identity_leak\na,b,model_a,true\na,b,model_b,1\na,b,tie, TRUE \na,b,model_a,false\na,b,model_b,0\na,b,tie,\n";
+    const text =
+      "model_a,model_b,winner,identity_leak\na,b,model_a,true\na,b,model_b,1\na,b,tie, TRUE \na,b,model_a,false\na,b,model_b,0\na,b,tie,\n";
     expect(parseBattlesCsv(text).battles.map((b) => b.winner)).toEqual(["model_a", "model_b", "tie"]);
     expect(() => parseBattlesCsv("model_a,model_b,winner,identity_leak\na,b,tie,maybe\n")).toThrow(
       new InputError('identity_leak "maybe" is not true or false', 2),
@@ -122,7 +123,10 @@ describe("parseBattlesCsv", () => {
     ["model_a,model_b,winner\na,b,tie\n ,b,tie\n", new InputError("model_a and model_b must not be empty", 3)],
     ["model_a,model_b,winner\na, ,tie\n", new InputError("model_a and model_b must not be empty", 2)],
     ["model_a,model_b,winner\na,a,tie\n", new InputError("model_a and model_b are the same model (a)", 2)],
-    ["model_a,model_b,winner\na,b,draw\n", new InputError('unknown winner "draw" (expected one of: model_a | model_b | tie | tie (bothbad))', 2)],
+    [
+      "model_a,model_b,winner\na,b,draw\n",
+      new InputError('unknown winner "draw" (expected one of: model_a | model_b | tie | tie (bothbad))', 2),
+    ],
     ["model_a,model_b,winner,tstamp\na,b,tie,\n", new InputError('tstamp "" is neither a number nor a date', 2)],
     ["model_a,model_b,winner,tstamp\na,b,tie,soon\n", new InputError('tstamp "soon" is neither a number nor a date', 2)],
   ])("refuses %j", (text, error) => {
