@@ -1,0 +1,17 @@
+import { defineConfig } from "vitest/config";
+import base from "./vitest.config";
+
+/**
+ * The pure modules' own unit tests — the statistics (lib/ratings) and the input schemas of
+ * campaign settings and votes — without a database, so none is made per test file and per mutant.
+ * `npm run test:mutation:unit` runs each mutant of those modules against these tests alone: their
+ * own tests must catch their bugs, and a schema's module-level mutants cost a second, not a full
+ * database-backed run.
+ */
+export default defineConfig({
+  resolve: base.resolve,
+  test: {
+    include: ["lib/ratings/**/*.test.ts", "lib/campaigns/settings.test.ts", "lib/votes/vote-input.test.ts"],
+    testTimeout: 60_000,
+  },
+});
