@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { campaignSettingsSchema, liveSettingsSchema, slugSchema, splitWords } from "./settings";
+import { campaignSettingsSchema, liveLimitsSchema, liveSettingsSchema, slugSchema, splitWords } from "./settings";
 
 /** The settings' rules, without a database: `npm run test:mutation:unit` mutates them against these tests alone. */
 describe("the settings' rules", () => {
@@ -65,6 +65,16 @@ describe("the settings' rules", () => {
       [{ name: "x", identityWords: ["w".repeat(100)] }, true],
       [{ name: "x", identityWords: ["w".repeat(101)] }, false],
       [{ name: "x", identityWords: ["  "] }, false],
+      [{ name: "x", targetVotesPerItem: 1 }, true],
+      [{ name: "x", targetVotesPerItem: 0 }, false],
+      [{ name: "x", targetVotesPerItem: 1000 }, true],
+      [{ name: "x", targetVotesPerItem: 1001 }, false],
+      [{ name: "x", assignmentTtlSeconds: 60 }, true],
+      [{ name: "x", assignmentTtlSeconds: 59 }, false],
+      [{ name: "x", assignmentTtlSeconds: 7 * 24 * 3600 }, true],
+      [{ name: "x", assignmentTtlSeconds: 7 * 24 * 3600 + 1 }, false],
+      [{ name: "x", language: "en" }, true],
+      [{ name: "x", language: "" }, false],
     ];
     for (const [input, ok] of bounds) expect(campaignSettingsSchema.safeParse(input).success, JSON.stringify(input).slice(0, 80)).toBe(ok);
     const live: [Record<string, unknown>, boolean][] = [
@@ -88,6 +98,13 @@ describe("the settings' rules", () => {
     ];
     for (const [input, ok] of live) expect(liveSettingsSchema.safeParse(input).success, JSON.stringify(input).slice(0, 80)).toBe(ok);
     expect(liveSettingsSchema.parse({ moderationWords: ["  spam  "] }).moderationWords).toEqual(["spam"]);
+    // The limits a live campaign's settings form changes: everything but live mode itself.
+    expect(liveLimitsSchema.parse({ live: true, liveMaxTurns: 2 })).toEqual({
+      liveMaxTurns: 2,
+      livePromptsPerHour: 30,
+      livePromptMaxChars: 4000,
+      moderationWords: [],
+    });
   });
 
   it("reads identity words one per line or separated by commas (either kind), trimmed, without empty ones", () => {
