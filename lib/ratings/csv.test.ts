@@ -105,6 +105,22 @@ describe("parseBattlesCsv", () => {
     expect(battles.map((b) => `${b.modelA}${b.modelB}`)).toEqual(["bc", "ca", "ac", "ab"]);
   });
 
+  it("trims the header, winners and timestamps, finds the optional columns anywhere (first included), and keeps file order among equal timestamps", () => {
+    const text = [
+      " tstamp , model_a , model_b , winner ",
+      " 5 ,a,b, tie ",
+      "5,c,d,model_a",
+      "5,e,f,model_b",
+      "5,g,h,tie",
+      "1,i,j,tie",
+    ].join("\n");
+    const { battles, timeOrdered } = parseBattlesCsv(text);
+    expect(timeOrdered).toBe(true);
+    expect(battles.map((b) => b.modelA)).toEqual(["i", "a", "c", "e", "g"]);
+    expect(battles[1].winner).toBe("tie");
+    expect(parseBattlesCsv("identity_leak,model_a,model_b,winner\ntrue,a,b,tie\n,c,d,tie\n").battles.map((b) => b.modelA)).toEqual(["c"]);
+  });
+
   it("leaves out votes marked as identity leaks, as the leaderboard does", () => {
     const text =
       "model_a,model_b,winner,identity_leak\na,b,model_a,true\na,b,model_b,1\na,b,tie, TRUE \na,b,model_a,false\na,b,model_b,0\na,b,tie,\n";
