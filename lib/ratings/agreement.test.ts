@@ -17,6 +17,8 @@ describe("annotatorStats' edges", () => {
       vote("a", "i3", "tie", "bothgood", 20),
       vote("a", "i4", "first", "left", NaN),
       vote("b", "i1", "first", "tie", NaN),
+      vote("c", "i5", "first", "left"),
+      vote("c", "i6", "second", "right"),
     ]);
     const a = stats.find((s) => s.annotator === "a")!;
     expect(a.medianSeconds).toBe(20);
@@ -26,6 +28,8 @@ describe("annotatorStats' edges", () => {
     expect(Number.isNaN(b.medianSeconds)).toBe(true);
     expect(Number.isNaN(b.leftShare)).toBe(true);
     expect(b.tieRate).toBe(1);
+    // As many left as right picks is no bias at all, not an undefined share.
+    expect(stats.find((s) => s.annotator === "c")!.leftShare).toBe(0.5);
   });
 
   it("compares with the others' majority when one label leads, and not when the lead is shared", () => {

@@ -74,6 +74,17 @@ describe("CsvReader's edges", () => {
     expect(new InputError("no line").message).toBe("no line");
   });
 
+  it("ends on a quoted last field, counts a line break that opens a quoted field, and drops a mark after an empty first chunk", () => {
+    expect(parseCsv('a,"b"')).toEqual([{ fields: ["a", "b"], line: 1 }]);
+    expect(parseCsv('"\nx",1\ny,2')).toEqual([
+      { fields: ["\nx", "1"], line: 1 },
+      { fields: ["y", "2"], line: 3 },
+    ]);
+    const reader = new CsvReader();
+    const records = [...reader.push(""), ...reader.push("\ufeffa\n"), ...reader.end()];
+    expect(records).toEqual([{ fields: ["a"], line: 1 }]);
+  });
+
   it("allows a record of exactly the limit and says the limit in MB", () => {
     const reader = new CsvReader(2_000_000);
     expect(reader.push("x".repeat(2_000_000))).toEqual([]);
