@@ -414,6 +414,9 @@ async function signedIn(baseURL: string, email: string): Promise<APIRequestConte
 }
 
 test.beforeAll(async ({ baseURL }) => {
+  // About twenty CLI runs, each a process start of a few seconds: past the default minute when
+  // other work shares the machine's two cores (seen once in a five-run loop beside a mutation run).
+  test.setTimeout(240_000);
   const suffix = Date.now().toString(36);
   const slug = `matrix-${suffix}`;
   const email = Object.fromEntries(ROLES.map((role) => [role, uniqueEmail(`matrix-${role}`)])) as Record<Role, string>;
