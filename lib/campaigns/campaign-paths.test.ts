@@ -3,6 +3,7 @@ import { db } from "@/lib/db";
 import { createAnnotators, createTestCampaign, createTestUser, createVotingCampaign, uniqueSuffix } from "@/lib/testing/factories";
 import { canResearchCampaign, researchCampaignBySlug } from "./access";
 import { campaignCategories } from "./categories";
+import { setAnnotatorFlag } from "./flags";
 import { addMemberByEmail, createCampaign, removeMember, setCampaignStatus, updateCampaignSettings } from "./manage";
 import {
   campaignDetailBySlug,
@@ -159,6 +160,43 @@ describe("members", () => {
       data: { userId: annotator.id },
     });
     expect(await removeMember(actor.id, campaign.id, annotator.id)).toEqual({ ok: false, code: "NOT_MEMBER" });
+  });
+});
+
+describe("flagging an annotator", () => {
+  it("flags and unflags a member, each audited and each making cached results stale, and refuses someone who is not a member", async () => {
+    const campaign = await createTestCampaign();
+    const [annotator, stranger] = await createAnnotators(2);
+    const actor = await createTestUser({ role: "RESEARCHER" });
+    await db.campaignMember.create({ data: { campaignId: campaign.id, userId: annotator.id } });
+    const state = async () => ({
+      flagged: (
+        await db.campaignMember.findUniqueOrThrow({ where: { campaignId_userId: { campaignId: campaign.id, userId: annotator.id } } })
+      ).flagged,
+      version: (await db.campaign.findUniqueOrThrow({ where: { id: campaign.id } })).resultsVersion,
+    });
+    const before = await state();
+
+    expect(await setAnnotatorFlag(actor.id, campaign.id, annotator.id, true)).toBe(true);
+    expect(await state()).toEqual({ flagged: true, version: before.version + 1 });
+    expect(await auditOf(campaign.id, "annotator.flagged")).toMatchObject({
+      actorId: actor.id,
+      subjectType: "Campaign",
+      data: { userId: annotator.id },
+    });
+
+    expect(await setAnnotatorFlag(actor.id, campaign.id, annotator.id, false)).toBe(true);
+    expect(await state()).toEqual({ flagged: false, version: before.version + 2 });
+    expect(await auditOf(campaign.id, "annotator.unflagged")).toMatchObject({
+      actorId: actor.id,
+      subjectType: "Campaign",
+      data: { userId: annotator.id },
+    });
+
+    expect(await setAnnotatorFlag(actor.id, campaign.id, stranger.id, true)).toBe(false);
+    expect(await state()).toEqual({ flagged: false, version: before.version + 2 });
+    expect(await db.campaignMember.count({ where: { campaignId: campaign.id, userId: stranger.id } })).toBe(0);
+    expect(await db.auditEvent.count({ where: { subjectId: campaign.id } })).toBe(2);
   });
 });
 

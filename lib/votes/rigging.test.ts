@@ -114,6 +114,7 @@ describe("rigging defences", () => {
     ]);
     const audit = await db.auditEvent.findFirstOrThrow({ where: { subjectId: campaign.id, action: "annotator.auto_flagged" } });
     expect(audit.data).toEqual({ userId: careless.id, gold: { total: 3, failed: 2 } });
+    expect(audit).toMatchObject({ actorId: null, subjectType: "Campaign" });
 
     // A researcher who clears the flag is not overruled by the next vote: only a new wrong answer
     // on a gold pair is looked at again.
