@@ -29,6 +29,35 @@ describe("Poisson draws", () => {
       expect(Math.abs(variance - lambda)).toBeLessThan(5 * lambda * Math.sqrt(2 / draws.length));
     }
   });
+
+  it("PTRS draws follow the exact Poisson probabilities (χ² test over every value within 4σ)", () => {
+    // The quick acceptance, the squeeze and the exact test each cover part of the range: a wrong
+    // constant in any of them moves probability between values without moving the mean much.
+    for (const [lambda, seed] of [
+      [300, 21],
+      [3_000, 22],
+    ]) {
+      const random = new Xoshiro128(seed, 0);
+      const draws = 400_000;
+      const low = Math.floor(lambda - 4 * Math.sqrt(lambda));
+      const high = Math.ceil(lambda + 4 * Math.sqrt(lambda));
+      const seen = new Float64Array(high - low + 3); // below low, low … high, above high
+      for (let n = 0; n < draws; n++) {
+        const k = poissonPtrs(lambda, random);
+        seen[k < low ? 0 : k > high ? seen.length - 1 : k - low + 1]++;
+      }
+      const pmf = (k: number) => Math.exp(-lambda + k * Math.log(lambda) - logFactorial(k));
+      const expected = Float64Array.from(seen, (_, i) => (i === 0 || i === seen.length - 1 ? 0 : pmf(low + i - 1)));
+      for (let k = 0; k < low; k++) expected[0] += pmf(k);
+      expected[seen.length - 1] = 1 - expected.reduce((a, b) => a + b, 0);
+      let chiSquare = 0;
+      seen.forEach((count, i) => (chiSquare += (count - draws * expected[i]) ** 2 / (draws * expected[i])));
+      // The 0.999 quantile of χ² with bins − 1 degrees of freedom (Wilson–Hilferty).
+      const df = seen.length - 1;
+      const limit = df * (1 - 2 / (9 * df) + 3.09 * Math.sqrt(2 / (9 * df))) ** 3;
+      expect(chiSquare, `λ = ${lambda}`).toBeLessThan(limit);
+    }
+  });
 });
 
 describe("multinomial resampling", () => {
