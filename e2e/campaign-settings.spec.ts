@@ -34,7 +34,6 @@ function screen(page: Page): Promise<string> {
 test("each campaign setting changes what the annotator gets: outcomes, reason, instructions, identity words, cap, minimum time", async ({
   browser,
 }) => {
-  test.setTimeout(150_000);
   const suffix = Date.now().toString(36);
   const slug = `settings-${suffix}`;
   const models = ["a", "b", "c"].map((m) => `settings${m}-${suffix}`);

@@ -92,7 +92,6 @@ async function expectClickable(page: Page, testId: string) {
 test("hostile text in every place it can appear never runs, never loads anything from elsewhere and never covers the vote buttons", async ({
   page,
 }) => {
-  test.setTimeout(180_000);
   expect(PAYLOADS.length).toBeGreaterThanOrEqual(40);
   const suffix = Date.now().toString(36);
   const slug = `hostile-${suffix}`;

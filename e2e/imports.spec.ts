@@ -9,7 +9,6 @@ const MTBENCH = join(process.cwd(), "..", "shared", "datasets", "japanese-mt-ben
 test("a researcher uploads FastChat's MT-Bench files in the browser and sees the upload progress; a rejected file lists its problems and saves nothing", async ({
   page,
 }) => {
-  test.setTimeout(120_000);
   const suffix = Date.now().toString(36);
   const slug = `upload-${suffix}`;
   const researcher = uniqueEmail("uploader");

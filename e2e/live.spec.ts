@@ -58,7 +58,6 @@ async function runWorker(baseURL: string, token: string, stop: AbortSignal): Pro
 }
 
 test("a live battle: the prompt streams to both panes, the vote counts, the next prompt follows", async ({ page, baseURL, request }) => {
-  test.setTimeout(120_000);
   const suffix = Date.now().toString(36);
   const slug = `live-${suffix}`;
   const annotator = uniqueEmail("live-annotator");
@@ -208,7 +207,6 @@ test("a live battle: the prompt streams to both panes, the vote counts, the next
 });
 
 test("a refused prompt: the route answers with its status and code, the page says why, no model is asked", async ({ page }) => {
-  test.setTimeout(90_000);
   const suffix = Date.now().toString(36);
   const slug = `live-refused-${suffix}`;
   const annotator = uniqueEmail("live-refused-annotator");
@@ -264,7 +262,6 @@ test("a refused prompt: the route answers with its status and code, the page say
 });
 
 test("the README's reference worker answers a battle from a local OpenAI-compatible server", async ({ page, baseURL }) => {
-  test.setTimeout(90_000);
   const suffix = Date.now().toString(36);
   const slug = `live-worker-${suffix}`;
   const annotator = uniqueEmail("live-worker-annotator");

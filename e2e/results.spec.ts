@@ -77,7 +77,6 @@ test("a researcher imports scores, reads the leaderboard, filters it, checks cor
   page,
   browser,
 }) => {
-  test.setTimeout(120_000);
   const suffix = Date.now().toString(36);
   const study = setUpStudy(suffix);
   await contrarianVotes(study.slug, study.annotator, study.models[3], study.models[0]);
@@ -240,7 +239,6 @@ test("an annotator writes a better answer after 'both bad'; the researcher sees 
   page,
   browser,
 }) => {
-  test.setTimeout(120_000);
   const suffix = Date.now().toString(36);
   const researcher = uniqueEmail("owner");
   const annotator = uniqueEmail("corrector");
@@ -351,7 +349,6 @@ test("the Japanese MT-Bench demo: an annotator judges real answers, the research
   page,
   browser,
 }) => {
-  test.setTimeout(120_000);
   const dataset = join(process.cwd(), "..", "shared", "datasets", "japanese-mt-bench");
   const output = hikakuCli(["demo", "--mtbench", dataset, "--scores", join(dataset, "scores.csv")]);
   const password = (email: string) => new RegExp(`${email}\\s+password: (\\S+)`).exec(output)![1];
