@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { bootstrapThetas } from "./bootstrap";
-import { computeLeaderboard, ratingsJson } from "./leaderboard";
+import { aggregateBattles } from "./aggregate";
+import { computeLeaderboard, fitLeaderboard, ratingsJson } from "./leaderboard";
 import type { Battle, Winner } from "./types";
 
 /** `count` battles of a against b with one winner. */
@@ -30,6 +31,8 @@ describe("the leaderboard", () => {
     expect(board.rounds).toBe(0);
     expect(board.bootstrapRatings).toHaveLength(0);
     for (const row of board.models) expect([row.ciLow, row.ciHigh]).toEqual([row.rating, row.rating]);
+    // With point intervals a model is never above itself.
+    expect(board.models.map((row) => row.rankUpperBound)).toEqual([1, 2, 3, 4]);
     // Ratings average 1000.
     expect(board.models.reduce((sum, row) => sum + row.rating, 0) / 4).toBeCloseTo(1000, 9);
   });
@@ -71,12 +74,22 @@ describe("the leaderboard", () => {
     );
   });
 
-  it("leaves both-bad votes out of the fit when asked, and adds robustness only when asked", async () => {
+  it("leaves both-bad votes out of the fit when asked", async () => {
     const withBothBad = await computeLeaderboard(votes, { rounds: 0 });
     const without = await computeLeaderboard(votes, { rounds: 0, excludeBothBad: true });
     const rating = (board: typeof without, model: string) => board.models.find((row) => row.model === model)!.rating;
     expect(rating(without, "z")).not.toBeCloseTo(rating(withBothBad, "z"), 3);
-    expect("robustness" in (await computeLeaderboard(votes, { rounds: 0 }))).toBe(false);
+  });
+
+  it("finds drop-k robustness, with the models' names, only when asked", async () => {
+    const counts = aggregateBattles(votes);
+    expect("robustness" in (await fitLeaderboard(counts, new Map(), { rounds: 0 }))).toBe(false);
+    const fit = await fitLeaderboard(counts, new Map(), { rounds: 0, robustness: true });
+    expect(fit.robustness!.pairs.map((pair) => [pair.upper, pair.lower])).toEqual([
+      ["b", "a"],
+      ["a", "c"],
+      ["c", "z"],
+    ]);
   });
 
   it("runs the bootstrap it is given, over the canonical counts, and prints the commands' JSON contract", async () => {
