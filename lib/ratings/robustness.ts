@@ -224,46 +224,9 @@ export function dropKRobustness(counts: UnorderedCounts, fit: BradleyTerryFit, o
     return { kinds, estimate, available };
   };
 
-  /**
-   * Smallest k (in the plan's order) for which `reversed` holds after refitting, searched outwards
-   * from the estimate in growing steps (small removals refit fastest, and the estimate is usually
-   * right or close), then by bisection; null if it does not hold even with all `available` votes.
-   */
-  const confirm = (kinds: VoteKind[], estimate: number | null, available: number, reversed: (theta: Float64Array) => boolean) => {
-    if (available === 0) return null;
-    const flips = (k: number) => reversed(refit(pairWeights(withoutVotes(counts, kinds, k))));
-    const start = Math.min(Math.max(estimate ?? 1, 1), available);
-    // Bracket: not flipped at `low` (removing nothing never reverses the order), flipped at `high`.
-    let low = 0;
-    let high: number;
-    if (flips(start)) {
-      high = start;
-      for (let step = 1; high - step > 0; step *= 2) {
-        if (!flips(high - step)) {
-          low = high - step;
-          break;
-        }
-        high -= step;
-      }
-    } else {
-      low = start;
-      for (let step = 1; ; step *= 2) {
-        const probe = Math.min(available, low + step);
-        if (flips(probe)) {
-          high = probe;
-          break;
-        }
-        if (probe === available) return null;
-        low = probe;
-      }
-    }
-    while (high - low > 1) {
-      const middle = Math.floor((low + high) / 2);
-      if (flips(middle)) high = middle;
-      else low = middle;
-    }
-    return high;
-  };
+  /** Smallest k (in the plan's order) for which `reversed` holds after refitting; null if none up to `available` does. */
+  const confirm = (kinds: VoteKind[], estimate: number | null, available: number, reversed: (theta: Float64Array) => boolean) =>
+    smallestHolding(estimate ?? 1, available, (k) => reversed(refit(pairWeights(withoutVotes(counts, kinds, k)))));
 
   const pairFlip = (upper: number, lower: number): FlipResult => {
     const { kinds, estimate, available } = plan(upper, lower);
@@ -301,4 +264,45 @@ export function dropKRobustness(counts: UnorderedCounts, fit: BradleyTerryFit, o
   const limit = Math.min(order.length - 1, options.pairLimit ?? order.length - 1);
   for (let r = 0; r < limit; r++) pairs.push(pairFlip(order[r], order[r + 1]));
   return { topFlipVotes: top.flipVotes, top, pairs };
+}
+
+/**
+ * The smallest k in 1…`available` for which `holds` (false at 0, and monotone: once true, true
+ * for every larger k), or null when it does not hold even at `available`. The search starts at
+ * `guess` and moves outwards in growing steps — a refit after few removals is fastest, and the
+ * influence estimate is usually right or close — then bisects the bracket it found.
+ */
+export function smallestHolding(guess: number, available: number, holds: (k: number) => boolean): number | null {
+  if (available === 0) return null;
+  const start = Math.min(Math.max(guess, 1), available);
+  // Bracket: `holds` false at `low` (removing nothing never reverses the order), true at `high`.
+  let low = 0;
+  let high: number;
+  if (holds(start)) {
+    high = start;
+    for (let step = 1; high - step > 0; step *= 2) {
+      if (!holds(high - step)) {
+        low = high - step;
+        break;
+      }
+      high -= step;
+    }
+  } else {
+    low = start;
+    for (let step = 1; ; step *= 2) {
+      const probe = Math.min(available, low + step);
+      if (holds(probe)) {
+        high = probe;
+        break;
+      }
+      if (probe === available) return null;
+      low = probe;
+    }
+  }
+  while (high - low > 1) {
+    const middle = Math.floor((low + high) / 2);
+    if (holds(middle)) high = middle;
+    else low = middle;
+  }
+  return high;
 }
