@@ -101,6 +101,29 @@ describe("style control", () => {
     expect(anchored.ciHigh[elm] - anchored.ciLow[elm]).toBeCloseTo(0, 6);
     const aster = anchored.models.indexOf("aster");
     expect(anchored.ratings[aster] - anchored.ratings[elm]).toBeCloseTo(all.ratings[aster] - all.ratings[elm], 9);
+    // Anchored, an interval is that of a difference of two ratings: the same width whichever of
+    // the two is the anchor — for the first model in the list too.
+    const fit = fit0(toStyleBattles(battles));
+    const width = (model: string, anchor: string) => {
+      const board = summariseStyleControl(fit, { model: anchor, rating: 1000 });
+      const k = board.models.indexOf(model);
+      return board.ciHigh[k] - board.ciLow[k];
+    };
+    const [first, second] = fit.models;
+    for (const [a, b] of [
+      ["aster", "elm"],
+      [first, second],
+      [first, "elm"],
+    ]) {
+      expect(width(a, b), `${a} anchored at ${b}`).toBeCloseTo(width(b, a), 6);
+      expect(width(a, b)).toBeGreaterThan(0);
+    }
+    expect(width("aster", "elm")).not.toBeCloseTo(all.ciHigh[aster] - all.ciLow[aster], 1);
+    // Unanchored, a 95% normal interval: ±1.96 standard errors of 400·θ.
+    const d = fit.models.length + 4;
+    fit.models.forEach((_, k) =>
+      expect((all.ciHigh[k] - all.ratings[k]) / (400 * Math.sqrt(fit.covariance[k * d + k]))).toBeCloseTo(1.959964, 5),
+    );
   });
 
   it("leaves a feature that never varies at zero instead of dividing by its zero spread", () => {
