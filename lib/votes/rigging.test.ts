@@ -123,4 +123,47 @@ describe("rigging defences", () => {
     await vote(careless.id, true);
     expect(await flagged(careless.id)).toBe(false);
   });
+
+  it("flags at half the gold pairs wrong (not below), once, making cached results stale once", async () => {
+    const campaign = await createTestCampaign({ status: "DRAFT" });
+    const [halfWrong, fewWrong] = [await createTestUser({ role: "ANNOTATOR" }), await createTestUser({ role: "ANNOTATOR" })];
+    const models = ["good", "poor"].map((m) => `${m}-${campaign.slug}`);
+    const rows = [0, 1, 2, 3, 4].flatMap((p) =>
+      models.map((model, m) => ({
+        line: p * 2 + m + 1,
+        source: "gold",
+        promptId: `g${p}`,
+        turns: [`Question ${p}?`],
+        model,
+        outputTurns: [answerText(m, p)],
+        gold: m === 0 ? ("GOOD" as const) : ("BAD" as const),
+      })),
+    );
+    await importRows(null, campaign.id, rows);
+    await db.campaign.update({ where: { id: campaign.id }, data: { status: "ACTIVE" } });
+    await db.campaignMember.createMany({ data: [halfWrong, fewWrong].map((u) => ({ campaignId: campaign.id, userId: u.id })) });
+    const vote = async (userId: string, pickGood: boolean) => {
+      const pair = await openPair(userId, campaign.id);
+      const goodOnLeft = modelNumberOf(pair.leftTurns[0]) === 0;
+      await recordVote(userId, { assignmentId: pair.id, outcome: goodOnLeft === pickGood ? "LEFT" : "RIGHT", durationMs: 2000 });
+    };
+    const flagged = async (userId: string) =>
+      (await db.campaignMember.findUniqueOrThrow({ where: { campaignId_userId: { campaignId: campaign.id, userId } } })).flagged;
+    const version = async () => (await db.campaign.findUniqueOrThrow({ where: { id: campaign.id } })).resultsVersion;
+    const autoFlags = () => db.auditEvent.count({ where: { subjectId: campaign.id, action: "annotator.auto_flagged" } });
+
+    // Two wrong of five is below half: never flagged.
+    for (const pickGood of [false, true, true, true, false]) await vote(fewWrong.id, pickGood);
+    expect(await flagged(fewWrong.id)).toBe(false);
+
+    const before = await version();
+    for (const pickGood of [true, true, false]) await vote(halfWrong.id, pickGood);
+    expect(await flagged(halfWrong.id)).toBe(false);
+    await vote(halfWrong.id, false); // two wrong of four: exactly half
+    expect(await flagged(halfWrong.id)).toBe(true);
+    expect(await version()).toBe(before + 1);
+    await vote(halfWrong.id, false); // already flagged: nothing more happens
+    expect(await autoFlags()).toBe(1);
+    expect(await version()).toBe(before + 1);
+  });
 });
