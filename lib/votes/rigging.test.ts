@@ -20,6 +20,40 @@ async function shownAgo(assignmentId: string, seconds: number) {
   await db.$executeRaw`UPDATE "Assignment" SET "issuedAt" = now() - make_interval(secs => ${seconds}) WHERE id = ${assignmentId}`;
 }
 
+/**
+ * An open campaign of `prompts` gold pairs (model 0's answer is the good one) with two new
+ * annotators: how to vote the good or the bad side, and whether an annotator is flagged.
+ */
+async function goldCampaign(prompts: number) {
+  const campaign = await createTestCampaign({ status: "DRAFT" });
+  const annotators = [await createTestUser({ role: "ANNOTATOR" }), await createTestUser({ role: "ANNOTATOR" })];
+  const models = ["good", "poor"].map((m) => `${m}-${campaign.slug}`);
+  const rows = Array.from({ length: prompts }, (_, p) =>
+    models.map((model, m) => ({
+      line: p * 2 + m + 1,
+      source: "gold",
+      promptId: `g${p}`,
+      turns: [`Question ${p}?`],
+      model,
+      outputTurns: [answerText(m, p)],
+      gold: m === 0 ? ("GOOD" as const) : ("BAD" as const),
+    })),
+  ).flat();
+  await importRows(null, campaign.id, rows);
+  const goodModel = await db.model.findUniqueOrThrow({ where: { name: models[0] } });
+  expect(await db.item.count({ where: { campaignId: campaign.id, goldWinnerModelId: goodModel.id } })).toBe(prompts);
+  await db.campaign.update({ where: { id: campaign.id }, data: { status: "ACTIVE" } });
+  await db.campaignMember.createMany({ data: annotators.map((u) => ({ campaignId: campaign.id, userId: u.id })) });
+  const vote = async (userId: string, pickGood: boolean) => {
+    const pair = await openPair(userId, campaign.id);
+    const goodOnLeft = modelNumberOf(pair.leftTurns[0]) === 0;
+    await recordVote(userId, { assignmentId: pair.id, outcome: goodOnLeft === pickGood ? "LEFT" : "RIGHT", durationMs: 2000 });
+  };
+  const flagged = async (userId: string) =>
+    (await db.campaignMember.findUniqueOrThrow({ where: { campaignId_userId: { campaignId: campaign.id, userId } } })).flagged;
+  return { campaign, annotators, vote, flagged };
+}
+
 describe("rigging defences", () => {
   it("keeps votes faster than the campaign's minimum but leaves them out of ratings and exports", async () => {
     const annotator = await createTestUser({ role: "ANNOTATOR" });
@@ -70,34 +104,12 @@ describe("rigging defences", () => {
   });
 
   it("scores gold pairs and flags an annotator who keeps getting them wrong", async () => {
-    const campaign = await createTestCampaign({ status: "DRAFT" });
-    const [careful, careless] = [await createTestUser({ role: "ANNOTATOR" }), await createTestUser({ role: "ANNOTATOR" })];
-    const models = ["good", "poor"].map((m) => `${m}-${campaign.slug}`);
-    // Four prompts, each a gold pair: model 0's answer is the good one.
-    const rows = [0, 1, 2, 3].flatMap((p) =>
-      models.map((model, m) => ({
-        line: p * 2 + m + 1,
-        source: "gold",
-        promptId: `g${p}`,
-        turns: [`Question ${p}?`],
-        model,
-        outputTurns: [answerText(m, p)],
-        gold: m === 0 ? ("GOOD" as const) : ("BAD" as const),
-      })),
-    );
-    await importRows(null, campaign.id, rows);
-    const goodModel = await db.model.findUniqueOrThrow({ where: { name: models[0] } });
-    expect(await db.item.count({ where: { campaignId: campaign.id, goldWinnerModelId: goodModel.id } })).toBe(4);
-    await db.campaign.update({ where: { id: campaign.id }, data: { status: "ACTIVE" } });
-    await db.campaignMember.createMany({ data: [careful, careless].map((u) => ({ campaignId: campaign.id, userId: u.id })) });
-
-    const vote = async (userId: string, pickGood: boolean) => {
-      const pair = await openPair(userId, campaign.id);
-      const goodOnLeft = modelNumberOf(pair.leftTurns[0]) === 0;
-      await recordVote(userId, { assignmentId: pair.id, outcome: goodOnLeft === pickGood ? "LEFT" : "RIGHT", durationMs: 2000 });
-    };
-    const flagged = async (userId: string) =>
-      (await db.campaignMember.findUniqueOrThrow({ where: { campaignId_userId: { campaignId: campaign.id, userId } } })).flagged;
+    const {
+      campaign,
+      annotators: [careful, careless],
+      vote,
+      flagged,
+    } = await goldCampaign(4);
 
     for (let i = 0; i < 4; i++) await vote(careful.id, true);
     await vote(careless.id, false);
@@ -125,30 +137,12 @@ describe("rigging defences", () => {
   });
 
   it("flags at half the gold pairs wrong (not below), once, making cached results stale once", async () => {
-    const campaign = await createTestCampaign({ status: "DRAFT" });
-    const [halfWrong, fewWrong] = [await createTestUser({ role: "ANNOTATOR" }), await createTestUser({ role: "ANNOTATOR" })];
-    const models = ["good", "poor"].map((m) => `${m}-${campaign.slug}`);
-    const rows = [0, 1, 2, 3, 4].flatMap((p) =>
-      models.map((model, m) => ({
-        line: p * 2 + m + 1,
-        source: "gold",
-        promptId: `g${p}`,
-        turns: [`Question ${p}?`],
-        model,
-        outputTurns: [answerText(m, p)],
-        gold: m === 0 ? ("GOOD" as const) : ("BAD" as const),
-      })),
-    );
-    await importRows(null, campaign.id, rows);
-    await db.campaign.update({ where: { id: campaign.id }, data: { status: "ACTIVE" } });
-    await db.campaignMember.createMany({ data: [halfWrong, fewWrong].map((u) => ({ campaignId: campaign.id, userId: u.id })) });
-    const vote = async (userId: string, pickGood: boolean) => {
-      const pair = await openPair(userId, campaign.id);
-      const goodOnLeft = modelNumberOf(pair.leftTurns[0]) === 0;
-      await recordVote(userId, { assignmentId: pair.id, outcome: goodOnLeft === pickGood ? "LEFT" : "RIGHT", durationMs: 2000 });
-    };
-    const flagged = async (userId: string) =>
-      (await db.campaignMember.findUniqueOrThrow({ where: { campaignId_userId: { campaignId: campaign.id, userId } } })).flagged;
+    const {
+      campaign,
+      annotators: [halfWrong, fewWrong],
+      vote,
+      flagged,
+    } = await goldCampaign(5);
     const version = async () => (await db.campaign.findUniqueOrThrow({ where: { id: campaign.id } })).resultsVersion;
     const autoFlags = () => db.auditEvent.count({ where: { subjectId: campaign.id, action: "annotator.auto_flagged" } });
 
