@@ -21,17 +21,24 @@ describe("boards per category and per language", () => {
   beforeAll(async () => {
     setup = await createResultsCampaign();
     // Thirty imported battles in English (the campaign's own language is Japanese), the weakest
-    // model winning them all: the English board ranks it first.
+    // model winning them all: the English board ranks it first. Sixty Japanese ones the strongest
+    // wins keep it below the strongest overall, whichever pairs the scheduler happened to draw
+    // (a CI run met votes where the English upset alone lifted it above).
     const [strong, , , weak] = setup.models;
-    const lines = Array.from({ length: 30 }, (_, i) =>
-      JSON.stringify({
-        model_a: i % 2 ? weak : strong,
-        model_b: i % 2 ? strong : weak,
+    const battle = (i: number, winner: string, language: string) => {
+      const loser = winner === weak ? strong : weak;
+      return JSON.stringify({
+        model_a: i % 2 ? winner : loser,
+        model_b: i % 2 ? loser : winner,
         winner: i % 2 ? "model_a" : "model_b",
-        language: "en",
+        language,
         tstamp: 1_770_000_000 + i,
-      }),
-    );
+      });
+    };
+    const lines = [
+      ...Array.from({ length: 30 }, (_, i) => battle(i, weak, "en")),
+      ...Array.from({ length: 60 }, (_, i) => battle(30 + i, strong, "ja")),
+    ];
     const file = join(mkdtempSync(join(tmpdir(), "hikaku-groups-")), "en.jsonl");
     writeFileSync(file, lines.join("\n") + "\n");
     await importVotes(null, setup.campaign.id, { path: file, format: "jsonl" });
