@@ -35,6 +35,11 @@ import {
  *   than the closed loop to settle; BENCH_DETAIL=1 lists the slowest 2% with when they fell due,
  *   which tells pauses (runs of consecutive votes) from single slow requests.
  *
+ * BENCH_OPEN_SLICE_SECONDS (10; 0 for one stretch per server) cuts each server's open loop into slices
+ * that alternate between the two servers, so that a slow minute of this shared host falls on both
+ * rather than on whichever happened to run then; each slice's due votes are finished before the
+ * next slice starts.
+ *
  * Each response carries the next pair, which the annotator votes on next. It prints throughput,
  * latency, CPU milliseconds per acknowledged vote (server process and PostgreSQL) and the ratios
  * app / floor; afterwards every acknowledged vote is looked up. Both servers first get
@@ -49,6 +54,7 @@ const RATE = Number(process.env.BENCH_RATE ?? 50);
 /** The open loop's length: its p99 is the 1/100th slowest vote, so more votes give a steadier figure. */
 const OPEN_SECONDS = Number(process.env.BENCH_OPEN_SECONDS ?? 60);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
+const OPEN_SLICE_SECONDS = Number(process.env.BENCH_OPEN_SLICE_SECONDS ?? 10);
 /** Unmeasured closed-loop voting on each server first, so neither is measured while its code is still being compiled. */
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
 const PASSWORD = "bench-password-123";
@@ -74,6 +80,19 @@ interface PhaseResult {
   latencies: number[];
   serverCpu: number;
   databaseCpu: number;
+}
+
+/** Two slices of one server's open loop as one phase. */
+function joined(before: PhaseResult | undefined, after: PhaseResult): PhaseResult {
+  if (!before) return after;
+  return {
+    votes: before.votes + after.votes,
+    failures: before.failures + after.failures,
+    seconds: before.seconds + after.seconds,
+    latencies: [...before.latencies, ...after.latencies].sort((a, b) => a - b),
+    serverCpu: before.serverCpu + after.serverCpu,
+    databaseCpu: before.databaseCpu + after.databaseCpu,
+  };
 }
 
 if (!existsSync(".next/BUILD_ID")) throw new Error("No production build: run `npm run build` first.");
@@ -154,9 +173,9 @@ try {
     });
 
   /** Votes fall due at RATE per second; an idle annotator takes the oldest due vote. */
-  const openLoop = (target: Target) =>
+  const openLoop = (target: Target, seconds = OPEN_SECONDS) =>
     measured(target, () => {
-      const total = Math.round(RATE * OPEN_SECONDS);
+      const total = Math.round(RATE * seconds);
       const interval = 1000 / RATE;
       const start = performance.now();
       openStartedAt = start;
@@ -206,7 +225,12 @@ try {
     const closed: Partial<Record<Target, PhaseResult>> = {};
     const open: Partial<Record<Target, PhaseResult>> = {};
     for (const target of order) closed[target] = await closedLoop(target);
-    for (const target of order) open[target] = await openLoop(target);
+    if (OPEN_SLICE_SECONDS > 0 && OPEN_SLICE_SECONDS < OPEN_SECONDS) {
+      for (let done = 0; done < OPEN_SECONDS; done += OPEN_SLICE_SECONDS) {
+        const seconds = Math.min(OPEN_SLICE_SECONDS, OPEN_SECONDS - done);
+        for (const target of order) open[target] = joined(open[target], await openLoop(target, seconds));
+      }
+    } else for (const target of order) open[target] = await openLoop(target);
     const [a, f] = [closed.app!, closed.floor!];
     const [oa, of] = [open.app!, open.floor!];
     console.log(`round ${round + 1}: closed loop, ${ANNOTATORS} annotators for ${SECONDS} s`);
@@ -215,7 +239,8 @@ try {
     console.log(
       `  ratio app / floor: throughput ${ratio(a.votes / a.seconds, f.votes / f.seconds)}, p50 ${ratio(percentile(a.latencies, 50), percentile(f.latencies, 50))}, p99 ${ratio(percentile(a.latencies, 99), percentile(f.latencies, 99))}, server CPU per vote ${ratio(a.serverCpu / a.votes, f.serverCpu / f.votes)}`,
     );
-    console.log(`round ${round + 1}: open loop, ${RATE} votes/s for ${OPEN_SECONDS} s`);
+    const slicing = OPEN_SLICE_SECONDS > 0 && OPEN_SLICE_SECONDS < OPEN_SECONDS ? `, in ${OPEN_SLICE_SECONDS} s slices alternating between the servers` : "";
+    console.log(`round ${round + 1}: open loop, ${RATE} votes/s for ${OPEN_SECONDS} s${slicing}`);
     console.log(line("app", oa));
     console.log(line("floor", of));
     console.log(
