@@ -4,7 +4,7 @@ import { hasRole } from "@/lib/auth/roles";
 import { cookiesFromHeader, sessionTokenFrom, sessionUserId } from "@/lib/auth/session-token";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { liveTurnHandler } from "@/lib/live/node-turn";
-import { rawSqlOver } from "@/lib/pg";
+import { POOL_SETTINGS, rawSqlOver, withIdleErrorsLogged } from "@/lib/pg";
 import { nextAssignmentFor } from "@/lib/scheduling/next-assignment";
 import { recordVote } from "@/lib/votes/record-vote";
 import { voteInputSchema } from "@/lib/votes/vote-input";
@@ -32,7 +32,7 @@ const databaseUrl = process.env.DATABASE_URL;
 if (!secret || !databaseUrl) throw new Error("the floor server needs DATABASE_URL and NEXTAUTH_SECRET");
 const port = Number(process.env.PORT ?? 3999);
 
-const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+const pool = withIdleErrorsLogged(new pg.Pool({ connectionString: databaseUrl, ...POOL_SETTINGS }));
 const sql = rawSqlOver(pool);
 
 /** The signed-in annotator (as lib/auth/session.ts's currentUser + requireRole decide), or null. */

@@ -2,10 +2,11 @@ import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient, type Prisma } from "./generated/prisma/client";
 import { env } from "./env";
+import { POOL_SETTINGS } from "./pg";
 
 function createClient() {
   return new PrismaClient({
-    adapter: new PrismaPg({ connectionString: env().DATABASE_URL }),
+    adapter: new PrismaPg({ connectionString: env().DATABASE_URL, ...POOL_SETTINGS }),
     // Password hashes never leave the database unless a query asks for them explicitly.
     omit: { user: { passwordHash: true } },
   });

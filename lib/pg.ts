@@ -10,12 +10,30 @@ import { Prisma } from "./generated/prisma/client";
  * through `db` in lib/db.ts.
  */
 
+/**
+ * Settings for every pg pool of an instance (this one, Prisma's adapter, the benchmark's floor).
+ * node-postgres closes a connection after 10 s unused by default; under bursty voting the least
+ * used of a pool's connections then close between bursts, and the next burst waits for new ones
+ * (a SCRAM handshake and a backend start each, hundreds of ms on a busy 2-core host).
+ */
+export const POOL_SETTINGS = { max: 10, idleTimeoutMillis: 60_000 } as const;
+
 const globalForPool = globalThis as unknown as { hikakuPool?: pg.Pool; hikakuPoolSql?: RawSql };
 
 export function pool(): pg.Pool {
   // Created on first use: `next build` imports this module without a database.
-  globalForPool.hikakuPool ??= new pg.Pool({ connectionString: env().DATABASE_URL, max: 10 });
+  globalForPool.hikakuPool ??= withIdleErrorsLogged(new pg.Pool({ connectionString: env().DATABASE_URL, ...POOL_SETTINGS }));
   return globalForPool.hikakuPool;
+}
+
+/**
+ * An idle connection the server ends (a restart, a failover, an administrator) is an `error`
+ * event on the pool, which without a listener would crash the process; the pool drops the
+ * connection itself and opens a new one when next needed.
+ */
+export function withIdleErrorsLogged(pgPool: pg.Pool): pg.Pool {
+  pgPool.on("error", (error) => console.error(`An idle database connection was closed: ${error.message}`));
+  return pgPool;
 }
 
 export async function closePool(): Promise<void> {
