@@ -55,6 +55,7 @@ const RATE = Number(process.env.BENCH_RATE ?? 50);
 const OPEN_SECONDS = Number(process.env.BENCH_OPEN_SECONDS ?? 60);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
 const OPEN_SLICE_SECONDS = Number(process.env.BENCH_OPEN_SLICE_SECONDS ?? 10);
+const SLICED = OPEN_SLICE_SECONDS > 0 && OPEN_SLICE_SECONDS < OPEN_SECONDS;
 /** Unmeasured closed-loop voting on each server first, so neither is measured while its code is still being compiled. */
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
 const PASSWORD = "bench-password-123";
@@ -225,7 +226,7 @@ try {
     const closed: Partial<Record<Target, PhaseResult>> = {};
     const open: Partial<Record<Target, PhaseResult>> = {};
     for (const target of order) closed[target] = await closedLoop(target);
-    if (OPEN_SLICE_SECONDS > 0 && OPEN_SLICE_SECONDS < OPEN_SECONDS) {
+    if (SLICED) {
       for (let done = 0; done < OPEN_SECONDS; done += OPEN_SLICE_SECONDS) {
         const seconds = Math.min(OPEN_SLICE_SECONDS, OPEN_SECONDS - done);
         for (const target of order) open[target] = joined(open[target], await openLoop(target, seconds));
@@ -239,7 +240,7 @@ try {
     console.log(
       `  ratio app / floor: throughput ${ratio(a.votes / a.seconds, f.votes / f.seconds)}, p50 ${ratio(percentile(a.latencies, 50), percentile(f.latencies, 50))}, p99 ${ratio(percentile(a.latencies, 99), percentile(f.latencies, 99))}, server CPU per vote ${ratio(a.serverCpu / a.votes, f.serverCpu / f.votes)}`,
     );
-    const slicing = OPEN_SLICE_SECONDS > 0 && OPEN_SLICE_SECONDS < OPEN_SECONDS ? `, in ${OPEN_SLICE_SECONDS} s slices alternating between the servers` : "";
+    const slicing = SLICED ? `, in ${OPEN_SLICE_SECONDS} s slices alternating between the servers` : "";
     console.log(`round ${round + 1}: open loop, ${RATE} votes/s for ${OPEN_SECONDS} s${slicing}`);
     console.log(line("app", oa));
     console.log(line("floor", of));
