@@ -46,7 +46,23 @@ function toView(row: ClaimedRow): AssignmentView {
  * row), so "nothing left" is never answered just because others were busy.
  */
 export async function claimItem(client: RawSql, claim: Claim): Promise<AssignmentView | null> {
-  return (await claimOnce(client, claim, false)) ?? claimOnce(client, claim, true);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return (await claimOnce(client, claim, false)) ?? (await claimOnce(client, claim, true));
+    } catch (error) {
+      // Two waiting claims can lock rows in different orders (each re-checks a row's load after
+      // the wait and moves on); PostgreSQL then ends one of them, which claimed nothing. Claim again.
+      if (attempt >= CLAIM_ATTEMPTS || !isDeadlock(error)) throw error;
+    }
+  }
+}
+
+const CLAIM_ATTEMPTS = 4;
+
+/** SQLSTATE 40P01, from pg directly or wrapped by Prisma. */
+export function isDeadlock(error: unknown): boolean {
+  const { code, meta } = (error ?? {}) as { code?: unknown; meta?: { code?: unknown } };
+  return code === "40P01" || meta?.code === "40P01";
 }
 
 async function claimOnce(client: RawSql, claim: Claim, wait: boolean): Promise<AssignmentView | null> {

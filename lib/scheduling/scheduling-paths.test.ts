@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { db } from "@/lib/db";
+import { db, type RawSql } from "@/lib/db";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import { importRows } from "@/lib/imports/write";
 import { poolSql } from "@/lib/pg";
 import { createAnnotators, createTestCampaign, createVotingCampaign, uniqueSuffix } from "@/lib/testing/factories";
@@ -105,6 +106,33 @@ describe("the scheduler's less travelled paths", () => {
     const swept = await db.assignment.findUniqueOrThrow({ where: { id: held.assignment.id }, include: { item: true } });
     expect(swept.state).toBe("EXPIRED");
     expect(swept.item.load).toBe(0);
+  });
+
+  it("claims again when PostgreSQL ends a claim as one side of a deadlock, and passes any other error on", async () => {
+    const [annotator, another] = await createAnnotators(2);
+    const { campaign } = await createVotingCampaign({ prompts: 2, models: 2, annotators: [annotator.id, another.id] });
+    const real = poolSql();
+    const failingFirstClaim = (error: Error): RawSql => {
+      let failed = false;
+      return {
+        $executeRaw: (query, ...values) => real.$executeRaw(query, ...values),
+        $queryRaw: <T>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) => {
+          const text = "strings" in query ? query.strings.join("?") : query.join("?");
+          if (!failed && text.includes("WITH picked")) {
+            failed = true;
+            return Promise.reject(error);
+          }
+          return real.$queryRaw<T>(query, ...values);
+        },
+      };
+    };
+    const deadlock = Object.assign(new Error("deadlock detected"), { code: "40P01" });
+    const next = await nextAssignmentFor(annotator.id, campaign.id, failingFirstClaim(deadlock));
+    expect(next.status).toBe("assigned");
+    const loads = await db.item.findMany({ where: { campaignId: campaign.id }, select: { load: true } });
+    expect(loads.reduce((sum, item) => sum + item.load, 0)).toBe(1);
+    const other = Object.assign(new Error("disk full"), { code: "53100" });
+    await expect(nextAssignmentFor(another.id, campaign.id, failingFirstClaim(other))).rejects.toThrow("disk full");
   });
 
   it("under active sampling, draws first the adjacent pair whose intervals still overlap, over a less certain pair further apart", async () => {
