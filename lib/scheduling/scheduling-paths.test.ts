@@ -135,32 +135,39 @@ describe("the scheduler's less travelled paths", () => {
     await expect(nextAssignmentFor(another.id, campaign.id, failingFirstClaim(other))).rejects.toThrow("disk full");
   });
 
-  it("under active sampling, draws first the adjacent pair whose intervals still overlap, over a less certain pair further apart", async () => {
-    const { campaign } = await createVotingCampaign({ prompts: 1, models: 3, annotators: [], settings: { strategy: "ACTIVE" } });
-    const [x, y, z] = [
-      ...new Set((await db.pairStat.findMany({ where: { campaignId: campaign.id } })).flatMap((s) => [s.lowModelId, s.highModelId])),
-    ].sort();
-    // x ahead of y after 40 votes (not yet apart: 30 more would part them), y far ahead of z, and only 10 votes between x and z.
-    const tallies = [
-      { low: x, high: y, votes: 40, winsLow: 26, winsHigh: 14 },
-      { low: y, high: z, votes: 200, winsLow: 180, winsHigh: 20 },
-      { low: x, high: z, votes: 10, winsLow: 9, winsHigh: 1 },
-    ];
-    for (const { low, high, ...tally } of tallies)
-      await db.pairStat.update({
-        where: { campaignId_lowModelId_highModelId: { campaignId: campaign.id, lowModelId: low, highModelId: high } },
-        data: tally,
-      });
-    // By uncertainty alone x–z would come first.
-    expect(uncertaintyWeight(tallies[2])).toBeGreaterThan(uncertaintyWeight(tallies[0]));
-    // The same draw for every pair, so the order is the weights' order.
-    const order = await pairsByUncertainty(poolSql(), campaign.id, () => 0.5);
-    expect(order).toEqual([
-      { low: x, high: y },
-      { low: x, high: z },
-      { low: y, high: z },
-    ]);
-  });
+  // Two layouts of the same tallies: the expected order is the pairs' stored order in one and its
+  // reverse in the other, so an order that only follows the rows (no sort, a wrong comparator) fails.
+  it.each([
+    { layout: "the unsettled pair stored first", close: ["x", "y"], far: ["y", "z"], expected: ["xy", "xz", "yz"] },
+    { layout: "the unsettled pair stored last", close: ["y", "z"], far: ["x", "y"], expected: ["yz", "xz", "xy"] },
+  ] as const)(
+    "under active sampling, draws first the adjacent pair whose intervals still overlap, over a less certain pair further apart ($layout)",
+    async ({ close, far, expected }) => {
+      const { campaign } = await createVotingCampaign({ prompts: 1, models: 3, annotators: [], settings: { strategy: "ACTIVE" } });
+      const [x, y, z] = [
+        ...new Set((await db.pairStat.findMany({ where: { campaignId: campaign.id } })).flatMap((s) => [s.lowModelId, s.highModelId])),
+      ].sort();
+      const id = { x, y, z };
+      // The close pair 26–14 after 40 votes (not yet apart: 30 more would part them), the far pair
+      // 180–20, and only 10 votes between x and z.
+      const tallies = [
+        { low: id[close[0]], high: id[close[1]], votes: 40, winsLow: 26, winsHigh: 14 },
+        { low: id[far[0]], high: id[far[1]], votes: 200, winsLow: 180, winsHigh: 20 },
+        { low: x, high: z, votes: 10, winsLow: 9, winsHigh: 1 },
+      ];
+      for (const { low, high, ...tally } of tallies)
+        await db.pairStat.update({
+          where: { campaignId_lowModelId_highModelId: { campaignId: campaign.id, lowModelId: low, highModelId: high } },
+          data: tally,
+        });
+      // By uncertainty alone x–z would come first.
+      expect(uncertaintyWeight(tallies[2])).toBeGreaterThan(uncertaintyWeight(tallies[0]));
+      // The same draw for every pair, so the order is the weights' order.
+      const order = await pairsByUncertainty(poolSql(), campaign.id, () => 0.5);
+      const named = (pair: string) => ({ low: id[pair[0] as "x"], high: id[pair[1] as "x"] });
+      expect(order).toEqual(expected.map(named));
+    },
+  );
 
   it("shows only the turns a pair covers when a model answered fewer turns than the prompt has", async () => {
     const [annotator] = await createAnnotators(1);
