@@ -2,6 +2,7 @@
 
 import { useActionState } from "react";
 import { createCampaignAction, type FormState } from "@/app/(research)/campaigns/actions";
+import { SLUG_PATTERN } from "@/lib/campaigns/options";
 import { FormResult } from "./form-error";
 import { useI18n } from "./i18n-provider";
 
@@ -16,14 +17,7 @@ export function CampaignCreateForm() {
       </label>
       <label className="text-sm font-medium">
         {t("campaignPage.fields.slug")}
-        <input
-          name="slug"
-          required
-          pattern="[a-z0-9][a-z0-9-]*[a-z0-9]"
-          maxLength={60}
-          className="field font-mono"
-          placeholder="jp-chat-2026"
-        />
+        <input name="slug" required pattern={SLUG_PATTERN} maxLength={60} className="field font-mono" placeholder="jp-chat-2026" />
       </label>
       <label className="flex items-center gap-2 text-sm">
         <input type="checkbox" name="live" />

@@ -14,3 +14,10 @@ export const STATUS_TRANSITIONS: Record<CampaignStatusName, CampaignStatusName[]
   ACTIVE: ["CLOSED"],
   CLOSED: ["ACTIVE"],
 };
+
+/**
+ * A campaign slug (at least two characters), as the form's `pattern` attribute and the server's
+ * check share it. The dash is escaped because browsers compile `pattern` with the `v` flag, where
+ * an unescaped `-` at the end of a class is a syntax error and the whole pattern is ignored.
+ */
+export const SLUG_PATTERN = "[a-z0-9][a-z0-9\\-]*[a-z0-9]";

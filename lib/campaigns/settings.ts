@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { DEFAULT_IDENTITY_WORDS } from "./default-identity-words";
 
-import { CORRECTION_POLICIES, OUTCOMES, REASON_POLICIES, STRATEGIES } from "./options";
+import { CORRECTION_POLICIES, OUTCOMES, REASON_POLICIES, SLUG_PATTERN, STRATEGIES } from "./options";
 
 export { CORRECTION_POLICIES, OUTCOMES, REASON_POLICIES, STATUSES, STRATEGIES } from "./options";
 
@@ -10,7 +10,7 @@ export const slugSchema = z
   .trim()
   .min(2)
   .max(60)
-  .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, "lowercase letters, digits and dashes");
+  .regex(new RegExp(`^(?:${SLUG_PATTERN})$`), "lowercase letters, digits and dashes");
 
 /** Everything a researcher can set on a campaign; defaults are what a new campaign gets. */
 export const campaignSettingsSchema = z.object({
