@@ -104,6 +104,26 @@ test("a live battle: the prompt streams to both panes, the vote counts, the next
       // Streams and redirects have no body to read here.
     }
   });
+  // Playwright cannot read a streamed response's body, so the page's fetch hands the test a copy
+  // of each event stream as it arrives (a tee: the page still reads its stream as it comes).
+  await page.exposeFunction("recordEventStream", (text: string) => seen.push(text));
+  await page.addInitScript(() => {
+    const original = window.fetch;
+    window.fetch = async (...args) => {
+      const response = await original(...args);
+      if (!response.body || !response.headers.get("content-type")?.startsWith("text/event-stream")) return response;
+      const [forPage, forTest] = response.body.tee();
+      void forTest
+        .pipeThrough(new TextDecoderStream())
+        .pipeTo(
+          new WritableStream({
+            write: (text) => void (window as unknown as { recordEventStream(text: string): Promise<void> }).recordEventStream(text),
+          }),
+        )
+        .catch(() => {});
+      return new Response(forPage, { status: response.status, statusText: response.statusText, headers: response.headers });
+    };
+  });
   const problems = collectPageProblems(page);
   await signIn(page, annotator, PASSWORD);
   // The prompt goes out as JSON only (a cross-site form cannot post that without asking first),
@@ -164,10 +184,23 @@ test("a live battle: the prompt streams to both panes, the vote counts, the next
   expect([votes[0].modelA, votes[0].modelB].sort()).toEqual([`pulled-${suffix}`, `pushed-${suffix}`]);
   expect(fake.requests.find((r) => r.messages.at(-1)?.content === "富士山の高さは？")?.authorization).toBe("Bearer sk-live-test");
 
-  // Nothing the annotator's browser received named a model before the vote.
+  // Nothing the annotator's browser received named a model before the vote, by name or by id.
   const everything = seen.join("\n");
+  // What was read includes the answers' event streams (their opening comment and a worker's chunk),
+  // so the checks below look where the answers came from.
+  expect(everything).toContain(": open");
+  expect(everything).toContain("The worker read");
   expect(everything).not.toContain(`pushed-${suffix}`);
   expect(everything).not.toContain(`pulled-${suffix}`);
+  const ids = await query<{ modelId: string; endpointId: string }>(
+    `SELECT e."modelId", e.id AS "endpointId" FROM "ModelEndpoint" e JOIN "Campaign" c ON c.id = e."campaignId" WHERE c.slug = $1`,
+    [slug],
+  );
+  expect(ids).toHaveLength(2);
+  for (const { modelId, endpointId } of ids) {
+    expect(everything).not.toContain(modelId);
+    expect(everything).not.toContain(endpointId);
+  }
   expect(problems).toEqual([]);
   stopWorker.abort();
   // The worker answered the prompt and its follow-up.
