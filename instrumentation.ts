@@ -1,7 +1,8 @@
 /**
  * Runs once when a server instance starts: a bad environment stops it with a readable error. In the
- * production server it also hands scripts/app-server.mjs the handler for the one request it answers
- * itself, live prompts (lib/live/node-turn.ts), compiled here with the rest of the app.
+ * production server it also hands scripts/app-server.mjs the handlers for the requests it answers
+ * itself, live prompts (lib/live/node-turn.ts) and votes (lib/votes/node-vote.ts), compiled here
+ * with the rest of the app.
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
@@ -10,5 +11,6 @@ export async function register() {
   // Without a secret (development) next-auth makes one up, which only the route knows.
   if (!secret) return;
   const { liveTurnHandler } = await import("./lib/live/node-turn");
-  (globalThis as { hikakuLiveTurn?: unknown }).hikakuLiveTurn = liveTurnHandler(secret);
+  const { voteHandler } = await import("./lib/votes/node-vote");
+  Object.assign(globalThis, { hikakuLiveTurn: liveTurnHandler(secret), hikakuVote: voteHandler(secret) });
 }

@@ -3,17 +3,7 @@ import { cpus } from "node:os";
 import { db, disconnectDb } from "@/lib/db";
 import { isAlive } from "../scripts/lib/local-postgres";
 import { importFile } from "@/lib/imports/read-files";
-import {
-  benchDatabase,
-  castVote,
-  castVoteActionId,
-  createVoters,
-  currentAssignment,
-  generateRows,
-  signInVoters,
-  startAppServer,
-  waitForServer,
-} from "./lib";
+import { benchDatabase, castVote, createVoters, currentAssignment, generateRows, signInVoters, startAppServer, waitForServer } from "./lib";
 
 /**
  * `npm run bench:killed` (after `npm run build`; `npm test` runs it with a small size): two app
@@ -30,7 +20,6 @@ const PASSWORD = "bench-password-123";
 const SLUG = "bench-killed";
 
 if (!existsSync(".next/BUILD_ID")) throw new Error("No production build: run `npm run build` first.");
-const actionId = castVoteActionId();
 const database = await benchDatabase();
 const servers = await Promise.all([0, 1].map(() => startAppServer(database.url, { env: { HIKAKU_SIGNIN_MAX_FAILURES_PER_IP: "100000" } })));
 let violations = 0;
@@ -66,7 +55,7 @@ try {
       while (performance.now() < deadline) {
         let result: Awaited<ReturnType<typeof castVote>>;
         try {
-          result = await castVote(voter, SLUG, actionId);
+          result = await castVote(voter);
         } catch {
           // The instance died under this request: whether the vote was stored is unknown, so it
           // is not counted as acknowledged. Go on through the other instance, from a reload.

@@ -230,20 +230,6 @@ export function groupRssMb(groupId: number): number {
   return kb / 1024;
 }
 
-/** The id under which a server action of the voting page is called (from the build's manifest). */
-export function votingActionId(exportedName: string): string {
-  const manifest = JSON.parse(readFileSync(".next/server/server-reference-manifest.json", "utf8")) as {
-    node: Record<string, { filename: string; exportedName: string }>;
-  };
-  const entry = Object.entries(manifest.node).find(
-    ([, v]) => v.exportedName === exportedName && v.filename.includes("vote/[slug]/actions"),
-  );
-  if (!entry) throw new Error(`${exportedName} is not in the build manifest: run \`npm run build\` first.`);
-  return entry[0];
-}
-
-export const castVoteActionId = () => votingActionId("castVote");
-
 const ASSIGNMENT_TOKEN = /\\?"id\\?":\\?"([A-Za-z0-9_-]{43})\\?"/;
 
 /** A simulated annotator: a signed-in session and the pair it is looking at. */
@@ -284,19 +270,14 @@ export async function signInVoters(emails: string[], password: string, slug: str
 }
 
 /**
- * Posts the castVote action for the voter's pair as the voting page does. Returns the next pair
- * when the vote was acknowledged (undefined when none is left), or null when it was not.
+ * Posts a vote on the voter's pair as the voting page does (POST /api/v1/votes). Returns the next
+ * pair when the vote was acknowledged (undefined when none is left), or null when it was not.
  */
-export async function castVote(
-  voter: Voter,
-  slug: string,
-  actionId: string,
-  session: Session = voter.session,
-): Promise<{ next: string | undefined } | null> {
-  const response = await session.fetch(`/vote/${slug}`, {
+export async function castVote(voter: Voter, session: Session = voter.session): Promise<{ next: string | undefined } | null> {
+  const response = await session.fetch("/api/v1/votes", {
     method: "POST",
-    headers: { "next-action": actionId, "content-type": "text/plain;charset=UTF-8", accept: "text/x-component" },
-    body: JSON.stringify([{ assignmentId: voter.assignment, outcome: "LEFT", durationMs: 1500 }]),
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ assignmentId: voter.assignment, outcome: "LEFT", durationMs: 1500 }),
   });
   const text = await response.text();
   if (response.status !== 200 || !text.includes('"status":"ok"')) return null;

@@ -21,7 +21,6 @@ import {
   Session,
   startAppServer,
   startFloor,
-  votingActionId,
   waitForFloor,
   waitForServer,
 } from "./lib";
@@ -54,7 +53,6 @@ const PASSWORD = "bench-password-123";
 const SLUG = "bench-live";
 
 if (!existsSync(".next/BUILD_ID")) throw new Error("No production build: run `npm run build` first.");
-const castVoteId = votingActionId("castVote");
 process.env.HIKAKU_ENCRYPTION_KEY ??= "bench-encryption-key-bench";
 const database = await benchDatabase();
 const fake = await startModelServer();
@@ -105,10 +103,10 @@ async function runBattle(session: Session, campaignId: string, prompt: string): 
 }
 
 async function vote(session: Session, assignmentId: string): Promise<boolean> {
-  const response = await session.fetch(`/vote/${SLUG}`, {
+  const response = await session.fetch("/api/v1/votes", {
     method: "POST",
-    headers: { "next-action": castVoteId, "content-type": "text/plain;charset=UTF-8", accept: "text/x-component" },
-    body: JSON.stringify([{ assignmentId, outcome: "LEFT", durationMs: 1500 }]),
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ assignmentId, outcome: "LEFT", durationMs: 1500 }),
   });
   return response.status === 200 && (await response.text()).includes('"status":"ok"');
 }

@@ -5,7 +5,6 @@ import { importFile } from "@/lib/imports/read-files";
 import {
   benchDatabase,
   castVote,
-  castVoteActionId,
   createVoters,
   generateRows,
   groupCpuSeconds,
@@ -23,7 +22,7 @@ import {
 
 /**
  * `npm run bench:votes` (after `npm run build`): the vote path through real HTTP — the app
- * server, next-auth session cookies and the voting page's castVote server action — against its
+ * server, next-auth session cookies and the voting page's vote request (POST /api/v1/votes) — against its
  * floor measured in the same run with the same load: bench/floor-server.ts, a bare node:http
  * server running the same vote and next-pair code and statements over a pg pool, with the same
  * session cookie. Two loads, each on the app and then on the floor:
@@ -97,7 +96,6 @@ function joined(before: PhaseResult | undefined, after: PhaseResult): PhaseResul
 }
 
 if (!existsSync(".next/BUILD_ID")) throw new Error("No production build: run `npm run build` first.");
-const actionId = castVoteActionId();
 const database = await benchDatabase();
 const servers = await Promise.all(
   Array.from({ length: INSTANCES }, () =>
@@ -127,7 +125,7 @@ try {
   /** One vote by `voter` on `target`; true when acknowledged (the voter then holds the next pair). */
   async function vote(voter: Voter, index: number, target: Target): Promise<boolean | "done"> {
     const session = target === "app" ? voter.session : floorSessions[index];
-    const result = await castVote(voter, SLUG, actionId, session);
+    const result = await castVote(voter, session);
     if (!result) return false;
     acknowledged.push(voter.assignment);
     if (!result.next) return "done";

@@ -2,15 +2,17 @@
 
 import Link from "next/link";
 import { useCallback, useEffect, useRef, useState, useTransition } from "react";
-import { castVote, requestPair, skipPair, type VoteActionResult } from "@/app/(annotate)/vote/[slug]/actions";
+import { requestPair, skipPair } from "@/app/(annotate)/vote/[slug]/actions";
 import type { VotingCampaign } from "@/lib/campaigns/queries";
 import type { AssignmentView, NextAssignment, Progress } from "@/lib/scheduling/view";
+import type { VoteAnswer } from "@/lib/votes/vote-request";
 import { useI18n } from "./i18n-provider";
 import { CorrectionEditor } from "./correction-editor";
 import { LivePromptForm, LiveStream, type StreamingBattle, type VoidCause } from "./live-battle";
 import { LiveTurnStream, type LiveRefusal, type LiveTurn } from "./live-turn-stream";
 import { MarkdownText } from "./markdown-text";
 import { PairView } from "./pair-view";
+import { postVote } from "./post-vote";
 import { ProgressBar } from "./progress-bar";
 
 type Outcome = VotingCampaign["allowedOutcomes"][number];
@@ -23,14 +25,14 @@ const INSTRUCTIONS_KEY = "i";
 // would otherwise land on the next pair, unseen.
 const MIN_VIEW_MS = 500;
 
-type ErrorCode = Extract<VoteActionResult, { status: "error" }>["code"] | "NETWORK";
+type ErrorCode = Extract<VoteAnswer, { status: "error" }>["code"] | "NETWORK";
 
 /** Errors the annotator mends on the same pair (or by slowing down): no "new pair" button for them. */
 const STAY_ON_PAIR: ReadonlySet<ErrorCode> = new Set(["REASON_REQUIRED", "OUTCOME_NOT_ALLOWED", "CORRECTION_REQUIRED", "RATE_LIMITED"]);
 
 /**
  * One annotator's voting loop: shows a pair, takes a vote by button or key, and swaps in the
- * next pair returned by the same server action, without reloading the page.
+ * next pair returned with the vote, without reloading the page.
  */
 export function VotingSession({ campaign, initial }: { campaign: VotingCampaign; initial: NextAssignment }) {
   const { t } = useI18n();
@@ -105,7 +107,7 @@ export function VotingSession({ campaign, initial }: { campaign: VotingCampaign;
       const durationMs = Math.round(performance.now() - shownAt.current);
       const correctedAnswer = campaign.correctionPolicy !== "OFF" && correction.trim() ? correction : undefined;
       run(async () => {
-        const result = await castVote({
+        const result = await postVote({
           assignmentId: assignment.id,
           outcome,
           reason: reason || undefined,

@@ -97,12 +97,6 @@ const ADMIN = cells(["admin"], { ...SIGNED_OUT, other: "forbidden" });
 const EVERYONE = cells([...ROLES], { other: "ok" });
 
 const ACTIONS: Record<string, ActionRow> = {
-  "app/(annotate)/vote/[slug]/actions.ts#castVote": {
-    page: (f) => `/vote/${f.slug}`,
-    // Always the campaign annotator's assignment: for anyone else it is someone else's.
-    args: async (f) => [{ assignmentId: await f.assignmentId(), outcome: "LEFT", durationMs: 3000 }],
-    expected: ANNOTATOR,
-  },
   "app/(annotate)/vote/[slug]/actions.ts#skipPair": {
     page: (f) => `/vote/${f.slug}`,
     args: async (f) => [await f.assignmentId()],
@@ -330,6 +324,11 @@ const ROUTES: Record<string, { request: (r: APIRequestContext, f: Fixture) => Pr
         },
       }),
     expected: API,
+  },
+  // A vote, always on the campaign annotator's assignment: for anyone else it is someone else's.
+  "app/api/v1/votes/route.ts": {
+    request: async (r, f) => r.post("/api/v1/votes", { data: { assignmentId: await f.assignmentId(), outcome: "LEFT", durationMs: 3000 } }),
+    expected: ANNOTATOR,
   },
   // A live prompt: the campaign's own annotator's is sent (its pushed models refuse connections,
   // so the battle is void at once and the answer stream ends); anyone else finds no campaign.

@@ -55,18 +55,19 @@ test("an annotator votes through 10 pairs with mouse and keyboard, blind to the 
 
   // Everything the browser receives or logs, to search for model names afterwards.
   const seen: string[] = [];
-  // Action results and RSC payloads pass through whole (listening to responses misses some
-  // streamed bodies); everything else is read once its request has finished.
-  // How each response came: server actions (every vote's answer) uncompressed, the page compressed.
-  const encodings: { action: boolean; encoding: string }[] = [];
-  await page.route("**/vote/**", async (route) => {
+  // Votes' answers, action results and RSC payloads pass through whole (listening to responses
+  // misses some streamed bodies); everything else is read once its request has finished.
+  // How each response came: votes' answers (each with the next pair) uncompressed, the page compressed.
+  const encodings: { vote: boolean; encoding: string }[] = [];
+  const passedWhole = (url: URL) => url.pathname.startsWith("/vote/") || url.pathname === "/api/v1/votes";
+  await page.route(passedWhole, async (route) => {
     const response = await route.fetch({ maxRedirects: 0 });
-    encodings.push({ action: "next-action" in route.request().headers(), encoding: response.headers()["content-encoding"] ?? "none" });
+    encodings.push({ vote: route.request().url().endsWith("/api/v1/votes"), encoding: response.headers()["content-encoding"] ?? "none" });
     seen.push(route.request().url(), JSON.stringify(response.headers()), await response.text());
     await route.fulfill({ response });
   });
   page.on("requestfinished", async (request) => {
-    if (request.url().includes("/vote/")) return;
+    if (passedWhole(new URL(request.url()))) return;
     const response = await request.response();
     if (!response) return;
     seen.push(response.url(), JSON.stringify(await response.allHeaders()));
@@ -110,10 +111,10 @@ test("an annotator votes through 10 pairs with mouse and keyboard, blind to the 
   }
   await expect(page.getByTestId("campaign-progress")).toContainText("10 / 54");
   // Compression cost the vote path ~100 ms pauses for a few kB saved (scripts/app-server.mjs); pages stay compressed.
-  const actionEncodings = encodings.filter((e) => e.action).map((e) => e.encoding);
-  expect(actionEncodings.length).toBeGreaterThanOrEqual(10);
-  expect(new Set(actionEncodings)).toEqual(new Set(["none"]));
-  const pageEncodings = encodings.filter((e) => !e.action).map((e) => e.encoding);
+  const voteEncodings = encodings.filter((e) => e.vote).map((e) => e.encoding);
+  expect(voteEncodings.length).toBeGreaterThanOrEqual(10);
+  expect(new Set(voteEncodings)).toEqual(new Set(["none"]));
+  const pageEncodings = encodings.filter((e) => !e.vote).map((e) => e.encoding);
   expect(pageEncodings.length).toBeGreaterThan(0);
   for (const encoding of pageEncodings) expect(["br", "gzip"]).toContain(encoding);
 
@@ -222,13 +223,16 @@ test("when the campaign allows it, model names appear after the vote and not bef
   hikakuCli(["campaign", "status", "--slug", slug, "--to", "ACTIVE"]);
 
   const seen: string[] = [];
-  // Everything the voting page loads or posts (HTML, RSC payloads, action results) passes
+  // Everything the voting page loads or posts (HTML, RSC payloads, votes' answers) passes
   // through here whole: listening to responses misses some streamed bodies.
-  await page.route("**/vote/**", async (route) => {
-    const response = await route.fetch({ maxRedirects: 0 });
-    seen.push(await response.text());
-    await route.fulfill({ response });
-  });
+  await page.route(
+    (url) => url.pathname.startsWith("/vote/") || url.pathname === "/api/v1/votes",
+    async (route) => {
+      const response = await route.fetch({ maxRedirects: 0 });
+      seen.push(await response.text());
+      await route.fulfill({ response });
+    },
+  );
   await page.context().setExtraHTTPHeaders({ "Accept-Language": "en" });
   // A voting link opened while signed out leads through sign-in and back to the campaign.
   await page.goto(`/vote/${slug}`);

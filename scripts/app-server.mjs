@@ -8,7 +8,9 @@
 // pauses of ~100 ms into the vote path's tail (docs/benchmarks.md, "Vote ingestion").
 // Live prompts (POST /api/v1/live/battles) are answered here without Next's request handling, by
 // the handler instrumentation.ts hands over (lib/live/node-turn.ts, the route's own steps): at 50
-// open battles Next's path doubled the time to the first token at p95 (docs/benchmarks.md).
+// open battles Next's path doubled the time to the first token at p95 (docs/benchmarks.md). Votes
+// (POST /api/v1/votes) likewise (lib/votes/node-vote.ts): Next's handling was most of a vote's CPU
+// and the pauses in the vote path's tail.
 // Usage: node scripts/app-server.mjs  (PORT and HOSTNAME from the environment; `next build` first)
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
@@ -27,12 +29,17 @@ await app.prepare();
 // (Cache-Control: no-transform, which the compression package always leaves alone).
 const compress = compression({ filter: (request, response) => !request.headers["next-action"] && compression.filter(request, response) });
 
-const LIVE_TURN_PATH = "/api/v1/live/battles";
+// The requests answered here (handlers from instrumentation.ts, set once the app has started).
+const OWN_HANDLERS = new Map([
+  ["/api/v1/live/battles", "hikakuLiveTurn"],
+  ["/api/v1/votes", "hikakuVote"],
+]);
 
 const server = createServer((request, response) => {
   request.headers["x-hikaku-peer-address"] = `${token} ${request.socket.remoteAddress ?? ""}`;
-  const liveTurn = globalThis.hikakuLiveTurn;
-  if (liveTurn && request.method === "POST" && request.url?.split("?")[0] === LIVE_TURN_PATH) return void liveTurn(request, response);
+  const name = request.method === "POST" ? OWN_HANDLERS.get(request.url?.split("?")[0] ?? "") : undefined;
+  const own = name && globalThis[name];
+  if (own) return void own(request, response);
   compress(request, response, () => void handle(request, response));
 });
 server.listen(port, hostname, () => console.log(`[hikaku] serving on http://${hostname}:${port}`));

@@ -4,30 +4,18 @@ import { cookies } from "next/headers";
 import { forbidden, notFound, redirect } from "next/navigation";
 import { cache } from "react";
 import { env } from "@/lib/env";
-import { poolSql } from "@/lib/pg";
 import type { Role } from "@/lib/generated/prisma/enums";
+import { activeUser, type CurrentUser } from "./active-user";
 import { authOptions } from "./options";
 import { hasRole } from "./roles";
 import { isUserId, sessionTokenFrom, sessionUserId } from "./session-token";
 
-export interface CurrentUser {
-  id: string;
-  email: string;
-  displayName: string;
-  role: Role;
-}
+export type { CurrentUser } from "./active-user";
 
-/**
- * The signed-in user as the database sees them now (role changes and disabling take effect on
- * the next request, whatever the JWT says), or null. Cached per request.
- */
+/** The signed-in user as the database sees them now (`activeUser`), or null. Cached per request. */
 export const currentUser = cache(async (): Promise<CurrentUser | null> => {
   const id = await signedInUserId();
-  if (!id) return null;
-  const [user] = await poolSql().$queryRaw<(CurrentUser & { disabled: boolean })[]>`
-    SELECT id, email, "displayName", role::text AS role, disabled FROM "User" WHERE id = ${id}::uuid`;
-  if (!user || user.disabled) return null;
-  return { id: user.id, email: user.email, displayName: user.displayName, role: user.role };
+  return id ? activeUser(id) : null;
 });
 
 /**

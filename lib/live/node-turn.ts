@@ -1,14 +1,12 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { cookiesFromHeader, isUserId, sessionTokenFrom, sessionUserId } from "@/lib/auth/session-token";
-import { SECURITY_HEADERS, TLS_ONLY_HEADER } from "@/lib/http/security-headers";
+import { BodyTooLarge, bodyText, parseJson, responseHeaders, sendJson } from "@/lib/http/node-json";
 import { EVENT_STREAM_HEADERS, writeBattleEvents } from "./event-response";
 import { takeLiveTurn } from "./turn-request";
 
 /** A live prompt is at most 100,000 characters (lib/live/input.ts), JSON-escaped. */
 const MAX_BODY_BYTES = 1_000_000;
-
-class BodyTooLarge extends Error {}
 
 /**
  * `POST /api/v1/live/battles` answered by the app server itself (scripts/app-server.mjs), as the
@@ -25,7 +23,7 @@ export function liveTurnHandler(secret: string): (request: IncomingMessage, resp
       const answer = await takeLiveTurn({
         annotatorId: userId && isUserId(userId) ? userId : null,
         contentType: request.headers["content-type"] ?? null,
-        json: async () => parseJson(await bodyText(request)),
+        json: async () => parseJson(await bodyText(request, MAX_BODY_BYTES)),
       });
       if ("refused" in answer) {
         const { status, error, code } = answer.refused;
@@ -54,40 +52,4 @@ export function liveTurnHandler(secret: string): (request: IncomingMessage, resp
       else response.end();
     }
   };
-}
-
-function responseHeaders(request: IncomingMessage): Record<string, string> {
-  const headers: Record<string, string> = Object.fromEntries(SECURITY_HEADERS.map(({ key, value }) => [key, value]));
-  if (request.headers["x-forwarded-proto"] === "https") headers[TLS_ONLY_HEADER.key] = TLS_ONLY_HEADER.value;
-  return headers;
-}
-
-function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, {
-    ...headers,
-    "Content-Type": "application/json",
-    "Content-Length": String(Buffer.byteLength(text)),
-    "Cache-Control": "no-store",
-  });
-  response.end(text);
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-async function bodyText(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new BodyTooLarge();
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString("utf8");
 }

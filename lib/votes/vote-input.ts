@@ -4,7 +4,7 @@ import { OUTCOMES } from "@/lib/campaigns/options";
 /** Assignment ids are 43-character base64url tokens; anything else cannot be one. */
 export const assignmentIdSchema = z.string().regex(/^[A-Za-z0-9_-]{20,100}$/);
 
-/** A vote as the voting page sends it (the castVote action; bench/floor-server.ts checks the same). */
+/** A vote as the voting page sends it (POST /api/v1/votes, lib/votes/vote-request.ts). */
 export const voteInputSchema = z.object({
   assignmentId: assignmentIdSchema,
   outcome: z.enum(OUTCOMES),
