@@ -30,7 +30,7 @@ import {
  * battles back to back for BENCH_SECONDS (default 20) on two app instances, against the test's
  * OpenAI-compatible server answering 20 ms per token (four pushed models). Each annotator sends a
  * prompt (POST /api/v1/live/battles, as the voting page), follows the battle's event stream from
- * the same response to the end and votes (the real server action). The same run measures the
+ * the same response to the end and votes (POST /api/v1/votes, as the page). The same run measures the
  * floor — the same annotators' rhythm, both answers read straight from the model server — and,
  * last, the same load on two bare servers (bench/floor-server.ts: the app's own prompt and stream
  * code without Next or next-auth), so what the framework adds is told from what the work costs.
