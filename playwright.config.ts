@@ -14,6 +14,9 @@ export default defineConfig({
   // user, 45 hostile payloads) on a busy two-core machine: in a five-run loop the ten-vote test
   // took over a minute. A timeout is no performance check, only a stop for a test that hangs.
   timeout: 180_000,
+  // How long an assertion waits for the page to get there: Playwright's 5 s default was passed
+  // by a client-side navigation after sign-in on the two shared cores at load 12 (twice in a row).
+  expect: { timeout: 15_000 },
   reporter: [["list"]],
   use: {
     baseURL,

@@ -18,6 +18,10 @@ export async function postVote(input: VoteInput): Promise<VoteAnswer> {
     window.location.assign("/sign-in");
     return new Promise(() => {});
   }
-  if (!response.headers.get("content-type")?.startsWith("application/json")) throw new Error(`vote answered ${response.status}`);
-  return (await response.json()) as VoteAnswer;
+  const answer = response.headers.get("content-type")?.startsWith("application/json")
+    ? ((await response.json()) as Partial<VoteAnswer>)
+    : {};
+  // A server error's answer ({"error": …}) is neither a vote's result nor a refusal.
+  if (answer.status !== "ok" && answer.status !== "error") throw new Error(`vote answered ${response.status}`);
+  return answer as VoteAnswer;
 }

@@ -261,4 +261,12 @@ test("when the campaign allows it, model names appear after the vote and not bef
   await expect(banner).toHaveCount(0);
   await expect(page.getByTestId("today-count")).toContainText("1");
   await expect(page.getByTestId("vote-LEFT")).toBeEnabled();
+
+  // A server error's answer is no vote result: the page says the vote was not sent and keeps the pair.
+  await page.route("**/api/v1/votes", (route) => route.fulfill({ status: 500, json: { error: "internal error" } }));
+  const pair = await pairTextOf(page);
+  await page.getByTestId("vote-LEFT").click();
+  await expect(page.getByRole("alert").filter({ hasText: "The vote could not be sent" })).toBeVisible();
+  expect(await pairTextOf(page)).toBe(pair);
+  await expect(page.getByTestId("today-count")).toContainText("1");
 });
