@@ -271,4 +271,29 @@ describe("corrected answers for researchers", () => {
     expect(entries[2]).toMatchObject({ promptTurns: ["Imported question"], modelA: modelNames[0], modelB: modelNames[1] });
     expect(await correctionsOf(campaign.id, 1)).toEqual({ entries: [], total: 3 });
   });
+
+  it("pages them by time, newest first, whatever order they were written in", async () => {
+    const { campaign, modelNames } = await setUp();
+    const [modelA, modelB] = await Promise.all(modelNames.map((name) => db.model.findUniqueOrThrow({ where: { name } })));
+    // 25 corrections written in an order unrelated to their times (minute 7·i mod 25).
+    const minutes = Array.from({ length: 25 }, (_, i) => (7 * i) % 25);
+    for (const minute of minutes)
+      await db.vote.create({
+        data: {
+          campaignId: campaign.id,
+          modelAId: modelA.id,
+          modelBId: modelB.id,
+          outcome: "BOTH_BAD",
+          winner: "TIE_BOTHBAD",
+          conversationA: [{ role: "user", content: "Q" }],
+          correctedAnswer: `fix at minute ${minute}`,
+          createdAt: new Date(Date.UTC(2024, 0, 1, 0, minute)),
+        },
+      });
+    const newestFirst = [...minutes].sort((a, b) => b - a).map((minute) => `fix at minute ${minute}`);
+    const first = await correctionsOf(campaign.id, 0);
+    expect(first.total).toBe(25);
+    expect(first.entries.map((e) => e.correctedAnswer)).toEqual(newestFirst.slice(0, 20));
+    expect((await correctionsOf(campaign.id, 1)).entries.map((e) => e.correctedAnswer)).toEqual(newestFirst.slice(20));
+  });
 });
