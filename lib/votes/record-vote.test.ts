@@ -270,6 +270,11 @@ describe("corrected answers for researchers", () => {
     // An imported vote has no prompt row: its question is the user turns of the conversation.
     expect(entries[2]).toMatchObject({ promptTurns: ["Imported question"], modelA: modelNames[0], modelB: modelNames[1] });
     expect(await correctionsOf(campaign.id, 1)).toEqual({ entries: [], total: 3 });
+    // A prompt a researcher left out takes its corrections with it; imported votes (no prompt row) stay.
+    await db.prompt.update({ where: { id: first.promptId }, data: { excludedAt: new Date() } });
+    const left = await correctionsOf(campaign.id, 0);
+    expect(left.total).toBe(2);
+    expect(left.entries.map((e) => e.correctedAnswer)).toEqual(["Second fix", "Imported fix"]);
   });
 
   it("pages them by time, newest first, whatever order they were written in", async () => {
