@@ -228,14 +228,13 @@ describe("skipping a pair", () => {
 });
 
 describe("corrected answers for researchers", () => {
-  it("lists the votes that carry one, newest first, with the prompt, the models and who wrote it", async () => {
-    const { annotator, campaign, assignment, modelNames } = await setUp();
-    await db.campaign.update({ where: { id: campaign.id }, data: { correctionPolicy: "OPTIONAL" } });
+  /** Writes votes between the campaign's two models as an import does: no prompt row, the question in the conversation. */
+  async function importer(campaignId: string, modelNames: string[]) {
     const [modelA, modelB] = await Promise.all(modelNames.map((name) => db.model.findUniqueOrThrow({ where: { name } })));
-    const imported = (data: { correctedAnswer?: string; createdAt: Date; judge: string }) =>
+    return (data: { correctedAnswer?: string; createdAt: Date; judge?: string }) =>
       db.vote.create({
         data: {
-          campaignId: campaign.id,
+          campaignId,
           modelAId: modelA.id,
           modelBId: modelB.id,
           outcome: "BOTH_BAD",
@@ -247,6 +246,12 @@ describe("corrected answers for researchers", () => {
           ...data,
         },
       });
+  }
+
+  it("lists the votes that carry one, newest first, with the prompt, the models and who wrote it", async () => {
+    const { annotator, campaign, assignment, modelNames } = await setUp();
+    await db.campaign.update({ where: { id: campaign.id }, data: { correctionPolicy: "OPTIONAL" } });
+    const imported = await importer(campaign.id, modelNames);
     await imported({ correctedAnswer: "Imported fix", createdAt: new Date("2024-01-01T00:00:00Z"), judge: "judge_abc" });
     await imported({ createdAt: new Date("2024-06-01T00:00:00Z"), judge: "judge_without_fix" });
     await recordVote(annotator.id, { assignmentId: assignment.id, outcome: "BOTH_BAD", durationMs: 900, correctedAnswer: "First fix" });
@@ -279,22 +284,11 @@ describe("corrected answers for researchers", () => {
 
   it("pages them by time, newest first, whatever order they were written in", async () => {
     const { campaign, modelNames } = await setUp();
-    const [modelA, modelB] = await Promise.all(modelNames.map((name) => db.model.findUniqueOrThrow({ where: { name } })));
+    const imported = await importer(campaign.id, modelNames);
     // 25 corrections written in an order unrelated to their times (minute 7·i mod 25).
     const minutes = Array.from({ length: 25 }, (_, i) => (7 * i) % 25);
     for (const minute of minutes)
-      await db.vote.create({
-        data: {
-          campaignId: campaign.id,
-          modelAId: modelA.id,
-          modelBId: modelB.id,
-          outcome: "BOTH_BAD",
-          winner: "TIE_BOTHBAD",
-          conversationA: [{ role: "user", content: "Q" }],
-          correctedAnswer: `fix at minute ${minute}`,
-          createdAt: new Date(Date.UTC(2024, 0, 1, 0, minute)),
-        },
-      });
+      await imported({ correctedAnswer: `fix at minute ${minute}`, createdAt: new Date(Date.UTC(2024, 0, 1, 0, minute)) });
     const newestFirst = [...minutes].sort((a, b) => b - a).map((minute) => `fix at minute ${minute}`);
     const first = await correctionsOf(campaign.id, 0);
     expect(first.total).toBe(25);
