@@ -72,3 +72,12 @@ export async function sessionUserId(token: string | null, secret: string): Promi
     return null;
   }
 }
+
+/**
+ * Whose session a plain node:http request carries (the requests scripts/app-server.mjs answers
+ * without Next): the user id from its session cookie when it is one this app issues, else null.
+ */
+export async function requestUserId(cookieHeader: string | undefined, secret: string): Promise<string | null> {
+  const id = await sessionUserId(sessionTokenFrom(cookiesFromHeader(cookieHeader)), secret);
+  return id && isUserId(id) ? id : null;
+}

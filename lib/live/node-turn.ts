@@ -1,6 +1,6 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { cookiesFromHeader, isUserId, sessionTokenFrom, sessionUserId } from "@/lib/auth/session-token";
+import { requestUserId } from "@/lib/auth/session-token";
 import { BodyTooLarge, bodyText, parseJson, responseHeaders, sendJson } from "@/lib/http/node-json";
 import { EVENT_STREAM_HEADERS, writeBattleEvents } from "./event-response";
 import { takeLiveTurn } from "./turn-request";
@@ -19,9 +19,8 @@ export function liveTurnHandler(secret: string): (request: IncomingMessage, resp
   return async (request, response) => {
     const headers = responseHeaders(request);
     try {
-      const userId = await sessionUserId(sessionTokenFrom(cookiesFromHeader(request.headers.cookie)), secret);
       const answer = await takeLiveTurn({
-        annotatorId: userId && isUserId(userId) ? userId : null,
+        annotatorId: await requestUserId(request.headers.cookie, secret),
         contentType: request.headers["content-type"] ?? null,
         json: async () => parseJson(await bodyText(request, MAX_BODY_BYTES)),
       });

@@ -1,6 +1,6 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { cookiesFromHeader, isUserId, sessionTokenFrom, sessionUserId } from "@/lib/auth/session-token";
+import { requestUserId } from "@/lib/auth/session-token";
 import { BodyTooLarge, bodyText, parseJson, responseHeaders, sendJson } from "@/lib/http/node-json";
 import { takeVote } from "./vote-request";
 
@@ -18,9 +18,8 @@ export function voteHandler(secret: string): (request: IncomingMessage, response
   return async (request, response) => {
     const headers = responseHeaders(request);
     try {
-      const userId = await sessionUserId(sessionTokenFrom(cookiesFromHeader(request.headers.cookie)), secret);
       const answer = await takeVote({
-        userId: userId && isUserId(userId) ? userId : null,
+        userId: await requestUserId(request.headers.cookie, secret),
         contentType: request.headers["content-type"] ?? null,
         json: async () => parseJson(await bodyText(request, MAX_BODY_BYTES)),
       });
