@@ -1,4 +1,3 @@
-import type { RawSql } from "@/lib/db";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { poolSql } from "@/lib/pg";
 
@@ -13,8 +12,8 @@ export interface CurrentUser {
  * The user a session names as the database sees them now (role changes and disabling take effect
  * on the next request, whatever the JWT says), or null when the account is gone or disabled.
  */
-export async function activeUser(id: string, client: RawSql = poolSql()): Promise<CurrentUser | null> {
-  const [user] = await client.$queryRaw<(CurrentUser & { disabled: boolean })[]>`
+export async function activeUser(id: string): Promise<CurrentUser | null> {
+  const [user] = await poolSql().$queryRaw<(CurrentUser & { disabled: boolean })[]>`
     SELECT id, email, "displayName", role::text AS role, disabled FROM "User" WHERE id = ${id}::uuid`;
   if (!user || user.disabled) return null;
   return { id: user.id, email: user.email, displayName: user.displayName, role: user.role };
