@@ -1,11 +1,57 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { requestUserId } from "@/lib/auth/session-token";
 import { SECURITY_HEADERS, TLS_ONLY_HEADER } from "./security-headers";
 
 /**
  * What the requests the app server answers itself, without Next (scripts/app-server.mjs: live
- * prompts and votes), share: the headers Next would have set, JSON answers, and a body read with
- * a size limit.
+ * prompts and votes), share: whose session cookie came with them, the headers Next would have set,
+ * JSON answers, and a body read with a size limit.
  */
+
+export type NodeHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
+
+/** What the app's steps for such a request read from it, whichever server received it (a route handler under `next dev` builds the same). */
+export interface SignedJsonRequest {
+  /** Whose session cookie came with the request (not yet looked up). */
+  userId: string | null;
+  contentType: string | null;
+  /** The body as JSON; undefined when it is not JSON. */
+  json: () => Promise<unknown>;
+}
+
+/**
+ * A handler for one of those requests: `answer` gets the request as the app's steps read it and
+ * writes the response (with `headers`). The frame answers a body over `maxBodyBytes` with 413 and
+ * `tooLargeBody`, and anything thrown with 500 and a log line.
+ */
+export function signedJsonHandler(
+  options: { name: string; secret: string; maxBodyBytes: number; tooLargeBody: unknown },
+  answer: (
+    input: SignedJsonRequest,
+    exchange: { request: IncomingMessage; response: ServerResponse; headers: Record<string, string> },
+  ) => Promise<void>,
+): NodeHandler {
+  return async (request, response) => {
+    const headers = responseHeaders(request);
+    try {
+      const input: SignedJsonRequest = {
+        userId: await requestUserId(request.headers.cookie, options.secret),
+        contentType: request.headers["content-type"] ?? null,
+        json: async () => parseJson(await bodyText(request, options.maxBodyBytes)),
+      };
+      await answer(input, { request, response, headers });
+    } catch (error) {
+      if (error instanceof BodyTooLarge) {
+        // The rest of the body is not read: the connection cannot carry another request.
+        response.shouldKeepAlive = false;
+        return sendJson(response, 413, options.tooLargeBody, headers);
+      }
+      console.error(`${options.name} failed`, error);
+      if (!response.headersSent) sendJson(response, 500, { error: "internal error" }, headers);
+      else response.end();
+    }
+  };
+}
 
 export class BodyTooLarge extends Error {}
 

@@ -1,4 +1,4 @@
-/** Sent with every response (next.config.ts for what Next serves, lib/live/node-turn.ts for what the app server answers itself). */
+/** Sent with every response (next.config.ts for what Next serves, lib/http/node-json.ts for what the app server answers itself). */
 export const SECURITY_HEADERS = [
   { key: "X-Content-Type-Options", value: "nosniff" },
   { key: "X-Frame-Options", value: "DENY" },

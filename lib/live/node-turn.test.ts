@@ -1,12 +1,10 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import { encode } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCampaign } from "@/lib/campaigns/manage";
 import { campaignSettingsSchema, liveSettingsSchema } from "@/lib/campaigns/settings";
 import { db } from "@/lib/db";
 import { createTestUser, uniqueSuffix } from "@/lib/testing/factories";
 import { startFakeOpenAi, type FakeOpenAi } from "@/lib/testing/fake-openai";
+import { serveNodeHandler, sessionCookie } from "@/lib/testing/node-handler";
 import { addEndpoint, endpointInputSchema } from "./endpoints";
 import { liveTurnHandler } from "./node-turn";
 import { closeLiveHub } from "./notify";
@@ -14,26 +12,23 @@ import { readServerEvents } from "./sse";
 
 /** The production server's own handler for live prompts (scripts/app-server.mjs), over real HTTP. */
 const SECRET = "node-turn-test-secret-0123456789abcdef";
-let server: http.Server;
+let server: Awaited<ReturnType<typeof serveNodeHandler>>;
 let base: string;
 let fake: FakeOpenAi;
 
 beforeAll(async () => {
   fake = await startFakeOpenAi({ tokenDelayMs: 1 });
-  server = http.createServer(liveTurnHandler(SECRET));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await serveNodeHandler(liveTurnHandler(SECRET));
+  base = server.base;
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  await server.close();
   await fake.close();
   await closeLiveHub();
 });
 
-const cookieFor = async (userId: string) =>
-  `other=1; next-auth.session-token=${await encode({ token: { sub: userId }, secret: SECRET, maxAge: 3600 })}`;
+const cookieFor = (userId: string) => sessionCookie(userId, SECRET);
 
 function post(body: string, headers: Record<string, string> = {}) {
   return fetch(`${base}/api/v1/live/battles`, { method: "POST", body, headers: { "Content-Type": "application/json", ...headers } });
@@ -107,7 +102,7 @@ describe("live prompts answered by the app server itself", () => {
     const body = JSON.stringify({ campaignId, prompt: "hi" });
     const refusal = async (response: Response) => ({ status: response.status, body: await response.json() });
     expect(await refusal(await post(body))).toEqual({ status: 401, body: { error: "sign in first", code: "SIGNED_OUT" } });
-    const forged = `next-auth.session-token=${await encode({ token: { sub: annotator.id }, secret: "another-secret-another-secret-000", maxAge: 60 })}`;
+    const forged = await sessionCookie(annotator.id, "another-secret-another-secret-000", 60);
     expect((await post(body, { Cookie: forged })).status).toBe(401);
     // A session whose subject is not a user id this app issues is nobody's.
     expect((await post(body, { Cookie: await cookieFor("admin") })).status).toBe(401);

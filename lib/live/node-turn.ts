@@ -1,7 +1,5 @@
 import "server-only";
-import type { IncomingMessage, ServerResponse } from "node:http";
-import { requestUserId } from "@/lib/auth/session-token";
-import { BodyTooLarge, bodyText, parseJson, responseHeaders, sendJson } from "@/lib/http/node-json";
+import { sendJson, signedJsonHandler, type NodeHandler } from "@/lib/http/node-json";
 import { EVENT_STREAM_HEADERS, writeBattleEvents } from "./event-response";
 import { takeLiveTurn } from "./turn-request";
 
@@ -15,15 +13,16 @@ const MAX_BODY_BYTES = 1_000_000;
  * first token at p95 (docs/benchmarks.md, "Live battles"). The session cookie is read as
  * lib/auth/session.ts reads it.
  */
-export function liveTurnHandler(secret: string): (request: IncomingMessage, response: ServerResponse) => Promise<void> {
-  return async (request, response) => {
-    const headers = responseHeaders(request);
-    try {
-      const answer = await takeLiveTurn({
-        annotatorId: await requestUserId(request.headers.cookie, secret),
-        contentType: request.headers["content-type"] ?? null,
-        json: async () => parseJson(await bodyText(request, MAX_BODY_BYTES)),
-      });
+export function liveTurnHandler(secret: string): NodeHandler {
+  return signedJsonHandler(
+    {
+      name: "live turn",
+      secret,
+      maxBodyBytes: MAX_BODY_BYTES,
+      tooLargeBody: { error: "the prompt is too large", code: "INVALID" },
+    },
+    async (input, { request, response, headers }) => {
+      const answer = await takeLiveTurn(input);
       if ("refused" in answer) {
         const { status, error, code } = answer.refused;
         return sendJson(response, status, { error, code }, headers);
@@ -40,15 +39,6 @@ export function liveTurnHandler(secret: string): (request: IncomingMessage, resp
         closed.signal,
         answer.battle,
       );
-    } catch (error) {
-      if (error instanceof BodyTooLarge) {
-        // The rest of the body is not read: the connection cannot carry another request.
-        response.shouldKeepAlive = false;
-        return sendJson(response, 413, { error: "the prompt is too large", code: "INVALID" }, headers);
-      }
-      console.error("live turn failed", error);
-      if (!response.headersSent) sendJson(response, 500, { error: "internal error" }, headers);
-      else response.end();
-    }
-  };
+    },
+  );
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import type { SignedJsonRequest } from "@/lib/http/node-json";
 import { askFollowUp, startBattle, type StartResult } from "./battles";
 import { liveTurnSchema } from "./input";
 import type { BattleState } from "./stream";
@@ -27,18 +28,13 @@ export type LiveTurnAnswer =
  * A live turn as the voting page sends it — `{"campaignId","prompt"}` (a new battle) or
  * `{"assignmentId","prompt"}` (a follow-up on the battle being judged) — checked and sent to two
  * anonymous models, whichever server received it (app/api/v1/live/battles/route.ts under
- * `next dev`, lib/live/node-turn.ts in production). `annotatorId` is whose session cookie came
+ * `next dev`, lib/live/node-turn.ts in production). `userId` is whose session cookie came
  * with it: every role may annotate (roles nest), and whether the account is still active is
  * checked by the statement that writes the turn (a refused prompt then says SIGNED_OUT), which
  * spares a round trip before the first token.
  */
-export async function takeLiveTurn(request: {
-  annotatorId: string | null;
-  contentType: string | null;
-  /** The body as JSON; undefined when it is not JSON. */
-  json: () => Promise<unknown>;
-}): Promise<LiveTurnAnswer> {
-  if (!request.annotatorId) return { refused: { status: 401, error: "sign in first", code: "SIGNED_OUT" } };
+export async function takeLiveTurn(request: SignedJsonRequest): Promise<LiveTurnAnswer> {
+  if (!request.userId) return { refused: { status: 401, error: "sign in first", code: "SIGNED_OUT" } };
   // A JSON body cannot be posted across sites without the browser asking first (CORS preflight).
   if (!request.contentType?.toLowerCase().startsWith("application/json")) {
     return { refused: { status: 415, error: "send the prompt as application/json", code: "INVALID" } };
@@ -47,7 +43,7 @@ export async function takeLiveTurn(request: {
   if (!parsed.success)
     return { refused: { status: 400, error: "expected {campaignId, prompt} or {assignmentId, prompt}", code: "INVALID" } };
   const turn = parsed.data;
-  const annotatorId = request.annotatorId;
+  const annotatorId = request.userId;
   const result =
     "campaignId" in turn
       ? await startBattle(annotatorId, turn.campaignId, turn.prompt, { claimForStream: true })

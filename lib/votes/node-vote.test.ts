@@ -1,30 +1,25 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import { encode } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { nextAssignmentFor } from "@/lib/scheduling/next-assignment";
 import { createAnnotators, createVotingCampaign } from "@/lib/testing/factories";
+import { serveNodeHandler, sessionCookie } from "@/lib/testing/node-handler";
 import { voteHandler } from "./node-vote";
 
 /** The production server's own handler for votes (scripts/app-server.mjs), over real HTTP. */
 const SECRET = "node-vote-test-secret-0123456789abcdef";
-let server: http.Server;
+let server: Awaited<ReturnType<typeof serveNodeHandler>>;
 let base: string;
 
 beforeAll(async () => {
-  server = http.createServer(voteHandler(SECRET));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await serveNodeHandler(voteHandler(SECRET));
+  base = server.base;
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  await server.close();
 });
 
-const cookieFor = async (userId: string) =>
-  `other=1; next-auth.session-token=${await encode({ token: { sub: userId }, secret: SECRET, maxAge: 3600 })}`;
+const cookieFor = (userId: string) => sessionCookie(userId, SECRET);
 
 function post(body: string, headers: Record<string, string> = {}) {
   return fetch(`${base}/api/v1/votes`, { method: "POST", body, headers: { "Content-Type": "application/json", ...headers } });
@@ -72,7 +67,7 @@ describe("votes answered by the app server itself", () => {
     expect(signedOut.status).toBe(401);
     expect(await signedOut.json()).toEqual({ status: "error", code: "SIGNED_OUT" });
     // A cookie signed with another secret is nobody's.
-    const forged = `next-auth.session-token=${await encode({ token: { sub: annotator.id }, secret: "another-secret-0123456789abcdef", maxAge: 3600 })}`;
+    const forged = await sessionCookie(annotator.id, "another-secret-0123456789abcdef", 3600);
     expect((await post(vote, { Cookie: forged })).status).toBe(401);
     const someoneElse = await post(vote, { Cookie: await cookieFor(other.id) });
     expect(someoneElse.status).toBe(404);

@@ -1,6 +1,7 @@
 import "server-only";
 import { activeUser } from "@/lib/auth/active-user";
 import { hasRole } from "@/lib/auth/roles";
+import type { SignedJsonRequest } from "@/lib/http/node-json";
 import { nextAssignmentFor } from "@/lib/scheduling/next-assignment";
 import type { NextAssignment } from "@/lib/scheduling/view";
 import { recordVote, type VoteResult } from "./record-vote";
@@ -34,11 +35,7 @@ const REFUSAL_STATUS: Record<Refusal, number> = {
  * so a disabled one is signed out at once. Every role may vote (roles nest); whose pair it is, and
  * every rule of the campaign, the vote's own statement decides (lib/votes/record-vote.ts).
  */
-export async function takeVote(request: {
-  userId: string | null;
-  contentType: string | null;
-  json: () => Promise<unknown>;
-}): Promise<{ httpStatus: number; body: VoteAnswer | SignedOut }> {
+export async function takeVote(request: SignedJsonRequest): Promise<{ httpStatus: number; body: VoteAnswer | SignedOut }> {
   const user = request.userId ? await activeUser(request.userId) : null;
   if (!user || !hasRole(user.role, "ANNOTATOR")) return { httpStatus: 401, body: { status: "error", code: "SIGNED_OUT" } };
   // A JSON body cannot be posted across sites without the browser asking first (CORS preflight).

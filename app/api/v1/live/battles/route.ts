@@ -16,7 +16,7 @@ export const dynamic = "force-dynamic";
  */
 export async function POST(request: Request) {
   const answer = await takeLiveTurn({
-    annotatorId: await signedInUserId(),
+    userId: await signedInUserId(),
     contentType: request.headers.get("content-type"),
     json: () => request.json().catch(() => undefined),
   });
