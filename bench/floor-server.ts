@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { sendJson } from "@/lib/http/node-json";
+import { createServer } from "node:http";
+import { sendJson, type NodeHandler } from "@/lib/http/node-json";
 import { liveTurnHandler } from "@/lib/live/node-turn";
 import { closePool } from "@/lib/pg";
 import { voteHandler } from "@/lib/votes/node-vote";
@@ -21,7 +21,7 @@ const databaseUrl = process.env.DATABASE_URL;
 if (!secret || !databaseUrl) throw new Error("the floor server needs DATABASE_URL and NEXTAUTH_SECRET");
 const port = Number(process.env.PORT ?? 3999);
 
-const routes: Record<string, (request: IncomingMessage, response: ServerResponse) => Promise<void>> = {
+const routes: Record<string, NodeHandler> = {
   "/api/v1/votes": voteHandler(secret),
   "/api/v1/live/battles": liveTurnHandler(secret),
 };
@@ -35,7 +35,9 @@ const server = createServer((request, response) => {
     else response.end();
   });
 });
-server.keepAliveTimeout = 60_000;
+// As scripts/app-server.mjs.
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
 server.listen(port, "127.0.0.1", () => console.log(`floor server on http://127.0.0.1:${port}`));
 
 process.on("SIGTERM", () => {

@@ -83,6 +83,8 @@ test("an annotator votes through 10 pairs with mouse and keyboard, blind to the 
 
   const signInPage = await page.goto("/sign-in");
   expect(signInPage?.headers()["content-security-policy"]).toMatch(/script-src 'self' 'nonce-[^']+' 'strict-dynamic'/);
+  // Idle connections outlive a proxy's 60 s idle timeout (scripts/app-server.mjs), or it may reuse one the app just closed.
+  expect((await page.request.get("/sign-in")).headers()["keep-alive"]).toBe("timeout=65");
   await signIn(page, email, PASSWORD);
   await page.getByRole("link", { name: /Start voting|評価を始める/ }).click();
   await expect(page).toHaveURL(new RegExp(`/vote/${slug}$`));

@@ -42,6 +42,11 @@ const server = createServer((request, response) => {
   if (own) return void own(request, response);
   compress(request, response, () => void handle(request, response));
 });
+// Idle connections stay open longer than a load balancer's or proxy's own idle timeout (60 s for
+// nginx's upstream keep-alive and AWS's load balancers): with Node's default of 5 s the server may
+// close a connection just as the proxy sends the next request on it, which the user sees as a 502.
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
 server.listen(port, hostname, () => console.log(`[hikaku] serving on http://${hostname}:${port}`));
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.once(signal, () => {
