@@ -140,6 +140,18 @@ test("an annotator votes through 10 pairs with mouse and keyboard, blind to the 
   await expect(page.getByTestId("answer-a")).toBeVisible();
   expect(await pairTextOf(page)).toBe(before);
 
+  // The session ends (signed out in another tab, or expired) while a pair is open: the vote is
+  // refused, nothing is stored, and the page goes to sign-in instead of showing an error.
+  await page.context().clearCookies();
+  await expect(page.getByTestId("vote-LEFT")).toBeEnabled();
+  await page.getByTestId("vote-LEFT").click();
+  await expect(page).toHaveURL(/\/sign-in$/);
+  const [{ afterSignOut }] = await query<{ afterSignOut: number }>(
+    `SELECT count(*)::int AS "afterSignOut" FROM "Vote" v JOIN "User" u ON u.id = v."annotatorId" WHERE u.email = $1`,
+    [email],
+  );
+  expect(afterSignOut).toBe(10);
+
   const everything = seen.join("\n");
   // Positive control: the answers themselves were captured, so a name would have been too.
   expect(everything).toContain("Answer variant 1 to");
