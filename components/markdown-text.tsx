@@ -2,12 +2,14 @@
 
 import "katex/dist/katex.min.css";
 import "highlight.js/styles/github.css";
+import { useMemo } from "react";
 import Markdown, { type Components } from "react-markdown";
 import rehypeHighlight from "rehype-highlight";
 import rehypeKatex from "rehype-katex";
 import rehypeSanitize from "rehype-sanitize";
 import remarkGfm from "remark-gfm";
 import remarkMath from "remark-math";
+import { escapeMoneyDollars } from "@/lib/markdown/dollar-math";
 import { neutraliseBidi, remarkLiteralText } from "@/lib/markdown/literal";
 
 /*
@@ -18,6 +20,7 @@ import { neutraliseBidi, remarkLiteralText } from "@/lib/markdown/literal";
  * new tab without opener or referrer, and images are shown as their text so no outside request
  * is made. KaTeX gets no trust (no \href, \htmlStyle…) and bounded sizes and macro expansion, and
  * the box clips whatever is drawn outside it, so a formula cannot cover the page or its buttons.
+ * Dollar signs that are money stay text (lib/markdown/dollar-math.ts).
  */
 const KATEX_OPTIONS = { throwOnError: false, trust: false, strict: "ignore", maxSize: 20, maxExpand: 500 } as const;
 const components: Components = {
@@ -44,6 +47,7 @@ const MARKDOWN_LIMIT = 50_000;
 const PIECE = 8_192;
 
 export function MarkdownText({ text }: { text: string }) {
+  const markdown = useMemo(() => (text.length > MARKDOWN_LIMIT ? text : escapeMoneyDollars(text)), [text]);
   if (text.length > MARKDOWN_LIMIT) {
     const shown = neutraliseBidi(text);
     const pieces: string[] = [];
@@ -69,7 +73,7 @@ export function MarkdownText({ text }: { text: string }) {
         rehypePlugins={[rehypeSanitize, [rehypeKatex, KATEX_OPTIONS], [rehypeHighlight, { detect: false }]]}
         components={components}
       >
-        {text}
+        {markdown}
       </Markdown>
     </div>
   );

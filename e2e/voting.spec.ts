@@ -21,7 +21,8 @@ function campaignFile(models: string[]): string {
     for (const model of models) {
       rows.push({
         prompt_id: `q${p}`,
-        prompt: `Question ${p}: ${hostile[p]}`,
+        // Prices, not formulas: every prompt shows them as written (and one has a formula after them).
+        prompt: `Question ${p} (it costs $1.10 in total, the bat $1.00 more): ${hostile[p]}`,
         category: "test",
         model,
         output: `Answer variant ${models.indexOf(model) + 1} to ${p}.\n\n${hostile[(p + models.indexOf(model)) % 6]}`,
@@ -92,6 +93,7 @@ test("an annotator votes through 10 pairs with mouse and keyboard, blind to the 
   let linksChecked = 0;
   for (let n = 1; n <= 10; n++) {
     await expect(page.getByTestId("answer-a")).toBeVisible();
+    await expect(page.getByTestId("prompt")).toContainText("it costs $1.10 in total, the bat $1.00 more");
     const pairText = await pairTextOf(page);
     for (const link of await page.locator("[data-testid^=answer] a").all()) {
       await expect(link).toHaveAttribute("rel", /noopener/);

@@ -3,6 +3,7 @@ import remarkGfm from "remark-gfm";
 import remarkMath from "remark-math";
 import remarkParse from "remark-parse";
 import { unified } from "unified";
+import { escapeMoneyDollars } from "./dollar-math";
 import { remarkLiteralText } from "./literal";
 
 const parser = unified().use(remarkParse).use(remarkGfm).use(remarkMath).use(remarkLiteralText);
@@ -10,10 +11,11 @@ const parser = unified().use(remarkParse).use(remarkGfm).use(remarkMath).use(rem
 /**
  * The text an annotator reads in rendered Markdown, through the same parser and plugins as the
  * panes: character references decoded (`Chat&#71;PT` reads ChatGPT), emphasis markers gone
- * (`Cl**au**de` reads Claude), raw HTML kept as the literal text it is shown as, math as its source.
+ * (`Cl**au**de` reads Claude), raw HTML kept as the literal text it is shown as, math as its source,
+ * prices as written (lib/markdown/dollar-math.ts).
  */
 export function markdownPlainText(markdown: string): string {
-  return textOf(parser.runSync(parser.parse(markdown)) as Nodes);
+  return textOf(parser.runSync(parser.parse(escapeMoneyDollars(markdown))) as Nodes);
 }
 
 /** Containers whose children are blocks: what they show is on separate lines, so their text is too. */
