@@ -2,8 +2,9 @@ import { defineConfig } from "vitest/config";
 import base from "./vitest.config";
 
 /**
- * The pure modules' own unit tests — the statistics (lib/ratings) and the input schemas of
- * campaign settings and votes — without a database, so none is made per test file and per mutant.
+ * The pure modules' own unit tests — the statistics (lib/ratings), which dollar signs are math
+ * (lib/markdown/dollar-math.ts) and the input schemas of campaign settings and votes — without a
+ * database, so none is made per test file and per mutant.
  * `npm run test:mutation:unit` runs each mutant of those modules against these tests alone: their
  * own tests must catch their bugs, and a schema's module-level mutants cost a second, not a full
  * database-backed run.
@@ -11,7 +12,12 @@ import base from "./vitest.config";
 export default defineConfig({
   resolve: base.resolve,
   test: {
-    include: ["lib/ratings/**/*.test.ts", "lib/campaigns/settings.test.ts", "lib/votes/vote-input.test.ts"],
+    include: [
+      "lib/ratings/**/*.test.ts",
+      "lib/markdown/dollar-math.test.ts",
+      "lib/campaigns/settings.test.ts",
+      "lib/votes/vote-input.test.ts",
+    ],
     testTimeout: 60_000,
   },
 });

@@ -34,6 +34,9 @@ describe("dollar signs that are money are not formulas", () => {
     expect(shown("Use $HOME and $PATH here.").formulas).toEqual([]);
     expect(shown("Between $ x $ there is space, and $ y$ too.").formulas).toEqual([]);
     expect(shown("Lunch was $3,$4 or $5.").formulas).toEqual([]);
+    // Two false formulas in one paragraph, both escaped in the same pass.
+    const prices = "Tickets: $1 for kids, $2 for adults; parking $3 or $4.";
+    expect(shown(prices)).toEqual({ formulas: [], bold: [], text: prices });
   });
 
   it("keeps formulas, also after a price", () => {
