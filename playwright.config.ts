@@ -51,6 +51,9 @@ export default defineConfig({
       HIKAKU_ENCRYPTION_KEY: process.env.HIKAKU_ENCRYPTION_KEY ?? "hikaku-test-encryption-key-not-for-production",
       // Worker long polls end quickly, so a test's last poll does not hold the server at shutdown.
       HIKAKU_WORKER_POLL_SECONDS: "3",
+      // The tests' model server listens on loopback; only 127.0.0.1 is allowed, so [::1] and
+      // private or metadata addresses are still refused (e2e/live.spec.ts checks the form says so).
+      HIKAKU_ALLOWED_MODEL_HOSTS: "127.0.0.1",
     },
   },
 });

@@ -54,9 +54,15 @@ const SLUG = "bench-live";
 
 if (!existsSync(".next/BUILD_ID")) throw new Error("No production build: run `npm run build` first.");
 process.env.HIKAKU_ENCRYPTION_KEY ??= "bench-encryption-key-bench";
+// The benchmark's model server listens on loopback, which model endpoints may only reach when allowed.
+process.env.HIKAKU_ALLOWED_MODEL_HOSTS ??= "127.0.0.1";
 const database = await benchDatabase();
 const fake = await startModelServer();
-const env = { HIKAKU_SIGNIN_MAX_FAILURES_PER_IP: "100000", HIKAKU_ENCRYPTION_KEY: process.env.HIKAKU_ENCRYPTION_KEY };
+const env = {
+  HIKAKU_SIGNIN_MAX_FAILURES_PER_IP: "100000",
+  HIKAKU_ENCRYPTION_KEY: process.env.HIKAKU_ENCRYPTION_KEY,
+  HIKAKU_ALLOWED_MODEL_HOSTS: process.env.HIKAKU_ALLOWED_MODEL_HOSTS,
+};
 const nodeArgs = process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean);
 const servers = await Promise.all([0, 1].map(() => startAppServer(database.url, { env, nodeArgs })));
 const floorServers = await Promise.all([0, 1].map(() => startFloor(database.url, env)));

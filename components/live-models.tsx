@@ -161,6 +161,12 @@ export function LiveModelForm({ target }: { target: Target }) {
       {state.status === "invalid" && (
         <p role="alert" className="text-sm text-red-700">
           {t("liveModels.invalid", { problems: state.fields.map((field) => t(FIELD_LABELS[field] ?? "liveModels.name")).join("; ") })}
+          {state.fields.includes("baseUrl") && ` ${t("liveModels.baseUrlRules")}`}
+        </p>
+      )}
+      {state.status === "refused" && (
+        <p role="alert" className="text-sm text-red-700">
+          {t("liveModels.refused", { host: state.host, kind: state.kind })}
         </p>
       )}
       {state.status === "error" && (

@@ -346,8 +346,19 @@ test("a researcher creates a live campaign on the web and adds its models there"
   await expect(page.getByTestId("live-model-form")).toBeVisible();
   const form = page.getByTestId("live-model-form");
 
-  // Parameters that are not a JSON object are refused, and nothing is added.
+  // An internal address the operator has not allowed (only 127.0.0.1 is, in these tests) is
+  // refused with the reason and the way to allow it; a URL with more than a base says what a base URL is.
   await form.getByLabel(/Model name \(shown|モデル名（研究者/).fill(`web-pushed-${suffix}`);
+  await form.getByLabel(/Base URL|ベースURL/).fill("http://169.254.169.254/latest/v1");
+  await form.getByRole("button", { name: /Add model|モデルを追加/ }).click();
+  await expect(form.getByRole("alert")).toContainText(/169\.254\.169\.254.*link-local \(cloud metadata\).*HIKAKU_ALLOWED_MODEL_HOSTS/);
+  await expectAccessible(page);
+  await form.getByLabel(/Base URL|ベースURL/).fill(`${fake.baseUrl}/x?y=1#`);
+  await form.getByRole("button", { name: /Add model|モデルを追加/ }).click();
+  await expect(form.getByRole("alert")).toContainText(/without \?, #|\?・#/);
+  await expect(page.getByTestId("live-model-row")).toHaveCount(0);
+
+  // Parameters that are not a JSON object are refused, and nothing is added.
   await form.getByLabel(/Base URL|ベースURL/).fill(fake.baseUrl);
   await form.getByLabel(/Generation parameters|生成パラメータ/).fill("temperature: 0.7");
   await form.getByRole("button", { name: /Add model|モデルを追加/ }).click();

@@ -30,4 +30,16 @@ describe("environment", () => {
     const env = await freshEnv();
     expect(env()).toMatchObject({ HIKAKU_SIGNIN_MAX_FAILURES_PER_ACCOUNT: 5, HIKAKU_SIGNIN_WINDOW_MINUTES: 15 });
   });
+
+  it("reads the allowed model hosts, and names a bad entry", async () => {
+    process.env = { ...original, DATABASE_URL: "postgresql://x@localhost/x", HIKAKU_ALLOWED_MODEL_HOSTS: "gpu1:8000, 10.0.0.0/8" };
+    const env = await freshEnv();
+    expect(env().HIKAKU_ALLOWED_MODEL_HOSTS).toEqual([
+      { kind: "host", host: "gpu1", port: 8000 },
+      { kind: "range", range: { bytes: [10, 0, 0, 0], prefix: 8 } },
+    ]);
+    process.env.HIKAKU_ALLOWED_MODEL_HOSTS = "http://gpu1:8000/v1";
+    const again = await freshEnv();
+    expect(() => again()).toThrow(/HIKAKU_ALLOWED_MODEL_HOSTS: "http:\/\/gpu1:8000\/v1" is a URL/);
+  });
 });

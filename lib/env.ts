@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseAllowedHosts, type AllowRule } from "./net/addresses";
 
 const envSchema = z.object({
   DATABASE_URL: z.string().min(1, "DATABASE_URL is not set: start Hikaku with `npm start`, or set it to your PostgreSQL URL."),
@@ -23,6 +24,21 @@ const envSchema = z.object({
   HIKAKU_WORKER_POLL_SECONDS: z.coerce.number().positive().max(30).default(25),
   /** Live battles: an HTTP endpoint asked about each prompt before any model sees it (POST {"prompt"} → {"allowed": bool}). */
   HIKAKU_MODERATION_URL: z.url().optional(),
+  /**
+   * Model endpoints (and judges) on these hosts may be reached although their addresses are
+   * loopback, private or link-local: comma-separated `host`, `host:port` or CIDR ranges.
+   */
+  HIKAKU_ALLOWED_MODEL_HOSTS: z
+    .string()
+    .optional()
+    .transform((value, context): AllowRule[] => {
+      try {
+        return parseAllowedHosts(value);
+      } catch (error) {
+        context.addIssue({ code: "custom", message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
   /** Set when the app sits behind a proxy that writes X-Forwarded-For; otherwise the header is ignored. */
   HIKAKU_TRUST_PROXY: z
     .enum(["0", "1", "true", "false"])

@@ -205,6 +205,8 @@ async function campaignFor(
   prompt: string,
   turns: number,
   useRecent = true,
+  /** The user's turns before this prompt (a follow-up's conversation so far), for the moderation service. */
+  earlierTurns: string[] = [],
 ): Promise<LiveCampaignConfig | Refused> {
   const recent = useRecent ? recentCampaign(campaignId) : null;
   let campaign: LiveCampaignConfig;
@@ -218,7 +220,7 @@ async function campaignFor(
     campaign = fresh!;
   }
   if (moderationServiceSet() && !(await annotatorActive(annotatorId))) return { ok: false, code: "SIGNED_OUT" };
-  const moderated = await moderationServiceRefusal(prompt);
+  const moderated = await moderationServiceRefusal(prompt, earlierTurns);
   return moderated ? { ok: false, code: moderated } : campaign;
 }
 
@@ -433,7 +435,7 @@ async function followUpTarget(
     WHERE b."assignmentId" = ${assignmentId} AND b."annotatorId" = ${annotatorId}::uuid`;
   if (!battle?.ready) return { refused: { ok: false, code: "NOT_FOUND" } };
   if (!battle.open) return { refused: { ok: false, code: "CLOSED" } };
-  const campaign = await campaignFor(annotatorId, battle.campaignId, prompt, battle.userTurns.length + 1, useRecent);
+  const campaign = await campaignFor(annotatorId, battle.campaignId, prompt, battle.userTurns.length + 1, useRecent, battle.userTurns);
   return "ok" in campaign ? { refused: campaign } : { battle, campaign };
 }
 

@@ -69,9 +69,16 @@ describe("the CLI for live campaigns", () => {
       hikaku(["model", "add", "--campaign", slug, "--name", "unset-key", "--base-url", "http://x/v1", "--api-key-env", "NOT_SET_ANYWHERE"]),
       hikaku(["model", "add", "--campaign", slug, "--name", `cli-pulled-${slug}`, "--worker"]),
       hikaku(["model", "add", "--campaign", slug, "--name", "bad-params", "--base-url", "http://x/v1", "--params", "[1]"]),
+      // Internal addresses the operator has not allowed (the tests allow 127.0.0.1 only), and URLs with more than a base.
+      hikaku(["model", "add", "--campaign", slug, "--name", "metadata", "--base-url", "http://169.254.169.254/v1"]),
+      hikaku(["model", "add", "--campaign", slug, "--name", "hidden-path", "--base-url", "http://127.0.0.1:2375/containers/create?name=x#"]),
     ];
-    expect(bad.map((run) => run.status)).toEqual([2, 2, 2, 2, 2]);
+    expect(bad.map((run) => run.status)).toEqual([2, 2, 2, 2, 2, 2, 2]);
     expect(bad[3].stderr).toContain("already has a model");
+    expect(bad[5].stderr).toContain(
+      "--base-url refused: 169.254.169.254 is a link-local (cloud metadata) address; the operator can allow it with HIKAKU_ALLOWED_MODEL_HOSTS.",
+    );
+    expect(bad[6].stderr).toContain("baseUrl: may not contain ? or #");
     const campaign = await db.campaign.findUniqueOrThrow({ where: { slug }, include: { endpoints: { include: { model: true } } } });
     expect(campaign.live).toBe(true);
     expect(campaign.liveMaxTurns).toBe(4);

@@ -7,14 +7,21 @@ import { addModelNamesToIdentityWords } from "@/lib/campaigns/identity-words";
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { GenerationFailure, streamChatCompletion } from "./openai";
+import { urlShapeProblem } from "@/lib/net/addresses";
+import { destinationProblem } from "@/lib/net/outbound";
 import { decryptSecret, decryptSecretWith, encryptSecret, type SecretKeys } from "./secrets";
 
 /** Parameters Hikaku sets itself; a researcher's parameters may not override them. */
 const RESERVED_PARAMS = ["model", "messages", "stream"];
 
 const httpUrl = z
-  .url()
-  .refine((url) => /^https?:\/\//i.test(url), "must be an http:// or https:// URL")
+  .string()
+  .trim()
+  .max(2000)
+  .superRefine((url, context) => {
+    const problem = urlShapeProblem(url);
+    if (problem) context.addIssue({ code: "custom", message: problem });
+  })
   .transform((url) => url.replace(/\/+$/, ""));
 
 export const endpointInputSchema = z
@@ -37,7 +44,10 @@ export const endpointInputSchema = z
 export type EndpointInput = z.input<typeof endpointInputSchema>;
 
 export type AddEndpointResult =
-  { ok: true; endpointId: string; workerToken: string | null } | { ok: false; code: "NOT_FOUND" | "NOT_LIVE" | "DUPLICATE" };
+  | { ok: true; endpointId: string; workerToken: string | null }
+  | { ok: false; code: "NOT_FOUND" | "NOT_LIVE" | "DUPLICATE" }
+  /** The base URL's host is on a loopback, private or link-local address the operator has not allowed. */
+  | { ok: false; code: "URL_REFUSED"; host: string; address: string; kind: string; message: string };
 
 const WORKER_TOKEN_PREFIX = "hkw_";
 
@@ -51,6 +61,14 @@ export async function addEndpoint(
   campaignId: string,
   input: z.output<typeof endpointInputSchema>,
 ): Promise<AddEndpointResult> {
+  if (input.kind === "PUSHED" && input.baseUrl) {
+    const problem = await destinationProblem(input.baseUrl);
+    // The schema has checked the URL's shape: what is left is where it goes.
+    if (problem?.reason === "ADDRESS_REFUSED") {
+      const { host, address, kind, message } = problem;
+      return { ok: false, code: "URL_REFUSED", host, address, kind, message };
+    }
+  }
   const workerToken = input.kind === "PULLED" ? `${WORKER_TOKEN_PREFIX}${randomBytes(32).toString("base64url")}` : null;
   const apiKeyCipher = input.apiKey ? encryptSecret(input.apiKey) : null;
   return db.$transaction(async (tx) => {

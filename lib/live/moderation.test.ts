@@ -5,26 +5,32 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 /**
  * The moderation hook over real HTTP: a small service that allows, refuses, fails or answers
  * nonsense depending on the prompt. The environment is read once per test file, so the service's
- * address is set before the first check.
+ * address is set before the first check. It listens on 127.0.0.2, a loopback address the tests do
+ * not allow for models (vitest.setup.ts): the operator's own moderation service is allowed anyway.
  */
 let server: http.Server;
 const asked: string[] = [];
+const conversations: string[][] = [];
 
 beforeAll(async () => {
   server = http.createServer((request, response) => {
     let body = "";
     request.on("data", (chunk: Buffer) => (body += chunk.toString()));
     request.on("end", () => {
-      const { prompt } = JSON.parse(body) as { prompt: string };
+      const { prompt, turns } = JSON.parse(body) as { prompt: string; turns: string[] };
       asked.push(prompt);
+      conversations.push(turns);
       if (prompt.includes("crash")) return void response.writeHead(500).end("{}");
+      // A redirect could send the prompt anywhere: it is not followed.
+      if (prompt.includes("redirect")) return void response.writeHead(307, { Location: "/check?allowed" }).end();
+      if (prompt.includes("flood")) return void response.writeHead(200, { "Content-Type": "application/json" }).end(`{"allowed": true, "pad": "${"x".repeat(200_000)}"}`);
       response.writeHead(200, { "Content-Type": "application/json" });
       if (prompt.includes("nonsense")) return void response.end(JSON.stringify({ allowed: "yes" }));
       response.end(JSON.stringify({ allowed: !prompt.includes("bad") }));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  process.env.HIKAKU_MODERATION_URL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/check`;
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.2", resolve));
+  process.env.HIKAKU_MODERATION_URL = `http://127.0.0.2:${(server.address() as AddressInfo).port}/check`;
 });
 
 afterAll(() => {
@@ -45,6 +51,14 @@ describe("checkPrompt with a moderation service", () => {
     const { checkPrompt } = await import("./moderation");
     expect(await checkPrompt("please crash", limits)).toBe("MODERATION_UNAVAILABLE");
     expect(await checkPrompt("some nonsense", limits)).toBe("MODERATION_UNAVAILABLE");
+    expect(await checkPrompt("please redirect", limits)).toBe("MODERATION_UNAVAILABLE");
+    expect(await checkPrompt("a flood", limits)).toBe("MODERATION_UNAVAILABLE");
+  });
+
+  it("sends the whole conversation, so a follow-up is judged in context", async () => {
+    const { checkPrompt } = await import("./moderation");
+    expect(await checkPrompt("and the second step?", limits, ["how do I start?"])).toBeNull();
+    expect(conversations.at(-1)).toEqual(["how do I start?", "and the second step?"]);
   });
 
   it("asks the service nothing about a prompt the campaign's own checks refuse", async () => {

@@ -67,6 +67,7 @@ export async function modelCommand(argv: string[]): Promise<void> {
     if (error instanceof MissingEncryptionKey) throw new UsageError(error.message);
     throw error;
   }
+  if (!result.ok && result.code === "URL_REFUSED") throw new UsageError(`--base-url refused: ${result.message}.`);
   if (!result.ok)
     throw new UsageError(
       result.code === "NOT_LIVE"

@@ -136,6 +136,7 @@ export const en = {
         timeout: "One side took too long, so this battle is skipped. Please try another prompt.",
         empty: "One side gave an empty answer, so this battle is skipped. Please try another prompt.",
         identity: "An answer said which model wrote it, so this battle is skipped. Please try another prompt.",
+        too_long: "One side's answer was far too long, so this battle is skipped. Please try another prompt.",
         cancelled: "This battle was stopped before both answers were in.",
       },
       errors: {
@@ -268,6 +269,9 @@ export const en = {
     added: "Model added.",
     workerToken: "The worker token, shown only this once: give it to the model's workers (see the README's reference worker).",
     invalid: "Please check: {problems}",
+    baseUrlRules: "A base URL is http:// or https://, a host and a path (such as https://host/v1), without ?, #, user name or password.",
+    refused:
+      "The server will not call {host}: it is a {kind} address, inside the server's own network. An operator can allow such hosts with HIKAKU_ALLOWED_MODEL_HOSTS (see the README).",
     errors: {
       NOT_FOUND: "The campaign no longer exists.",
       NOT_LIVE: "This campaign is not a live campaign.",

@@ -13,7 +13,9 @@ export type AddModelState =
   | { status: "added"; model: string; workerToken: string | null }
   /** The form's fields that need another look, by name. */
   | { status: "invalid"; fields: string[] }
-  | { status: "error"; code: "NOT_FOUND" | "NOT_LIVE" | "DUPLICATE" | "NO_ENCRYPTION_KEY" };
+  | { status: "error"; code: "NOT_FOUND" | "NOT_LIVE" | "DUPLICATE" | "NO_ENCRYPTION_KEY" }
+  /** The base URL's host is an internal address the operator has not allowed (lib/net). */
+  | { status: "refused"; host: string; kind: string };
 
 const target = z.object({ campaignId: z.uuid(), slug: slugSchema });
 
@@ -55,7 +57,7 @@ export async function addModelAction(_previous: AddModelState, form: FormData): 
     return { status: "invalid", fields: [...new Set(input.error.issues.map((issue) => String(issue.path[0] ?? "name")))] };
   try {
     const result = await addEndpoint(user.id, where.data.campaignId, input.data);
-    if (!result.ok) return { status: "error", code: result.code };
+    if (!result.ok) return result.code === "URL_REFUSED" ? { status: "refused", host: result.host, kind: result.kind } : { status: "error", code: result.code };
     revalidatePath(`/campaigns/${where.data.slug}`);
     return { status: "added", model: input.data.name, workerToken: result.workerToken };
   } catch (error) {
