@@ -71,7 +71,16 @@ describe("the CLI for live campaigns", () => {
       hikaku(["model", "add", "--campaign", slug, "--name", "bad-params", "--base-url", "http://x/v1", "--params", "[1]"]),
       // Internal addresses the operator has not allowed (the tests allow 127.0.0.1 only), and URLs with more than a base.
       hikaku(["model", "add", "--campaign", slug, "--name", "metadata", "--base-url", "http://169.254.169.254/v1"]),
-      hikaku(["model", "add", "--campaign", slug, "--name", "hidden-path", "--base-url", "http://127.0.0.1:2375/containers/create?name=x#"]),
+      hikaku([
+        "model",
+        "add",
+        "--campaign",
+        slug,
+        "--name",
+        "hidden-path",
+        "--base-url",
+        "http://127.0.0.1:2375/containers/create?name=x#",
+      ]),
     ];
     expect(bad.map((run) => run.status)).toEqual([2, 2, 2, 2, 2, 2, 2]);
     expect(bad[3].stderr).toContain("already has a model");

@@ -24,7 +24,10 @@ interface InternalService {
   server: Server;
 }
 
-async function internalService(host: string, reply: (path: string) => { status: number; type: string; body: string }): Promise<InternalService> {
+async function internalService(
+  host: string,
+  reply: (path: string) => { status: number; type: string; body: string },
+): Promise<InternalService> {
   const requests: string[] = [];
   const server = createServer((request, response) => {
     requests.push(`${request.method} ${request.url}`);
@@ -42,7 +45,11 @@ let allowedButHostile: InternalService;
 
 beforeAll(async () => {
   // 127.0.0.2 is loopback like 127.0.0.1, but not the address the tests allow.
-  loopbackTwo = await internalService("127.0.0.2", () => ({ status: 200, type: "application/json", body: JSON.stringify({ secret: SECRET }) }));
+  loopbackTwo = await internalService("127.0.0.2", () => ({
+    status: 200,
+    type: "application/json",
+    body: JSON.stringify({ secret: SECRET }),
+  }));
   allowedButHostile = await internalService("127.0.0.1", (path) =>
     path.includes("/error/")
       ? { status: 500, type: "application/json", body: JSON.stringify({ error: { message: SECRET } }) }
@@ -76,7 +83,11 @@ async function storedEndpoint(campaignId: string, baseUrl: string): Promise<stri
 
 describe("a model's base URL", () => {
   it("with a query or fragment is refused before anything is stored (a trailing # hid the path the server appends)", () => {
-    for (const baseUrl of [`${loopbackTwo.url}/containers/create?name=x#`, "https://api.example.com/v1#", "https://api.example.com/v1?x=1"]) {
+    for (const baseUrl of [
+      `${loopbackTwo.url}/containers/create?name=x#`,
+      "https://api.example.com/v1#",
+      "https://api.example.com/v1?x=1",
+    ]) {
       const parsed = endpointInputSchema.safeParse({ name: "m", kind: "PUSHED", baseUrl });
       expect(parsed.success).toBe(false);
       expect(parsed.error?.issues[0]).toMatchObject({ path: ["baseUrl"], message: expect.stringMatching(/\? or #/) });
@@ -100,7 +111,11 @@ describe("a model's base URL", () => {
 
   it("on an allowed address is added (the operator's GPU box)", async () => {
     const campaignId = await liveCampaignId();
-    const result = await addEndpoint(null, campaignId, endpointInputSchema.parse({ name: `m-${uniqueSuffix()}`, kind: "PUSHED", baseUrl: `${allowedButHostile.url}/v1` }));
+    const result = await addEndpoint(
+      null,
+      campaignId,
+      endpointInputSchema.parse({ name: `m-${uniqueSuffix()}`, kind: "PUSHED", baseUrl: `${allowedButHostile.url}/v1` }),
+    );
     expect(result).toMatchObject({ ok: true });
   });
 });
@@ -117,11 +132,21 @@ describe("every connection is checked where it actually goes", () => {
 
   it("a host name is resolved and checked at connect time, so a name that points inside (DNS rebinding) is refused", async () => {
     const sent = loopbackTwo.requests.length;
-    const call = outboundFetch(`http://localhost:${allowedButHostile.port}/v1/chat/completions`, { method: "POST", body: "{}" }, { rules: [] });
-    await expect(call).rejects.toSatisfy((error: Error) => error.cause instanceof OutboundRefused && /loopback/.test((error.cause as Error).message));
+    const call = outboundFetch(
+      `http://localhost:${allowedButHostile.port}/v1/chat/completions`,
+      { method: "POST", body: "{}" },
+      { rules: [] },
+    );
+    await expect(call).rejects.toSatisfy(
+      (error: Error) => error.cause instanceof OutboundRefused && /loopback/.test((error.cause as Error).message),
+    );
     expect(loopbackTwo.requests.length).toBe(sent);
     // The same name is reached once its address is allowed.
-    const allowed = await outboundFetch(`http://localhost:${allowedButHostile.port}/ok/`, { method: "GET" }, { rules: [{ kind: "host", host: "localhost", port: null }] });
+    const allowed = await outboundFetch(
+      `http://localhost:${allowedButHostile.port}/ok/`,
+      { method: "GET" },
+      { rules: [{ kind: "host", host: "localhost", port: null }] },
+    );
     expect(allowed.status).toBe(200);
     await allowed.body?.cancel();
   });

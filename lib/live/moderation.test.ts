@@ -23,7 +23,10 @@ beforeAll(async () => {
       if (prompt.includes("crash")) return void response.writeHead(500).end("{}");
       // A redirect could send the prompt anywhere: it is not followed.
       if (prompt.includes("redirect")) return void response.writeHead(307, { Location: "/check?allowed" }).end();
-      if (prompt.includes("flood")) return void response.writeHead(200, { "Content-Type": "application/json" }).end(`{"allowed": true, "pad": "${"x".repeat(200_000)}"}`);
+      if (prompt.includes("flood"))
+        return void response
+          .writeHead(200, { "Content-Type": "application/json" })
+          .end(`{"allowed": true, "pad": "${"x".repeat(200_000)}"}`);
       response.writeHead(200, { "Content-Type": "application/json" });
       if (prompt.includes("nonsense")) return void response.end(JSON.stringify({ allowed: "yes" }));
       response.end(JSON.stringify({ allowed: !prompt.includes("bad") }));

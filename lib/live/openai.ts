@@ -123,7 +123,9 @@ export async function streamChatCompletion(request: ChatRequest): Promise<string
       }
       add(deltaOf(parsed) ?? "");
     } else {
-      for await (const { data } of readServerEvents(capped(response.body as ReadableStream<Uint8Array>, MAX_STREAM_BYTES), { maxEventChars: MAX_EVENT_CHARS })) {
+      for await (const { data } of readServerEvents(capped(response.body as ReadableStream<Uint8Array>, MAX_STREAM_BYTES), {
+        maxEventChars: MAX_EVENT_CHARS,
+      })) {
         if (data === "[DONE]") break;
         let parsed: unknown;
         try {

@@ -34,7 +34,7 @@ interface Range {
 function inRange(bytes: number[], range: Range): boolean {
   if (bytes.length !== range.bytes.length) return false;
   for (let bit = 0; bit < range.prefix; bit++) {
-    const mask = 0x80 >> bit % 8;
+    const mask = 0x80 >> (bit % 8);
     if ((bytes[bit >> 3] & mask) !== (range.bytes[bit >> 3] & mask)) return false;
   }
   return true;
@@ -172,4 +172,3 @@ export function urlShapeProblem(url: string): string | null {
   if (parsed.username || parsed.password) return "may not contain a user name or password: give an API key in its own field";
   return null;
 }
-

@@ -25,7 +25,9 @@ function portOf(url: URL): number {
 }
 
 function lookupAll(hostname: string): Promise<LookupAddress[]> {
-  return new Promise((resolve, reject) => dnsLookup(hostname, { all: true }, (error, addresses) => (error ? reject(error) : resolve(addresses))));
+  return new Promise((resolve, reject) =>
+    dnsLookup(hostname, { all: true }, (error, addresses) => (error ? reject(error) : resolve(addresses))),
+  );
 }
 
 /** The operator's allowed hosts (HIKAKU_ALLOWED_MODEL_HOSTS). */
@@ -34,8 +36,7 @@ export function allowedHostRules(): AllowRule[] {
 }
 
 export type DestinationProblem =
-  | { reason: "URL_SHAPE"; message: string }
-  | { reason: "ADDRESS_REFUSED"; host: string; address: string; kind: string; message: string };
+  { reason: "URL_SHAPE"; message: string } | { reason: "ADDRESS_REFUSED"; host: string; address: string; kind: string; message: string };
 
 /**
  * Why a model's base URL cannot be used, checked when it is entered: its shape, and where its host
@@ -47,7 +48,12 @@ export async function destinationProblem(url: string, rules: AllowRule[] = allow
   const parsed = new URL(url);
   const host = parsed.hostname.replace(/^\[|\]$/g, "");
   const port = portOf(parsed);
-  const addresses = isIP(host) ? [host] : await lookupAll(host).then((found) => found.map((a) => a.address), () => []);
+  const addresses = isIP(host)
+    ? [host]
+    : await lookupAll(host).then(
+        (found) => found.map((a) => a.address),
+        () => [],
+      );
   for (const address of addresses) {
     const message = destinationRefusal(rules, { host, port, address });
     if (message) return { reason: "ADDRESS_REFUSED", host, address, kind: specialAddressKind(address) ?? "special", message };

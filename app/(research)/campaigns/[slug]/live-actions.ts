@@ -57,7 +57,10 @@ export async function addModelAction(_previous: AddModelState, form: FormData): 
     return { status: "invalid", fields: [...new Set(input.error.issues.map((issue) => String(issue.path[0] ?? "name")))] };
   try {
     const result = await addEndpoint(user.id, where.data.campaignId, input.data);
-    if (!result.ok) return result.code === "URL_REFUSED" ? { status: "refused", host: result.host, kind: result.kind } : { status: "error", code: result.code };
+    if (!result.ok)
+      return result.code === "URL_REFUSED"
+        ? { status: "refused", host: result.host, kind: result.kind }
+        : { status: "error", code: result.code };
     revalidatePath(`/campaigns/${where.data.slug}`);
     return { status: "added", model: input.data.name, workerToken: result.workerToken };
   } catch (error) {
