@@ -10,6 +10,7 @@ import rehypeSanitize from "rehype-sanitize";
 import remarkGfm from "remark-gfm";
 import remarkMath from "remark-math";
 import { escapeMoneyDollars } from "@/lib/markdown/dollar-math";
+import { MARKDOWN_LIMIT } from "@/lib/markdown/limits";
 import { neutraliseBidi, remarkLiteralText } from "@/lib/markdown/literal";
 
 /*
@@ -41,9 +42,8 @@ const components: Components = {
  * Beyond this many characters, text is shown as it is, without Markdown (parsing megabytes froze
  * the page for minutes), in pieces: Chromium lays out one huge text node in quadratic time (a
  * 2 MB answer took 400 s as one node, 3.5 s as 10,000-character spans). Every character stays
- * on screen either way.
+ * on screen either way. The limit is lib/markdown/limits.ts's.
  */
-const MARKDOWN_LIMIT = 50_000;
 const PIECE = 8_192;
 
 export function MarkdownText({ text }: { text: string }) {

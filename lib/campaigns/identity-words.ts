@@ -1,10 +1,10 @@
 import "server-only";
 import type { Tx } from "@/lib/db";
-import { markdownPlainText, normaliseForMatching } from "@/lib/markdown/plain-text";
+import { normaliseForMatching, turnReading } from "@/lib/markdown/plain-text";
 
 /** An output's turns as one normalised text, as they are matched against identity words. */
 export function matchTextOf(turns: string[]): string {
-  return normaliseForMatching(turns.map(markdownPlainText).join("\n"));
+  return normaliseForMatching(turns.map(turnReading).join("\n"));
 }
 
 /** Identity words in matching form, without blanks and repeats. */

@@ -1,14 +1,16 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { randomToken } from "@/lib/auth/tokens";
-import { matchTextOf, normalisedWords } from "@/lib/campaigns/identity-words";
+import { matchTextOf } from "@/lib/campaigns/identity-words";
+import { readingInWorker } from "@/lib/markdown/reading-in-worker";
+import { normaliseForMatching } from "@/lib/markdown/plain-text";
 import pg from "pg";
 import type { RawSql } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { pgTransaction, pool, poolSql } from "@/lib/pg";
 import { styleByTurnsShown } from "@/lib/ratings/style-control";
 import { uncertaintyWeight, withdrawAssignmentStatement } from "@/lib/scheduling/pick";
-import type { ChatMessage, FailureCause } from "./openai";
+import { MAX_ANSWER_CHARS, type ChatMessage, type FailureCause } from "./openai";
 import { battleKey, endpointKey, jobKey, notifyEach, notifyKey } from "./notify";
 import { claimStatements, currentJobsStatement, type BattleJob } from "./jobs";
 import { campaignPromptRefusal, moderationServiceRefusal, moderationServiceSet, type PromptRefusal } from "./moderation";
@@ -548,26 +550,52 @@ interface LockedJob {
   leaseValid: boolean;
   content: string;
   error: string | null;
+  chunkCount: number;
   campaignId: string;
   modelName: string;
   identityWords: string[];
 }
 
-/** The identity word an answer contains, as an annotator would read it; null when it names no model. */
-function namedIdentityWord(text: string, identityWords: string[]): string | null {
-  const plain = matchTextOf([text]);
-  return normalisedWords(identityWords).find((word) => plain.includes(word)) ?? null;
+/** The identity word (as listed) that an answer's reading contains; null when it names no model. */
+function namedIdentityWord(reading: string, identityWords: string[]): string | null {
+  const text = normaliseForMatching(reading);
+  return (
+    identityWords.find((word) => {
+      const normalised = normaliseForMatching(word.trim());
+      return normalised !== "" && text.includes(normalised);
+    }) ?? null
+  );
+}
+
+/**
+ * An answer's reading (lib/markdown/reading-in-worker.ts), or the failure it is: longer than the
+ * cap, or not readable in time (then it cannot be shown to have no model name in it).
+ */
+async function readAnswer(
+  outcome: JobOutcome,
+): Promise<{ reading: string | null; failure: { cause: FailureCause; detail: string } | null }> {
+  if (!("content" in outcome) || !outcome.content.trim()) return { reading: null, failure: null };
+  if (outcome.content.length > MAX_ANSWER_CHARS)
+    return { reading: null, failure: { cause: "too_long", detail: `the answer is longer than ${MAX_ANSWER_CHARS} characters` } };
+  try {
+    return { reading: await readingInWorker(outcome.content), failure: null };
+  } catch {
+    return { reading: null, failure: { cause: "error", detail: "the answer could not be checked for model names in time" } };
+  }
 }
 
 /**
  * Ends one side's job with its answer or its failure, once: a job already ended (or leased to
- * another worker since) is left as it is and the caller learns its state. An empty answer or one
- * that names a model is a failure. A failure voids the battle; the second answer in makes it ready.
+ * another worker since) is left as it is and the caller learns its state. An empty answer, one
+ * over the length cap, one that names a model and a worker's answer that is not what it streamed
+ * are failures. A failure voids the battle; the second answer in makes it ready. The answer is read
+ * (its Markdown rendered to text) off the main thread before any row is locked.
  */
 export async function finishJob(jobId: string, outcome: JobOutcome, check: FinishCheck = {}): Promise<FinishResult> {
+  const read = await readAnswer(outcome);
   return pgTransaction(async (tx) => {
     const [job] = await tx.$queryRaw<LockedJob[]>`
-      SELECT j.id, j."battleId", j."endpointId", j.state, j.attempt, j."leaseUntil" >= now() AS "leaseValid", j.content, j.error,
+      SELECT j.id, j."battleId", j."endpointId", j.state, j.attempt, j."leaseUntil" >= now() AS "leaseValid", j.content, j.error, j."chunkCount",
              b."campaignId", m.name AS "modelName", c."identityWords"
       FROM "GenerationJob" j JOIN "LiveBattle" b ON b.id = j."battleId" JOIN "Campaign" c ON c.id = b."campaignId"
       JOIN "ModelEndpoint" e ON e.id = j."endpointId" JOIN "Model" m ON m.id = e."modelId"
@@ -583,16 +611,26 @@ export async function finishJob(jobId: string, outcome: JobOutcome, check: Finis
           ("failure" in outcome && job.state === "FAILED" && job.error === outcome.failure.detail));
       return { applied: false, state: job.state, sameAnswer };
     }
-    let failure = "failure" in outcome ? outcome.failure : null;
-    const content = "content" in outcome ? outcome.content : job.content;
+    let failure = "failure" in outcome ? outcome.failure : read.failure;
+    const content = "content" in outcome && !read.failure ? outcome.content : job.content;
     if (!failure && !content.trim()) failure = { cause: "empty", detail: "the model's answer was empty" };
-    const named = failure ? null : namedIdentityWord(content, job.identityWords);
+    if (!failure && job.chunkCount > 0) {
+      // A worker's answer must be what it streamed, or what the annotator watched (and what the
+      // streaming check passed) would not be what is voted on.
+      const [{ streamed }] = await tx.$queryRaw<{ streamed: string | null }[]>`
+        SELECT string_agg(text, '' ORDER BY seq) AS streamed FROM "GenerationChunk" WHERE "jobId" = ${jobId} AND attempt = ${job.attempt}`;
+      if (streamed !== content) failure = { cause: "error", detail: "the worker's answer is not the text it streamed" };
+    }
+    const named = failure || read.reading === null ? null : namedIdentityWord(read.reading, job.identityWords);
     if (named) failure = { cause: "identity", detail: `the answer names a model ("${named}")` };
 
     await tx.$executeRaw`
-      UPDATE "GenerationJob" SET state = ${failure ? "FAILED" : "DONE"}::"JobState", content = ${content}, error = ${failure?.detail ?? null},
-        "finishedAt" = now(), "firstTokenAt" = coalesce("firstTokenAt", ${"content" in outcome ? (outcome.firstTokenAt ?? null) : null}::timestamptz)
+      UPDATE "GenerationJob" SET state = ${failure ? "FAILED" : "DONE"}::"JobState", content = ${failure?.cause === "too_long" ? "" : content},
+        "readingText" = ${failure ? null : read.reading}, error = ${failure?.detail ?? null}, "finishedAt" = now(),
+        "firstTokenAt" = coalesce("firstTokenAt", ${"content" in outcome ? (outcome.firstTokenAt ?? null) : null}::timestamptz)
       WHERE id = ${jobId}`;
+    // The streamed pieces are in the answer now (or void with it).
+    await tx.$executeRaw`DELETE FROM "GenerationChunk" WHERE "jobId" = ${jobId}`;
     await tx.$executeRaw`
       UPDATE "ModelEndpoint" SET answered = answered + ${failure ? 0 : 1}, failed = failed + ${failure ? 1 : 0} WHERE id = ${job.endpointId}::uuid`;
     await tx.$executeRaw(notifyKey(jobKey(jobId)));
@@ -622,7 +660,15 @@ interface SideAnswers {
   left: boolean;
   params: unknown;
   turns: string[];
+  /** Each turn's reading, worked out when it finished (null for a job finished before readings were kept). */
+  readings: (string | null)[];
   timings: { firstTokenMs: number | null; totalMs: number | null }[];
+}
+
+/** A side's turns as identity words are matched on: from the readings worked out off the main thread, where there are. */
+function sideMatchText(side: SideAnswers): string {
+  if (side.readings.some((reading) => reading === null)) return matchTextOf(side.turns);
+  return normaliseForMatching(side.readings.join("\n"));
 }
 
 /**
@@ -636,7 +682,7 @@ async function makeReady(tx: RawSql, battleId: string): Promise<void> {
     FROM "LiveBattle" b JOIN "Campaign" c ON c.id = b."campaignId" WHERE b.id = ${battleId}`;
   const sides = await tx.$queryRaw<SideAnswers[]>`
     SELECT j."endpointId", e."modelId", j."onLeft" AS "left", e.params,
-           array_agg(j.content ORDER BY j.turn) AS turns,
+           array_agg(j.content ORDER BY j.turn) AS turns, array_agg(j."readingText" ORDER BY j.turn) AS readings,
            jsonb_agg(jsonb_build_object(
              'firstTokenMs', round(extract(epoch FROM j."firstTokenAt" - j."createdAt") * 1000),
              'totalMs', round(extract(epoch FROM j."finishedAt" - j."createdAt") * 1000)) ORDER BY j.turn) AS timings
@@ -656,7 +702,7 @@ async function makeReady(tx: RawSql, battleId: string): Promise<void> {
     const generation = JSON.stringify({ params: side.params, turns: side.timings });
     const [{ id }] = await tx.$queryRaw<{ id: string }[]>`
       INSERT INTO "Output" (id, "promptId", "modelId", turns, "matchText", style, generation)
-      VALUES (gen_random_uuid(), ${promptId}::uuid, ${side.modelId}::uuid, ${JSON.stringify(side.turns)}::jsonb, ${matchTextOf(side.turns)},
+      VALUES (gen_random_uuid(), ${promptId}::uuid, ${side.modelId}::uuid, ${JSON.stringify(side.turns)}::jsonb, ${sideMatchText(side)},
               ${`{${styleByTurnsShown(side.turns).join(",")}}`}::int[], ${generation}::jsonb)
       ON CONFLICT ("promptId", "modelId") DO UPDATE SET turns = EXCLUDED.turns, "matchText" = EXCLUDED."matchText", style = EXCLUDED.style,
         generation = EXCLUDED.generation

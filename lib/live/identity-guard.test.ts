@@ -1,42 +1,81 @@
 import { describe, expect, it } from "vitest";
-import { IdentityGuard, streamedReading } from "./identity-guard";
+import { EMPTY_WINDOW, IdentityGuard, streamedReading } from "./identity-guard";
+
+/** What the guard says after each piece, fed one after another as a stream would. */
+function namedAfterEach(guard: IdentityGuard, pieces: string[]): (string | null)[] {
+  let window = EMPTY_WINDOW;
+  return pieces.map((piece) => {
+    const result = guard.check(window, piece);
+    window = result.window;
+    return result.named;
+  });
+}
+
+const namedIn = (guard: IdentityGuard, pieces: string[]) => namedAfterEach(guard, pieces).find(Boolean) ?? null;
 
 describe("the streaming check for model names", () => {
   const guard = new IdentityGuard(["Claude", "ChatGPT", "クロード", "GPT-4o"]);
 
   it.each([
-    ["a plain mention", "I am Claude, an assistant.", "claude"],
-    ["full-width Latin", "私はＣｈａｔＧＰＴです", "chatgpt"],
+    ["a plain mention", "I am Claude, an assistant.", "Claude"],
+    ["full-width Latin", "私はＣｈａｔＧＰＴです", "ChatGPT"],
     ["half-width katakana", "私はｸﾛｰﾄﾞです", "クロード"],
-    ["a numeric character reference", "I am Chat&#71;PT.", "chatgpt"],
-    ["a hexadecimal reference", "I am Chat&#x47;PT.", "chatgpt"],
-    ["emphasis inside the word", "I am Cl**au**de", "claude"],
-    ["zero-width characters", "I am Cl\u200baude", "claude"],
-    ["a right-to-left override", "\u202eClaude\u202c", "claude"],
-    ["a hyphenated name in code", "run `gpt-4o` locally", "gpt-4o"],
+    ["a numeric character reference", "I am Chat&#71;PT.", "ChatGPT"],
+    ["a hexadecimal reference", "I am Chat&#x47;PT.", "ChatGPT"],
+    ["emphasis inside the word", "I am Cl**au**de", "Claude"],
+    ["zero-width characters", "I am Cl\u200baude", "Claude"],
+    ["a right-to-left override", "\u202eClaude\u202c", "Claude"],
+    ["a hyphenated name in code", "run `gpt-4o` locally", "GPT-4o"],
+    // Invisible characters beyond the usual few: every Default_Ignorable_Code_Point.
+    ["a combining grapheme joiner", "I am Cl\u034faude", "Claude"],
+    ["a variation selector", "I am Cla\ufe0fude", "Claude"],
+    ["tag characters", "I am Cl\u{e0041}\u{e0042}aude", "Claude"],
+    ["a Hangul filler", "I am Cl\u3164aude", "Claude"],
+    // Look-alike letters (Unicode's confusables).
+    ["a Cyrillic С", "I am \u0421laude", "Claude"],
+    ["a Greek ο", "I am GPT-4\u03bf", "GPT-4o"],
+    ["a Cyrillic а", "I am Ch\u0430tGPT", "ChatGPT"],
+    // Math, as rendered.
+    ["text in math", "I am $\\text{Cl}\\text{aude}$", "Claude"],
   ])("finds %s", (_case, text, word) => {
-    expect(guard.named("", text)).toBe(word);
+    expect(namedIn(guard, [text])).toBe(word);
   });
 
   it("finds a name split across pieces of the stream, and nothing before it is complete", () => {
-    const pieces = ["Hello, I ", "am Cl", "au", "de and I help."];
-    const found: (string | null)[] = [];
-    let text = "";
-    for (const piece of pieces) {
-      found.push(guard.named(text, piece));
-      text += piece;
-    }
-    expect(found).toEqual([null, null, null, "claude"]);
+    expect(namedAfterEach(guard, ["Hello, I ", "am Cl", "au", "de and I help."])).toEqual([null, null, null, "Claude"]);
+  });
+
+  it("finds a name however many invisible characters stand between its pieces (the window is measured after them)", () => {
+    const hidden = ["I am Cl", ...Array.from({ length: 300 }, () => "\u200b"), "aude."];
+    expect(namedAfterEach(guard, hidden).at(-1)).toBe("Claude");
+    expect(namedIn(guard, ["I am Cl", "\u200b".repeat(5000), "aude."])).toBe("Claude");
+    expect(namedIn(guard, ["I am Cl", "&#8203;".repeat(500), "aude."])).toBe("Claude");
+    expect(namedIn(guard, ["I am Cl", "*".repeat(1000), "aude."])).toBe("Claude");
+  });
+
+  it("finds a name whose character reference or LaTeX command is cut by a piece's end", () => {
+    const long = "x".repeat(200);
+    expect(namedIn(guard, [`${long} Chat&#`, "71;PT"])).toBe("ChatGPT");
+    expect(namedIn(guard, [`${long} I am $\\te`, "xt{Cl}\\text{aude}$"])).toBe("Claude");
   });
 
   it("looks back far enough for any name, however long the answer already is", () => {
-    expect(guard.named(`${"x".repeat(10_000)} Cla`, "ude")).toBe("claude");
+    expect(namedIn(guard, ["x".repeat(10_000), " Cla", "ude"])).toBe("Claude");
+    expect(namedIn(guard, [..."y".repeat(3_000), " Cl", "aude"])).toBe("Claude");
+  });
+
+  it("keeps a window of its own size, whatever the answer's length", () => {
+    let window = EMPTY_WINDOW;
+    for (let i = 0; i < 1_000; i++) window = guard.check(window, "a long answer without any name in it. ").window;
+    expect(window.reading.length).toBeLessThanOrEqual(256);
+    expect(window.pending.length).toBeLessThanOrEqual(128);
   });
 
   it("leaves other text alone", () => {
-    expect(guard.named("", "The cloud is white; GPT is an abbreviation.")).toBeNull();
-    expect(new IdentityGuard([]).named("", "Claude")).toBeNull();
-    expect(streamedReading("a &bogus; b &#0; c")).toBe("a &bogus; b &#0; c");
+    expect(namedIn(guard, ["The cloud is white; GPT is an abbreviation."])).toBeNull();
+    expect(namedIn(new IdentityGuard([]), ["Claude"])).toBeNull();
+    // An unknown reference stays as written (then folded like everything else: 0 reads as o).
+    expect(streamedReading("a &bogus; b &#0; c")).toBe("a &bogus; b &#o; c");
   });
 });
 
@@ -47,8 +86,8 @@ describe("the guards kept per word list", () => {
     // The same words split differently are another list.
     expect(IdentityGuard.for(["GPT-4Claude"])).not.toBe(guard);
     expect(IdentityGuard.for(["GPT-4"])).not.toBe(guard);
-    expect(guard.named("I am ", "ｃｌａｕｄｅ")).toBe("claude");
-    expect(IdentityGuard.for([]).named("", "I am Claude")).toBeNull();
+    expect(namedIn(guard, ["I am ", "ｃｌａｕｄｅ"])).toBe("Claude");
+    expect(namedIn(IdentityGuard.for([]), ["I am Claude"])).toBeNull();
   });
 
   it("lets the least recently used list go once a hundred are kept", () => {

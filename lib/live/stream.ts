@@ -3,7 +3,7 @@ import { poolSql } from "@/lib/pg";
 import { openAssignmentView } from "@/lib/scheduling/pick";
 import type { AssignmentView } from "@/lib/scheduling/view";
 import { cancelBattle, finishJob, sweepLiveBattles } from "./battles";
-import { IdentityGuard } from "./identity-guard";
+import { EMPTY_WINDOW, IdentityGuard } from "./identity-guard";
 import { claimPushedJob, currentJobs, type BattleJob } from "./jobs";
 import { GenerationFailure, streamChatCompletion, type FailureCause } from "./openai";
 import { battleKey, jobKey, subscribe } from "./notify";
@@ -71,7 +71,7 @@ async function runPushedJob(job: BattleJob, guard: IdentityGuard, emit: (text: s
     if (signal.aborted || Date.now() > job.deadlineMs) return;
     await pause(SLOT_RETRY_MS, signal);
   }
-  let text = "";
+  let window = EMPTY_WINDOW;
   let firstTokenAt: Date | null = null;
   const generation = new AbortController();
   const stop = () => generation.abort();
@@ -87,9 +87,9 @@ async function runPushedJob(job: BattleJob, guard: IdentityGuard, emit: (text: s
       timeoutMs: Math.max(1, job.deadlineMs - Date.now()),
       onDelta: (delta) => {
         firstTokenAt ??= new Date();
-        const named = guard.named(text, delta);
-        if (named) throw new GenerationFailure("identity", `the answer names a model ("${named}")`);
-        text += delta;
+        const checked = guard.check(window, delta);
+        if (checked.named) throw new GenerationFailure("identity", `the answer names a model ("${checked.named}")`);
+        window = checked.window;
         emit(delta);
       },
     });
@@ -104,26 +104,37 @@ async function runPushedJob(job: BattleJob, guard: IdentityGuard, emit: (text: s
   }
 }
 
-/** Passes on what a worker (through any app instance) stores for one side, as it is stored. */
+/**
+ * Passes on what a worker (through any app instance) stores for one side, as it is stored: its
+ * chunks while it streams, then whatever of the finished answer was not passed on yet (a pushed
+ * side run by another instance arrives that way whole).
+ */
 async function followJob(job: BattleJob, events: EventQueue, side: Side, signal: AbortSignal): Promise<void> {
   let attempt = -1;
-  let sent = 0;
+  let sentChunks = 0;
+  let sentChars = 0;
   let wake: () => void = () => {};
   const unsubscribe = await subscribe(jobKey(job.id), () => wake());
   try {
     for (;;) {
-      const [row] = await poolSql().$queryRaw<{ state: string; attempt: number; tail: string; length: number }[]>`
-        SELECT state, attempt, substr(content, ${sent + 1}) AS tail, char_length(content) AS length FROM "GenerationJob" WHERE id = ${job.id}`;
+      const [row] = await poolSql().$queryRaw<{ state: string; attempt: number; chunks: number; tail: string | null }[]>`
+        SELECT j.state, j.attempt, j."chunkCount" AS chunks,
+               CASE WHEN j.state = 'DONE' THEN substr(j.content, ${sentChars + 1})
+                    ELSE (SELECT string_agg(c.text, '' ORDER BY c.seq) FROM "GenerationChunk" c
+                          WHERE c."jobId" = j.id AND c.attempt = j.attempt AND c.seq > ${sentChunks}) END AS tail
+        FROM "GenerationJob" j WHERE j.id = ${job.id}`;
       if (!row) return;
       if (row.attempt !== attempt) {
-        if (sent > 0) events.push({ type: "reset", side });
+        if (sentChars > 0) events.push({ type: "reset", side });
         attempt = row.attempt;
-        sent = 0;
+        sentChunks = 0;
+        sentChars = 0;
         continue;
       }
-      if (row.length > sent && row.state !== "CANCELLED" && row.state !== "FAILED") {
+      if (row.tail && row.state !== "CANCELLED" && row.state !== "FAILED") {
         events.push({ type: "delta", side, text: row.tail });
-        sent = row.length;
+        sentChars += row.tail.length;
+        sentChunks = row.chunks;
       }
       if (row.state !== "PENDING" && row.state !== "RUNNING") return;
       if (signal.aborted) return;

@@ -2,7 +2,15 @@ import "server-only";
 import { NextResponse } from "next/server";
 import type { z } from "zod";
 import { jsonError } from "@/lib/auth/request-user";
-import { workerEndpoint, type WorkerEndpoint, type WorkerReply } from "./worker";
+import { BodyTooLarge } from "@/lib/http/node-json";
+import { webBodyText } from "@/lib/http/web-body";
+import { refuseOversizedAnswer, workerEndpoint, type WorkerEndpoint, type WorkerReply } from "./worker";
+
+/**
+ * The largest body a worker may send: an answer at the length cap (lib/live/openai.ts), written
+ * with JSON escapes. A larger one is not read; its job's battle is void as too long.
+ */
+const MAX_WORKER_BODY_BYTES = 8 * 1024 * 1024;
 
 /** The pulled model whose worker token the request carries, or a 401 JSON response. */
 export async function workerFromRequest(request: Request): Promise<{ endpoint: WorkerEndpoint } | { response: NextResponse }> {
@@ -13,11 +21,15 @@ export async function workerFromRequest(request: Request): Promise<{ endpoint: W
 }
 
 /** The request's JSON body checked against `schema`, or a 400 JSON response saying what is wrong. */
-async function workerBody<T>(request: Request, schema: z.ZodType<T>): Promise<{ body: T } | { response: NextResponse }> {
+async function workerBody<T>(
+  request: Request,
+  schema: z.ZodType<T>,
+): Promise<{ body: T } | { response: NextResponse } | { tooLarge: true }> {
   let json: unknown;
   try {
-    json = await request.json();
-  } catch {
+    json = JSON.parse(await webBodyText(request, MAX_WORKER_BODY_BYTES));
+  } catch (error) {
+    if (error instanceof BodyTooLarge) return { tooLarge: true };
     return { response: jsonError(400, "the body must be JSON") };
   }
   const parsed = schema.safeParse(json);
@@ -42,7 +54,12 @@ export async function workerJobRoute<T>(
 ): Promise<NextResponse> {
   const caller = await workerFromRequest(request);
   if ("response" in caller) return caller.response;
+  const jobRef = (await params).id;
   const parsed = await workerBody(request, schema);
+  if ("tooLarge" in parsed) {
+    await refuseOversizedAnswer(caller.endpoint.id, jobRef);
+    return jsonError(413, `the body is larger than ${MAX_WORKER_BODY_BYTES} bytes: the answer is too long, and its battle is void`);
+  }
   if ("response" in parsed) return parsed.response;
-  return workerResponse(await act(caller.endpoint.id, (await params).id, parsed.body));
+  return workerResponse(await act(caller.endpoint.id, jobRef, parsed.body));
 }

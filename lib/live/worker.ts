@@ -4,7 +4,7 @@ import { env } from "@/lib/env";
 import { pgTransaction, poolSql } from "@/lib/pg";
 import { finishJob, sweepLiveBattles } from "./battles";
 import { IdentityGuard } from "./identity-guard";
-import type { ChatMessage } from "./openai";
+import { MAX_ANSWER_CHARS, type ChatMessage } from "./openai";
 import { endpointKey, jobKey, notifyKey, waitFor } from "./notify";
 
 /**
@@ -50,7 +50,8 @@ function leaseSeconds(): number {
 async function claimJob(endpoint: WorkerEndpoint): Promise<WorkerJob | null> {
   const rows = await poolSql().$queryRaw<{ id: string; attempt: number; messages: ChatMessage[] }[]>`
     UPDATE "GenerationJob" j SET state = 'RUNNING', attempt = j.attempt + 1, "leaseUntil" = now() + make_interval(secs => ${leaseSeconds()}),
-      "startedAt" = coalesce(j."startedAt", now()), content = '', "firstTokenAt" = NULL
+      "startedAt" = coalesce(j."startedAt", now()), content = '', "firstTokenAt" = NULL,
+      "chunkCount" = 0, "streamedChars" = 0, "guardReading" = '', "guardPending" = ''
     WHERE j.id = (
       SELECT id FROM "GenerationJob"
       WHERE "endpointId" = ${endpoint.id}::uuid AND deadline > now() AND (state = 'PENDING' OR (state = 'RUNNING' AND "leaseUntil" < now()))
@@ -58,6 +59,8 @@ async function claimJob(endpoint: WorkerEndpoint): Promise<WorkerJob | null> {
     RETURNING j.id, j.attempt, j.messages`;
   const job = rows[0];
   if (!job) return null;
+  // What the lapsed worker streamed is not this attempt's.
+  await poolSql().$executeRaw`DELETE FROM "GenerationChunk" WHERE "jobId" = ${job.id} AND attempt < ${job.attempt}`;
   // A stream showing the lapsed worker's partial answer starts that side again.
   await poolSql().$executeRaw(notifyKey(jobKey(job.id)));
   return { id: `${job.id}.${job.attempt}`, messages: job.messages, params: endpoint.params, leaseSeconds: leaseSeconds() };
@@ -91,37 +94,63 @@ async function jobOfEndpoint(endpointId: string, jobId: string): Promise<boolean
 const LEASE_LOST = "this job is no longer leased to you: its lease expired or the battle ended";
 const NO_SUCH_JOB = { status: 404, error: "no such job" } as const;
 
+const TOO_LONG = `the answer is longer than ${MAX_ANSWER_CHARS} characters`;
+
 /**
  * Appends streamed text to a leased job and renews the lease. The text is checked for model names
  * before it is stored, so an annotator's stream never receives one: a chunk that names its model
- * voids the battle instead.
+ * voids the battle instead, as does one that takes the answer past MAX_ANSWER_CHARS. Each chunk is
+ * a row of its own and the check reads only a window kept with the job, so a chunk costs the same
+ * however long the answer already is.
  */
 export async function appendChunk(endpointId: string, ref: string, delta: string): Promise<WorkerReply> {
   const parsed = parseJobRef(ref);
   if (!parsed) return NO_SUCH_JOB;
   const outcome = await pgTransaction(async (tx) => {
-    const [job] = await tx.$queryRaw<{ content: string; identityWords: string[] }[]>`
-      SELECT j.content, c."identityWords" FROM "GenerationJob" j JOIN "LiveBattle" b ON b.id = j."battleId" JOIN "Campaign" c ON c.id = b."campaignId"
+    const [job] = await tx.$queryRaw<
+      { chunkCount: number; streamedChars: number; guardReading: string; guardPending: string; identityWords: string[] }[]
+    >`
+      SELECT j."chunkCount", j."streamedChars", j."guardReading", j."guardPending", c."identityWords"
+      FROM "GenerationJob" j JOIN "LiveBattle" b ON b.id = j."battleId" JOIN "Campaign" c ON c.id = b."campaignId"
       WHERE j.id = ${parsed.jobId} AND j."endpointId" = ${endpointId}::uuid AND j.attempt = ${parsed.attempt} AND j.state = 'RUNNING'
         AND j."leaseUntil" >= now()
       FOR UPDATE OF j`;
     if (!job) return "lost" as const;
-    const named = IdentityGuard.for(job.identityWords).named(job.content, delta);
-    if (named) return { named };
+    if (job.streamedChars + delta.length > MAX_ANSWER_CHARS) return "too long" as const;
+    const checked = IdentityGuard.for(job.identityWords).check({ reading: job.guardReading, pending: job.guardPending }, delta);
+    if (checked.named) return { named: checked.named };
+    if (delta) {
+      await tx.$executeRaw`
+        INSERT INTO "GenerationChunk" ("jobId", attempt, seq, text) VALUES (${parsed.jobId}, ${parsed.attempt}, ${job.chunkCount + 1}, ${delta})`;
+    }
     await tx.$executeRaw`
-      UPDATE "GenerationJob" SET content = content || ${delta}, "firstTokenAt" = coalesce("firstTokenAt", now()),
-        "leaseUntil" = now() + make_interval(secs => ${leaseSeconds()})
+      UPDATE "GenerationJob" SET "chunkCount" = "chunkCount" + ${delta ? 1 : 0}, "streamedChars" = "streamedChars" + ${delta.length},
+        "guardReading" = ${checked.window.reading}, "guardPending" = ${checked.window.pending},
+        "firstTokenAt" = coalesce("firstTokenAt", now()), "leaseUntil" = now() + make_interval(secs => ${leaseSeconds()})
       WHERE id = ${parsed.jobId}`;
     await tx.$executeRaw(notifyKey(jobKey(parsed.jobId)));
     return "stored" as const;
   });
   // Only a refused chunk pays for telling "not yours" from "no longer yours".
   if (outcome === "lost") return (await jobOfEndpoint(endpointId, parsed.jobId)) ? { status: 409, error: LEASE_LOST } : NO_SUCH_JOB;
+  if (outcome === "too long") {
+    await finishJob(parsed.jobId, { failure: { cause: "too_long", detail: TOO_LONG } }, parsed);
+    return { status: 409, error: `${TOO_LONG}: the battle is void, stop generating` };
+  }
   if (outcome !== "stored") {
     await finishJob(parsed.jobId, { failure: { cause: "identity", detail: `the answer names a model ("${outcome.named}")` } }, parsed);
     return { status: 409, error: "the answer names a model: the battle is void, stop generating" };
   }
   return { status: 200, body: { ok: true, leaseSeconds: leaseSeconds() } };
+}
+
+/**
+ * A worker's answer that could not be read (a body over the size limit): its battle is void as too
+ * long, if the job is still leased to this worker.
+ */
+export async function refuseOversizedAnswer(endpointId: string, ref: string): Promise<void> {
+  const parsed = parseJobRef(ref);
+  if (parsed) await finishJob(parsed.jobId, { failure: { cause: "too_long", detail: TOO_LONG } }, { ...parsed, endpointId });
 }
 
 /** The worker's whole answer (or its error). Sending the same answer again is harmless. */
