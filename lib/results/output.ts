@@ -3,6 +3,7 @@ import type { BenchmarkCorrelationResult } from "./correlations";
 import { describeFilters, type ResultFilters } from "./filters";
 import type { GroupBoard, GroupBy } from "./groups";
 import type { LeaderboardView, StyleControlView } from "./leaderboard";
+import { csvLine } from "@/lib/csv/write";
 
 /**
  * The `leaderboard` command's and the API's JSON: the `ratings` command's contract
@@ -122,12 +123,6 @@ export function groupBoardsCsv(groups: GroupBoard[], styleControl = false): stri
     }
   }
   return lines.join("\n") + "\n";
-}
-
-function csvLine(values: (string | number | null)[]): string {
-  return values
-    .map((v) => (v === null ? "" : typeof v === "number" ? String(v) : /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v))
-    .join(",");
 }
 
 export function leaderboardCsv(

@@ -3,16 +3,12 @@ import { duplicateReport } from "@/lib/prompts/duplicates";
 import { setPromptExcluded } from "@/lib/prompts/exclusion";
 import { campaignBySlug } from "../lib/campaign-arg";
 import { parseArgs, required, single, UsageError } from "../lib/cli-args";
+import { csvCell } from "@/lib/csv/write";
 
 export const usage = [
   "prompts duplicates --campaign SLUG [--format json|csv]   (prompts that repeat an earlier one: same normalised text, or near by shingle similarity)",
   "prompts exclude --campaign SLUG --prompt ID [--reason TEXT] · prompts include --campaign SLUG --prompt ID   (leave a prompt out of results, exports and serving, or take it back)",
 ].join("\n  ");
-
-function csvCell(value: string | number): string {
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 /**
  * `prompts duplicates`: JSON `{campaign, prompts, duplicates, exact, near, pairs: [{prompt,
