@@ -18,6 +18,10 @@ const envSchema = z.object({
   HIKAKU_ENCRYPTION_KEY: z.string().min(16, "HIKAKU_ENCRYPTION_KEY must be at least 16 characters").optional(),
   /** The key before a rotation: API keys stored under it still decrypt until `model rotate-keys` re-encrypts them. */
   HIKAKU_ENCRYPTION_KEY_PREVIOUS: z.string().min(16, "HIKAKU_ENCRYPTION_KEY_PREVIOUS must be at least 16 characters").optional(),
+  /** Vote exports streamed at once by one app instance (each holds a database connection); more get 503. */
+  HIKAKU_MAX_CONCURRENT_EXPORTS: z.coerce.number().int().positive().max(50).default(3),
+  /** An export whose reader takes nothing for this long is ended, with its database transaction. */
+  HIKAKU_EXPORT_IDLE_SECONDS: z.coerce.number().positive().max(3600).default(30),
   /** Live battles: how long a worker holds a prompt before it goes to another worker (each chunk renews it). */
   HIKAKU_WORKER_LEASE_SECONDS: z.coerce.number().int().positive().max(3600).default(60),
   /** Live battles: how long `POST /api/v1/worker/next` waits for a prompt before answering 204. */

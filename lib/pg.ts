@@ -11,12 +11,18 @@ import { Prisma } from "./generated/prisma/client";
  */
 
 /**
+ * How long a request waits for a free connection before it fails: a pool held by something that
+ * does not let go then costs an error, not a request that hangs until the client gives up.
+ */
+const CONNECTION_TIMEOUT_MS = 15_000;
+
+/**
  * Settings for every pg pool of an instance (this one, Prisma's adapter, the benchmark's floor).
  * node-postgres closes a connection after 10 s unused by default; under bursty voting the least
  * used of a pool's connections then close between bursts, and the next burst waits for new ones
  * (a SCRAM handshake and a backend start each, hundreds of ms on a busy 2-core host).
  */
-export const POOL_SETTINGS = { max: 10, idleTimeoutMillis: 60_000 } as const;
+export const POOL_SETTINGS = { max: 10, idleTimeoutMillis: 60_000, connectionTimeoutMillis: CONNECTION_TIMEOUT_MS } as const;
 
 const globalForPool = globalThis as unknown as { hikakuPool?: pg.Pool; hikakuPoolSql?: RawSql };
 

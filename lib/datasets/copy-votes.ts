@@ -1,5 +1,7 @@
 import "server-only";
+import type { PoolClient } from "pg";
 import { to as copyTo } from "pg-copy-streams";
+import { env } from "@/lib/env";
 import { inlineParameters, pool } from "@/lib/pg";
 import { checkPromptDuplicates } from "@/lib/prompts/duplicates";
 import { hasExcludedPrompts } from "@/lib/prompts/exclusion";
@@ -135,34 +137,108 @@ const SELECT_JSON = `${COLUMNS.map(([name, expression, kind], i) => `'${i === 0 
 /** CSV as COPY writes it; JSON Lines as binary COPY of the built lines, unwrapped by textOfBinaryCopy. */
 const COPY_OPTIONS = { csv: "FORMAT csv, HEADER", "raw-csv": "FORMAT csv, HEADER", jsonl: "FORMAT binary" } as const;
 
+/** Every export slot of this instance is taken: the caller says "try again shortly" (503). */
+export class ExportsBusy extends Error {}
+
+/** An export's reader took nothing for HIKAKU_EXPORT_IDLE_SECONDS: the export was ended. */
+export class ExportIdle extends Error {}
+
+let exportsInFlight = 0;
+
+/**
+ * A place among the instance's concurrent exports, or ExportsBusy. Each export holds one of the
+ * pool's connections in a transaction for as long as it streams: without a limit, ten stalled
+ * downloads held all ten and voting waited on them (the review measured 30 s timeouts).
+ */
+function takeExportSlot(): () => void {
+  if (exportsInFlight >= env().HIKAKU_MAX_CONCURRENT_EXPORTS) throw new ExportsBusy("every export slot is in use");
+  exportsInFlight++;
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    exportsInFlight--;
+  };
+}
+
+export interface CopyLimits {
+  /** Take an export slot (ExportsBusy when none is free) and end the export when its reader stalls. */
+  guarded: boolean;
+}
+
 /**
  * The campaign's votes under `filters` as CSV (with header; `raw-csv` without the spreadsheet
- * guard, for the Parquet encoder) or JSON Lines, as PostgreSQL sends them. `rows()` tells how many rows were sent once the stream has ended. Stopping early
- * (return() on the generator) ends the COPY and discards its connection.
+ * guard, for the Parquet encoder) or JSON Lines, as PostgreSQL sends them. `rows()` tells how many
+ * rows were sent once the stream has ended. Stopping early (return() on the generator) ends the
+ * COPY and discards its connection. A guarded export (web and API) takes an export slot at once
+ * (ExportsBusy) and is ended — its transaction rolled back, its connection and slot given back —
+ * when its reader takes nothing for HIKAKU_EXPORT_IDLE_SECONDS, or never starts reading.
  */
-export function copyVotes(campaignId: string, filters: ResultFilters, format: "csv" | "raw-csv" | "jsonl") {
+export function copyVotes(
+  campaignId: string,
+  filters: ResultFilters,
+  format: "csv" | "raw-csv" | "jsonl",
+  limits: CopyLimits = { guarded: false },
+) {
   let rowCount = 0;
+  const releaseSlot = limits.guarded ? takeExportSlot() : () => {};
+  const idleMs = env().HIKAKU_EXPORT_IDLE_SECONDS * 1000;
+  /** Ends the export while its reader is away; set while a chunk waits to be taken. */
+  let abandon: (() => void) | null = null;
+  let idleTimer: NodeJS.Timeout | null = limits.guarded ? setTimeout(() => abandon?.() ?? releaseSlot(), idleMs) : null;
+  const waitForReader = (onIdle: () => void) => {
+    if (!limits.guarded) return;
+    abandon = onIdle;
+    idleTimer = setTimeout(onIdle, idleMs);
+  };
+  const readerBack = () => {
+    if (idleTimer) clearTimeout(idleTimer);
+    idleTimer = null;
+    abandon = null;
+  };
   async function* chunks(): AsyncGenerator<Uint8Array> {
+    readerBack();
     const params: unknown[] = [];
-    if (filters.excludeDuplicates) await checkPromptDuplicates(campaignId);
-    const scope = { ...filters, excludedPrompts: await hasExcludedPrompts(campaignId) };
-    const { where } = voteConditions(campaignId, scope, params, { includeIdentityLeaks: true });
-    const client = await pool().connect();
+    let client: PoolClient | null = null;
     let finished = false;
+    let ended = false;
+    const end = (error?: Error) => {
+      if (ended) return;
+      ended = true;
+      client?.release(error ?? !finished);
+      releaseSlot();
+    };
     try {
-      // One transaction so the sort into time order gets memory enough not to spill to disk.
-      await client.query("BEGIN READ ONLY");
-      await client.query("SET LOCAL work_mem = '128MB'");
+      if (filters.excludeDuplicates) await checkPromptDuplicates(campaignId);
+      const scope = { ...filters, excludedPrompts: await hasExcludedPrompts(campaignId) };
+      const { where } = voteConditions(campaignId, scope, params, { includeIdentityLeaks: true });
+      const connected = await pool().connect();
+      client = connected;
+      await connected.query("BEGIN READ ONLY");
+      await connected.query("SET LOCAL work_mem = '128MB'");
       const columns = { csv: SELECT_CSV, "raw-csv": SELECT_RAW_CSV, jsonl: SELECT_JSON }[format];
       const select = `SELECT ${columns} ${VOTE_SOURCE} WHERE ${where} ORDER BY v."createdAt", v.seq`;
       const sql = `COPY (${select}) TO STDOUT WITH (${COPY_OPTIONS[format]})`;
-      const stream = client.query(copyTo(inlineParameters(client, sql, params)));
-      yield* format === "jsonl" ? textOfBinaryCopy(stream as AsyncIterable<Buffer>) : (stream as AsyncIterable<Buffer>);
+      const stream = connected.query(copyTo(inlineParameters(connected, sql, params)));
+      const source = format === "jsonl" ? textOfBinaryCopy(stream as AsyncIterable<Buffer>) : (stream as AsyncIterable<Buffer>);
+      for await (const chunk of source) {
+        // While the reader is away the COPY waits on this chunk; past the idle limit its
+        // connection is closed (PostgreSQL rolls the transaction back) and the slot freed.
+        waitForReader(() => {
+          const idle = new ExportIdle(`the reader took nothing for ${idleMs / 1000} s`);
+          stream.destroy(idle);
+          end(idle);
+        });
+        yield chunk;
+        readerBack();
+        if (ended) throw new ExportIdle("the export was ended while its reader was away");
+      }
       rowCount = stream.rowCount;
-      await client.query("COMMIT");
+      await connected.query("COMMIT");
       finished = true;
     } finally {
-      client.release(!finished);
+      readerBack();
+      end();
     }
   }
   return { chunks: chunks(), rows: () => rowCount };

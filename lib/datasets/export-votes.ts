@@ -7,7 +7,9 @@ import type { ExportFormat } from "./write-formats";
 
 /**
  * A campaign's vote dataset as a stream of file chunks, pulled on demand (so a slow or stopped
- * reader holds the database cursor still instead of filling memory). The export is audited when
+ * reader holds the database cursor still instead of filling memory). Through the server (web and
+ * API), ExportsBusy is thrown at once when every export slot is taken, and a stalled reader's
+ * export is ended (lib/datasets/copy-votes.ts). The export is audited when
  * it ends, with the rows sent and whether the reader stopped early.
  */
 export function exportVotes(
@@ -18,7 +20,10 @@ export function exportVotes(
   via: "api" | "cli" | "web",
 ): { chunks: AsyncGenerator<Uint8Array>; rows: () => number } {
   // CSV and JSON Lines come straight from PostgreSQL; Parquet is encoded from its CSV as it arrives.
-  const copied = copyVotes(campaign.id, filters, format === "parquet" ? "raw-csv" : format === "csv" ? "csv" : "jsonl");
+  // Downloads through the server are limited and ended when stalled; the CLI's own export is not.
+  const copied = copyVotes(campaign.id, filters, format === "parquet" ? "raw-csv" : format === "csv" ? "csv" : "jsonl", {
+    guarded: via !== "cli",
+  });
   const encoded = format === "parquet" ? csvToParquetInWorker(copied.chunks) : copied.chunks;
   const rows = copied.rows;
   async function* audited(): AsyncGenerator<Uint8Array> {

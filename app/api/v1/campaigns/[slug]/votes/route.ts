@@ -1,4 +1,5 @@
 import { jsonError, researchCampaignFromRequest } from "@/lib/auth/request-user";
+import { ExportsBusy } from "@/lib/datasets/copy-votes";
 import { exportVotes, toReadableStream } from "@/lib/datasets/export-votes";
 import { CONTENT_TYPES, EXPORT_FORMATS, type ExportFormat } from "@/lib/datasets/write-formats";
 import { parseFilters } from "@/lib/results/filters";
@@ -6,6 +7,7 @@ import { parseFilters } from "@/lib/results/filters";
 /**
  * GET /api/v1/campaigns/{slug}/votes?format=csv|jsonl|parquet[&filters as the leaderboard]: the
  * vote dataset in the Chatbot Arena schema, streamed from a database cursor. Token or session.
+ * 503 (Retry-After) while the instance streams as many exports as it allows.
  */
 export async function GET(request: Request, { params }: { params: Promise<{ slug: string }> }) {
   const caller = await researchCampaignFromRequest(request, params);
@@ -17,7 +19,15 @@ export async function GET(request: Request, { params }: { params: Promise<{ slug
   const parsed = parseFilters(query);
   if (!parsed.ok) return jsonError(400, "invalid filters", { details: parsed.errors });
   const via = request.headers.has("authorization") ? "api" : "web";
-  const { chunks } = exportVotes(caller.user.id, campaign, parsed.filters, format, via);
+  let chunks;
+  try {
+    ({ chunks } = exportVotes(caller.user.id, campaign, parsed.filters, format, via));
+  } catch (error) {
+    if (!(error instanceof ExportsBusy)) throw error;
+    const busy = jsonError(503, "every export slot is in use: try again in a minute", { code: "EXPORTS_BUSY" });
+    busy.headers.set("Retry-After", "30");
+    return busy;
+  }
   return new Response(toReadableStream(chunks), {
     headers: {
       "Content-Type": CONTENT_TYPES[format],
