@@ -315,6 +315,8 @@ const ROUTES: Record<string, { request: (r: APIRequestContext, f: Fixture) => Pr
   "app/api/v1/campaigns/[slug]/imports/route.ts": {
     request: (r, f) =>
       r.post(`/api/v1/campaigns/${f.slug}/imports`, {
+        // As the campaign page sends it: uploads from other origins are refused (tested in imports.spec.ts).
+        headers: { origin: new URL(test.info().project.use.baseURL!).origin },
         multipart: {
           file: {
             name: "rows.jsonl",

@@ -68,4 +68,16 @@ test("a researcher uploads FastChat's MT-Bench files in the browser and sees the
   await expect(stat("Prompts")).toHaveText("80");
   await expect(stat("Models")).toHaveText("9");
   await expectAccessible(page);
+
+  // The same upload, with the researcher's cookies, from a page of another site is refused: nothing is added.
+  const forged = await page.request.post(`/api/v1/campaigns/${slug}/imports`, {
+    headers: { origin: "https://evil.example" },
+    multipart: {
+      file: { name: "rows.jsonl", mimeType: "application/x-ndjson", buffer: Buffer.from(`{"prompt_id":"forged","prompt":"?"}\n`) },
+    },
+  });
+  expect(forged.status()).toBe(403);
+  expect(await forged.json()).toEqual({ error: "uploads come from this app's pages only" });
+  await page.reload();
+  await expect(stat("Prompts")).toHaveText("80");
 });

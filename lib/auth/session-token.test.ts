@@ -1,6 +1,6 @@
 import { encode } from "next-auth/jwt";
 import { describe, expect, it } from "vitest";
-import { sessionTokenFrom, sessionUserId } from "./session-token";
+import { sessionCookieName, sessionTokenFrom, sessionUserId } from "./session-token";
 
 const SECRET = "session-token-test-secret-0123456789";
 const USER = "6f8eb35b-8f81-423f-b1a1-ab2008d477bf";
@@ -29,19 +29,35 @@ describe("reading next-auth's session cookie without next-auth", () => {
     expect(await sessionUserId(await encode({ token: { email: "a@example.com" }, secret: SECRET }), SECRET)).toBeNull();
   });
 
-  it("finds the token under either cookie name, whole or in numbered chunks, and ignores other cookies", async () => {
+  it("finds the token under the configured cookie name, whole or in numbered chunks, and ignores other cookies", async () => {
     const token = await issued();
     const other = { name: "next-auth.csrf-token", value: "x" };
-    expect(sessionTokenFrom([other, { name: "next-auth.session-token", value: token }])).toBe(token);
-    expect(sessionTokenFrom([{ name: "__Secure-next-auth.session-token", value: token }])).toBe(token);
+    const plain = sessionCookieName("http://127.0.0.1:3000");
+    const secure = sessionCookieName("https://hikaku.example.org");
+    expect([plain, secure, sessionCookieName(undefined)]).toEqual([
+      "next-auth.session-token",
+      "__Secure-next-auth.session-token",
+      "next-auth.session-token",
+    ]);
+    expect(sessionTokenFrom([other, { name: "next-auth.session-token", value: token }], plain)).toBe(token);
+    expect(sessionTokenFrom([{ name: "__Secure-next-auth.session-token", value: token }], secure)).toBe(token);
     const chunks = [
       { name: "next-auth.session-token.1", value: token.slice(10, 20) },
       { name: "next-auth.session-token.2", value: token.slice(20) },
       other,
       { name: "next-auth.session-token.0", value: token.slice(0, 10) },
     ];
-    expect(sessionTokenFrom(chunks)).toBe(token);
-    expect(await sessionUserId(sessionTokenFrom(chunks), SECRET)).toBe(USER);
-    expect(sessionTokenFrom([other, { name: "next-auth.session-token.x", value: "y" }])).toBeNull();
+    expect(sessionTokenFrom(chunks, plain)).toBe(token);
+    expect(await sessionUserId(sessionTokenFrom(chunks, plain), SECRET)).toBe(USER);
+    expect(sessionTokenFrom([other, { name: "next-auth.session-token.x", value: "y" }], plain)).toBeNull();
+  });
+
+  it("under HTTPS reads only the __Secure- cookie: a plain-named one could have been planted over HTTP", async () => {
+    const token = await issued();
+    const secure = sessionCookieName("https://hikaku.example.org");
+    expect(sessionTokenFrom([{ name: "next-auth.session-token", value: token }], secure)).toBeNull();
+    expect(sessionTokenFrom([{ name: "next-auth.session-token.0", value: token }], secure)).toBeNull();
+    // And over plain HTTP the __Secure- name is not the app's.
+    expect(sessionTokenFrom([{ name: "__Secure-next-auth.session-token", value: token }], sessionCookieName("http://x"))).toBeNull();
   });
 });

@@ -9,7 +9,15 @@ import { jwtDecrypt } from "jose";
  * action, thrown away — about a third of the app's CPU per vote; here the key is derived once.
  */
 
-const COOKIE_NAMES = ["__Secure-next-auth.session-token", "next-auth.session-token"];
+/**
+ * next-auth's session cookie: `__Secure-` prefixed when the app is served over HTTPS (NEXTAUTH_URL
+ * https://…; next-auth decides the same way), plain otherwise. Only that one name is read: under
+ * HTTPS a plain-named cookie may have been set by anyone who could write a cookie for the site
+ * over plain HTTP, which the `__Secure-` prefix rules out.
+ */
+export function sessionCookieName(appUrl: string | undefined): string {
+  return appUrl?.startsWith("https://") ? "__Secure-next-auth.session-token" : "next-auth.session-token";
+}
 const keys = new Map<string, Uint8Array>();
 
 /** next-auth 4's JWT encryption key: HKDF-SHA256 of the secret, empty salt, this info string. */
@@ -45,21 +53,18 @@ export function cookiesFromHeader(header: string | undefined): { name: string; v
   });
 }
 
-/** The session token among the request's cookies, whole or in next-auth's numbered chunks. */
-export function sessionTokenFrom(cookies: { name: string; value: string }[]): string | null {
-  for (const name of COOKIE_NAMES) {
-    const whole = cookies.find((cookie) => cookie.name === name);
-    if (whole) return whole.value;
-    const chunks = cookies
-      .map((cookie) => ({
-        index: cookie.name.startsWith(`${name}.`) ? Number(cookie.name.slice(name.length + 1)) : NaN,
-        value: cookie.value,
-      }))
-      .filter((chunk) => Number.isInteger(chunk.index))
-      .sort((a, b) => a.index - b.index);
-    if (chunks.length) return chunks.map((chunk) => chunk.value).join("");
-  }
-  return null;
+/** The session token (cookie `name`) among the request's cookies, whole or in next-auth's numbered chunks. */
+export function sessionTokenFrom(cookies: { name: string; value: string }[], name: string): string | null {
+  const whole = cookies.find((cookie) => cookie.name === name);
+  if (whole) return whole.value;
+  const chunks = cookies
+    .map((cookie) => ({
+      index: cookie.name.startsWith(`${name}.`) ? Number(cookie.name.slice(name.length + 1)) : NaN,
+      value: cookie.value,
+    }))
+    .filter((chunk) => Number.isInteger(chunk.index))
+    .sort((a, b) => a.index - b.index);
+  return chunks.length ? chunks.map((chunk) => chunk.value).join("") : null;
 }
 
 /** The signed-in user's id from a session token, or null when it is missing, forged or expired. */
@@ -77,7 +82,7 @@ export async function sessionUserId(token: string | null, secret: string): Promi
  * Whose session a plain node:http request carries (the requests scripts/app-server.mjs answers
  * without Next): the user id from its session cookie when it is one this app issues, else null.
  */
-export async function requestUserId(cookieHeader: string | undefined, secret: string): Promise<string | null> {
-  const id = await sessionUserId(sessionTokenFrom(cookiesFromHeader(cookieHeader)), secret);
+export async function requestUserId(cookieHeader: string | undefined, secret: string, cookieName: string): Promise<string | null> {
+  const id = await sessionUserId(sessionTokenFrom(cookiesFromHeader(cookieHeader), cookieName), secret);
   return id && isUserId(id) ? id : null;
 }

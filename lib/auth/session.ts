@@ -8,7 +8,7 @@ import type { Role } from "@/lib/generated/prisma/enums";
 import { activeUser, type CurrentUser } from "./active-user";
 import { authOptions } from "./options";
 import { hasRole } from "./roles";
-import { isUserId, sessionTokenFrom, sessionUserId } from "./session-token";
+import { isUserId, sessionCookieName, sessionTokenFrom, sessionUserId } from "./session-token";
 
 export type { CurrentUser } from "./active-user";
 
@@ -26,7 +26,7 @@ export async function signedInUserId(): Promise<string | null> {
   const secret = env().NEXTAUTH_SECRET;
   // Without a configured secret (development only) next-auth makes one up: let it decide.
   const id = secret
-    ? await sessionUserId(sessionTokenFrom((await cookies()).getAll()), secret)
+    ? await sessionUserId(sessionTokenFrom((await cookies()).getAll(), sessionCookieName(env().NEXTAUTH_URL)), secret)
     : (await getServerSession(authOptions))?.user?.id;
   return id && isUserId(id) ? id : null;
 }

@@ -1,5 +1,6 @@
+import { env } from "@/lib/env";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { requestUserId } from "@/lib/auth/session-token";
+import { requestUserId, sessionCookieName } from "@/lib/auth/session-token";
 import { SECURITY_HEADERS, TLS_ONLY_HEADER } from "./security-headers";
 
 /**
@@ -35,7 +36,7 @@ export function signedJsonHandler(
     const headers = responseHeaders(request);
     try {
       const input: SignedJsonRequest = {
-        userId: await requestUserId(request.headers.cookie, options.secret),
+        userId: await requestUserId(request.headers.cookie, options.secret, sessionCookieName(env().NEXTAUTH_URL)),
         contentType: request.headers["content-type"] ?? null,
         json: async () => parseJson(await bodyText(request, options.maxBodyBytes)),
       };

@@ -1,9 +1,11 @@
 import "server-only";
 import { flagAfterFailedGold } from "@/lib/campaigns/flags";
-import { db, type RawSql } from "@/lib/db";
-import { poolSql } from "@/lib/pg";
+import pg, { type QueryResult } from "pg";
+import { db } from "@/lib/db";
 import { env } from "@/lib/env";
+import { Prisma } from "@/lib/generated/prisma/client";
 import type { Outcome, Winner } from "@/lib/generated/prisma/enums";
+import { pool, withLiterals } from "@/lib/pg";
 
 export interface VoteInput {
   assignmentId: string;
@@ -53,12 +55,12 @@ interface VoteRow {
  * assignment; the browser only ever says "left" or "right". An expired assignment is closed and
  * its slot returned.
  */
-export async function recordVote(annotatorId: string, input: VoteInput, client: RawSql = poolSql()): Promise<VoteResult> {
+export async function recordVote(annotatorId: string, input: VoteInput): Promise<VoteResult> {
   const winner = WINNER[input.outcome];
   const reason = input.reason?.trim() || null;
   const correctedAnswer = input.correctedAnswer?.trim() || null;
   const maxPerMinute = env().HIKAKU_MAX_VOTES_PER_MINUTE;
-  const [row] = await client.$queryRaw<VoteRow[]>`
+  const statement = Prisma.sql`
     WITH target AS (
       SELECT a.id, a."campaignId", a."promptId", a."itemId", a.state, a."issuedAt", a."expiresAt" <= now() AS expired,
              l."modelId" AS "leftModelId", r."modelId" AS "rightModelId", i."lowModelId", i."highModelId",
@@ -116,6 +118,15 @@ export async function recordVote(annotatorId: string, input: VoteInput, client: 
     SELECT t."campaignId", t.state, t.expired, t.member, t.blocked, t."campaignStatus", t."outcomeAllowed", t."reasonRequired", t."correctionRequired", t."revealModelsAfterVote",
            t."leftModelId", t."rightModelId", EXISTS (SELECT 1 FROM vote) AS inserted, t."underRate", (SELECT "goldPassed" FROM vote) AS "goldPassed"
     FROM target t`;
+  // One annotator's votes one at a time (an advisory lock to the end of the transaction), so the
+  // per-minute count the vote reads includes every vote of theirs that came just before: counted
+  // without it, votes sent in parallel all saw the same count and passed the limit together. Both
+  // statements go in one round trip and one transaction (the simple protocol), the vote's with a
+  // snapshot taken after the lock.
+  const results = (await pool().query(
+    `SELECT pg_advisory_xact_lock(hashtext(${pg.escapeLiteral(`votes:${annotatorId}`)}));\n${withLiterals(statement)}`,
+  )) as unknown as QueryResult<VoteRow>[];
+  const [row] = results[1].rows;
 
   // Someone else's assignment looks exactly like a missing one.
   if (!row) return { ok: false, code: "NOT_FOUND" };

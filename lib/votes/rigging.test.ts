@@ -103,6 +103,43 @@ describe("rigging defences", () => {
     expect(await recordVote(annotator.id, { assignmentId: pair.id, outcome: "LEFT", durationMs: 3000 })).toMatchObject({ ok: true });
   });
 
+  it("holds the per-person rate when votes arrive together: they are counted one after another", async () => {
+    const annotator = await createTestUser({ role: "ANNOTATOR" });
+    const { campaign } = await createVotingCampaign({ prompts: 8, models: 2, annotators: [annotator.id] });
+    const items = await db.item.findMany({ where: { campaignId: campaign.id }, take: 8 });
+    expect(items).toHaveLength(8);
+    // Eight pairs open at once (as eight tabs would hold them), written as the scheduler writes them.
+    const pairs = items.map((item, i) => ({
+      id: `parallel-vote-${campaign.id}-${i}`.padEnd(43, "x"),
+      campaignId: campaign.id,
+      annotatorId: annotator.id,
+      itemId: item.id,
+      promptId: item.promptId,
+      leftOutputId: item.lowOutputId,
+      rightOutputId: item.highOutputId,
+      issuedAt: new Date(Date.now() - 60_000),
+      expiresAt: new Date(Date.now() + 600_000),
+    }));
+    await db.assignment.createMany({ data: pairs });
+    // Two votes short of the limit.
+    await db.vote.createMany({
+      data: Array.from({ length: env().HIKAKU_MAX_VOTES_PER_MINUTE - 2 }, () => ({
+        campaignId: campaign.id,
+        annotatorId: annotator.id,
+        modelAId: items[0].lowModelId,
+        modelBId: items[0].highModelId,
+        outcome: "LEFT" as const,
+        winner: "MODEL_A" as const,
+      })),
+    });
+    const results = await Promise.all(
+      pairs.map((pair) => recordVote(annotator.id, { assignmentId: pair.id, outcome: "LEFT", durationMs: 3000 })),
+    );
+    expect(results.filter((result) => result.ok)).toHaveLength(2);
+    expect(results.filter((result) => !result.ok)).toEqual(Array(6).fill({ ok: false, code: "RATE_LIMITED" }));
+    expect(await db.vote.count({ where: { annotatorId: annotator.id } })).toBe(env().HIKAKU_MAX_VOTES_PER_MINUTE);
+  });
+
   it("scores gold pairs and flags an annotator who keeps getting them wrong", async () => {
     const {
       campaign,
