@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { createReadStream, createWriteStream, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createReadStream, createWriteStream, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { once } from "node:events";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +13,8 @@ import { backupDatabase, restoreDatabase, RestoreRefused } from "./backup";
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "hikaku-backup-"));
 const created: string[] = [];
+/** A file a tampered backup would create if its shell command ran. */
+const MARK = join(dir, "pwned");
 
 async function emptyDatabase(): Promise<string> {
   const name = `hikaku_restore_${Date.now()}_${created.length}`;
@@ -82,6 +84,31 @@ describe("backup and restore", () => {
     expect(Object.keys(await fingerprint(target))).toEqual([]);
   });
 
+  it.each([
+    [
+      "a shell command run by COPY … FROM PROGRAM",
+      (text: string) => text.replace("COMMIT;\n", `COPY "User" ("id") FROM PROGRAM 'touch ${MARK}';\nCOMMIT;\n`),
+    ],
+    ["a statement of its own", (text: string) => text.replace("BEGIN;\n", `BEGIN;\nCREATE TABLE pwned (x int);\n`)],
+    ["a changed migration", (text: string) => text.replace(/-- migration (\S+)\n/, (line) => `${line}DROP TABLE IF EXISTS "User";\n`)],
+    [
+      "rows for a table the schema does not have",
+      (text: string) => text.replace("COMMIT;\n", `COPY "pg_authid" ("rolname") FROM stdin;\nx\n\\.\nCOMMIT;\n`),
+    ],
+    [
+      "a sequence call that is not the backup's own",
+      (text: string) => text.replace("COMMIT;\n", `SELECT setval('x', 1); SELECT pg_sleep(10);\nCOMMIT;\n`),
+    ],
+    ["text after COMMIT", (text: string) => `${text}DROP TABLE "Vote";\n`],
+  ])("refuse a tampered backup with %s: nothing runs, nothing is restored", async (_, tamper) => {
+    const tampered = join(dir, `tampered-${Date.now()}.sql`);
+    writeFileSync(tampered, tamper(readFileSync(file, "utf8")));
+    const target = await emptyDatabase();
+    await expect(restoreDatabase(target, createReadStream(tampered))).rejects.toThrow(/^Line \d+ is not part of a Hikaku backup/);
+    expect(Object.keys(await fingerprint(target))).toEqual([]);
+    expect(existsSync(MARK)).toBe(false);
+  });
+
   it("work from the command line: backup --out, then restore --file into a new database", () => {
     const cliFile = join(dir, "cli.sql");
     const run = (args: string[], databaseUrl: string) =>
@@ -90,9 +117,12 @@ describe("backup and restore", () => {
         encoding: "utf8",
         env: { ...process.env, DATABASE_URL: databaseUrl },
       });
+    // An existing file that anyone could read is replaced by one only its owner can.
+    writeFileSync(cliFile, "old", { mode: 0o644 });
     const backup = run(["backup", "--out", cliFile], process.env.DATABASE_URL!);
     expect(backup.status, backup.stderr).toBe(0);
     expect(backup.stderr).toMatch(/backed up \d+ rows/);
+    expect(statSync(cliFile).mode & 0o777).toBe(0o600);
     return emptyDatabase().then(async (target) => {
       const restore = run(["restore", "--file", cliFile], target);
       expect(restore.status, restore.stderr).toBe(0);

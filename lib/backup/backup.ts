@@ -123,17 +123,31 @@ async function hasTables(client: pg.ClientBase): Promise<boolean> {
   return rows.length > 0;
 }
 
-const COPY_START = /^COPY .* FROM stdin;$/;
+/** `"name"` (a quoted identifier) as the name. */
+const IDENTIFIER = String.raw`"((?:[^"]|"")+)"`;
+const COPY_LINE = new RegExp(String.raw`^COPY ${IDENTIFIER} \(((?:"(?:[^"]|"")+"(?:, )?)+)\) FROM stdin;$`);
+const SETVAL_LINE = new RegExp(
+  String.raw`^SELECT setval\(pg_get_serial_sequence\('${IDENTIFIER}', '([A-Za-z_][A-Za-z0-9_]*)'\), coalesce\(max\(${IDENTIFIER}\), 1\), max\(${IDENTIFIER}\) IS NOT NULL\) FROM ${IDENTIFIER};$`,
+);
+const PREAMBLE = ["SET client_encoding = 'UTF8';", "SET standard_conforming_strings = on;", "BEGIN;"];
+const unquote = (quoted: string) => quoted.replace(/""/g, '"');
 
 /**
- * Runs a backup file against the empty database at `url`: its SQL as it comes, each COPY block
- * streamed in, all in the file's one transaction (a failure leaves the database empty).
+ * Restores a backup file into the empty database at `url`, in one transaction (a failure leaves
+ * the database empty). The file is not run as SQL: only what a backup consists of is accepted,
+ * and what runs is written here — the preamble; each migration, which must be this version's
+ * migration of that name, word for word; the migrations' bookkeeping table; `COPY … FROM stdin`
+ * blocks of rows for tables and columns the schema has; sequences moved past those rows; COMMIT.
+ * Anything else (a `COPY … FROM PROGRAM` that would run a shell command as the database's
+ * superuser, say) is refused with its line number before any of it runs.
  */
 export async function restoreDatabase(url: string, input: Readable): Promise<Record<string, number>> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   const counts: Record<string, number> = {};
   let inTransaction = false;
+  const migrations = new Map(readMigrations().map((m) => [m.name, m.sql.trim().split("\n")]));
+  const bookkeeping = `${CREATE_BOOKKEEPING.trim()};`.split("\n");
   try {
     if (await hasTables(client)) {
       throw new RestoreRefused(
@@ -141,25 +155,33 @@ export async function restoreDatabase(url: string, input: Readable): Promise<Rec
       );
     }
     const lines = createInterface({ input, crlfDelay: Infinity });
-    let sql: string[] = [];
-    let first = true;
+    let lineNumber = 0;
+    const refuse = (what: string) =>
+      new RestoreRefused(`Line ${lineNumber} is not part of a Hikaku backup (${what}): nothing was restored.`);
+    /** Lines a block must match word for word, and what to run once it has. */
+    let expected: { lines: string[]; at: number; run: string } | null = null;
+    let preamble = 0;
+    let committed = false;
     let copy: { stream: Writable; table: string } | null = null;
     let copyError: Error | null = null;
-    const runSql = async (last = false) => {
-      const text = sql.join("\n").trim();
-      sql = [];
-      // A file cut short would otherwise commit what it has: only one that ends as written is run to the end.
-      if (last && !/(^|\n)COMMIT;$/.test(text))
-        throw new RestoreRefused("The backup file is incomplete (it does not end with COMMIT): nothing was restored.");
-      if (!text) return;
-      await client.query(text);
-      inTransaction = inTransaction || /^BEGIN;$/m.test(text);
+    /** The schema's tables and columns, read once the migrations have run. */
+    let schema: Map<string, Set<string>> | null = null;
+    const tableColumns = async () => {
+      if (!schema) {
+        const { rows } = await client.query<{ table: string; column: string }>(
+          `SELECT table_name AS table, column_name AS column FROM information_schema.columns WHERE table_schema = 'public'`,
+        );
+        schema = new Map();
+        for (const { table, column } of rows) schema.set(table, (schema.get(table) ?? new Set()).add(column));
+      }
+      return schema;
     };
     for await (const line of lines) {
-      if (first) {
+      lineNumber++;
+      if (lineNumber === 1) {
         if (!line.startsWith(BACKUP_HEADER))
           throw new RestoreRefused("This is not a Hikaku backup (it does not start with its header line).");
-        first = false;
+        continue;
       }
       if (copyError) throw copyError;
       if (copy) {
@@ -173,23 +195,84 @@ export async function restoreDatabase(url: string, input: Readable): Promise<Rec
         }
         continue;
       }
-      if (COPY_START.test(line)) {
-        await runSql();
-        const stream = client.query(copyFrom(line.replace(/;$/, "")));
-        // A bad row fails the COPY; the error surfaces when the block ends (or the file does).
-        stream.on("error", (error) => (copyError ??= error));
-        copy = { stream, table: /^COPY "((?:[^"]|"")+)"/.exec(line)?.[1] ?? line };
+      if (expected) {
+        if (line !== expected.lines[expected.at]) throw refuse("it differs from this version's migration or bookkeeping");
+        if (++expected.at === expected.lines.length) {
+          await client.query(expected.run);
+          expected = null;
+        }
         continue;
       }
-      sql.push(line);
+      if (committed) {
+        if (line.trim() === "") continue;
+        throw refuse("text after COMMIT");
+      }
+      if (line.trim() === "" || (line.startsWith("-- ") && !line.startsWith("-- migration "))) continue;
+      if (preamble < PREAMBLE.length) {
+        if (line !== PREAMBLE[preamble]) throw refuse(`expected ${PREAMBLE[preamble]}`);
+        await client.query(line);
+        preamble++;
+        inTransaction ||= line === "BEGIN;";
+        continue;
+      }
+      const migration = /^-- migration (\S+)$/.exec(line);
+      if (migration) {
+        const sql = migrations.get(migration[1]);
+        if (!sql) throw refuse(`this version of Hikaku has no migration ${migration[1]}`);
+        expected = { lines: sql, at: 0, run: sql.join("\n") };
+        continue;
+      }
+      if (line === bookkeeping[0]) {
+        expected = { lines: bookkeeping, at: 1, run: bookkeeping.join("\n") };
+        if (bookkeeping.length === 1) {
+          await client.query(expected.run);
+          expected = null;
+        }
+        continue;
+      }
+      const copyLine = COPY_LINE.exec(line);
+      if (copyLine) {
+        const table = unquote(copyLine[1]);
+        const columns = [...copyLine[2].matchAll(/"((?:[^"]|"")+)"/g)].map((m) => unquote(m[1]));
+        const known = (await tableColumns()).get(table);
+        if (!known) throw refuse(`no table ${table}`);
+        const unknown = columns.find((column) => !known.has(column));
+        if (unknown) throw refuse(`no column ${unknown} in ${table}`);
+        const stream = client.query(copyFrom(`COPY ${quote(table)} (${columns.map(quote).join(", ")}) FROM STDIN`));
+        // A bad row fails the COPY; the error surfaces when the block ends (or the file does).
+        stream.on("error", (error) => (copyError ??= error));
+        copy = { stream, table };
+        continue;
+      }
+      const setval = SETVAL_LINE.exec(line);
+      if (setval) {
+        const [, table, column, max1, max2, from] = setval.map((part, i) => (i === 0 ? part : unquote(part)));
+        if (max1 !== column || max2 !== column || from !== table || !(await tableColumns()).get(table)?.has(column))
+          throw refuse("a sequence of no known table and column");
+        const sequence = `pg_get_serial_sequence(${pg.escapeLiteral(quote(table))}, ${pg.escapeLiteral(column)})`;
+        await client.query(
+          `SELECT setval(${sequence}, coalesce(max(${quote(column)}), 1), max(${quote(column)}) IS NOT NULL) FROM ${quote(table)}`,
+        );
+        continue;
+      }
+      if (line === "COMMIT;") {
+        if (!inTransaction) throw refuse("COMMIT before BEGIN");
+        // Committed once the whole file has been read: nothing may follow it.
+        committed = true;
+        continue;
+      }
+      throw refuse(`"${line.slice(0, 80)}"`);
     }
-    if (first) throw new RestoreRefused("The backup file is empty.");
+    if (lineNumber === 0) throw new RestoreRefused("The backup file is empty.");
     if (copy) {
       copy.stream.destroy(new Error("the backup file ended inside this table's rows"));
       await once(copy.stream, "close").catch(() => {});
       throw new RestoreRefused("The backup file ends inside a table's rows: it is incomplete. Nothing was restored.");
     }
-    await runSql(true);
+    // A file cut short would otherwise commit what it has: only one that ends as written is kept.
+    if (!committed) throw new RestoreRefused("The backup file is incomplete (it does not end with COMMIT): nothing was restored.");
+    await client.query("COMMIT");
+    inTransaction = false;
     return counts;
   } catch (error) {
     if (inTransaction) await client.query("ROLLBACK").catch(() => {});

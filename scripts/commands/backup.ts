@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream, existsSync } from "node:fs";
+import { chmodSync, createReadStream, createWriteStream, existsSync } from "node:fs";
 import { once } from "node:events";
 import { backupDatabase, restoreDatabase, RestoreRefused } from "@/lib/backup/backup";
 import { migrate } from "../../prisma/migrator";
@@ -12,7 +12,11 @@ export const restoreUsage = "restore --file FILE   (into an empty database, then
 export async function backupCommand(argv: string[]): Promise<void> {
   const { values } = parseArgs(argv, { options: ["out"] });
   const path = required(values, "out");
-  const out = createWriteStream(path);
+  // A backup holds password hashes and encrypted API keys: only its owner may read it, also when
+  // it replaces a file that others could read.
+  const out = createWriteStream(path, { mode: 0o600 });
+  await once(out, "open");
+  chmodSync(path, 0o600);
   const counts = await backupDatabase(process.env.DATABASE_URL!, out);
   out.end();
   await once(out, "finish");
