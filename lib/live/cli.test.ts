@@ -106,7 +106,8 @@ describe("the CLI for live campaigns", () => {
     expect(rotated.status, rotated.stderr).toBe(0);
     expect(JSON.parse(rotated.stdout)).toEqual({ endpoints: 1, reencrypted: 1 });
     const after = await db.modelEndpoint.findUniqueOrThrow({ where: { id: stored.id } });
-    expect(decryptSecret(after.apiKeyCipher!, { current: "a brand new key for the rotation" })).toBe("sk-from-the-environment");
+    const binding = { endpointId: stored.id, baseUrl: stored.baseUrl };
+    expect(decryptSecret(after.apiKeyCipher!, binding, { current: "a brand new key for the rotation" })).toBe("sk-from-the-environment");
     // Without the old key the stored one cannot be read: a clear error, nothing changed.
     const lost = hikaku(["model", "rotate-keys"], { HIKAKU_ENCRYPTION_KEY: current });
     expect(lost.status).toBe(1);

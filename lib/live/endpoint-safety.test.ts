@@ -6,7 +6,7 @@ import { campaignSettingsSchema, liveSettingsSchema } from "@/lib/campaigns/sett
 import { db } from "@/lib/db";
 import { OutboundRefused, outboundFetch } from "@/lib/net/outbound";
 import { uniqueSuffix } from "@/lib/testing/factories";
-import { addEndpoint, endpointInputSchema, testConnection } from "./endpoints";
+import { addEndpoint, endpointInputSchema, listEndpoints, testConnection } from "./endpoints";
 
 /**
  * Model endpoints are URLs researchers type, called by the server: the review's SSRF (a base URL
@@ -164,5 +164,15 @@ describe("nothing an endpoint sends back reaches anyone but as a status and a sh
     expect(result.ok).toBe(false);
     expect(!result.ok && result.error).toMatch(cause);
     expect(JSON.stringify(result)).not.toContain(SECRET);
+  });
+});
+
+describe("credentials in a stored URL", () => {
+  it("are never shown: the campaign page's list hides them", async () => {
+    const campaignId = await liveCampaignId();
+    await storedEndpoint(campaignId, "https://admin:hunter2@models.example.com/v1");
+    const [listed] = await listEndpoints(campaignId);
+    expect(listed.baseUrl).toBe("https://***@models.example.com/v1");
+    expect(JSON.stringify(listed)).not.toContain("hunter2");
   });
 });

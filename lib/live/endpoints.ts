@@ -1,5 +1,5 @@
 import "server-only";
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { z } from "zod";
 import { recordAudit } from "@/lib/audit";
 import { hashToken } from "@/lib/auth/tokens";
@@ -7,7 +7,7 @@ import { addModelNamesToIdentityWords } from "@/lib/campaigns/identity-words";
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { GenerationFailure, streamChatCompletion } from "./openai";
-import { urlShapeProblem } from "@/lib/net/addresses";
+import { urlShapeProblem, withoutCredentials } from "@/lib/net/addresses";
 import { destinationProblem } from "@/lib/net/outbound";
 import { decryptSecret, decryptSecretWith, encryptSecret, type SecretKeys } from "./secrets";
 
@@ -70,7 +70,10 @@ export async function addEndpoint(
     }
   }
   const workerToken = input.kind === "PULLED" ? `${WORKER_TOKEN_PREFIX}${randomBytes(32).toString("base64url")}` : null;
-  const apiKeyCipher = input.apiKey ? encryptSecret(input.apiKey) : null;
+  // The id is made here, so the API key can be bound to it (lib/live/secrets.ts).
+  const endpointId = randomUUID();
+  const baseUrl = input.kind === "PUSHED" ? (input.baseUrl ?? null) : null;
+  const apiKeyCipher = input.apiKey ? encryptSecret(input.apiKey, { endpointId, baseUrl }) : null;
   return db.$transaction(async (tx) => {
     const campaign = await tx.campaign.findUnique({ where: { id: campaignId }, select: { live: true } });
     if (!campaign) return { ok: false, code: "NOT_FOUND" };
@@ -83,10 +86,11 @@ export async function addEndpoint(
     if (existing) return { ok: false, code: "DUPLICATE" };
     const endpoint = await tx.modelEndpoint.create({
       data: {
+        id: endpointId,
         campaignId,
         modelId: model.id,
         kind: input.kind,
-        baseUrl: input.kind === "PUSHED" ? input.baseUrl : null,
+        baseUrl,
         apiModel: input.apiModel ?? null,
         apiKeyCipher,
         systemPrompt: input.systemPrompt,
@@ -151,7 +155,12 @@ export async function listEndpoints(campaignId: string): Promise<EndpointSummary
     },
     orderBy: { createdAt: "asc" },
   });
-  return rows.map(({ model, apiKeyCipher, ...row }) => ({ ...row, model: model.name, hasApiKey: apiKeyCipher !== null }));
+  return rows.map(({ model, apiKeyCipher, baseUrl, ...row }) => ({
+    ...row,
+    baseUrl: baseUrl === null ? null : withoutCredentials(baseUrl),
+    model: model.name,
+    hasApiKey: apiKeyCipher !== null,
+  }));
 }
 
 export async function setEndpointEnabled(actorId: string, campaignId: string, endpointId: string, enabled: boolean): Promise<boolean> {
@@ -203,7 +212,7 @@ export async function testConnection(campaignId: string, endpointId: string): Pr
   try {
     const text = await streamChatCompletion({
       baseUrl: endpoint.baseUrl!,
-      apiKey: endpoint.apiKeyCipher ? decryptSecret(endpoint.apiKeyCipher) : null,
+      apiKey: endpoint.apiKeyCipher ? decryptSecret(endpoint.apiKeyCipher, { endpointId, baseUrl: endpoint.baseUrl }) : null,
       model: endpoint.apiModel ?? endpoint.model.name,
       messages: [
         ...(endpoint.systemPrompt.trim() ? [{ role: "system" as const, content: endpoint.systemPrompt }] : []),
@@ -250,19 +259,26 @@ export async function liveBattleSummary(campaignId: string): Promise<LiveBattleS
 
 /**
  * After HIKAKU_ENCRYPTION_KEY is changed (the old one kept as HIKAKU_ENCRYPTION_KEY_PREVIOUS):
- * every API key still stored under the previous key is encrypted again under the current one.
- * All are decrypted before any is written, so a key that neither secret opens changes nothing.
- * Audited with the counts; the keys themselves never leave the server.
+ * every API key still stored under the previous key — or stored before keys were bound to their
+ * endpoint — is encrypted again under the current one, bound. All are decrypted before any is
+ * written, so a key that neither secret opens changes nothing. Audited with the counts; the keys
+ * themselves never leave the server.
  */
 export async function rotateApiKeys(actorId: string | null, keys?: SecretKeys): Promise<{ endpoints: number; reencrypted: number }> {
-  const rows = await db.modelEndpoint.findMany({ where: { apiKeyCipher: { not: null } }, select: { id: true, apiKeyCipher: true } });
-  const opened = rows.map((row) => ({ ...row, ...decryptSecretWith(row.apiKeyCipher!, keys) }));
+  const rows = await db.modelEndpoint.findMany({
+    where: { apiKeyCipher: { not: null } },
+    select: { id: true, baseUrl: true, apiKeyCipher: true },
+  });
+  const opened = rows.map((row) => ({
+    ...row,
+    ...decryptSecretWith(row.apiKeyCipher!, { endpointId: row.id, baseUrl: row.baseUrl }, keys),
+  }));
   let reencrypted = 0;
-  for (const row of opened.filter((row) => row.underPrevious)) {
-    // Only if nobody changed the key meanwhile.
+  for (const row of opened.filter((row) => row.underPrevious || row.unbound)) {
+    // Only if nobody changed the key (or where it goes) meanwhile.
     const written = await db.modelEndpoint.updateMany({
-      where: { id: row.id, apiKeyCipher: row.apiKeyCipher },
-      data: { apiKeyCipher: encryptSecret(row.plain, keys) },
+      where: { id: row.id, apiKeyCipher: row.apiKeyCipher, baseUrl: row.baseUrl },
+      data: { apiKeyCipher: encryptSecret(row.plain, { endpointId: row.id, baseUrl: row.baseUrl }, keys) },
     });
     reencrypted += written.count;
   }

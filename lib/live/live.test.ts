@@ -520,7 +520,7 @@ describe("model endpoints", () => {
       where: { campaignId, model: { name: { startsWith: "keyed" } } },
       include: { model: true },
     });
-    expect(endpoint.apiKeyCipher).toMatch(/^v1\./);
+    expect(endpoint.apiKeyCipher).toMatch(/^v2\./);
     expect(endpoint.apiKeyCipher).not.toContain("sk-test-secret");
     const campaign = await db.campaign.findUniqueOrThrow({ where: { id: campaignId } });
     expect(campaign.identityWords).toEqual(expect.arrayContaining([endpoint.model.name, "vendor/keyed-7b"]));

@@ -79,7 +79,7 @@ async function runPushedJob(job: BattleJob, guard: IdentityGuard, emit: (text: s
   try {
     const content = await streamChatCompletion({
       baseUrl: job.baseUrl!,
-      apiKey: job.apiKeyCipher ? decryptSecret(job.apiKeyCipher) : null,
+      apiKey: job.apiKeyCipher ? decryptSecret(job.apiKeyCipher, { endpointId: job.endpointId, baseUrl: job.baseUrl }) : null,
       model: job.apiModel,
       messages: job.messages,
       params: job.params,

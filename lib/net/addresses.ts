@@ -172,3 +172,16 @@ export function urlShapeProblem(url: string): string | null {
   if (parsed.username || parsed.password) return "may not contain a user name or password: give an API key in its own field";
   return null;
 }
+
+/** A URL as it may be shown: a user name or password in it (stored before they were refused) is replaced by `***`. */
+export function withoutCredentials(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (!parsed.username && !parsed.password) return url;
+    parsed.username = "***";
+    parsed.password = "";
+    return parsed.toString();
+  } catch {
+    return url.replace(/\/\/[^/@]*@/, "//***@");
+  }
+}
