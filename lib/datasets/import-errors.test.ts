@@ -205,3 +205,36 @@ describe("importing battle logs", () => {
     expect(audit?.data).toMatchObject({ rows: 3, votesAdded: 3, format: "csv" });
   });
 });
+
+describe("Parquet row groups", () => {
+  it("are capped before they are decoded: one declaring more rows or bytes than allowed is refused with its number", async () => {
+    const { parquetWriteBuffer } = await import("hyparquet-writer");
+    const { readRecords } = await import("./read-formats");
+    const rows = Array.from({ length: 20 }, (_, i) => i);
+    const path = file(
+      Buffer.from(
+        parquetWriteBuffer({
+          columnData: [
+            { name: "model_a", data: rows.map((i) => `a${i}`) },
+            { name: "model_b", data: rows.map(() => "b") },
+            { name: "winner", data: rows.map(() => "tie") },
+          ],
+          rowGroupSize: 10,
+        }),
+      ),
+      "parquet",
+    );
+    const read = async (limits: { groupRows: number; groupBytes: number }) => {
+      const records = [];
+      for await (const item of readRecords(path, "parquet", limits)) records.push(item);
+      return records;
+    };
+    expect(await read({ groupRows: 10, groupBytes: 1_000_000 })).toHaveLength(20);
+    await expect(read({ groupRows: 9, groupBytes: 1_000_000 })).rejects.toThrow(
+      "row group 1 declares 10 rows: at most 9 per group are read",
+    );
+    await expect(read({ groupRows: 10, groupBytes: 10 })).rejects.toThrow(
+      /^row group 1 decodes to \d+ bytes: at most 10 per group are read$/,
+    );
+  });
+});

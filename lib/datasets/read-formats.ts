@@ -97,7 +97,22 @@ async function* readJsonLines(path: string): AsyncGenerator<Yielded> {
   }
 }
 
-async function* readParquet(path: string): AsyncGenerator<Yielded> {
+/**
+ * A row group is decoded whole, so what one may hold is capped before it is decoded: a small file
+ * can declare row groups that decode to gigabytes. Real vote datasets use far smaller groups
+ * (Hikaku writes 10,000 rows; pandas and pyarrow about a million rows or 128 MB).
+ */
+export const MAX_PARQUET_GROUP_ROWS = 1_000_000;
+export const MAX_PARQUET_GROUP_BYTES = 512 * 1024 * 1024;
+
+export interface ParquetLimits {
+  groupRows: number;
+  groupBytes: number;
+}
+
+const PARQUET_LIMITS: ParquetLimits = { groupRows: MAX_PARQUET_GROUP_ROWS, groupBytes: MAX_PARQUET_GROUP_BYTES };
+
+async function* readParquet(path: string, limits: ParquetLimits): AsyncGenerator<Yielded> {
   let file;
   try {
     file = await asyncBufferFromFile(path);
@@ -112,15 +127,23 @@ async function* readParquet(path: string): AsyncGenerator<Yielded> {
   }
   let rowStart = 0;
   // One row group at a time keeps memory to the size of a group.
-  for (const group of metadata.row_groups) {
-    const rowEnd = rowStart + Number(group.num_rows);
+  for (const [index, group] of metadata.row_groups.entries()) {
+    const declaredRows = Number(group.num_rows);
+    const declaredBytes = group.columns.reduce((sum, column) => sum + Number(column.meta_data?.total_uncompressed_size ?? 0), 0);
+    if (!(declaredRows >= 0 && declaredRows <= limits.groupRows))
+      throw new InputError(`row group ${index + 1} declares ${declaredRows} rows: at most ${limits.groupRows} per group are read`);
+    if (!(declaredBytes >= 0 && declaredBytes <= limits.groupBytes))
+      throw new InputError(`row group ${index + 1} decodes to ${declaredBytes} bytes: at most ${limits.groupBytes} per group are read`);
+    const rowEnd = rowStart + declaredRows;
     const rows = await parquetReadObjects({ file, metadata, rowStart, rowEnd });
+    if (rows.length !== declaredRows)
+      throw new InputError(`row group ${index + 1} holds ${rows.length} rows, not the ${declaredRows} it declares`);
     for (let i = 0; i < rows.length; i++) yield { record: { line: rowStart + i + 1, values: rows[i] } };
     rowStart = rowEnd;
   }
 }
 
 /** The records of a CSV (with header), JSON Lines or Parquet file, read as a stream. */
-export function readRecords(path: string, format: ImportFormat): AsyncGenerator<Yielded> {
-  return format === "csv" ? readCsv(path) : format === "jsonl" ? readJsonLines(path) : readParquet(path);
+export function readRecords(path: string, format: ImportFormat, parquetLimits: ParquetLimits = PARQUET_LIMITS): AsyncGenerator<Yielded> {
+  return format === "csv" ? readCsv(path) : format === "jsonl" ? readJsonLines(path) : readParquet(path, parquetLimits);
 }
