@@ -14,7 +14,7 @@ export function ColumnHeads({ columns, compact = false }: { columns: ColumnHead[
     <thead className="bg-slate-100 text-left">
       <tr>
         {columns.map(({ key, label, numeric }) => (
-          <th key={key ?? String(label)} scope="col" className={numeric ? `${padding} text-right` : padding}>
+          <th key={key ?? String(label)} scope="col" className={numeric ? `${padding} text-right whitespace-nowrap` : padding}>
             {label}
           </th>
         ))}

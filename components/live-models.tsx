@@ -6,6 +6,7 @@ import type { ConnectionTest, EndpointSummary, LiveBattleSummary } from "@/lib/l
 import { formatUtcDateTime } from "@/lib/i18n/format";
 import type { MessageKey } from "@/lib/i18n/translate";
 import { useI18n } from "./i18n-provider";
+import { ScrollRegion } from "./scroll-region";
 
 /** A table's column headings; numbers are right-aligned, as their cells are. */
 function TableHead({ columns }: { columns: { label: string; numeric?: boolean }[] }) {
@@ -70,7 +71,7 @@ export function LiveModelTable({ target, endpoints }: { target: Target; endpoint
   const { t, locale } = useI18n();
   if (endpoints.length === 0) return <p className="text-sm text-slate-600">{t("liveModels.none")}</p>;
   return (
-    <div className="overflow-x-auto">
+    <ScrollRegion label={t("liveModels.title")}>
       <table className="w-full text-sm" data-testid="live-models">
         <TableHead
           columns={[
@@ -119,7 +120,7 @@ export function LiveModelTable({ target, endpoints }: { target: Target; endpoint
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }
 

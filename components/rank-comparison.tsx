@@ -28,7 +28,7 @@ export async function RankComparison({ points, highlighted }: { points: Benchmar
               className={marked ? "bg-orange-50 font-medium" : "border-t border-slate-100"}
               data-highlight={marked || undefined}
             >
-              <th scope="row" className="px-2 py-1 text-left font-normal break-all">
+              <th scope="row" className="min-w-32 px-2 py-1 text-left font-normal break-words">
                 {p.model}
                 {marked && <span className="ml-2 text-xs text-orange-800">({t("correlations.differsMost")})</span>}
               </th>

@@ -3,6 +3,7 @@ import { STYLE_FEATURES } from "@/lib/ratings/style-control";
 import { getTranslator } from "@/lib/i18n/server";
 import type { StyleControlView } from "@/lib/results/leaderboard";
 import { ColumnHeads } from "./column-heads";
+import { ScrollRegion } from "./scroll-region";
 
 /** The style-controlled board beside the plain ratings, each model's rank change, and the style coefficients. */
 export async function StyleControlPanel({ view, rows }: { view: StyleControlView | null; rows: LeaderboardRow[] }) {
@@ -18,46 +19,48 @@ export async function StyleControlPanel({ view, rows }: { view: StyleControlView
   const fixed = (value: number, digits = 1) => value.toFixed(digits);
   const styled = rows.filter((row) => view.models[row.model]).sort((x, y) => view.models[x.model].rank - view.models[y.model].rank);
   return (
-    <section className="card space-y-4 overflow-x-auto" data-testid="style-control">
+    <section className="card space-y-4" data-testid="style-control">
       <h2 className="text-lg font-semibold">{t("styleControl.title")}</h2>
       <p className="text-sm text-slate-600">{t("styleControl.intro", { votes: view.votes.toLocaleString("en") })}</p>
-      <table className="w-full text-sm">
-        <ColumnHeads
-          columns={[
-            { label: t("leaderboard.model") },
-            { label: t("styleControl.rating"), numeric: true },
-            { label: t("styleControl.styled"), numeric: true },
-            { label: t("styleControl.interval"), numeric: true },
-            {
-              key: "rankChange",
-              label: <abbr title={t("styleControl.rankChangeHint")}>{t("styleControl.rankChange")}</abbr>,
-              numeric: true,
-            },
-          ]}
-        />
-        <tbody>
-          {styled.map((row) => {
-            const model = view.models[row.model];
-            return (
-              <tr key={row.model} className="border-t border-slate-100" data-model={row.model}>
-                <th scope="row" className="px-3 py-2 text-left font-medium break-all">
-                  {row.model}
-                </th>
-                <td className="px-3 py-2 text-right tabular-nums">{fixed(row.rating)}</td>
-                <td className="px-3 py-2 text-right font-semibold tabular-nums" data-testid="styled-rating">
-                  {fixed(model.rating)}
-                </td>
-                <td className="px-3 py-2 text-right text-slate-600 tabular-nums">
-                  {fixed(model.ciLow)} – {fixed(model.ciHigh)}
-                </td>
-                <td className="px-3 py-2 text-right tabular-nums" data-testid="rank-change">
-                  {model.rankChange > 0 ? `+${model.rankChange}` : model.rankChange === 0 ? "±0" : String(model.rankChange)}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <ScrollRegion label={t("styleControl.title")}>
+        <table className="w-full text-sm">
+          <ColumnHeads
+            columns={[
+              { label: t("leaderboard.model") },
+              { label: t("styleControl.rating"), numeric: true },
+              { label: t("styleControl.styled"), numeric: true },
+              { label: t("styleControl.interval"), numeric: true },
+              {
+                key: "rankChange",
+                label: <abbr title={t("styleControl.rankChangeHint")}>{t("styleControl.rankChange")}</abbr>,
+                numeric: true,
+              },
+            ]}
+          />
+          <tbody>
+            {styled.map((row) => {
+              const model = view.models[row.model];
+              return (
+                <tr key={row.model} className="border-t border-slate-100" data-model={row.model}>
+                  <th scope="row" className="min-w-32 px-3 py-2 text-left font-medium break-words">
+                    {row.model}
+                  </th>
+                  <td className="px-3 py-2 text-right whitespace-nowrap tabular-nums">{fixed(row.rating)}</td>
+                  <td className="px-3 py-2 text-right font-semibold whitespace-nowrap tabular-nums" data-testid="styled-rating">
+                    {fixed(model.rating)}
+                  </td>
+                  <td className="px-3 py-2 text-right whitespace-nowrap text-slate-600 tabular-nums">
+                    {fixed(model.ciLow)} – {fixed(model.ciHigh)}
+                  </td>
+                  <td className="px-3 py-2 text-right whitespace-nowrap tabular-nums" data-testid="rank-change">
+                    {model.rankChange > 0 ? `+${model.rankChange}` : model.rankChange === 0 ? "±0" : String(model.rankChange)}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </ScrollRegion>
       <div>
         <h3 className="font-semibold">{t("styleControl.coefficients")}</h3>
         <p className="text-sm text-slate-600">{t("styleControl.coefficientsHint")}</p>

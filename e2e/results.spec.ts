@@ -372,3 +372,57 @@ test("the Japanese MT-Bench demo: an annotator judges real answers, the research
   await expect(researcher.getByTestId("benchmark-correlation")).toContainText("Japanese MT-Bench (GPT-4 single)");
   await expectAccessible(researcher);
 });
+
+test("every results view, with its options on, reads well and passes axe on a phone in Japanese and English, and on a desktop", async ({
+  browser,
+}) => {
+  // Fourteen pages through axe, and the first board with every option computed.
+  test.setTimeout(300_000);
+  const suffix = `${Date.now().toString(36)}p`;
+  const study = setUpStudy(suffix);
+  hikakuCli(["import-scores", "--campaign", study.slug, "--file", join(study.dir, "scores.csv")]);
+  // Style control, drop-k and the boards per category at once; minBattles=1000 makes every category board sparse (greyed).
+  const everything = `/campaigns/${study.slug}/leaderboard?style=on&robustness=on&by=category&minBattles=1000`;
+  const views = [
+    everything,
+    `/campaigns/${study.slug}/leaderboard?by=language`,
+    "correlations",
+    "annotators",
+    "prompts",
+    "corrections",
+    "",
+  ].map((view) => (view.startsWith("/") ? view : `/campaigns/${study.slug}${view ? `/${view}` : ""}`));
+  const screens = [
+    { name: "phone", viewport: { width: 390, height: 844 }, locales: ["ja", "en"], paths: views },
+    { name: "desktop", viewport: { width: 1280, height: 900 }, locales: ["ja"], paths: [everything] },
+  ];
+  for (const screen of screens) {
+    for (const locale of screen.locales) {
+      const context = await browser.newContext({ viewport: screen.viewport, locale: locale === "ja" ? "ja-JP" : "en-US" });
+      const page = await context.newPage();
+      await signIn(page, study.researcher, PASSWORD);
+      for (const path of screen.paths) {
+        await page.goto(path);
+        if (path.includes("/leaderboard")) {
+          await expect(page.getByTestId("leaderboard-table").locator("tbody tr")).toHaveCount(4, { timeout: 60_000 });
+          await expect(page.getByTestId("group-boards").locator("tbody td[data-group]").first()).toContainText("Δ", { timeout: 60_000 });
+        }
+        if (path === everything) {
+          await expect(page.getByTestId("style-control").locator("tbody tr")).toHaveCount(4);
+          await expect(page.getByTestId("flip-votes")).toHaveCount(4);
+          await expect(page.getByTestId("group-boards").locator("thead th[data-sparse=true]")).toHaveCount(2);
+          // The tables scroll sideways in a region the keyboard reaches, named for what it holds.
+          const region = page.getByRole("region", { name: locale === "ja" ? "リーダーボード" : "Leaderboard", exact: true });
+          await region.focus();
+          await expect(region).toBeFocused();
+          // Model names wrap at their hyphens, never letter by letter into a column two characters wide.
+          const nameCell = page.getByTestId("leaderboard-table").locator("tbody th").first();
+          expect((await nameCell.boundingBox())!.width).toBeGreaterThan(100);
+          await page.screenshot({ path: join(scratchDir(), `results-${screen.name}-${locale}.png`), fullPage: true });
+        }
+        await expectAccessible(page);
+      }
+      await context.close();
+    }
+  }
+});

@@ -4,6 +4,7 @@ import { AxisLeft, AxisTop } from "@visx/axis";
 import { Group } from "@visx/group";
 import { HeatmapRect } from "@visx/heatmap";
 import { scaleBand, scaleLinear } from "@visx/scale";
+import { ScrollRegion } from "../scroll-region";
 
 export interface HeatmapProps {
   title: string;
@@ -64,67 +65,69 @@ export function Heatmap({ title, labels, values, domain, kind, describe, testId 
     bins: labels.map((_, row) => ({ row, value: values[row * n + column] })),
   }));
   return (
-    <figure className="overflow-x-auto" data-testid={testId}>
+    <figure data-testid={testId}>
       <figcaption className="mb-2 text-sm font-medium">{title}</figcaption>
-      <svg width={size + LABEL_SPACE + 10} height={size + LABEL_SPACE + 10} role="img" aria-label={title} className="text-slate-700">
-        <Group left={LABEL_SPACE} top={LABEL_SPACE}>
-          <HeatmapRect
-            data={columns}
-            bins={(column) => column.bins}
-            count={(bin) => bin.value ?? Number.NaN}
-            xScale={(i) => position(i) ?? 0}
-            yScale={(i) => position(i) ?? 0}
-            binWidth={CELL}
-            binHeight={CELL}
-            gap={1}
-          >
-            {(cells) =>
-              cells.flat().map((cell) => {
-                const value = cell.bin.value;
-                const fill = value === null ? "#e2e8f0" : toHex(colour(value));
-                const text = value === null ? "–" : formatValue(value, kind);
-                return (
-                  <g key={`${cell.row}-${cell.column}`} data-cell={`${cell.row}-${cell.column}`}>
-                    <rect x={cell.x} y={cell.y} width={cell.width} height={cell.height} fill={fill}>
-                      <title>
-                        {describe.replace("{row}", labels[cell.row]).replace("{column}", labels[cell.column]).replace("{value}", text)}
-                      </title>
-                    </rect>
-                    {n <= 12 && (
-                      <text
-                        x={cell.x + cell.width / 2}
-                        y={cell.y + cell.height / 2}
-                        dy="0.35em"
-                        textAnchor="middle"
-                        fontSize={9}
-                        fill={value === null ? "#475569" : textColour(fill)}
-                        pointerEvents="none"
-                      >
-                        {text}
-                      </text>
-                    )}
-                  </g>
-                );
-              })
-            }
-          </HeatmapRect>
-          <AxisLeft
-            scale={position}
-            tickFormat={(i) => truncate(labels[i as number])}
-            hideAxisLine
-            hideTicks
-            stroke="currentColor"
-            tickLabelProps={{ fontSize: 10, fill: "currentColor", textAnchor: "end", dx: -4 }}
-          />
-          <AxisTop
-            scale={position}
-            tickFormat={(i) => truncate(labels[i as number])}
-            hideAxisLine
-            hideTicks
-            tickLabelProps={{ fontSize: 10, fill: "currentColor", textAnchor: "start", angle: -60, dy: -4 }}
-          />
-        </Group>
-      </svg>
+      <ScrollRegion label={title}>
+        <svg width={size + LABEL_SPACE + 10} height={size + LABEL_SPACE + 10} role="img" aria-label={title} className="text-slate-700">
+          <Group left={LABEL_SPACE} top={LABEL_SPACE}>
+            <HeatmapRect
+              data={columns}
+              bins={(column) => column.bins}
+              count={(bin) => bin.value ?? Number.NaN}
+              xScale={(i) => position(i) ?? 0}
+              yScale={(i) => position(i) ?? 0}
+              binWidth={CELL}
+              binHeight={CELL}
+              gap={1}
+            >
+              {(cells) =>
+                cells.flat().map((cell) => {
+                  const value = cell.bin.value;
+                  const fill = value === null ? "#e2e8f0" : toHex(colour(value));
+                  const text = value === null ? "–" : formatValue(value, kind);
+                  return (
+                    <g key={`${cell.row}-${cell.column}`} data-cell={`${cell.row}-${cell.column}`}>
+                      <rect x={cell.x} y={cell.y} width={cell.width} height={cell.height} fill={fill}>
+                        <title>
+                          {describe.replace("{row}", labels[cell.row]).replace("{column}", labels[cell.column]).replace("{value}", text)}
+                        </title>
+                      </rect>
+                      {n <= 12 && (
+                        <text
+                          x={cell.x + cell.width / 2}
+                          y={cell.y + cell.height / 2}
+                          dy="0.35em"
+                          textAnchor="middle"
+                          fontSize={9}
+                          fill={value === null ? "#475569" : textColour(fill)}
+                          pointerEvents="none"
+                        >
+                          {text}
+                        </text>
+                      )}
+                    </g>
+                  );
+                })
+              }
+            </HeatmapRect>
+            <AxisLeft
+              scale={position}
+              tickFormat={(i) => truncate(labels[i as number])}
+              hideAxisLine
+              hideTicks
+              stroke="currentColor"
+              tickLabelProps={{ fontSize: 10, fill: "currentColor", textAnchor: "end", dx: -4 }}
+            />
+            <AxisTop
+              scale={position}
+              tickFormat={(i) => truncate(labels[i as number])}
+              hideAxisLine
+              hideTicks
+              tickLabelProps={{ fontSize: 10, fill: "currentColor", textAnchor: "start", angle: -60, dy: -4 }}
+            />
+          </Group>
+        </svg>
+      </ScrollRegion>
     </figure>
   );
 }

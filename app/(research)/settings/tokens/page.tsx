@@ -4,6 +4,7 @@ import { ApiTokenList } from "@/components/api-token-list";
 import { listApiTokens } from "@/lib/auth/api-tokens";
 import { requireRole } from "@/lib/auth/session";
 import { getTranslator } from "@/lib/i18n/server";
+import { ScrollRegion } from "@/components/scroll-region";
 
 export default async function TokensPage() {
   const user = await requireRole("RESEARCHER");
@@ -16,9 +17,9 @@ export default async function TokensPage() {
       <section className="card">
         <ApiTokenCreator origin={origin} />
       </section>
-      <section className="card overflow-x-auto">
+      <ScrollRegion label={t("tokens.title")} className="card">
         <ApiTokenList tokens={tokens} />
-      </section>
+      </ScrollRegion>
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { getTranslator } from "@/lib/i18n/server";
 import { requireResultsCampaign, type ResultsPageProps } from "@/lib/results/page-data";
 import { annotatorReport } from "@/lib/results/annotators";
 import { DEFAULT_FILTERS, parseFilters } from "@/lib/results/filters";
+import { ScrollRegion } from "@/components/scroll-region";
 
 const KAPPA_ROWS = 30;
 
@@ -40,9 +41,9 @@ export default async function AnnotatorsPage({ params, searchParams }: ResultsPa
               ? t("annotators.alphaNone")
               : t("annotators.alpha", { value: report.alpha.value.toFixed(3), items: report.alpha.items })}
           </p>
-          <section className="card overflow-x-auto p-0">
+          <ScrollRegion label={t("annotators.title")} className="card p-0">
             <AnnotatorTable rows={report.annotators} campaignId={campaign.id} slug={campaign.slug} />
-          </section>
+          </ScrollRegion>
           <section className="card">
             <h2 className="mb-3 text-lg font-semibold">{t("annotators.kappaTitle")}</h2>
             {report.kappas.length === 0 ? (

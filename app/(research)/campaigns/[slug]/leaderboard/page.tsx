@@ -15,6 +15,7 @@ import { filtersToParams, resultsHref } from "@/lib/results/filters";
 import { DEFAULT_MIN_BATTLES_PER_MODEL, GROUP_BYS, groupBoards, type GroupBy } from "@/lib/results/groups";
 import { headToHead, winRates } from "@/lib/results/head-to-head";
 import { type ResultsPageProps, requireResultsCampaign, resultsPageData } from "@/lib/results/page-data";
+import { ScrollRegion } from "@/components/scroll-region";
 
 /** Models shown in the head-to-head heatmaps: beyond this a matrix is no longer readable. */
 const HEATMAP_MODELS = 20;
@@ -76,7 +77,7 @@ export default async function LeaderboardPage({ params, searchParams }: ResultsP
             </p>
           )}
           {view.robustness && <SeparationPlan projection={view.robustness.projection} />}
-          <section className="card overflow-x-auto p-0">
+          <ScrollRegion label={t("leaderboard.title")} className="card p-0">
             <LeaderboardTable
               rows={board.models}
               winRates={Object.fromEntries(winRates(board, view.matrices))}
@@ -88,7 +89,7 @@ export default async function LeaderboardPage({ params, searchParams }: ResultsP
                   : undefined
               }
             />
-          </section>
+          </ScrollRegion>
           {data.filters.styleControl && <StyleControlPanel view={view.styleControl} rows={board.models} />}
           <GroupBoardLinks basePath={basePath} query={filtersToParams(data.filters)} by={grouping.by} />
           {grouping.by && groups && (

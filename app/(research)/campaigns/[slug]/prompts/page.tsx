@@ -5,6 +5,7 @@ import { PromptExclusionControl } from "@/components/prompt-exclusion-control";
 import { getTranslator } from "@/lib/i18n/server";
 import { promptsOf, PROMPTS_PER_PAGE } from "@/lib/prompts/list";
 import { requireResultsCampaign, type ResultsPageProps } from "@/lib/results/page-data";
+import { ScrollRegion } from "@/components/scroll-region";
 
 /** Longest first turn shown in the table; the rest is cut with an ellipsis. */
 const EXCERPT_CHARS = 160;
@@ -31,7 +32,7 @@ export default async function PromptsPage({ params, searchParams }: ResultsPageP
       {entries.length === 0 ? (
         <p className="card text-slate-600">{t("prompts.none")}</p>
       ) : (
-        <section className="card overflow-x-auto p-0">
+        <ScrollRegion label={t("campaignNav.prompts")} className="card p-0">
           <table className="w-full text-sm" data-testid="prompts">
             <ColumnHeads
               columns={[
@@ -45,7 +46,7 @@ export default async function PromptsPage({ params, searchParams }: ResultsPageP
             <tbody>
               {entries.map((entry) => (
                 <tr key={entry.id} className="border-t border-slate-100 align-top" data-prompt={entry.externalId}>
-                  <th scope="row" className="px-3 py-2 text-left font-medium break-all">
+                  <th scope="row" className="min-w-32 px-3 py-2 text-left font-medium break-words">
                     {entry.externalId}
                     <span className="block text-xs font-normal text-slate-600">
                       {t(entry.source === "LIVE" ? "prompts.live" : "prompts.imported")}
@@ -84,7 +85,7 @@ export default async function PromptsPage({ params, searchParams }: ResultsPageP
               ))}
             </tbody>
           </table>
-        </section>
+        </ScrollRegion>
       )}
       {pages > 1 && (
         <nav className="flex items-center gap-3 text-sm" aria-label={t("prompts.pages")}>
