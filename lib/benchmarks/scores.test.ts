@@ -10,7 +10,7 @@ import { importScores, ScoresRejected } from "./scores";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
-async function problems(text: string, campaignId?: string): Promise<string[]> {
+async function problems(text: string, campaignId: string): Promise<string[]> {
   try {
     await importScores(null, text, { campaignId });
   } catch (error) {
@@ -78,9 +78,29 @@ describe("importing benchmark scores", () => {
   });
 
   it("names a missing column, an empty file and a file with only a header", async () => {
-    expect(await problems("model,score\nx,1\n")).toEqual(["1: missing column benchmark (the header has: model, score)"]);
-    expect(await problems("")).toEqual(["1: the file is empty: expected a header model,benchmark,score"]);
-    expect(await problems("model,benchmark,score\n")).toEqual(["1: the file has a header but no scores"]);
+    const { campaign } = await createVotingCampaign({ prompts: 1, models: 2, annotators: [] });
+    expect(await problems("model,score\nx,1\n", campaign.id)).toEqual(["1: missing column benchmark (the header has: model, score)"]);
+    expect(await problems("", campaign.id)).toEqual(["1: the file is empty: expected a header model,benchmark,score"]);
+    expect(await problems("model,benchmark,score\n", campaign.id)).toEqual(["1: the file has a header but no scores"]);
+  });
+
+  it("belong to their campaign: another campaign's scores for a model of the same name are neither overwritten nor shown", async () => {
+    // Two campaigns that share a model (imported under the same name by two teams).
+    const first = await createVotingCampaign({ prompts: 1, models: 2, annotators: [] });
+    const shared = first.modelNames[0];
+    const second = await createVotingCampaign({ prompts: 1, models: 2, annotators: [] });
+    const { importRows } = await import("@/lib/imports/write");
+    await importRows(null, second.campaign.id, [
+      { line: 1, source: "test", promptId: "shared", turns: ["Q?"], model: shared, outputTurns: ["An answer to Q"] },
+    ]);
+    await importScores(null, `model,benchmark,score\n${shared},MT,8\n`, { campaignId: first.campaign.id });
+    const overwrite = await importScores(null, `model,benchmark,score\n${shared},MT,1\n`, { campaignId: second.campaign.id });
+    expect(overwrite).toMatchObject({ added: 1, replaced: 0 });
+    const { scoresForModels } = await import("./scores");
+    const scoresOf = async (campaignId: string) =>
+      (await scoresForModels(campaignId, [shared])).map(({ benchmark, scores }) => [benchmark, scores.get(shared)]);
+    expect(await scoresOf(first.campaign.id)).toEqual([["MT", 8]]);
+    expect(await scoresOf(second.campaign.id)).toEqual([["MT", 1]]);
   });
 
   it("refuses a model that exists in another campaign when the import is for this one", async () => {
@@ -93,6 +113,7 @@ describe("importing benchmark scores", () => {
 
   it("from the command line: prints a JSON summary, or the problems with exit code 2", async () => {
     const {
+      campaign,
       modelNames: [a],
     } = await createVotingCampaign({ prompts: 1, models: 2, annotators: [] });
     const dir = mkdtempSync(join(tmpdir(), "hikaku-scores-"));
@@ -100,7 +121,16 @@ describe("importing benchmark scores", () => {
       writeFileSync(join(dir, "scores.csv"), text);
       return spawnSync(
         "npx",
-        ["tsx", "--conditions=react-server", "scripts/hikaku.ts", "import-scores", "--file", join(dir, "scores.csv")],
+        [
+          "tsx",
+          "--conditions=react-server",
+          "scripts/hikaku.ts",
+          "import-scores",
+          "--campaign",
+          campaign.slug,
+          "--file",
+          join(dir, "scores.csv"),
+        ],
         {
           cwd: ROOT,
           encoding: "utf8",
@@ -115,7 +145,7 @@ describe("importing benchmark scores", () => {
     expect(bad.status).toBe(2);
     expect(bad.stdout).toBe("");
     expect(bad.stderr).toMatch(/scores\.csv:2: score "x" is not a number/);
-    expect(bad.stderr).toMatch(/scores\.csv:3: unknown model "ghost"/);
+    expect(bad.stderr).toMatch(/scores\.csv:3: unknown model "ghost" \(not in this campaign\)/);
     expect((await storedScores([a])).map((s) => s.score)).toEqual([3.5]);
   });
 });

@@ -91,45 +91,38 @@ export function parseScores(text: string): { scores: ParsedScore[]; errors: Scor
 }
 
 /**
- * Imports benchmark scores, all or nothing. Model names must be known: to the campaign when one
- * is given (its answers or votes), otherwise to Hikaku at all. A score for the same model and
- * benchmark replaces the stored one.
+ * Imports a campaign's benchmark scores, all or nothing. Model names must be the campaign's own
+ * (its answers, votes or live models). A score for the same model and benchmark replaces the one
+ * the campaign has; other campaigns' scores are never touched, even under the same model name.
  */
-export async function importScores(
-  actorId: string | null,
-  text: string,
-  options: { campaignId?: string } = {},
-): Promise<ScoreImportSummary> {
+export async function importScores(actorId: string | null, text: string, options: { campaignId: string }): Promise<ScoreImportSummary> {
+  const { campaignId } = options;
   const { scores, errors } = parseScores(text);
   const names = [...new Set(scores.map((s) => s.model).filter(Boolean))];
-  const known = options.campaignId
-    ? await db.$queryRaw<{ id: string; name: string }[]>`
-        SELECT m.id, m.name FROM "Model" m WHERE m.name = ANY(${names}::text[]) AND (
-          EXISTS (SELECT 1 FROM "Output" o JOIN "Prompt" p ON p.id = o."promptId" WHERE o."modelId" = m.id AND p."campaignId" = ${options.campaignId}::uuid)
-          OR EXISTS (SELECT 1 FROM "Vote" v WHERE v."campaignId" = ${options.campaignId}::uuid AND (v."modelAId" = m.id OR v."modelBId" = m.id)))`
-    : await db.model.findMany({ where: { name: { in: names } }, select: { id: true, name: true } });
+  const known = await db.$queryRaw<{ id: string; name: string }[]>`
+    SELECT m.id, m.name FROM "Model" m WHERE m.name = ANY(${names}::text[]) AND (
+      EXISTS (SELECT 1 FROM "Output" o JOIN "Prompt" p ON p.id = o."promptId" WHERE o."modelId" = m.id AND p."campaignId" = ${campaignId}::uuid)
+      OR EXISTS (SELECT 1 FROM "Vote" v WHERE v."campaignId" = ${campaignId}::uuid AND (v."modelAId" = m.id OR v."modelBId" = m.id))
+      OR EXISTS (SELECT 1 FROM "ModelEndpoint" e WHERE e."campaignId" = ${campaignId}::uuid AND e."modelId" = m.id))`;
   const modelIds = new Map(known.map((m) => [m.name, m.id]));
   for (const score of scores) {
-    if (score.model && !modelIds.has(score.model)) {
-      errors.push({
-        line: score.line,
-        message: `unknown model "${score.model}"${options.campaignId ? " (not in this campaign)" : ""}`,
-      });
-    }
+    if (score.model && !modelIds.has(score.model))
+      errors.push({ line: score.line, message: `unknown model "${score.model}" (not in this campaign)` });
   }
   if (errors.length) throw new ScoresRejected(errors.sort((a, b) => a.line - b.line));
 
   return db.$transaction(async (tx) => {
     const existing = await tx.benchmarkScore.findMany({
-      where: { OR: scores.map((s) => ({ modelId: modelIds.get(s.model)!, benchmark: s.benchmark })) },
+      where: { campaignId, OR: scores.map((s) => ({ modelId: modelIds.get(s.model)!, benchmark: s.benchmark })) },
       select: { id: true },
     });
     for (const s of scores) {
       const data = { score: s.score, higherIsBetter: s.higherIsBetter };
+      const modelId = modelIds.get(s.model)!;
       await tx.benchmarkScore.upsert({
-        where: { modelId_benchmark: { modelId: modelIds.get(s.model)!, benchmark: s.benchmark } },
+        where: { campaignId_modelId_benchmark: { campaignId, modelId, benchmark: s.benchmark } },
         update: data,
-        create: { modelId: modelIds.get(s.model)!, benchmark: s.benchmark, ...data },
+        create: { campaignId, modelId, benchmark: s.benchmark, ...data },
       });
     }
     const summary: ScoreImportSummary = {
@@ -139,13 +132,7 @@ export async function importScores(
       benchmarks: [...new Set(scores.map((s) => s.benchmark))].sort(),
     };
     await tx.auditEvent.create({
-      data: {
-        actorId,
-        action: "scores.imported",
-        subjectType: options.campaignId ? "Campaign" : null,
-        subjectId: options.campaignId ?? null,
-        data: { ...summary },
-      },
+      data: { actorId, action: "scores.imported", subjectType: "Campaign", subjectId: campaignId, data: { ...summary } },
     });
     return summary;
   });
@@ -157,10 +144,10 @@ export interface BenchmarkScores {
   scores: Map<string, number>;
 }
 
-/** Every benchmark with a score for at least one of `models`. */
-export async function scoresForModels(models: string[]): Promise<BenchmarkScores[]> {
+/** The campaign's benchmarks with a score for at least one of `models`. */
+export async function scoresForModels(campaignId: string, models: string[]): Promise<BenchmarkScores[]> {
   const rows = await db.benchmarkScore.findMany({
-    where: { model: { name: { in: models } } },
+    where: { campaignId, model: { name: { in: models } } },
     select: { benchmark: true, score: true, higherIsBetter: true, model: { select: { name: true } } },
     orderBy: { benchmark: "asc" },
   });

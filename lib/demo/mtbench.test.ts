@@ -55,7 +55,7 @@ describe("the Japanese MT-Bench demo", () => {
     });
     const view = await getLeaderboard(campaign.id, DEFAULT_FILTERS, { untilFresh: true, withBootstrap: true });
     if (view.state !== "ready") throw new Error(view.state);
-    const [correlation] = await correlationsFor(view.board);
+    const [correlation] = await correlationsFor(campaign.id, view.board);
     expect(correlation).toMatchObject({ benchmark: "Japanese MT-Bench (GPT-4 single)", higherIsBetter: true, models: 7 });
     expect(correlation.spearman!.value).toBeGreaterThan(0.9);
     expect(correlation.spearman!.ciLow).toBeLessThanOrEqual(correlation.spearman!.value);

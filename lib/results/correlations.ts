@@ -38,13 +38,13 @@ const NULL_IF_NAN = (c: { value: number; low: number; high: number }): Coefficie
   Number.isNaN(c.value) ? null : { value: c.value, ciLow: c.low, ciHigh: c.high };
 
 /**
- * Spearman, Kendall τ-b and Pearson between the board's ratings and every benchmark that scores
- * its models. The intervals recompute each coefficient on every bootstrap round's ratings, so
+ * Spearman, Kendall τ-b and Pearson between the board's ratings and every benchmark the campaign
+ * has scores of for its models. The intervals recompute each coefficient on every bootstrap round's ratings, so
  * they show how sure the human ratings are; a lower-is-better score is negated first, so that
  * agreement is always positive.
  */
-export async function correlationsFor(board: Leaderboard): Promise<BenchmarkCorrelationResult[]> {
-  const benchmarks = await scoresForModels(board.modelOrder);
+export async function correlationsFor(campaignId: string, board: Leaderboard): Promise<BenchmarkCorrelationResult[]> {
+  const benchmarks = await scoresForModels(campaignId, board.modelOrder);
   const byModel = new Map(board.models.map((row) => [row.model, row]));
   return benchmarks.map(({ benchmark, higherIsBetter, scores }) => {
     const ratings = board.modelOrder.map((model) => byModel.get(model)!.rating);

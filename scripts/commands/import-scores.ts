@@ -1,22 +1,23 @@
 import { readFileSync } from "node:fs";
 import { importScores, ScoresRejected } from "@/lib/benchmarks/scores";
-import { parseArgs, required, single, UsageError } from "../lib/cli-args";
+import { parseArgs, required, UsageError } from "../lib/cli-args";
 import { campaignBySlug } from "../lib/campaign-arg";
 
-export const usage = "import-scores --file scores.csv [--campaign SLUG]   (CSV: model,benchmark,score[,higher_is_better])";
+export const usage =
+  "import-scores --campaign SLUG --file scores.csv   (the campaign's benchmark scores; CSV: model,benchmark,score[,higher_is_better])";
 
 /** Prints a JSON summary; a bad file prints every problem with its line and exits 2, saving nothing. */
 export async function importScoresCommand(argv: string[]): Promise<void> {
   const { values } = parseArgs(argv, { options: ["file", "campaign"] });
   const path = required(values, "file");
-  const slug = single(values, "campaign");
+  const slug = required(values, "campaign");
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
     throw new UsageError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`);
   }
-  const campaignId = slug ? (await campaignBySlug(slug)).id : undefined;
+  const campaignId = (await campaignBySlug(slug)).id;
   try {
     console.log(JSON.stringify(await importScores(null, text, { campaignId })));
   } catch (error) {

@@ -72,7 +72,7 @@ export async function leaderboardCommand(argv: string[]): Promise<void> {
 /** Prints Spearman, Kendall τ-b and Pearson (with bootstrap intervals) against every imported benchmark. */
 export async function correlationsCommand(argv: string[]): Promise<void> {
   const { campaign, format, view } = await boardFor(argv, { anchor: false, bootstrap: true });
-  const results = await correlationsFor(view.board);
+  const results = await correlationsFor(campaign.id, view.board);
   if (results.length === 0) console.error("note: no benchmark scores for this campaign's models (npm run hikaku -- import-scores).");
   process.stdout.write(format === "csv" ? correlationsCsv(results) : JSON.stringify(correlationsJson(campaign.slug, results)) + "\n");
 }

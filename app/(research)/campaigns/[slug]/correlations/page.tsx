@@ -17,7 +17,7 @@ function mostDifferent(points: { model: string; ratingRank: number; scoreRank: n
 export default async function CorrelationsPage({ params, searchParams }: ResultsPageProps) {
   const campaign = await requireResultsCampaign(params);
   const [t, data] = await Promise.all([getTranslator(), resultsPageData(campaign.id, await searchParams, { withBootstrap: true })]);
-  const results = data.view.state === "ready" && data.view.board.votes > 0 ? await correlationsFor(data.view.board) : [];
+  const results = data.view.state === "ready" && data.view.board.votes > 0 ? await correlationsFor(campaign.id, data.view.board) : [];
   const number = (c: Coefficient | null, name: "spearman" | "kendall" | "pearson") =>
     c && (
       <div className="card p-4" data-testid={`coefficient-${name}`}>
