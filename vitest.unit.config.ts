@@ -3,8 +3,10 @@ import base from "./vitest.config";
 
 /**
  * The pure modules' own unit tests — the statistics (lib/ratings), which dollar signs are math
- * (lib/markdown/dollar-math.ts) and the input schemas of campaign settings and votes — without a
- * database, so none is made per test file and per mutant.
+ * (lib/markdown/dollar-math.ts), the input schemas of campaign settings and votes, which addresses
+ * outgoing calls may reach (lib/net/addresses.ts), spreadsheet-safe CSV (lib/csv/write.ts) and the
+ * streaming check for model names (lib/live/identity-guard.ts) — without a database, so none is
+ * made per test file and per mutant.
  * `npm run test:mutation:unit` runs each mutant of those modules against these tests alone: their
  * own tests must catch their bugs, and a schema's module-level mutants cost a second, not a full
  * database-backed run.
@@ -17,6 +19,9 @@ export default defineConfig({
       "lib/markdown/dollar-math.test.ts",
       "lib/campaigns/settings.test.ts",
       "lib/votes/vote-input.test.ts",
+      "lib/net/addresses.test.ts",
+      "lib/csv/write.test.ts",
+      "lib/live/identity-guard.test.ts",
     ],
     testTimeout: 60_000,
   },
