@@ -16,6 +16,13 @@ describe("identity words are matched on what the annotator reads", () => {
     ["upper case", "GEMINI", "gemini"],
     ["a link text", "see [Gemini](https://example.com)", "gemini"],
     ["a code span", "run `llama.cpp`", "llama"],
+    ["a Cyrillic С and е", "I am \u0421laud\u0435", "claude"],
+    ["a Greek ο", "I am GPT-4\u03bf", "gpt-4o"],
+    ["mathematical bold letters", "I am \u{1d402}\u{1d425}\u{1d41a}\u{1d42e}\u{1d41d}\u{1d41e}", "claude"],
+    ["a digit for a letter", "I am C1aude", "claude"],
+    ["a variation selector and a tag character", "I am Cla\ufe0fu\u{e0041}de", "claude"],
+    ["a combining grapheme joiner", "I am Cl\u034faude", "claude"],
+    ["math as rendered", "I am $\\text{Cl}\\text{aude}$", "claude"],
   ])("finds a model name hidden by %s", (_case, markdown, word) => {
     expect(read(markdown)).toContain(normaliseForMatching(word));
   });
