@@ -59,6 +59,23 @@ describe("the streaming check for model names", () => {
     expect(namedIn(guard, [`${long} I am $\\te`, "xt{Cl}\\text{aude}$"])).toBe("Claude");
   });
 
+  /**
+   * Pieces built so that the guard's cut (all but the last 64 raw characters are read for good once
+   * more than 128 wait) falls inside a character reference or a surrogate pair (a LaTeX command
+   * cut in two still reads as its text):
+   * the first piece is 108 characters, the second brings the total to 171, so the cut is at 107.
+   */
+  it.each([
+    ["a character reference", "x".repeat(100) + " Chat&#7", "1;PT", "ChatGPT"],
+    ["a LaTeX command", "x".repeat(99) + " $\\text{C", "l}\\text{aude}$ ", "Claude"],
+    // 𝐂 (mathematical bold C) is two UTF-16 units, at 106 and 107.
+    ["a surrogate pair", "x".repeat(105) + " \ud835\udc02", "laude", "Claude"],
+  ])("reads for good only up to a safe place: %s cut by the window's edge is read whole", (_, first, second, word) => {
+    expect(first.length).toBe(108);
+    const rest = second + "y".repeat(171 - 108 - second.length);
+    expect(namedIn(guard, [first, rest])).toBe(word);
+  });
+
   it("looks back far enough for any name, however long the answer already is", () => {
     expect(namedIn(guard, ["x".repeat(10_000), " Cla", "ude"])).toBe("Claude");
     expect(namedIn(guard, [..."y".repeat(3_000), " Cl", "aude"])).toBe("Claude");
@@ -69,6 +86,23 @@ describe("the streaming check for model names", () => {
     for (let i = 0; i < 1_000; i++) window = guard.check(window, "a long answer without any name in it. ").window;
     expect(window.reading.length).toBeLessThanOrEqual(256);
     expect(window.pending.length).toBeLessThanOrEqual(128);
+  });
+
+  it("decodes named and numeric references as a browser would, and only those", () => {
+    // (Folded afterwards like all text: " reads as '', 1 as l, 0 as o.)
+    expect(streamedReading("a &lt;b&gt; &QUOT;c&quot; &apos;d&apos; e&nbsp;f &amp; g")).toBe("a <b> ''c'' 'd' e f & g");
+    expect(streamedReading("&#1114111; &#1114112; &#x10FFFF; &#x110000;")).toBe("\u{10ffff} &#lll4ll2; \u{10ffff} &#xlloooo;");
+    expect(EMPTY_WINDOW).toEqual({ reading: "", pending: "" });
+  });
+
+  it("names the word as the campaign lists it: the first of two spellings, without surrounding spaces", () => {
+    expect(namedIn(new IdentityGuard([" Claude ", "CLAUDE", "  "]), ["I am claude."])).toBe("Claude");
+  });
+
+  it("keeps enough of the reading for a word longer than its usual window", () => {
+    const long = `Model ${"z".repeat(300)}`;
+    const pieces = ["x".repeat(500), ...long.match(/.{1,7}/g)!, "y".repeat(200)];
+    expect(namedIn(new IdentityGuard([long]), pieces)).toBe(long);
   });
 
   it("leaves other text alone", () => {

@@ -8,7 +8,7 @@ import { normaliseForMatching } from "@/lib/markdown/plain-text";
 const WINDOW = 256;
 /**
  * Raw characters at the end that are read again with the next piece rather than for good: a
- * character reference (`&#67;`), a LaTeX command or a surrogate pair may be cut by a piece's end.
+ * character reference (`&#67;`) or a surrogate pair may be cut by a piece's end.
  */
 const HOLD = 64;
 
@@ -42,12 +42,14 @@ export interface GuardWindow {
 
 export const EMPTY_WINDOW: GuardWindow = { reading: "", pending: "" };
 
-/** Where raw text may be cut for good: not inside a character reference, a LaTeX command or a surrogate pair. */
+/**
+ * Where raw text may be cut for good: not inside a character reference or a surrogate pair. (A
+ * LaTeX command cut in two is harmless: the reading drops commands, and what is left of one is
+ * letters before the text it wraps, which still contains the name.)
+ */
 function safeCut(text: string, cut: number): number {
   const amp = text.lastIndexOf("&", cut - 1);
   if (amp >= 0 && cut - amp <= 12 && !text.slice(amp, cut).includes(";")) cut = amp;
-  const slash = text.lastIndexOf("\\", cut - 1);
-  if (slash >= 0 && /^\\[a-z]*$/i.test(text.slice(slash, cut))) cut = slash;
   const code = text.charCodeAt(cut - 1);
   if (code >= 0xd800 && code <= 0xdbff) cut--;
   return cut;

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { allowedByRule, destinationRefusal, parseAllowedHosts, specialAddressKind, urlShapeProblem } from "./addresses";
+import {
+  addressBytes,
+  allowedByRule,
+  destinationRefusal,
+  parseAllowedHosts,
+  specialAddressKind,
+  urlShapeProblem,
+  withoutCredentials,
+} from "./addresses";
 
 describe("specialAddressKind", () => {
   it.each([
@@ -31,6 +39,40 @@ describe("specialAddressKind", () => {
     expect(specialAddressKind(address)).toBe(kind);
   });
 
+  it.each([
+    ["0.255.255.255", "unspecified"],
+    ["100.64.0.0", "shared (carrier-grade NAT)"],
+    ["100.127.255.255", "shared (carrier-grade NAT)"],
+    ["169.254.0.1", "link-local (cloud metadata)"],
+    ["192.0.0.8", "reserved"],
+    ["198.18.0.1", "reserved"],
+    ["198.19.255.255", "reserved"],
+    ["239.255.255.250", "multicast"],
+    ["240.0.0.1", "reserved"],
+    ["fdff:ffff::1", "unique-local"],
+    ["febf::1", "link-local"],
+    ["ff05::2", "multicast"],
+    // IPv4 inside IPv6, every form: mapped (hex and dotted), IPv4-compatible, NAT64, 6to4.
+    ["::ffff:10.1.2.3", "private"],
+    ["::ffff:0a01:0203", "private"],
+    ["::127.0.0.1", "loopback"],
+    ["64:ff9b::127.0.0.1", "loopback"],
+    ["2002:a9fe:a9fe::1", "link-local (cloud metadata)"],
+    ["1:2:3:4:5:6:7:8", null],
+    ["2001:db8::ffff:1.2.3.4", null],
+  ])("%s is %s (every range, every form)", (address, kind) => {
+    expect(specialAddressKind(address)).toBe(kind);
+  });
+
+  it("says what is no IP address", () => {
+    for (const text of ["gpu-box", "1.2.3", "::g", "256.1.1.1", ""]) expect(specialAddressKind(text)).toBe("not an IP address");
+    expect(addressBytes("[fe80::1%eth0]")).toEqual([0xfe, 0x80, ...Array(13).fill(0), 1]);
+    expect(addressBytes("::ffff:1.2.3.4")).toEqual([...Array(10).fill(0), 0xff, 0xff, 1, 2, 3, 4]);
+    expect(addressBytes("1:2:3:4:5:6:7:8")).toEqual([0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 8]);
+    expect(addressBytes("10.20.30.40")).toEqual([10, 20, 30, 40]);
+    expect(addressBytes("nope")).toBeNull();
+  });
+
   it.each(["8.8.8.8", "172.32.0.1", "172.15.255.255", "192.169.0.1", "2001:4860:4860::8888", "::ffff:8.8.8.8", "1.1.1.1"])(
     "%s is public",
     (address) => {
@@ -56,6 +98,23 @@ describe("HIKAKU_ALLOWED_MODEL_HOSTS", () => {
     expect(allowedByRule(rules, { host: "gpu1.lan.evil.example", port: 80, address: "192.168.0.5" })).toBe(false);
   });
 
+  it("reads IPv6 entries bare, bracketed, with a port and as ranges, and an IP address as that address on every port", () => {
+    const v6 = parseAllowedHosts("fd00::5, [fd00::6], [fd00::7]:8000, 2001:db8::/32, 10.1.2.3");
+    expect(allowedByRule(v6, { host: "x", port: 1, address: "fd00::5" })).toBe(true);
+    expect(allowedByRule(v6, { host: "x", port: 2, address: "fd00::6" })).toBe(true);
+    expect(allowedByRule(v6, { host: "fd00::7", port: 8000, address: "fd00::7" })).toBe(true);
+    expect(allowedByRule(v6, { host: "fd00::7", port: 8001, address: "fd00::7" })).toBe(false);
+    expect(allowedByRule(v6, { host: "x", port: 3, address: "2001:db8:ffff::1" })).toBe(true);
+    expect(allowedByRule(v6, { host: "x", port: 3, address: "2001:db9::1" })).toBe(false);
+    expect(allowedByRule(v6, { host: "gpu", port: 9999, address: "10.1.2.3" })).toBe(true);
+    expect(allowedByRule(v6, { host: "gpu", port: 9999, address: "10.1.2.4" })).toBe(false);
+    // An address rule with a port holds for that port only, whatever name led there.
+    const withPort = parseAllowedHosts("10.1.2.3:8000");
+    expect(allowedByRule(withPort, { host: "gpu", port: 8000, address: "10.1.2.3" })).toBe(true);
+    expect(allowedByRule(withPort, { host: "gpu", port: 8001, address: "10.1.2.3" })).toBe(false);
+    expect(allowedByRule(withPort, { host: "gpu", port: 8000, address: "10.1.2.4" })).toBe(false);
+  });
+
   it("is empty when unset, and refuses an entry it cannot read", () => {
     expect(parseAllowedHosts(undefined)).toEqual([]);
     expect(parseAllowedHosts(" , ")).toEqual([]);
@@ -63,6 +122,17 @@ describe("HIKAKU_ALLOWED_MODEL_HOSTS", () => {
     expect(() => parseAllowedHosts("gpu:port")).toThrow(/no valid port/);
     expect(() => parseAllowedHosts("http://gpu/")).toThrow(/is a URL: give its host/);
     expect(() => parseAllowedHosts("gpu box")).toThrow(/not a host name/);
+    expect(() => parseAllowedHosts("10.0.0.0/8x")).toThrow(/not a CIDR range/);
+    expect(() => parseAllowedHosts("x10.0.0.0/8")).toThrow(/not a CIDR range/);
+    expect(() => parseAllowedHosts("10.0.0.0/1234")).toThrow(/not a CIDR range/);
+    expect(() => parseAllowedHosts("fd00::/129")).toThrow(/not a CIDR range/);
+    expect(parseAllowedHosts("fd00::/128")).toHaveLength(1);
+    expect(() => parseAllowedHosts("gpu:80x")).toThrow(/no valid port/);
+    expect(() => parseAllowedHosts("gpu:x80")).toThrow(/no valid port/);
+    expect(() => parseAllowedHosts("gpu:123456")).toThrow(/no valid port/);
+    expect(() => parseAllowedHosts("[fd00::1]:8x")).toThrow(/not a host name|no valid port/);
+    expect(() => parseAllowedHosts("gpu/box")).toThrow(/not a CIDR range/);
+    expect(() => parseAllowedHosts("gpu$")).toThrow(/not a host name/);
   });
 });
 
@@ -97,5 +167,14 @@ describe("urlShapeProblem", () => {
   it("takes a plain base URL", () => {
     expect(urlShapeProblem("https://api.example.com/v1")).toBeNull();
     expect(urlShapeProblem("http://gpu-box:8000/v1/")).toBeNull();
+  });
+});
+
+describe("withoutCredentials", () => {
+  it("hides a user name and password, and leaves other URLs as they are", () => {
+    expect(withoutCredentials("https://me:secret@host.example/v1")).toBe("https://***@host.example/v1");
+    expect(withoutCredentials("https://token@host.example/v1")).toBe("https://***@host.example/v1");
+    expect(withoutCredentials("https://host.example/v1")).toBe("https://host.example/v1");
+    expect(withoutCredentials("not a url://me:secret@host/")).toBe("not a url://***@host/");
   });
 });
