@@ -53,8 +53,10 @@ describe("the per-pair tallies after votes", () => {
       });
       expect(result).toMatchObject({ ok: true, duplicate: false });
       expected.votes++;
-      if (outcome === "LEFT") lowOnLeft ? expected.winsLow++ : expected.winsHigh++;
-      if (outcome === "RIGHT") lowOnLeft ? expected.winsHigh++ : expected.winsLow++;
+      const lowWon = (outcome === "LEFT" && lowOnLeft) || (outcome === "RIGHT" && !lowOnLeft);
+      const highWon = (outcome === "LEFT" && !lowOnLeft) || (outcome === "RIGHT" && lowOnLeft);
+      expected.winsLow += lowWon ? 1 : 0;
+      expected.winsHigh += highWon ? 1 : 0;
       expect(await tally(), `after ${outcome} with the low model on the ${lowOnLeft ? "left" : "right"}`).toEqual(expected);
     }
     expect(expected).toEqual({ votes: 10, winsLow: 2, winsHigh: 2 });
