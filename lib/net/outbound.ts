@@ -3,6 +3,7 @@ import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { isIP } from "node:net";
 import { Agent, buildConnector, fetch as undiciFetch, type RequestInit as UndiciRequestInit, type Response } from "undici";
 import { env } from "@/lib/env";
+import { streamTextCapped } from "@/lib/http/web-body";
 import { destinationRefusal, specialAddressKind, urlShapeProblem, type AllowRule } from "./addresses";
 
 /**
@@ -114,24 +115,12 @@ export async function outboundFetch(url: string, init: UndiciRequestInit, option
 export class BodyTooLarge extends Error {}
 
 /** A response body as text, read only up to `maxBytes` (then BodyTooLarge, and the rest is not read). */
-export async function readCapped(response: Response, maxBytes: number): Promise<string> {
-  if (!response.body) return "";
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let text = "";
-  let bytes = 0;
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      bytes += value.byteLength;
-      if (bytes > maxBytes) throw new BodyTooLarge(`the reply is longer than ${maxBytes} bytes`);
-      text += decoder.decode(value, { stream: true });
-    }
-    return text + decoder.decode();
-  } finally {
-    await reader.cancel().catch(() => undefined);
-  }
+export function readCapped(response: Response, maxBytes: number): Promise<string> {
+  return streamTextCapped(
+    response.body as ReadableStream<Uint8Array> | null,
+    maxBytes,
+    () => new BodyTooLarge(`the reply is longer than ${maxBytes} bytes`),
+  );
 }
 
 /** Drops a reply's body unread (an error's body is never shown to anyone). */
