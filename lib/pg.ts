@@ -60,22 +60,21 @@ export function poolSql(): RawSql {
 }
 
 /**
- * A tagged statement with its values written in as literals (NULL for null): for several
- * statements sent in one round trip, which the simple query protocol runs in one transaction but
- * without parameters. Each value stays an untyped literal, as an untyped parameter would be.
+ * A statement's $n parameters written in as literals (NULL for null): for COPY, which takes no
+ * parameters, and for several statements sent in one round trip, which the simple query protocol
+ * runs in one transaction but without parameters. Each value stays an untyped literal, as an
+ * untyped parameter would be.
  */
-export function withLiterals(statement: Prisma.Sql): string {
-  return statement.text.replace(/\$(\d+)/g, (_, n: string) => {
-    const value = statement.values[Number(n) - 1];
-    if (value === null || value === undefined) return "NULL";
-    if (typeof value === "object") throw new Error("withLiterals takes strings, numbers and booleans only");
-    return pg.escapeLiteral(String(value));
+export function inlineParameters(sql: string, params: readonly unknown[]): string {
+  return sql.replace(/\$(\d+)/g, (_, n: string) => {
+    const value = params[Number(n) - 1];
+    return value === null || value === undefined ? "NULL" : pg.escapeLiteral(String(value));
   });
 }
 
-/** A statement's $n parameters written in as quoted literals, for COPY, which takes none. */
-export function inlineParameters(client: pg.ClientBase, sql: string, params: unknown[]): string {
-  return sql.replace(/\$(\d+)/g, (_, n: string) => client.escapeLiteral(String(params[Number(n) - 1])));
+/** A tagged statement (Prisma.sql) with its values written in as literals (see inlineParameters). */
+export function withLiterals(statement: Prisma.Sql): string {
+  return inlineParameters(statement.text, statement.values);
 }
 
 /**

@@ -219,7 +219,7 @@ export function copyVotes(
       const columns = { csv: SELECT_CSV, "raw-csv": SELECT_RAW_CSV, jsonl: SELECT_JSON }[format];
       const select = `SELECT ${columns} ${VOTE_SOURCE} WHERE ${where} ORDER BY v."createdAt", v.seq`;
       const sql = `COPY (${select}) TO STDOUT WITH (${COPY_OPTIONS[format]})`;
-      const stream = connected.query(copyTo(inlineParameters(connected, sql, params)));
+      const stream = connected.query(copyTo(inlineParameters(sql, params)));
       const source = format === "jsonl" ? textOfBinaryCopy(stream as AsyncIterable<Buffer>) : (stream as AsyncIterable<Buffer>);
       for await (const chunk of source) {
         // While the reader is away the COPY waits on this chunk; past the idle limit its

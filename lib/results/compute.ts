@@ -198,7 +198,7 @@ export async function streamOnlineElo(
     ORDER BY v."createdAt", v.seq) TO STDOUT WITH (FORMAT binary)`;
   const elo = new OnlineElo(models.length);
   const SCORE = [1, 0, 0.5, 0.5];
-  const stream = client.query(copyTo(inlineParameters(client, sql, params))) as AsyncIterable<Buffer>;
+  const stream = client.query(copyTo(inlineParameters(sql, params))) as AsyncIterable<Buffer>;
   await readVoteStream(stream, models, (a, b, outcome) => elo.update(a, b, SCORE[outcome]));
   // Models without votes here stay at 1000; the fit only reads the ones it has counts for.
   models.forEach((model, k) => into.set(model.name, elo.ratings[k]));

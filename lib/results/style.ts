@@ -88,7 +88,7 @@ export async function readStyleBattles(
     }
     return k;
   };
-  const stream = client.query(copyTo(inlineParameters(client, sql, params))) as AsyncIterable<Buffer>;
+  const stream = client.query(copyTo(inlineParameters(sql, params))) as AsyncIterable<Buffer>;
   await readVoteStream(
     stream,
     models,
