@@ -27,7 +27,7 @@ interface WorkerJob {
   messages: { role: string; content: string }[];
 }
 
-/** A worker as the README's reference worker does it: poll, stream a few chunks slowly, post the whole answer. */
+/** A worker as the documented reference worker does it: poll, stream a few chunks slowly, post the whole answer. */
 async function runWorker(baseURL: string, token: string, stop: AbortSignal): Promise<string[]> {
   const answered: string[] = [];
   const headers = { Authorization: `Bearer ${token}`, "Content-Type": "application/json" };
@@ -294,7 +294,10 @@ test("a refused prompt: the route answers with its status and code, the page say
   expect(asked()).toBe(2);
 });
 
-test("the README's reference worker answers a battle from a local OpenAI-compatible server", async ({ page, baseURL }) => {
+test("the documented reference worker (docs/user-guide.md) answers a battle from a local OpenAI-compatible server", async ({
+  page,
+  baseURL,
+}) => {
   const suffix = Date.now().toString(36);
   const slug = `live-worker-${suffix}`;
   const annotator = uniqueEmail("live-worker-annotator");

@@ -267,11 +267,12 @@ export const en = {
     params: "Generation parameters (JSON, optional)",
     add: "Add model",
     added: "Model added.",
-    workerToken: "The worker token, shown only this once: give it to the model's workers (see the README's reference worker).",
+    workerToken:
+      "The worker token, shown only this once: give it to the model's workers (see the reference worker in docs/user-guide.md, “Live battles”).",
     invalid: "Please check: {problems}",
     baseUrlRules: "A base URL is http:// or https://, a host and a path (such as https://host/v1), without ?, #, user name or password.",
     refused:
-      "The server will not call {host}: it is a {kind} address, inside the server's own network. An operator can allow such hosts with HIKAKU_ALLOWED_MODEL_HOSTS (see the README).",
+      "The server will not call {host}: it is a {kind} address, inside the server's own network. An operator can allow such hosts with HIKAKU_ALLOWED_MODEL_HOSTS (see docs/configuration.md).",
     errors: {
       NOT_FOUND: "The campaign no longer exists.",
       NOT_LIVE: "This campaign is not a live campaign.",

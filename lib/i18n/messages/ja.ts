@@ -272,12 +272,13 @@ export const ja: Messages = {
     params: "生成パラメータ（JSON、任意）",
     add: "モデルを追加",
     added: "モデルを追加しました。",
-    workerToken: "ワーカートークン（この一度だけ表示）：モデルのワーカーに渡してください（READMEの参考ワーカーを参照）。",
+    workerToken:
+      "ワーカートークン（この一度だけ表示）：モデルのワーカーに渡してください（docs/user-guide.md「Live battles」の参考ワーカーを参照）。",
     invalid: "確認してください：{problems}",
     baseUrlRules:
       "ベースURLは http:// か https:// で始まるホストとパス（例：https://host/v1）で、?・#・ユーザー名・パスワードは含められません。",
     refused:
-      "{host} はサーバー自身のネットワーク内のアドレス（{kind}）なので、サーバーは接続しません。管理者は HIKAKU_ALLOWED_MODEL_HOSTS でこのようなホストを許可できます（README 参照）。",
+      "{host} はサーバー自身のネットワーク内のアドレス（{kind}）なので、サーバーは接続しません。管理者は HIKAKU_ALLOWED_MODEL_HOSTS でこのようなホストを許可できます（docs/configuration.md 参照）。",
     errors: {
       NOT_FOUND: "キャンペーンが存在しません。",
       NOT_LIVE: "このキャンペーンはライブキャンペーンではありません。",
