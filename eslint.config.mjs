@@ -19,12 +19,44 @@ const config = [
     ],
   },
   {
+    // One way to the database (lib/db/index.ts): the pool, the Prisma client on it and the SQL
+    // helpers live in lib/db/ alone. Tests, the migrator and the script that runs a local server
+    // manage databases as a whole and may connect by themselves.
+    files: ["lib/**", "app/**", "components/**", "scripts/**", "bench/**"],
+    ignores: ["lib/db/**", "**/*.test.ts", "scripts/lib/local-postgres.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            { name: "pg", message: "Reach the database through @/lib/db (see lib/db/index.ts)." },
+            { name: "@prisma/adapter-pg", message: "The Prisma client is built once, in lib/db/prisma.ts." },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The statistics stay pure: no framework, database or app code, so they can be tested and reused alone.
     files: ["lib/ratings/**"],
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: ["next", "next/*", "react", "react-dom", "@prisma/*", "@/app/*", "@/components/*", "@/lib/db", "@/lib/generated/*"] },
+        {
+          paths: ["pg"],
+          patterns: [
+            "next",
+            "next/*",
+            "react",
+            "react-dom",
+            "@prisma/*",
+            "@/app/*",
+            "@/components/*",
+            "@/lib/db",
+            "@/lib/db/*",
+            "@/lib/generated/*",
+          ],
+        },
       ],
       "no-restricted-properties": ["error", { object: "Math", property: "random", message: "Pass a seeded generator instead." }],
     },

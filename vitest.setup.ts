@@ -19,8 +19,6 @@ process.env.HIKAKU_ALLOWED_MODEL_HOSTS ??= "127.0.0.1";
 
 afterAll(async () => {
   const { disconnectDb } = await import("@/lib/db");
-  const { closePool } = await import("@/lib/pg");
   await disconnectDb();
-  await closePool();
   await dropDatabase(server.toString(), name);
 });

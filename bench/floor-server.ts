@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import { sendJson, type NodeHandler } from "@/lib/http/node-json";
 import { liveTurnHandler } from "@/lib/live/node-turn";
-import { closePool } from "@/lib/pg";
+import { disconnectDb } from "@/lib/db";
 import { voteHandler } from "@/lib/votes/node-vote";
 
 /**
@@ -10,7 +10,7 @@ import { voteHandler } from "@/lib/votes/node-vote";
  * no next-auth, no Prisma client for the request itself — answering both requests with the very
  * handlers the app server answers them with (lib/votes/node-vote.ts, lib/live/node-turn.ts: the
  * session cookie's JWT decrypted as the app does, the user looked up, the body checked with the
- * app's own schema, the app's own statements, over lib/pg.ts's pool). What is left between
+ * app's own schema, the app's own statements, over lib/db's pool). What is left between
  * the two servers is what Next costs the process beside the request.
  *
  * Run: DATABASE_URL=… NEXTAUTH_SECRET=… PORT=… tsx --conditions=react-server bench/floor-server.ts
@@ -42,5 +42,5 @@ server.listen(port, "127.0.0.1", () => console.log(`floor server on http://127.0
 
 process.on("SIGTERM", () => {
   server.close();
-  void closePool().finally(() => process.exit(0));
+  void disconnectDb().finally(() => process.exit(0));
 });

@@ -6,7 +6,6 @@ import { db, disconnectDb } from "@/lib/db";
 import { sweepLiveBattles } from "@/lib/live/battles";
 import { addEndpoint, endpointInputSchema } from "@/lib/live/endpoints";
 import { streamChatCompletion } from "@/lib/live/openai";
-import { closePool } from "@/lib/pg";
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { readServerEvents } from "@/lib/live/sse";
@@ -353,7 +352,7 @@ try {
 } finally {
   for (const server of [...servers, ...floorServers]) server.stop();
   await fake.close();
-  await Promise.all([disconnectDb(), closePool()]);
+  await disconnectDb();
   await database.stop();
 }
 process.exit(violations ? 1 : 0);

@@ -5,7 +5,6 @@ import { join } from "node:path";
 import { hashPassword } from "@/lib/auth/password";
 import { importVotes } from "@/lib/datasets/import-votes";
 import { db, disconnectDb } from "@/lib/db";
-import { closePool } from "@/lib/pg";
 import type { StoredFit } from "@/lib/results/leaderboard";
 import { benchDatabase, groupRssMb, ms, percentile, Session, startAppServer, waitForServer } from "./lib";
 import { simulateBattles } from "./ratings-data";
@@ -61,7 +60,6 @@ try {
   );
 
   await disconnectDb();
-  await closePool();
   server = await startAppServer(database.url);
   await waitForServer(`${server.base}/sign-in`);
   const session = new Session(server.base);
@@ -129,7 +127,6 @@ try {
 } finally {
   server?.stop();
   await disconnectDb();
-  await closePool();
   await database.stop();
   rmSync(dir, { recursive: true, force: true });
 }

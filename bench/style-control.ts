@@ -4,8 +4,7 @@ import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { importVotes } from "@/lib/datasets/import-votes";
-import { db, disconnectDb } from "@/lib/db";
-import { closePool, pool } from "@/lib/pg";
+import { db, disconnectDb, pool } from "@/lib/db";
 import { seededRandom } from "@/lib/ratings/random";
 import { DEFAULT_FILTERS } from "@/lib/results/filters";
 import { getLeaderboard } from "@/lib/results/leaderboard";
@@ -115,7 +114,6 @@ try {
   console.log(`ratio hikaku / FastChat = ${(styleMs / peerMs).toFixed(3)} (goal ≤ 0.1)`);
 } finally {
   await disconnectDb();
-  await closePool();
   await database.stop();
   rmSync(dir, { recursive: true, force: true });
 }

@@ -103,8 +103,8 @@ async function main(argv: string[]): Promise<number> {
   try {
     await loaded.run(rest);
   } finally {
-    const [{ disconnectDb }, { closePool }] = await Promise.all([import("@/lib/db"), import("@/lib/pg")]);
-    await Promise.all([disconnectDb(), closePool()]);
+    const { disconnectDb } = await import("@/lib/db");
+    await disconnectDb();
     await database.stop();
   }
   return 0;

@@ -1,5 +1,5 @@
 import type { Role } from "@/lib/generated/prisma/enums";
-import { poolSql } from "@/lib/pg";
+import { sql } from "@/lib/db";
 
 export interface CurrentUser {
   id: string;
@@ -13,7 +13,7 @@ export interface CurrentUser {
  * on the next request, whatever the JWT says), or null when the account is gone or disabled.
  */
 export async function activeUser(id: string): Promise<CurrentUser | null> {
-  const [user] = await poolSql().$queryRaw<(CurrentUser & { disabled: boolean })[]>`
+  const [user] = await sql.$queryRaw<(CurrentUser & { disabled: boolean })[]>`
     SELECT id, email, "displayName", role::text AS role, disabled FROM "User" WHERE id = ${id}::uuid`;
   if (!user || user.disabled) return null;
   return { id: user.id, email: user.email, displayName: user.displayName, role: user.role };

@@ -1,5 +1,5 @@
 import "server-only";
-import { db } from "@/lib/db";
+import { db, sql } from "@/lib/db";
 import { env } from "@/lib/env";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { timingDummyHash, verifyPassword } from "./password";
@@ -39,7 +39,7 @@ interface Counts {
 async function recordAndCount(email: string, ip: string | null): Promise<{ id: bigint } & Counts> {
   const { HIKAKU_SIGNIN_WINDOW_MINUTES } = env();
   const attempt = await db.signInAttempt.create({ data: { email, ip }, select: { id: true } });
-  const [row] = await db.$queryRaw<Counts[]>`
+  const [row] = await sql.$queryRaw<Counts[]>`
     SELECT count(*) FILTER (WHERE a.email = ${email})::int AS "accountFailures",
            max(a."createdAt") FILTER (WHERE a.email = ${email}) AS "lastAccountFailure",
            count(*) FILTER (WHERE a.ip = ${ip})::int AS "ipFailures"

@@ -1,8 +1,8 @@
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
-import pg from "pg";
 import { from as copyFrom, to as copyTo } from "pg-copy-streams";
+import { escapeLiteral, type Queryable, sessionConnection } from "@/lib/db";
 import { CREATE_BOOKKEEPING, readMigrations } from "../../prisma/migrator";
 
 /**
@@ -26,7 +26,7 @@ interface TableInfo {
 const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
 
 /** The public tables with their columns, parents before the tables that refer to them. */
-async function tablesInDependencyOrder(client: pg.ClientBase): Promise<TableInfo[]> {
+async function tablesInDependencyOrder(client: Queryable): Promise<TableInfo[]> {
   const { rows: columns } = await client.query<{ table: string; column: string; serial: boolean }>(
     `SELECT c.table_name AS table, c.column_name AS column, coalesce(c.column_default LIKE 'nextval(%', false) AS serial
      FROM information_schema.columns c JOIN information_schema.tables t USING (table_schema, table_name)
@@ -67,7 +67,7 @@ async function write(out: Writable, text: string | Buffer): Promise<void> {
 
 /** Writes a backup of the database at `url` to `out`; returns the rows written per table. */
 export async function backupDatabase(url: string, out: Writable): Promise<Record<string, number>> {
-  const client = new pg.Client({ connectionString: url });
+  const client = sessionConnection(url);
   await client.connect();
   const counts: Record<string, number> = {};
   try {
@@ -118,7 +118,7 @@ export async function backupDatabase(url: string, out: Writable): Promise<Record
 export class RestoreRefused extends Error {}
 
 /** Whether the database has any table (the restore needs one without). */
-async function hasTables(client: pg.ClientBase): Promise<boolean> {
+async function hasTables(client: Queryable): Promise<boolean> {
   const { rows } = await client.query(`SELECT 1 FROM information_schema.tables WHERE table_schema = 'public' LIMIT 1`);
   return rows.length > 0;
 }
@@ -142,7 +142,7 @@ const unquote = (quoted: string) => quoted.replace(/""/g, '"');
  * superuser, say) is refused with its line number before any of it runs.
  */
 export async function restoreDatabase(url: string, input: Readable): Promise<Record<string, number>> {
-  const client = new pg.Client({ connectionString: url });
+  const client = sessionConnection(url);
   await client.connect();
   const counts: Record<string, number> = {};
   let inTransaction = false;
@@ -249,7 +249,7 @@ export async function restoreDatabase(url: string, input: Readable): Promise<Rec
         const [, table, column, max1, max2, from] = setval.map((part, i) => (i === 0 ? part : unquote(part)));
         if (max1 !== column || max2 !== column || from !== table || !(await tableColumns()).get(table)?.has(column))
           throw refuse("a sequence of no known table and column");
-        const sequence = `pg_get_serial_sequence(${pg.escapeLiteral(quote(table))}, ${pg.escapeLiteral(column)})`;
+        const sequence = `pg_get_serial_sequence(${escapeLiteral(quote(table))}, ${escapeLiteral(column)})`;
         await client.query(
           `SELECT setval(${sequence}, coalesce(max(${quote(column)}), 1), max(${quote(column)}) IS NOT NULL) FROM ${quote(table)}`,
         );

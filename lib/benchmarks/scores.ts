@@ -1,5 +1,5 @@
 import "server-only";
-import { db } from "@/lib/db";
+import { db, sql } from "@/lib/db";
 import { InputError, parseCsv } from "@/lib/ratings/csv";
 
 /** A problem in a scores file, with its 1-based line. */
@@ -99,7 +99,7 @@ export async function importScores(actorId: string | null, text: string, options
   const { campaignId } = options;
   const { scores, errors } = parseScores(text);
   const names = [...new Set(scores.map((s) => s.model).filter(Boolean))];
-  const known = await db.$queryRaw<{ id: string; name: string }[]>`
+  const known = await sql.$queryRaw<{ id: string; name: string }[]>`
     SELECT m.id, m.name FROM "Model" m WHERE m.name = ANY(${names}::text[]) AND (
       EXISTS (SELECT 1 FROM "Output" o JOIN "Prompt" p ON p.id = o."promptId" WHERE o."modelId" = m.id AND p."campaignId" = ${campaignId}::uuid)
       OR EXISTS (SELECT 1 FROM "Vote" v WHERE v."campaignId" = ${campaignId}::uuid AND (v."modelAId" = m.id OR v."modelBId" = m.id))

@@ -1,5 +1,5 @@
 import "server-only";
-import { db } from "@/lib/db";
+import { db, sql } from "@/lib/db";
 import type { CampaignStatus } from "@/lib/generated/prisma/enums";
 import type { CurrentUser } from "@/lib/auth/session";
 import { researchableWhere } from "./access";
@@ -138,7 +138,7 @@ export async function campaignDetailBySlug(slug: string): Promise<CampaignDetail
     },
   });
   if (!campaign) return null;
-  const [models] = await db.$queryRaw<{ n: number }[]>`
+  const [models] = await sql.$queryRaw<{ n: number }[]>`
     SELECT count(DISTINCT o."modelId")::int AS n FROM "Output" o JOIN "Prompt" p ON p.id = o."promptId" WHERE p."campaignId" = ${campaign.id}::uuid`;
   const { _count, members, ...rest } = campaign;
   return {

@@ -1,8 +1,7 @@
 import "server-only";
-import type { PoolClient } from "pg";
 import { to as copyTo } from "pg-copy-streams";
 import { env } from "@/lib/env";
-import { inlineParameters, pool } from "@/lib/pg";
+import { type Connection, inlineParameters, pool } from "@/lib/db";
 import { checkPromptDuplicates } from "@/lib/prompts/duplicates";
 import { hasExcludedPrompts } from "@/lib/prompts/exclusion";
 import { voteConditions, type ResultFilters } from "@/lib/results/filters";
@@ -199,7 +198,7 @@ export function copyVotes(
   async function* chunks(): AsyncGenerator<Uint8Array> {
     readerBack();
     const params: unknown[] = [];
-    let client: PoolClient | null = null;
+    let client: Connection | null = null;
     let finished = false;
     let ended = false;
     const end = (error?: Error) => {

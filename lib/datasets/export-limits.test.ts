@@ -1,8 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { GET as votesRoute } from "@/app/api/v1/campaigns/[slug]/votes/route";
 import { createApiToken } from "@/lib/auth/api-tokens";
-import { db } from "@/lib/db";
-import { pool } from "@/lib/pg";
+import { db, pool } from "@/lib/db";
 import { DEFAULT_FILTERS } from "@/lib/results/filters";
 import { createResultsCampaign } from "@/lib/testing/results-campaign";
 import { createTestUser } from "@/lib/testing/factories";

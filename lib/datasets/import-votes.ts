@@ -1,7 +1,6 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import type pg from "pg";
-import { pool } from "@/lib/pg";
+import { type Connection, pool } from "@/lib/db";
 import { InputError } from "@/lib/ratings/csv";
 import { readRecords, type ImportFormat } from "./read-formats";
 import { toImportedVote, type ImportedVote } from "./vote-row";
@@ -70,7 +69,7 @@ const SKIPPED_IN_BATCH = `
  * most of a million-row import; integrity is the same. Without the privilege
  * (`GRANT SET ON PARAMETER session_replication_role`, or a superuser) the triggers simply run.
  */
-async function lockCampaignForImport(client: pg.PoolClient, campaignId: string): Promise<void> {
+async function lockCampaignForImport(client: Connection, campaignId: string): Promise<void> {
   await client.query(`SELECT 1 FROM "Campaign" WHERE id = $1::uuid FOR KEY SHARE`, [campaignId]);
   const { rows } = await client.query<{ allowed: boolean }>(
     `SELECT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) OR has_parameter_privilege('session_replication_role', 'SET') AS allowed`,
@@ -82,13 +81,13 @@ async function lockCampaignForImport(client: pg.PoolClient, campaignId: string):
  * The id function for imported votes: time-ordered UUIDs (PostgreSQL 18's `uuidv7()`) fill the
  * primary key from one end, as the votes arrive in time order; older servers get random ones.
  */
-async function voteIdFunction(client: pg.PoolClient): Promise<string> {
+async function voteIdFunction(client: Connection): Promise<string> {
   const { rows } = await client.query<{ v7: boolean }>(`SELECT to_regprocedure('uuidv7()') IS NOT NULL AS v7`);
   return rows[0]?.v7 ? "uuidv7()" : "gen_random_uuid()";
 }
 
 /** Ids of the batch's models, creating the new ones; each is locked FOR KEY SHARE until commit. */
-async function resolveModels(client: pg.PoolClient, batch: ImportedVote[], ids: Map<string, string>): Promise<number> {
+async function resolveModels(client: Connection, batch: ImportedVote[], ids: Map<string, string>): Promise<number> {
   const missing = [...new Set(batch.flatMap((v) => [v.modelA, v.modelB]))].filter((name) => !ids.has(name));
   if (missing.length === 0) return 0;
   const created = await client.query(
@@ -104,7 +103,7 @@ async function resolveModels(client: pg.PoolClient, batch: ImportedVote[], ids: 
 }
 
 /** Writes a batch; returns the rows that were not inserted because their key was already there. */
-async function insertBatch(client: pg.PoolClient, sql: string, campaignId: string, batch: ImportedVote[], ids: Map<string, string>) {
+async function insertBatch(client: Connection, sql: string, campaignId: string, batch: ImportedVote[], ids: Map<string, string>) {
   const column = <T>(pick: (v: ImportedVote) => T) => batch.map(pick);
   const { rows } = await client.query<{ added: number; firstSeq: string | null }>(sql, [
     campaignId,

@@ -4,10 +4,8 @@ import { randomToken } from "@/lib/auth/tokens";
 import { matchTextOf } from "@/lib/campaigns/identity-words";
 import { readingInWorker } from "@/lib/markdown/reading-in-worker";
 import { normaliseForMatching } from "@/lib/markdown/plain-text";
-import pg from "pg";
-import type { RawSql } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { pgTransaction, pool, poolSql } from "@/lib/pg";
+import { batch, escapeLiteral, type RawSql, sql, transaction } from "@/lib/db";
 import { styleByTurnsShown } from "@/lib/ratings/style-control";
 import { uncertaintyWeight, withdrawAssignmentStatement } from "@/lib/scheduling/pick";
 import { MAX_ANSWER_CHARS, type ChatMessage, type FailureCause } from "./openai";
@@ -96,7 +94,7 @@ export async function liveCampaign(sql: RawSql, annotatorId: string, campaignId:
 /** The annotator's prompts in the campaign `c` over the last hour (each one started exactly one left-hand job), as SQL text. */
 function promptsLastHour(annotatorId: string): string {
   return `SELECT count(*)::int FROM "GenerationJob" j JOIN "LiveBattle" b ON b.id = j."battleId"
-    WHERE b."annotatorId" = ${pg.escapeLiteral(annotatorId)}::uuid AND b."campaignId" = c.id AND j."onLeft" AND j."createdAt" > now() - interval '1 hour'`;
+    WHERE b."annotatorId" = ${escapeLiteral(annotatorId)}::uuid AND b."campaignId" = c.id AND j."onLeft" AND j."createdAt" > now() - interval '1 hour'`;
 }
 
 /**
@@ -110,7 +108,7 @@ const recentCampaigns = new Map<string, { config: LiveCampaignConfig; readAt: nu
 
 /** The campaign read fresh for this annotator; the part every annotator shares is kept for the next prompts on this instance. */
 async function readCampaign(annotatorId: string, campaignId: string): Promise<LiveCampaign | null> {
-  const campaign = await liveCampaign(poolSql(), annotatorId, campaignId);
+  const campaign = await liveCampaign(sql, annotatorId, campaignId);
   if (recentCampaigns.size > 1000) recentCampaigns.clear();
   if (campaign) {
     // Only what every annotator shares is kept.
@@ -228,7 +226,7 @@ async function campaignFor(
 
 /** The account exists and is not disabled (every role may annotate: roles nest). */
 async function annotatorActive(annotatorId: string): Promise<boolean> {
-  const [user] = await poolSql().$queryRaw<{ active: boolean }[]>`
+  const [user] = await sql.$queryRaw<{ active: boolean }[]>`
     SELECT NOT disabled AS active FROM "User" WHERE id = ${annotatorId}::uuid`;
   return user?.active ?? false;
 }
@@ -290,7 +288,7 @@ async function takeFirstPrompt(annotatorId: string, campaignId: string, prompt: 
       // One battle at a time: one the annotator left generating is voided.
       alongside: (written) => [
         voidBattlesStatement(
-          `"annotatorId" = ${pg.escapeLiteral(annotatorId)}::uuid AND "campaignId" = ${pg.escapeLiteral(campaignId)}::uuid AND id <> ${pg.escapeLiteral(battleId)} AND ${written}`,
+          `"annotatorId" = ${escapeLiteral(annotatorId)}::uuid AND "campaignId" = ${escapeLiteral(campaignId)}::uuid AND id <> ${escapeLiteral(battleId)} AND ${written}`,
           "cancelled",
           "a new prompt was sent before the answers were in",
         ),
@@ -334,7 +332,7 @@ async function writeTurn(turn: {
   jobs: TurnJob[];
   claimPushed: boolean;
 }): Promise<BattleJob[] | null> {
-  const q = pg.escapeLiteral;
+  const q = escapeLiteral;
   const battle = q(turn.battleId);
   // True once the battle statement has written the battle's row: its version is this transaction's.
   const written = `EXISTS (SELECT 1 FROM "LiveBattle" WHERE id = ${battle} AND xmin = pg_current_xact_id()::xid)`;
@@ -359,9 +357,10 @@ async function writeTurn(turn: {
     ...(pulled.length ? [`${notifyEach(pulled.join(" UNION ALL "))} WHERE ${written}`] : []),
     currentJobsStatement(turn.battleId),
   ];
-  const results = (await pool().query(statements.join(";\n"))) as unknown as pg.QueryResult[];
+  // Only the last statement's rows are read: the current jobs.
+  const results = await batch<BattleJob>(statements);
   if (!results[1].rowCount) return null;
-  const current = results.at(-1)!.rows as BattleJob[];
+  const current = results.at(-1)!.rows;
   // A pushed job of this turn running already was claimed just now, for the stream that follows.
   return current.map((job) => ({ ...job, claimedHere: job.kind === "PUSHED" && job.state === "RUNNING" }));
 }
@@ -377,7 +376,7 @@ function insertBattleStatement(
   prompt: string,
   sides: EndpointChoice[],
 ): string {
-  const q = pg.escapeLiteral;
+  const q = escapeLiteral;
   const [left, right] = sides.map((endpoint) => `${q(endpoint.id)}::uuid`);
   const asRead = sides.map((endpoint) => `(e.id = ${q(endpoint.id)}::uuid AND ${ENDPOINT_FINGERPRINT} = ${q(endpoint.fingerprint)})`);
   return `
@@ -394,9 +393,9 @@ function insertBattleStatement(
  * words still those the prompt was checked against (`fingerprint`).
  */
 function campaignRulesHold(annotatorId: string, turns: number, fingerprint: string): string {
-  const annotator = `${pg.escapeLiteral(annotatorId)}::uuid`;
+  const annotator = `${escapeLiteral(annotatorId)}::uuid`;
   return `c.live AND c.status = 'ACTIVE' AND ${Math.trunc(turns)} <= c."liveMaxTurns"
-    AND ${CAMPAIGN_FINGERPRINT} = ${pg.escapeLiteral(fingerprint)}
+    AND ${CAMPAIGN_FINGERPRINT} = ${escapeLiteral(fingerprint)}
     AND EXISTS (SELECT 1 FROM "User" u WHERE u.id = ${annotator} AND NOT u.disabled)
     AND EXISTS (SELECT 1 FROM "CampaignMember" m WHERE m."campaignId" = c.id AND m."userId" = ${annotator})
     AND (${promptsLastHour(annotatorId)}) < c."livePromptsPerHour"`;
@@ -426,7 +425,7 @@ async function followUpTarget(
   prompt: string,
   useRecent: boolean,
 ): Promise<{ battle: FollowUpTarget; campaign: LiveCampaignConfig } | { refused: Refused }> {
-  const [battle] = await poolSql().$queryRaw<FollowUpTarget[]>`
+  const [battle] = await sql.$queryRaw<FollowUpTarget[]>`
     SELECT b.id, b."campaignId", b."userTurns", b.state = 'READY' AS ready, a.state = 'OPEN' AND a."expiresAt" > now() AS open,
            b."leftEndpointId", b."rightEndpointId",
            coalesce((SELECT json_agg(json_build_object('id', e.id, 'modelId', e."modelId", 'systemPrompt', e."systemPrompt",
@@ -456,7 +455,7 @@ export async function askFollowUp(
 }
 
 async function takeFollowUp(annotatorId: string, assignmentId: string, prompt: string, claimPushed: boolean): Promise<StartResult> {
-  const q = pg.escapeLiteral;
+  const q = escapeLiteral;
   for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
     // After a write that did not take, the battle and the campaign are read afresh, to say why.
     const target = await followUpTarget(annotatorId, assignmentId, prompt, attempt === 1);
@@ -499,7 +498,7 @@ async function takeFollowUp(annotatorId: string, assignmentId: string, prompt: s
  * with literals, so that the one-round-trip start of a battle can run it among its statements.
  */
 function voidBattlesStatement(where: string, cause: FailureCause, detail: string): string {
-  const q = pg.escapeLiteral;
+  const q = escapeLiteral;
   return `
     WITH voided AS (
       UPDATE "LiveBattle" SET state = 'VOIDED', "voidCause" = ${q(cause)}, "voidDetail" = ${q(detail.slice(0, 2000))}, "updatedAt" = now()
@@ -516,14 +515,14 @@ function voidBattlesStatement(where: string, cause: FailureCause, detail: string
 /** Voids a generating battle: recorded with its cause, its unfinished jobs cancelled, nothing rated. */
 async function voidBattle(tx: RawSql, battleId: string, cause: FailureCause, detail: string): Promise<boolean> {
   const [{ voided }] = await tx.$queryRaw<{ voided: number }[]>(
-    Prisma.raw(voidBattlesStatement(`id = ${pg.escapeLiteral(battleId)}`, cause, detail)),
+    Prisma.raw(voidBattlesStatement(`id = ${escapeLiteral(battleId)}`, cause, detail)),
   );
   return voided > 0;
 }
 
 /** The annotator's page went away (or they gave up waiting): both generations stop. */
 export async function cancelBattle(annotatorId: string, battleId: string): Promise<boolean> {
-  return pgTransaction(async (tx) => {
+  return transaction(async (tx) => {
     const owned = await tx.$queryRaw<{ id: string }[]>`
       SELECT id FROM "LiveBattle" WHERE id = ${battleId} AND "annotatorId" = ${annotatorId}::uuid FOR UPDATE`;
     return owned.length > 0 && voidBattle(tx, battleId, "cancelled", "the annotator's page closed before the answers were in");
@@ -593,7 +592,7 @@ async function readAnswer(
  */
 export async function finishJob(jobId: string, outcome: JobOutcome, check: FinishCheck = {}): Promise<FinishResult> {
   const read = await readAnswer(outcome);
-  return pgTransaction(async (tx) => {
+  return transaction(async (tx) => {
     const [job] = await tx.$queryRaw<LockedJob[]>`
       SELECT j.id, j."battleId", j."endpointId", j.state, j.attempt, j."leaseUntil" >= now() AS "leaseValid", j.content, j.error, j."chunkCount",
              b."campaignId", m.name AS "modelName", c."identityWords"
@@ -736,7 +735,7 @@ async function makeReady(tx: RawSql, battleId: string): Promise<void> {
  * paths (a new prompt, a worker's poll, an open stream), so no separate process is needed.
  */
 export async function sweepLiveBattles(limit = 50): Promise<number> {
-  const late = await poolSql().$queryRaw<{ id: string }[]>`
+  const late = await sql.$queryRaw<{ id: string }[]>`
     SELECT id FROM "GenerationJob" WHERE state IN ('PENDING', 'RUNNING') AND deadline < now() LIMIT ${limit}`;
   let voided = 0;
   for (const { id } of late) {

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { recordAudit } from "@/lib/audit";
 import { hashToken } from "@/lib/auth/tokens";
 import { addModelNamesToIdentityWords } from "@/lib/campaigns/identity-words";
-import { db } from "@/lib/db";
+import { db, sql } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { GenerationFailure, streamChatCompletion } from "./openai";
 import { urlShapeProblem, withoutCredentials } from "@/lib/net/addresses";
@@ -242,16 +242,16 @@ export interface LiveBattleSummary {
 
 /** For researchers: how the campaign's battles ended, and the latest failures with their causes. */
 export async function liveBattleSummary(campaignId: string): Promise<LiveBattleSummary> {
-  const [counts] = await db.$queryRaw<{ generating: number; ready: number; voided: number; voted: number }[]>`
+  const [counts] = await sql.$queryRaw<{ generating: number; ready: number; voided: number; voted: number }[]>`
     SELECT count(*) FILTER (WHERE b.state = 'GENERATING')::int AS generating,
            count(*) FILTER (WHERE b.state = 'READY' AND NOT EXISTS (SELECT 1 FROM "Vote" v WHERE v."promptId" = b."promptId"))::int AS ready,
            count(*) FILTER (WHERE b.state = 'VOIDED')::int AS voided,
            count(*) FILTER (WHERE EXISTS (SELECT 1 FROM "Vote" v WHERE v."promptId" = b."promptId"))::int AS voted
     FROM "LiveBattle" b WHERE b."campaignId" = ${campaignId}::uuid`;
-  const causes = await db.$queryRaw<{ cause: string; count: number }[]>`
+  const causes = await sql.$queryRaw<{ cause: string; count: number }[]>`
     SELECT "voidCause" AS cause, count(*)::int AS count FROM "LiveBattle"
     WHERE "campaignId" = ${campaignId}::uuid AND state = 'VOIDED' GROUP BY 1 ORDER BY 2 DESC`;
-  const recentFailures = await db.$queryRaw<{ at: Date; cause: string; detail: string }[]>`
+  const recentFailures = await sql.$queryRaw<{ at: Date; cause: string; detail: string }[]>`
     SELECT "updatedAt" AS at, "voidCause" AS cause, coalesce("voidDetail", '') AS detail FROM "LiveBattle"
     WHERE "campaignId" = ${campaignId}::uuid AND state = 'VOIDED' ORDER BY "updatedAt" DESC LIMIT 20`;
   return { ...counts, causes, recentFailures };

@@ -1,7 +1,6 @@
 import "server-only";
-import pg from "pg";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { pool, poolSql } from "@/lib/pg";
+import { batch, escapeLiteral, sql } from "@/lib/db";
 import type { ChatMessage } from "./openai";
 
 /**
@@ -25,7 +24,7 @@ export interface BattleJob {
   claimedHere?: boolean;
 }
 
-const q = pg.escapeLiteral;
+const q = escapeLiteral;
 
 /** The jobs of the battle's current turn. */
 export function currentJobsStatement(battleId: string): string {
@@ -37,7 +36,7 @@ export function currentJobsStatement(battleId: string): string {
 }
 
 export async function currentJobs(battleId: string): Promise<BattleJob[]> {
-  return poolSql().$queryRaw<BattleJob[]>(Prisma.raw(currentJobsStatement(battleId)));
+  return sql.$queryRaw<BattleJob[]>(Prisma.raw(currentJobsStatement(battleId)));
 }
 
 /**
@@ -63,9 +62,10 @@ export function claimStatements(jobId: string, endpointId: string): string[] {
  * holds it until its deadline: if this instance dies, the sweep voids the battle then.
  */
 export async function claimPushedJob(job: BattleJob): Promise<"claimed" | "full" | "gone"> {
-  const results = (await pool().query(
-    [...claimStatements(job.id, job.endpointId), `SELECT state FROM "GenerationJob" WHERE id = ${q(job.id)}`].join(";\n"),
-  )) as unknown as pg.QueryResult<{ state?: string }>[];
+  const results = await batch<{ state?: string }>([
+    ...claimStatements(job.id, job.endpointId),
+    `SELECT state FROM "GenerationJob" WHERE id = ${q(job.id)}`,
+  ]);
   if (results[1].rowCount) return "claimed";
   return results[2].rows[0]?.state === "PENDING" ? "full" : "gone";
 }

@@ -4,13 +4,12 @@ process.env.HIKAKU_WORKER_POLL_SECONDS = "1";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createCampaign } from "@/lib/campaigns/manage";
 import { campaignSettingsSchema, liveSettingsSchema, type LiveSettings } from "@/lib/campaigns/settings";
-import { db } from "@/lib/db";
+import { db, pool, sql } from "@/lib/db";
 import { recordVote } from "@/lib/votes/record-vote";
 import { nextAssignmentFor } from "@/lib/scheduling/next-assignment";
 import { createTestUser, uniqueSuffix } from "@/lib/testing/factories";
 import { fakeAnswerTokens, startFakeOpenAi, type FakeOpenAi } from "@/lib/testing/fake-openai";
 import { askFollowUp, choosePair, liveCampaign as readLiveCampaign, startBattle } from "./battles";
-import { pool, poolSql } from "@/lib/pg";
 import { addEndpoint, endpointInputSchema, testConnection, type EndpointInput } from "./endpoints";
 import { closeLiveHub } from "./notify";
 import { battleEvents, type BattleState, type LiveEvent } from "./stream";
@@ -551,7 +550,7 @@ describe("which two models answer", () => {
       ],
     });
     // The models and their tallies as a prompt reads them from the database.
-    const { endpoints: enabled, pairTallies } = (await readLiveCampaign(poolSql(), annotator.id, campaignId))!;
+    const { endpoints: enabled, pairTallies } = (await readLiveCampaign(sql, annotator.id, campaignId))!;
     expect(enabled.map((e) => e.modelId)).toEqual([a, b, c]);
     const sides = new Set<string>();
     for (const random of [0.1, 0.7, 0.3, 0.9]) {

@@ -1,6 +1,5 @@
 import "server-only";
-import pg from "pg";
-import { env } from "@/lib/env";
+import { sessionConnection, type SessionConnection } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 
 /**
@@ -17,7 +16,7 @@ const CHANNEL = "hikaku_live";
 type Listener = () => void;
 
 interface Hub {
-  client: pg.Client;
+  client: SessionConnection;
   ready: Promise<void>;
   listeners: Map<string, Set<Listener>>;
 }
@@ -26,7 +25,7 @@ const globalForHub = globalThis as unknown as { hikakuLiveHub?: Hub };
 
 function hub(): Hub {
   if (globalForHub.hikakuLiveHub) return globalForHub.hikakuLiveHub;
-  const client = new pg.Client({ connectionString: env().DATABASE_URL });
+  const client = sessionConnection();
   const listeners = new Map<string, Set<Listener>>();
   const created: Hub = {
     client,

@@ -1,5 +1,5 @@
 import "server-only";
-import { poolSql } from "@/lib/pg";
+import { sql } from "@/lib/db";
 import { openAssignmentView } from "@/lib/scheduling/pick";
 import type { AssignmentView } from "@/lib/scheduling/view";
 import { cancelBattle, finishJob, sweepLiveBattles } from "./battles";
@@ -34,7 +34,7 @@ export interface BattleState {
 
 /** The battle if it is this annotator's; null otherwise (another's battle looks like a missing one). */
 export async function battleOf(annotatorId: string, battleId: string): Promise<BattleState | null> {
-  const rows = await poolSql().$queryRaw<BattleState[]>`
+  const rows = await sql.$queryRaw<BattleState[]>`
     SELECT b.state, b."voidCause", b."assignmentId", c."identityWords"
     FROM "LiveBattle" b JOIN "Campaign" c ON c.id = b."campaignId"
     WHERE b.id = ${battleId} AND b."annotatorId" = ${annotatorId}::uuid`;
@@ -117,7 +117,7 @@ async function followJob(job: BattleJob, events: EventQueue, side: Side, signal:
   const unsubscribe = await subscribe(jobKey(job.id), () => wake());
   try {
     for (;;) {
-      const [row] = await poolSql().$queryRaw<{ state: string; attempt: number; chunks: number; tail: string | null }[]>`
+      const [row] = await sql.$queryRaw<{ state: string; attempt: number; chunks: number; tail: string | null }[]>`
         SELECT j.state, j.attempt, j."chunkCount" AS chunks,
                CASE WHEN j.state = 'DONE' THEN substr(j.content, ${sentChars + 1})
                     ELSE (SELECT string_agg(c.text, '' ORDER BY c.seq) FROM "GenerationChunk" c
@@ -183,7 +183,7 @@ async function finalEvent(annotatorId: string, battleId: string): Promise<LiveEv
   if (!battle) return null;
   if (battle.state === "VOIDED") return { type: "void", cause: battle.voidCause ?? "error" };
   if (battle.state === "READY" && battle.assignmentId) {
-    const view = await openAssignmentView(poolSql(), battle.assignmentId);
+    const view = await openAssignmentView(sql, battle.assignmentId);
     return view ? { type: "ready", assignment: view } : null;
   }
   return null;

@@ -1,7 +1,7 @@
 import "server-only";
 import { hashToken } from "@/lib/auth/tokens";
 import { env } from "@/lib/env";
-import { pgTransaction, poolSql } from "@/lib/pg";
+import { sql, transaction } from "@/lib/db";
 import { finishJob, sweepLiveBattles } from "./battles";
 import { IdentityGuard } from "./identity-guard";
 import { MAX_ANSWER_CHARS, type ChatMessage } from "./openai";
@@ -34,11 +34,11 @@ const LAST_SEEN_RESOLUTION_SECONDS = 5;
 
 /** The pulled model a worker token belongs to (and a note that its worker was seen); null for a wrong token. */
 export async function workerEndpoint(token: string): Promise<WorkerEndpoint | null> {
-  const [row] = await poolSql().$queryRaw<(WorkerEndpoint & { stale: boolean })[]>`
+  const [row] = await sql.$queryRaw<(WorkerEndpoint & { stale: boolean })[]>`
     SELECT id, params, "lastSeenAt" IS NULL OR "lastSeenAt" < now() - make_interval(secs => ${LAST_SEEN_RESOLUTION_SECONDS}) AS stale
     FROM "ModelEndpoint" WHERE "workerTokenHash" = ${hashToken(token)} AND kind = 'PULLED' AND enabled`;
   if (!row) return null;
-  if (row.stale) await poolSql().$executeRaw`UPDATE "ModelEndpoint" SET "lastSeenAt" = now() WHERE id = ${row.id}::uuid`;
+  if (row.stale) await sql.$executeRaw`UPDATE "ModelEndpoint" SET "lastSeenAt" = now() WHERE id = ${row.id}::uuid`;
   return { id: row.id, params: row.params };
 }
 
@@ -48,7 +48,7 @@ function leaseSeconds(): number {
 
 /** Takes the oldest waiting prompt of this model, or one whose worker's lease lapsed. */
 async function claimJob(endpoint: WorkerEndpoint): Promise<WorkerJob | null> {
-  const rows = await poolSql().$queryRaw<{ id: string; attempt: number; messages: ChatMessage[] }[]>`
+  const rows = await sql.$queryRaw<{ id: string; attempt: number; messages: ChatMessage[] }[]>`
     UPDATE "GenerationJob" j SET state = 'RUNNING', attempt = j.attempt + 1, "leaseUntil" = now() + make_interval(secs => ${leaseSeconds()}),
       "startedAt" = coalesce(j."startedAt", now()), content = '', "firstTokenAt" = NULL,
       "chunkCount" = 0, "streamedChars" = 0, "guardReading" = '', "guardPending" = ''
@@ -60,9 +60,9 @@ async function claimJob(endpoint: WorkerEndpoint): Promise<WorkerJob | null> {
   const job = rows[0];
   if (!job) return null;
   // What the lapsed worker streamed is not this attempt's.
-  await poolSql().$executeRaw`DELETE FROM "GenerationChunk" WHERE "jobId" = ${job.id} AND attempt < ${job.attempt}`;
+  await sql.$executeRaw`DELETE FROM "GenerationChunk" WHERE "jobId" = ${job.id} AND attempt < ${job.attempt}`;
   // A stream showing the lapsed worker's partial answer starts that side again.
-  await poolSql().$executeRaw(notifyKey(jobKey(job.id)));
+  await sql.$executeRaw(notifyKey(jobKey(job.id)));
   return { id: `${job.id}.${job.attempt}`, messages: job.messages, params: endpoint.params, leaseSeconds: leaseSeconds() };
 }
 
@@ -86,7 +86,7 @@ function parseJobRef(ref: string): { jobId: string; attempt: number } | null {
 }
 
 async function jobOfEndpoint(endpointId: string, jobId: string): Promise<boolean> {
-  const rows = await poolSql().$queryRaw<unknown[]>`
+  const rows = await sql.$queryRaw<unknown[]>`
     SELECT 1 FROM "GenerationJob" WHERE id = ${jobId} AND "endpointId" = ${endpointId}::uuid`;
   return rows.length > 0;
 }
@@ -106,7 +106,7 @@ const TOO_LONG = `the answer is longer than ${MAX_ANSWER_CHARS} characters`;
 export async function appendChunk(endpointId: string, ref: string, delta: string): Promise<WorkerReply> {
   const parsed = parseJobRef(ref);
   if (!parsed) return NO_SUCH_JOB;
-  const outcome = await pgTransaction(async (tx) => {
+  const outcome = await transaction(async (tx) => {
     const [job] = await tx.$queryRaw<
       { chunkCount: number; streamedChars: number; guardReading: string; guardPending: string; identityWords: string[] }[]
     >`

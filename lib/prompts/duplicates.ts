@@ -1,5 +1,5 @@
 import "server-only";
-import { pgTransaction, pool } from "@/lib/pg";
+import { sql, transaction } from "@/lib/db";
 import { findDuplicate, fingerprint, type DuplicateMatch, type PromptFingerprint } from "./dedup";
 
 /** New prompts fingerprinted and matched per round trip. */
@@ -15,9 +15,9 @@ type Candidate = PromptFingerprint & { id: string; order: number };
  * check the same prompts at once. Returns how many prompts it checked.
  */
 export async function checkPromptDuplicates(campaignId: string): Promise<number> {
-  return pgTransaction(async (sql) => {
-    await sql.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('prompt-dedup'), hashtext(${campaignId}))`;
-    const fresh = await sql.$queryRaw<{ id: string; turns: unknown }[]>`
+  return transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('prompt-dedup'), hashtext(${campaignId}))`;
+    const fresh = await tx.$queryRaw<{ id: string; turns: unknown }[]>`
       SELECT id, turns FROM "Prompt" WHERE "campaignId" = ${campaignId}::uuid AND "textHash" IS NULL
       ORDER BY "createdAt", "externalId"`;
     if (fresh.length === 0) return 0;
@@ -30,7 +30,7 @@ export async function checkPromptDuplicates(campaignId: string): Promise<number>
         order: start + k,
         ...fingerprint(Array.isArray(row.turns) ? row.turns.map(String) : [String(row.turns)]),
       }));
-      const stored = await sql.$queryRaw<{ id: string; textHash: string; minhash: number[]; bands: number[] }[]>`
+      const stored = await tx.$queryRaw<{ id: string; textHash: string; minhash: number[]; bands: number[] }[]>`
         SELECT id, "textHash", minhash, bands FROM "Prompt"
         WHERE "campaignId" = ${campaignId}::uuid AND "textHash" IS NOT NULL
           AND ("textHash" = ANY (${chunk.map((p) => p.textHash)}::text[]) OR bands && ${[...new Set(chunk.flatMap((p) => p.bands))]}::int[])
@@ -62,7 +62,7 @@ export async function checkPromptDuplicates(campaignId: string): Promise<number>
         duplicateKind: matches[k]?.kind ?? null,
         similarity: matches[k]?.similarity ?? null,
       }));
-      await sql.$executeRaw`
+      await tx.$executeRaw`
         UPDATE "Prompt" p SET "textHash" = x."textHash", minhash = x.minhash, bands = x.bands,
           "duplicateOfId" = x."duplicateOfId", "duplicateKind" = x."duplicateKind", similarity = x.similarity
         FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
@@ -85,23 +85,17 @@ export interface DuplicateReport {
 /** The campaign's repeated prompts (checking new ones first), with the votes cast on each. */
 export async function duplicateReport(campaignId: string): Promise<DuplicateReport> {
   await checkPromptDuplicates(campaignId);
-  const { rows } = await pool().query<{
-    prompt: string;
-    duplicateOf: string | null;
-    kind: "EXACT" | "NEAR" | null;
-    similarity: number | null;
-    votes: number;
-  }>(
-    `SELECT p."externalId" AS prompt, o."externalId" AS "duplicateOf", p."duplicateKind" AS kind, p.similarity,
-            coalesce(vc.votes, 0)::int AS votes
-     FROM "Prompt" p
-     LEFT JOIN "Prompt" o ON o.id = p."duplicateOfId"
-     LEFT JOIN (SELECT "promptId", count(*) AS votes FROM "Vote" WHERE "campaignId" = $1::uuid AND "promptId" IS NOT NULL GROUP BY 1) vc
-       ON vc."promptId" = p.id
-     WHERE p."campaignId" = $1::uuid
-     ORDER BY p."createdAt", p."externalId"`,
-    [campaignId],
-  );
+  const rows = await sql.$queryRaw<
+    { prompt: string; duplicateOf: string | null; kind: "EXACT" | "NEAR" | null; similarity: number | null; votes: number }[]
+  >`
+    SELECT p."externalId" AS prompt, o."externalId" AS "duplicateOf", p."duplicateKind" AS kind, p.similarity,
+           coalesce(vc.votes, 0)::int AS votes
+    FROM "Prompt" p
+    LEFT JOIN "Prompt" o ON o.id = p."duplicateOfId"
+    LEFT JOIN (SELECT "promptId", count(*) AS votes FROM "Vote" WHERE "campaignId" = ${campaignId}::uuid AND "promptId" IS NOT NULL GROUP BY 1) vc
+      ON vc."promptId" = p.id
+    WHERE p."campaignId" = ${campaignId}::uuid
+    ORDER BY p."createdAt", p."externalId"`;
   const pairs = rows
     .filter((row) => row.duplicateOf !== null && row.kind !== null)
     .map((row) => ({
@@ -123,12 +117,10 @@ export async function duplicateReport(campaignId: string): Promise<DuplicateRepo
 /** How many of the campaign's prompts repeat an earlier one (checking new ones first), for the leaderboard page. */
 export async function duplicateCounts(campaignId: string): Promise<{ prompts: number; exact: number; near: number }> {
   await checkPromptDuplicates(campaignId);
-  const { rows } = await pool().query<{ prompts: number; exact: number; near: number }>(
-    `SELECT count(*)::int AS prompts,
-            count(*) FILTER (WHERE "duplicateKind" = 'EXACT')::int AS exact,
-            count(*) FILTER (WHERE "duplicateKind" = 'NEAR')::int AS near
-     FROM "Prompt" WHERE "campaignId" = $1::uuid`,
-    [campaignId],
-  );
+  const rows = await sql.$queryRaw<{ prompts: number; exact: number; near: number }[]>`
+    SELECT count(*)::int AS prompts,
+           count(*) FILTER (WHERE "duplicateKind" = 'EXACT')::int AS exact,
+           count(*) FILTER (WHERE "duplicateKind" = 'NEAR')::int AS near
+    FROM "Prompt" WHERE "campaignId" = ${campaignId}::uuid`;
   return rows[0];
 }

@@ -1,8 +1,6 @@
 import "server-only";
-import type pg from "pg";
 import { refreshBlockedItems } from "@/lib/campaigns/identity-words";
-import { db } from "@/lib/db";
-import { pool } from "@/lib/pg";
+import { db, pool, type Queryable } from "@/lib/db";
 
 /**
  * A researcher leaves a prompt out (e.g. an annotator's live prompt holds personal data) or takes
@@ -40,7 +38,7 @@ export async function setPromptExcluded(
 }
 
 /** Whether the campaign has prompts left out: the results and exports then look at each vote's prompt. */
-export async function hasExcludedPrompts(campaignId: string, client: pg.Pool | pg.ClientBase = pool()): Promise<boolean> {
+export async function hasExcludedPrompts(campaignId: string, client: Queryable = pool()): Promise<boolean> {
   const { rows } = await client.query<{ any: boolean }>(
     `SELECT EXISTS (SELECT 1 FROM "Prompt" WHERE "campaignId" = $1::uuid AND "excludedAt" IS NOT NULL) AS any`,
     [campaignId],

@@ -1,5 +1,5 @@
 import "server-only";
-import { pool } from "@/lib/pg";
+import { sql } from "@/lib/db";
 import { checkPromptDuplicates } from "./duplicates";
 
 export const PROMPTS_PER_PAGE = 50;
@@ -29,29 +29,25 @@ export async function promptsOf(
   { onlyExcluded = false }: { onlyExcluded?: boolean } = {},
 ): Promise<{ entries: PromptEntry[]; total: number; excluded: number }> {
   await checkPromptDuplicates(campaignId);
-  const { rows } = await pool().query<Omit<PromptEntry, "excluded"> & { excludedAt: Date | null; excludeReason: string | null }>(
-    `SELECT p.id, p."externalId", p.source, p.category, coalesce(p.turns->>0, '') AS "firstTurn",
-            jsonb_array_length(p.turns) AS turns,
-            (SELECT coalesce(sum(i.votes), 0)::int FROM "Item" i WHERE i."promptId" = p.id) AS votes,
-            o."externalId" AS "duplicateOf", p."duplicateKind", p."excludedAt", p."excludeReason"
-     FROM "Prompt" p LEFT JOIN "Prompt" o ON o.id = p."duplicateOfId"
-     WHERE p."campaignId" = $1::uuid AND ($2::boolean IS FALSE OR p."excludedAt" IS NOT NULL)
-     ORDER BY p."createdAt", p."externalId"
-     LIMIT $3 OFFSET $4`,
-    [campaignId, onlyExcluded, PROMPTS_PER_PAGE, page * PROMPTS_PER_PAGE],
-  );
-  const counts = await pool().query<{ total: number; excluded: number }>(
-    `SELECT count(*) FILTER (WHERE $2::boolean IS FALSE OR "excludedAt" IS NOT NULL)::int AS total,
-            count(*) FILTER (WHERE "excludedAt" IS NOT NULL)::int AS excluded
-     FROM "Prompt" WHERE "campaignId" = $1::uuid`,
-    [campaignId, onlyExcluded],
-  );
+  const rows = await sql.$queryRaw<(Omit<PromptEntry, "excluded"> & { excludedAt: Date | null; excludeReason: string | null })[]>`
+    SELECT p.id, p."externalId", p.source, p.category, coalesce(p.turns->>0, '') AS "firstTurn",
+           jsonb_array_length(p.turns) AS turns,
+           (SELECT coalesce(sum(i.votes), 0)::int FROM "Item" i WHERE i."promptId" = p.id) AS votes,
+           o."externalId" AS "duplicateOf", p."duplicateKind", p."excludedAt", p."excludeReason"
+    FROM "Prompt" p LEFT JOIN "Prompt" o ON o.id = p."duplicateOfId"
+    WHERE p."campaignId" = ${campaignId}::uuid AND (${onlyExcluded}::boolean IS FALSE OR p."excludedAt" IS NOT NULL)
+    ORDER BY p."createdAt", p."externalId"
+    LIMIT ${PROMPTS_PER_PAGE}::int OFFSET ${page * PROMPTS_PER_PAGE}::int`;
+  const [counts] = await sql.$queryRaw<{ total: number; excluded: number }[]>`
+    SELECT count(*) FILTER (WHERE ${onlyExcluded}::boolean IS FALSE OR "excludedAt" IS NOT NULL)::int AS total,
+           count(*) FILTER (WHERE "excludedAt" IS NOT NULL)::int AS excluded
+    FROM "Prompt" WHERE "campaignId" = ${campaignId}::uuid`;
   return {
     entries: rows.map(({ excludedAt, excludeReason, ...row }) => ({
       ...row,
       excluded: excludedAt ? { at: excludedAt, reason: excludeReason } : null,
     })),
-    total: counts.rows[0].total,
-    excluded: counts.rows[0].excluded,
+    total: counts.total,
+    excluded: counts.excluded,
   };
 }

@@ -1,6 +1,5 @@
 import "server-only";
-import { db } from "@/lib/db";
-import { pool } from "@/lib/pg";
+import { db, pool, sql } from "@/lib/db";
 import { binomialTestHalf, sequentialOutlierTest, type SequentialVote } from "@/lib/ratings/annotator-tests";
 import { annotatorStats, cohensKappa, krippendorffAlphaNominal, type AnnotatorVote, type Choice } from "@/lib/ratings/agreement";
 import { voteConditions, type ResultFilters } from "./filters";
@@ -147,7 +146,7 @@ export async function annotatorReport(campaignId: string, filters: ResultFilters
 
 /** Per annotator of the campaign: votes cast too fast, and gold pairs answered and failed. */
 async function riggingChecks(campaignId: string): Promise<Map<string, { tooFast: number; goldAnswered: number; goldFailed: number }>> {
-  const rows = await db.$queryRaw<{ annotatorId: string; tooFast: number; goldAnswered: number; goldFailed: number }[]>`
+  const rows = await sql.$queryRaw<{ annotatorId: string; tooFast: number; goldAnswered: number; goldFailed: number }[]>`
     SELECT "annotatorId"::text AS "annotatorId", count(*) FILTER (WHERE "tooFast")::int AS "tooFast",
            count("goldPassed")::int AS "goldAnswered", count(*) FILTER (WHERE NOT "goldPassed")::int AS "goldFailed"
     FROM "Vote" WHERE "campaignId" = ${campaignId}::uuid AND "annotatorId" IS NOT NULL AND ("tooFast" OR "goldPassed" IS NOT NULL)

@@ -1,7 +1,6 @@
 import "server-only";
-import type pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
-import { inlineParameters } from "@/lib/pg";
+import { type Connection, inlineParameters, pool, type Queryable } from "@/lib/db";
 import { checkPromptDuplicates } from "@/lib/prompts/duplicates";
 import { hasExcludedPrompts } from "@/lib/prompts/exclusion";
 import { canonicalCounts, type PairCounts } from "@/lib/ratings/aggregate";
@@ -22,7 +21,7 @@ const WINNER_CODE = `CASE v.winner WHEN 'MODEL_A' THEN 0 WHEN 'MODEL_B' THEN 1 W
  * Says which votes a result was computed from: the campaign's highest vote sequence number
  * (every new or imported vote raises it) and its results version (raised by flagging).
  */
-export async function resultsStamp(client: pg.ClientBase | pg.Pool, campaignId: string): Promise<string> {
+export async function resultsStamp(client: Queryable, campaignId: string): Promise<string> {
   const { rows } = await client.query<{ seq: string | null; version: number }>(
     `SELECT (SELECT max(seq) FROM "Vote" WHERE "campaignId" = c.id)::text AS seq, c."resultsVersion" AS version
      FROM "Campaign" c WHERE c.id = $1::uuid`,
@@ -49,14 +48,13 @@ export interface CampaignFit {
  * Memory stays flat whatever the number of votes.
  */
 export async function computeCampaignFit(
-  pool: pg.Pool,
   campaignId: string,
   filters: ResultFilters,
   options: Pick<LeaderboardOptions, "rounds" | "seed" | "runBootstrap"> = {},
 ): Promise<CampaignFit> {
-  const main = await pool.connect();
-  const streaming = await pool.connect();
-  const open: pg.PoolClient[] = [];
+  const main = await pool().connect();
+  const streaming = await pool().connect();
+  const open: Connection[] = [];
   try {
     // Style counts of older answers are filled in first: the snapshot below is read-only.
     if (filters.styleControl) await fillMissingStyle(main, campaignId);
@@ -124,7 +122,7 @@ export async function computeCampaignFit(
 
 /** One aggregate query: per ordered model pair (a = shown left), the votes for each winner; `names` maps model ids. */
 export async function readPairCounts(
-  client: pg.ClientBase,
+  client: Queryable,
   campaignId: string,
   filters: VoteScope,
   names: Map<string, string>,
@@ -183,7 +181,7 @@ export async function readPairCounts(
  * the bytes (no object per vote; back-pressure from the socket).
  */
 export async function streamOnlineElo(
-  client: pg.ClientBase,
+  client: Queryable,
   campaignId: string,
   filters: VoteScope,
   models: { id: string; name: string }[],

@@ -1,6 +1,6 @@
 import "server-only";
 import { campaignCategories } from "@/lib/campaigns/categories";
-import { pool } from "@/lib/pg";
+import { sql } from "@/lib/db";
 import { ranksOf } from "@/lib/ratings/ranks";
 import type { ResultFilters } from "./filters";
 import { getLeaderboard, type LeaderboardView, type StyleControlView } from "./leaderboard";
@@ -37,11 +37,9 @@ export interface GroupBoard {
 
 /** The languages of a campaign's votes: an imported battle's own, the campaign's for the rest. */
 async function voteLanguages(campaignId: string): Promise<string[]> {
-  const { rows } = await pool().query<{ language: string }>(
-    `SELECT DISTINCT coalesce(v.language, c.language) AS language
-     FROM "Vote" v JOIN "Campaign" c ON c.id = v."campaignId" WHERE v."campaignId" = $1::uuid ORDER BY 1`,
-    [campaignId],
-  );
+  const rows = await sql.$queryRaw<{ language: string }[]>`
+    SELECT DISTINCT coalesce(v.language, c.language) AS language
+    FROM "Vote" v JOIN "Campaign" c ON c.id = v."campaignId" WHERE v."campaignId" = ${campaignId}::uuid ORDER BY 1`;
   return rows.map((row) => row.language);
 }
 

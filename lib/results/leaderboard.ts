@@ -1,7 +1,6 @@
 import "server-only";
-import { db } from "@/lib/db";
+import { db, pool, sql } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { pool } from "@/lib/pg";
 import {
   summariseLeaderboard,
   type Leaderboard,
@@ -182,7 +181,7 @@ async function computeAndStore(campaignId: string, filters: ResultFilters): Prom
   }, HEARTBEAT_MS);
   const started = performance.now();
   try {
-    const result = await computeCampaignFit(pool(), campaignId, filters, {
+    const result = await computeCampaignFit(campaignId, filters, {
       rounds: ROUNDS,
       seed: SEED,
       // Worker threads keep the server's event loop free while a large bootstrap runs.
@@ -202,7 +201,7 @@ async function computeAndStore(campaignId: string, filters: ResultFilters): Prom
         computingUntil: null,
       },
     });
-    await db.$executeRaw`
+    await sql.$executeRaw`
       DELETE FROM "ResultCache" WHERE "campaignId" = ${campaignId}::uuid AND "lastReadAt" < now() - make_interval(days => ${UNREAD_DAYS})`;
   } catch (error) {
     await db.resultCache
@@ -226,7 +225,7 @@ async function startComputation(campaignId: string, filters: ResultFilters, stam
   const local = running.get(jobKey(campaignId, key));
   // Wrapped in an object: an async function returning the promise itself would wait for it.
   if (local) return { job: local };
-  const acquired = await db.$executeRaw`
+  const acquired = await sql.$executeRaw`
     INSERT INTO "ResultCache" ("campaignId", "filterKey", "computingStamp", "computingUntil")
     VALUES (${campaignId}::uuid, ${key}, ${stamp}, now() + make_interval(secs => ${LEASE_SECONDS}))
     ON CONFLICT ("campaignId", "filterKey") DO UPDATE
@@ -245,7 +244,7 @@ const UNREAD_DAYS = 30;
 
 async function readStored(campaignId: string, filters: ResultFilters, withBootstrap: boolean) {
   // Remembers that the result is still wanted (at most once an hour, so reading stays a read).
-  await db.$executeRaw`
+  await sql.$executeRaw`
     UPDATE "ResultCache" SET "lastReadAt" = now()
     WHERE "campaignId" = ${campaignId}::uuid AND "filterKey" = ${fitKey(filters)} AND "lastReadAt" < now() - interval '1 hour'`;
   return db.resultCache.findUnique({

@@ -1,5 +1,5 @@
 import "server-only";
-import { pool } from "@/lib/pg";
+import { sql } from "@/lib/db";
 import type { NamedRobustness } from "@/lib/ratings/leaderboard";
 import { projectCompletion, type CompletionProjection } from "@/lib/ratings/planning";
 
@@ -8,11 +8,9 @@ export const RATE_WINDOW_DAYS = 7;
 
 /** Votes per day cast in the app (annotators and live battles) over the last RATE_WINDOW_DAYS. */
 export async function campaignVotesPerDay(campaignId: string): Promise<number> {
-  const { rows } = await pool().query<{ votes: number }>(
-    `SELECT count(*)::int AS votes FROM "Vote"
-     WHERE "campaignId" = $1::uuid AND "createdAt" > now() - make_interval(days => $2) AND "annotatorId" IS NOT NULL`,
-    [campaignId, RATE_WINDOW_DAYS],
-  );
+  const rows = await sql.$queryRaw<{ votes: number }[]>`
+    SELECT count(*)::int AS votes FROM "Vote"
+    WHERE "campaignId" = ${campaignId}::uuid AND "createdAt" > now() - make_interval(days => ${RATE_WINDOW_DAYS}::int) AND "annotatorId" IS NOT NULL`;
   return rows[0].votes / RATE_WINDOW_DAYS;
 }
 

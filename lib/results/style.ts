@@ -1,7 +1,6 @@
 import "server-only";
-import type pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
-import { inlineParameters } from "@/lib/pg";
+import { inlineParameters, type Queryable } from "@/lib/db";
 import type { Message } from "@/lib/datasets/arena-row";
 import { styleOf } from "@/lib/datasets/vote-row";
 import { STYLE_FEATURES, styleByTurnsShown, type StyleBattles } from "@/lib/ratings/style-control";
@@ -17,7 +16,7 @@ const literal = (values: number[]) => `{${values.join(",")}}`;
  * Style counts for the campaign's answers and imported conversations stored before they were
  * computed at import (older data): filled in here, in batches, before style control reads them.
  */
-export async function fillMissingStyle(client: pg.ClientBase, campaignId: string): Promise<void> {
+export async function fillMissingStyle(client: Queryable, campaignId: string): Promise<void> {
   for (;;) {
     const { rows } = await client.query<{ id: string; turns: string[] }>(
       `SELECT o.id, o.turns FROM "Output" o JOIN "Prompt" p ON p.id = o."promptId"
@@ -54,7 +53,7 @@ const SCORE_OF_A = [1, 0, 0.5, 0.5];
  * columns for the style-controlled fit. One binary COPY, no object per vote.
  */
 export async function readStyleBattles(
-  client: pg.ClientBase,
+  client: Queryable,
   campaignId: string,
   filters: VoteScope,
   models: { id: string; name: string }[],

@@ -1,6 +1,6 @@
 import "server-only";
 import type { RawSql } from "@/lib/db";
-import { poolSql } from "@/lib/pg";
+import { sql } from "@/lib/db";
 import { claimItem, openAssignmentView, pairsByUncertainty } from "./pick";
 import type { AssignmentView, NextAssignment, Progress } from "./view";
 
@@ -15,7 +15,7 @@ function startOfUtcDay(): Date {
 }
 
 /** Marks a batch of lapsed assignments expired and gives their slots back to their items. */
-export async function releaseExpiredAssignments(client: RawSql = poolSql(), limit = 200): Promise<number> {
+export async function releaseExpiredAssignments(client: RawSql = sql, limit = 200): Promise<number> {
   return client.$executeRaw`
     WITH expired AS (
       UPDATE "Assignment" SET state = 'EXPIRED'
@@ -86,7 +86,7 @@ async function claimByStrategy(
  * if they have one (a reload shows the same pair), otherwise a new one from the campaign's
  * sampling strategy, never an item they were already given. Left and right are random.
  */
-export async function nextAssignmentFor(annotatorId: string, campaignId: string, client: RawSql = poolSql()): Promise<NextAssignment> {
+export async function nextAssignmentFor(annotatorId: string, campaignId: string, client: RawSql = sql): Promise<NextAssignment> {
   const state = await campaignState(client, annotatorId, campaignId);
   if (!state || !state.member) return { status: "notMember" };
   if (state.status !== "ACTIVE") return { status: "notOpen" };

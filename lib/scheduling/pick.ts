@@ -1,6 +1,6 @@
 import "server-only";
+import { escapeLiteral } from "@/lib/db";
 import { randomInt } from "node:crypto";
-import pg from "pg";
 import { randomToken } from "@/lib/auth/tokens";
 import type { RawSql } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
@@ -130,7 +130,7 @@ export async function withdrawAssignment(client: RawSql, assignmentId: string): 
 /** The statement of `withdrawAssignment` as SQL text (for multi-statement transactions), withdrawing only when `condition` holds. */
 export function withdrawAssignmentStatement(assignmentId: string, condition = "TRUE"): string {
   return `
-    WITH withdrawn AS (UPDATE "Assignment" SET state = 'EXPIRED' WHERE id = ${pg.escapeLiteral(assignmentId)} AND state = 'OPEN' AND ${condition} RETURNING "itemId")
+    WITH withdrawn AS (UPDATE "Assignment" SET state = 'EXPIRED' WHERE id = ${escapeLiteral(assignmentId)} AND state = 'OPEN' AND ${condition} RETURNING "itemId")
     UPDATE "Item" SET load = load - 1 WHERE id IN (SELECT "itemId" FROM withdrawn)`;
 }
 

@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { db, type RawSql } from "@/lib/db";
+import { db, type RawSql, sql } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { importRows } from "@/lib/imports/write";
-import { poolSql } from "@/lib/pg";
 import { createAnnotators, createTestCampaign, createVotingCampaign, uniqueSuffix } from "@/lib/testing/factories";
 import { recordVote } from "@/lib/votes/record-vote";
 import { nextAssignmentFor } from "./next-assignment";
@@ -111,7 +110,7 @@ describe("the scheduler's less travelled paths", () => {
   it("claims again when PostgreSQL ends a claim as one side of a deadlock, and passes any other error on", async () => {
     const [annotator, another] = await createAnnotators(2);
     const { campaign } = await createVotingCampaign({ prompts: 2, models: 2, annotators: [annotator.id, another.id] });
-    const real = poolSql();
+    const real = sql;
     const failingFirstClaim = (error: Error): RawSql => {
       let failed = false;
       return {
@@ -163,7 +162,7 @@ describe("the scheduler's less travelled paths", () => {
       // By uncertainty alone x–z would come first.
       expect(uncertaintyWeight(tallies[2])).toBeGreaterThan(uncertaintyWeight(tallies[0]));
       // The same draw for every pair, so the order is the weights' order.
-      const order = await pairsByUncertainty(poolSql(), campaign.id, () => 0.5);
+      const order = await pairsByUncertainty(sql, campaign.id, () => 0.5);
       const named = (pair: string) => ({ low: id[pair[0] as "x"], high: id[pair[1] as "x"] });
       expect(order).toEqual(expected.map(named));
     },
@@ -189,11 +188,11 @@ describe("the scheduler's less travelled paths", () => {
     expect(next.assignment.promptTurns).toEqual(["First question?"]);
     expect([next.assignment.leftTurns, next.assignment.rightTurns].sort()).toEqual([["First answer."], ["Only answer."]]);
     // The reloaded pair (the open assignment's own view) shows the same.
-    expect(await openAssignmentView(poolSql(), next.assignment.id)).toMatchObject({ promptTurns: ["First question?"] });
+    expect(await openAssignmentView(sql, next.assignment.id)).toMatchObject({ promptTurns: ["First question?"] });
   });
 
   it("finds no open pair under an id that does not exist", async () => {
-    expect(await openAssignmentView(poolSql(), "no-such-assignment-token-0000000000000000")).toBeNull();
+    expect(await openAssignmentView(sql, "no-such-assignment-token-0000000000000000")).toBeNull();
   });
 
   it("weights a pair by the standard error of its smoothed win rate, ties counting half", () => {

@@ -1,4 +1,4 @@
-import { db } from "@/lib/db";
+import { db, sql } from "@/lib/db";
 import type { Outcome } from "@/lib/generated/prisma/enums";
 import { importRows } from "@/lib/imports/write";
 import { createTestCampaign, createTestUser, uniqueSuffix } from "./factories";
@@ -60,7 +60,7 @@ export async function createResultsCampaign() {
     }),
   });
   // Two dates, alternating, keeping the order of arrival within each.
-  await db.$executeRaw`
+  await sql.$executeRaw`
     UPDATE "Vote" v SET "createdAt" = CASE WHEN s.n % 2 = 0 THEN timestamptz '2026-01-10 12:00:00+00' ELSE timestamptz '2026-02-10 12:00:00+00' END
       + make_interval(secs => s.n)
     FROM (SELECT id, row_number() OVER (ORDER BY seq) AS n FROM "Vote" WHERE "campaignId" = ${campaign.id}::uuid) s

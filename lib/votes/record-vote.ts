@@ -1,11 +1,9 @@
 import "server-only";
 import { flagAfterFailedGold } from "@/lib/campaigns/flags";
-import pg, { type QueryResult } from "pg";
-import { db } from "@/lib/db";
+import { batch, db, escapeLiteral, sql, withLiterals } from "@/lib/db";
 import { env } from "@/lib/env";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { Outcome, Winner } from "@/lib/generated/prisma/enums";
-import { pool, withLiterals } from "@/lib/pg";
 
 export interface VoteInput {
   assignmentId: string;
@@ -123,9 +121,10 @@ export async function recordVote(annotatorId: string, input: VoteInput): Promise
   // without it, votes sent in parallel all saw the same count and passed the limit together. Both
   // statements go in one round trip and one transaction (the simple protocol), the vote's with a
   // snapshot taken after the lock.
-  const results = (await pool().query(
-    `SELECT pg_advisory_xact_lock(hashtext(${pg.escapeLiteral(`votes:${annotatorId}`)}));\n${withLiterals(statement)}`,
-  )) as unknown as QueryResult<VoteRow>[];
+  const results = await batch<VoteRow>([
+    `SELECT pg_advisory_xact_lock(hashtext(${escapeLiteral(`votes:${annotatorId}`)}))`,
+    withLiterals(statement),
+  ]);
   const [row] = results[1].rows;
 
   // Someone else's assignment looks exactly like a missing one.
@@ -160,7 +159,7 @@ export type SkipResult = { ok: true; campaignId: string } | { ok: false; code: "
 
 /** Gives an open assignment back without a vote; the item is not shown to this annotator again. */
 export async function skipAssignment(annotatorId: string, assignmentId: string): Promise<SkipResult> {
-  const [row] = await db.$queryRaw<{ campaignId: string; state: string; skipped: boolean }[]>`
+  const [row] = await sql.$queryRaw<{ campaignId: string; state: string; skipped: boolean }[]>`
     WITH target AS (
       SELECT id, "campaignId", "itemId", state FROM "Assignment" WHERE id = ${assignmentId} AND "annotatorId" = ${annotatorId}::uuid FOR UPDATE
     ), skipped AS (

@@ -1,12 +1,12 @@
 import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient, type Prisma } from "./generated/prisma/client";
-import { env } from "./env";
-import { POOL_SETTINGS } from "./pg";
+import { PrismaClient } from "@/lib/generated/prisma/client";
+import { closePool, pool } from "./pool";
 
 function createClient() {
   return new PrismaClient({
-    adapter: new PrismaPg({ connectionString: env().DATABASE_URL, ...POOL_SETTINGS }),
+    // On the instance's one pool: one set of connections for both ways of reaching the database.
+    adapter: new PrismaPg(pool()),
     // Password hashes never leave the database unless a query asks for them explicitly.
     omit: { user: { passwordHash: true } },
   });
@@ -16,26 +16,16 @@ export type Db = ReturnType<typeof createClient>;
 /** The client inside `db.$transaction(async (tx) => …)`. */
 export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
-/**
- * What the vote path needs of a database client: raw statements, written as tagged templates.
- * `db` and a transaction's `tx` are one; lib/pg.ts makes one over the plain pg pool, which
- * bench/floor-server.ts uses to run the same statements without the Prisma client.
- */
-export interface RawSql {
-  $queryRaw<T = unknown>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): Promise<T>;
-  $executeRaw(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): Promise<number>;
-}
-
 const globalForPrisma = globalThis as unknown as { hikakuPrisma?: Db };
 
 function client(): Db {
   // Created on first use, not at import: `next build` imports this module without a database.
-  // Cached on globalThis so dev-server reloads and CLI commands share one pool.
+  // Cached on globalThis so dev-server reloads and CLI commands share one client.
   globalForPrisma.hikakuPrisma ??= createClient();
   return globalForPrisma.hikakuPrisma;
 }
 
-/** The one Prisma client of the app. */
+/** The one Prisma client of the app, for plain reads and writes of the schema's models. */
 export const db: Db = new Proxy({} as Db, {
   get(_target, property) {
     const real = client();
@@ -44,7 +34,10 @@ export const db: Db = new Proxy({} as Db, {
   },
 });
 
+/** Ends the client and the pool (a CLI command, a test file, the server shutting down). */
 export async function disconnectDb(): Promise<void> {
-  await globalForPrisma.hikakuPrisma?.$disconnect();
+  const open = globalForPrisma.hikakuPrisma;
   globalForPrisma.hikakuPrisma = undefined;
+  await open?.$disconnect();
+  await closePool();
 }
