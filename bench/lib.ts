@@ -280,6 +280,6 @@ export async function castVote(voter: Voter, session: Session = voter.session): 
     body: JSON.stringify({ assignmentId: voter.assignment, outcome: "LEFT", durationMs: 1500 }),
   });
   const text = await response.text();
-  if (response.status !== 200 || !text.includes('"status":"ok"')) return null;
+  if (response.status !== 200) return null;
   return { next: ASSIGNMENT_TOKEN.exec(text.slice(text.indexOf('"next"')))?.[1] };
 }

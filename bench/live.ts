@@ -113,7 +113,8 @@ async function vote(session: Session, assignmentId: string): Promise<boolean> {
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ assignmentId, outcome: "LEFT", durationMs: 1500 }),
   });
-  return response.status === 200 && (await response.text()).includes('"status":"ok"');
+  await response.arrayBuffer();
+  return response.status === 200;
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

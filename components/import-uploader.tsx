@@ -36,17 +36,16 @@ export function ImportUploader({ slug }: { slug: string }) {
     request.onerror = () => setState({ phase: "failed", message: t("imports.networkError") });
     request.onload = () => {
       const body = request.response as {
-        ok?: boolean;
         summary?: ImportSummary;
-        errors?: ImportError[];
+        details?: ImportError[];
         total?: number;
         error?: string;
       } | null;
       if (request.status === 200 && body?.summary) {
         setState({ phase: "done", summary: body.summary });
         router.refresh();
-      } else if (request.status === 422 && body?.errors) {
-        setState({ phase: "rejected", errors: body.errors, total: body.total ?? body.errors.length });
+      } else if (request.status === 422 && body?.details) {
+        setState({ phase: "rejected", errors: body.details, total: body.total ?? body.details.length });
       } else {
         setState({ phase: "failed", message: body?.error ?? `HTTP ${request.status}` });
       }

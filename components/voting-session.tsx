@@ -2,17 +2,16 @@
 
 import Link from "next/link";
 import { useCallback, useEffect, useRef, useState, useTransition } from "react";
-import { requestPair, skipPair } from "@/app/(annotate)/vote/[slug]/actions";
 import type { VotingCampaign } from "@/lib/campaigns/queries";
 import type { AssignmentView, NextAssignment, Progress } from "@/lib/scheduling/view";
-import type { VoteAnswer } from "@/lib/votes/vote-request";
+import type { VotingRefusal } from "@/lib/votes/vote-request";
 import { useI18n } from "./i18n-provider";
 import { CorrectionEditor } from "./correction-editor";
 import { LivePromptForm, LiveStream, type StreamingBattle, type VoidCause } from "./live-battle";
 import { LiveTurnStream, type LiveRefusal, type LiveTurn } from "./live-turn-stream";
 import { MarkdownText } from "./markdown-text";
 import { PairView } from "./pair-view";
-import { postVote } from "./post-vote";
+import { postNextPair, postSkip, postVote } from "./voting-api";
 import { ProgressBar } from "./progress-bar";
 
 type Outcome = VotingCampaign["allowedOutcomes"][number];
@@ -25,7 +24,7 @@ const INSTRUCTIONS_KEY = "i";
 // would otherwise land on the next pair, unseen.
 const MIN_VIEW_MS = 500;
 
-type ErrorCode = Extract<VoteAnswer, { status: "error" }>["code"] | "NETWORK";
+type ErrorCode = VotingRefusal | "NETWORK";
 
 /** Errors the annotator mends on the same pair (or by slowing down): no "new pair" button for them. */
 const STAY_ON_PAIR: ReadonlySet<ErrorCode> = new Set(["REASON_REQUIRED", "OUTCOME_NOT_ALLOWED", "CORRECTION_REQUIRED", "RATE_LIMITED"]);
@@ -115,7 +114,7 @@ export function VotingSession({ campaign, initial }: { campaign: VotingCampaign;
           identityLeak,
           durationMs,
         });
-        if (result.status === "error") {
+        if (!result.ok) {
           setError(result.code);
           return;
         }
@@ -130,8 +129,8 @@ export function VotingSession({ campaign, initial }: { campaign: VotingCampaign;
   const skip = useCallback(() => {
     if (!assignment || revealed || !ready) return;
     run(async () => {
-      const result = await skipPair(assignment.id);
-      if (result.status === "error") setError(result.code);
+      const result = await postSkip(assignment.id);
+      if (!result.ok) setError(result.code);
       else show(result.next);
     });
   }, [assignment, revealed, ready, run, show]);
@@ -142,7 +141,15 @@ export function VotingSession({ campaign, initial }: { campaign: VotingCampaign;
     setRevealed(null);
   }, [revealed, show]);
 
-  const reload = useCallback(() => run(async () => show(await requestPair(campaign.id))), [run, show, campaign.id]);
+  const reload = useCallback(
+    () =>
+      run(async () => {
+        const result = await postNextPair(campaign.id);
+        if (!result.ok) setError(result.code);
+        else show(result.next);
+      }),
+    [run, show, campaign.id],
+  );
 
   // The open stream is closed when the page goes away: the server then stops both generations.
   const openStream = useRef<LiveTurnStream | null>(null);

@@ -97,16 +97,6 @@ const ADMIN = cells(["admin"], { ...SIGNED_OUT, other: "forbidden" });
 const EVERYONE = cells([...ROLES], { other: "ok" });
 
 const ACTIONS: Record<string, ActionRow> = {
-  "app/(annotate)/vote/[slug]/actions.ts#skipPair": {
-    page: (f) => `/vote/${f.slug}`,
-    args: async (f) => [await f.assignmentId()],
-    expected: ANNOTATOR,
-  },
-  "app/(annotate)/vote/[slug]/actions.ts#requestPair": {
-    page: (f) => `/vote/${f.slug}`,
-    args: async (f) => [f.campaignId],
-    expected: ANNOTATOR,
-  },
   "app/(research)/campaigns/[slug]/live-actions.ts#addModelAction": {
     page: (f) => `/campaigns/${f.liveSlug}`,
     args: async (f, role) => [
@@ -330,6 +320,15 @@ const ROUTES: Record<string, { request: (r: APIRequestContext, f: Fixture) => Pr
   // A vote, always on the campaign annotator's assignment: for anyone else it is someone else's.
   "app/api/v1/votes/route.ts": {
     request: async (r, f) => r.post("/api/v1/votes", { data: { assignmentId: await f.assignmentId(), outcome: "LEFT", durationMs: 3000 } }),
+    expected: ANNOTATOR,
+  },
+  // A skip and a fresh pair, like the vote: only the campaign's annotator has a pair to skip or a campaign to be served from.
+  "app/api/v1/pairs/skip/route.ts": {
+    request: async (r, f) => r.post("/api/v1/pairs/skip", { data: { assignmentId: await f.assignmentId() } }),
+    expected: ANNOTATOR,
+  },
+  "app/api/v1/pairs/next/route.ts": {
+    request: (r, f) => r.post("/api/v1/pairs/next", { data: { campaignId: f.campaignId } }),
     expected: ANNOTATOR,
   },
   // A live prompt: the campaign's own annotator's is sent (its pushed models refuse connections,

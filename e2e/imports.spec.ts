@@ -77,7 +77,7 @@ test("a researcher uploads FastChat's MT-Bench files in the browser and sees the
     },
   });
   expect(forged.status()).toBe(403);
-  expect(await forged.json()).toEqual({ error: "uploads come from this app's pages only" });
+  expect(await forged.json()).toEqual({ error: "uploads come from this app's pages only", code: "FORBIDDEN" });
   await page.reload();
   await expect(stat("Prompts")).toHaveText("80");
 });

@@ -92,7 +92,7 @@ test("a live battle: the prompt streams to both panes, the vote counts, the next
     data: { nope: 1 },
   });
   expect(badBody.status()).toBe(400);
-  expect(await badBody.json()).toMatchObject({ error: "invalid body" });
+  expect(await badBody.json()).toMatchObject({ error: "invalid body", code: "INVALID" });
 
   const stopWorker = new AbortController();
   const worker = runWorker(baseURL!, token, stopWorker.signal);

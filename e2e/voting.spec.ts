@@ -56,11 +56,12 @@ test("an annotator votes through 10 pairs with mouse and keyboard, blind to the 
 
   // Everything the browser receives or logs, to search for model names afterwards.
   const seen: string[] = [];
-  // Votes' answers, action results and RSC payloads pass through whole (listening to responses
+  // Votes' and skips' answers, action results and RSC payloads pass through whole (listening to responses
   // misses some streamed bodies); everything else is read once its request has finished.
   // How each response came: votes' answers (each with the next pair) uncompressed, the page compressed.
   const encodings: { vote: boolean; encoding: string }[] = [];
-  const passedWhole = (url: URL) => url.pathname.startsWith("/vote/") || url.pathname === "/api/v1/votes";
+  const passedWhole = (url: URL) =>
+    url.pathname.startsWith("/vote/") || url.pathname === "/api/v1/votes" || url.pathname.startsWith("/api/v1/pairs/");
   await page.route(passedWhole, async (route) => {
     const response = await route.fetch({ maxRedirects: 0 });
     encodings.push({ vote: route.request().url().endsWith("/api/v1/votes"), encoding: response.headers()["content-encoding"] ?? "none" });
@@ -242,7 +243,7 @@ test("when the campaign allows it, model names appear after the vote and not bef
   // Everything the voting page loads or posts (HTML, RSC payloads, votes' answers) passes
   // through here whole: listening to responses misses some streamed bodies.
   await page.route(
-    (url) => url.pathname.startsWith("/vote/") || url.pathname === "/api/v1/votes",
+    (url) => url.pathname.startsWith("/vote/") || url.pathname === "/api/v1/votes" || url.pathname.startsWith("/api/v1/pairs/"),
     async (route) => {
       const response = await route.fetch({ maxRedirects: 0 });
       seen.push(await response.text());

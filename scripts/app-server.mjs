@@ -4,13 +4,12 @@
 // overwriting anything a client sent, prefixed with a token made at start that only this process
 // knows; lib/auth/client-ip.ts reads it.
 // Responses are compressed here rather than by Next (next.config.ts: compress: false), so that
-// server-action responses can stay uncompressed: they are a few kB, and compressing them put
-// pauses of ~100 ms into the vote path's tail (docs/benchmarks.md, "Vote ingestion").
-// Live prompts (POST /api/v1/live/battles) are answered here without Next's request handling, by
-// the handler instrumentation.ts hands over (lib/live/node-turn.ts, the route's own steps): at 50
-// open battles Next's path doubled the time to the first token at p95 (docs/benchmarks.md). Votes
-// (POST /api/v1/votes) likewise (lib/votes/node-vote.ts): Next's handling was most of a vote's CPU
-// and the pauses in the vote path's tail.
+// server-action responses can stay uncompressed (they are small, and compressing them added
+// pauses to their tail).
+// The voting page's requests — votes, skips, the next pair, live prompts — are answered here
+// without Next's request handling, by the table instrumentation.ts hands over once
+// (lib/own-endpoints.ts): Next's handling was most of a vote's CPU and doubled a live prompt's
+// time to the first token (docs/benchmarks.md).
 // Usage: node scripts/app-server.mjs  (PORT and HOSTNAME from the environment; `next build` first)
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
@@ -29,17 +28,10 @@ await app.prepare();
 // (Cache-Control: no-transform, which the compression package always leaves alone).
 const compress = compression({ filter: (request, response) => !request.headers["next-action"] && compression.filter(request, response) });
 
-// The requests answered here (handlers from instrumentation.ts, set once the app has started).
-const OWN_HANDLERS = new Map([
-  ["/api/v1/live/battles", "hikakuLiveTurn"],
-  ["/api/v1/votes", "hikakuVote"],
-]);
-
 const server = createServer((request, response) => {
   request.headers["x-hikaku-peer-address"] = `${token} ${request.socket.remoteAddress ?? ""}`;
-  const name = request.method === "POST" ? OWN_HANDLERS.get(request.url?.split("?")[0] ?? "") : undefined;
-  const own = name && globalThis[name];
-  if (own) return void own(request, response);
+  // Set by instrumentation.ts once the app has started.
+  if (globalThis.hikakuDispatch?.(request, response)) return;
   compress(request, response, () => void handle(request, response));
 });
 // Idle connections stay open longer than a load balancer's or proxy's own idle timeout (60 s for

@@ -77,7 +77,7 @@ describe("the read-only API with tokens", () => {
     for (const route of [leaderboardRoute, votesRoute]) {
       const response = await call(route, campaign.slug, "", wrong);
       expect(response.status).toBe(401);
-      expect(await response.json()).toEqual({ error: "invalid, revoked or malformed API token" });
+      expect(await response.json()).toEqual({ error: "invalid, revoked or malformed API token", code: "UNAUTHENTICATED" });
       expect((await call(route, campaign.slug, "", "not-a-token")).status).toBe(401);
     }
     expect(logged.join("\n")).not.toContain(wrong);
@@ -94,7 +94,7 @@ describe("the read-only API with tokens", () => {
     const { token: strangers } = await createApiToken(stranger.id, "elsewhere");
     const foreign = await call(votesRoute, campaign.slug, "format=csv", strangers);
     expect(foreign.status).toBe(404);
-    expect(await foreign.json()).toEqual({ error: "no such campaign" });
+    expect(await foreign.json()).toEqual({ error: "no such campaign", code: "NOT_FOUND" });
     expect(await revokeApiToken(stranger.id, summary.id)).toBe(false);
 
     const demoted = await createTestUser({ role: "RESEARCHER" });

@@ -1,5 +1,5 @@
 import "server-only";
-import { NextResponse } from "next/server";
+import { jsonError } from "@/lib/http/api-response";
 import { researchCampaignBySlug, type ResearchCampaign } from "@/lib/campaigns/access";
 import { hasRole } from "./roles";
 import { currentUser, type CurrentUser } from "./session";
@@ -11,18 +11,18 @@ import { userForApiToken } from "./api-tokens";
  * 403 when the account is not a researcher. A token that is present but wrong never falls back
  * to the session.
  */
-export async function researcherFromRequest(request: Request): Promise<{ user: CurrentUser } | { response: NextResponse }> {
+export async function researcherFromRequest(request: Request): Promise<{ user: CurrentUser } | { response: Response }> {
   const authorization = request.headers.get("authorization");
   let user: CurrentUser | null;
   if (authorization !== null) {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
     user = match ? await userForApiToken(match[1]) : null;
-    if (!user) return { response: jsonError(401, "invalid, revoked or malformed API token") };
+    if (!user) return { response: jsonError(401, "UNAUTHENTICATED", "invalid, revoked or malformed API token") };
   } else {
     user = await currentUser();
-    if (!user) return { response: jsonError(401, "sign in or send an API token (Authorization: Bearer hk_…)") };
+    if (!user) return { response: jsonError(401, "UNAUTHENTICATED", "sign in or send an API token (Authorization: Bearer hk_…)") };
   }
-  if (!hasRole(user.role, "RESEARCHER")) return { response: jsonError(403, "only researchers and admins may use this API") };
+  if (!hasRole(user.role, "RESEARCHER")) return { response: jsonError(403, "FORBIDDEN", "only researchers and admins may use this API") };
   return { user };
 }
 
@@ -30,14 +30,10 @@ export async function researcherFromRequest(request: Request): Promise<{ user: C
 export async function researchCampaignFromRequest(
   request: Request,
   params: Promise<{ slug: string }>,
-): Promise<{ user: CurrentUser; campaign: ResearchCampaign } | { response: NextResponse }> {
+): Promise<{ user: CurrentUser; campaign: ResearchCampaign } | { response: Response }> {
   const caller = await researcherFromRequest(request);
   if ("response" in caller) return caller;
   const campaign = await researchCampaignBySlug(caller.user, (await params).slug);
-  if (!campaign) return { response: jsonError(404, "no such campaign") };
+  if (!campaign) return { response: jsonError(404, "NOT_FOUND", "no such campaign") };
   return { user: caller.user, campaign };
-}
-
-export function jsonError(status: number, error: string, extra: Record<string, unknown> = {}): NextResponse {
-  return NextResponse.json({ error, ...extra }, { status, headers: { "Cache-Control": "no-store" } });
 }

@@ -9,6 +9,7 @@ import { activeUser, type CurrentUser } from "./active-user";
 import { authOptions } from "./options";
 import { hasRole } from "./roles";
 import { isUserId, sessionCookieName, sessionTokenFrom, sessionUserId } from "./session-token";
+import type { SignedJsonRequest } from "@/lib/http/node-json";
 
 export type { CurrentUser } from "./active-user";
 
@@ -29,6 +30,15 @@ export async function signedInUserId(): Promise<string | null> {
     ? await sessionUserId(sessionTokenFrom((await cookies()).getAll(), sessionCookieName(env().NEXTAUTH_URL)), secret)
     : (await getServerSession(authOptions))?.user?.id;
   return id && isUserId(id) ? id : null;
+}
+
+/** A route handler's request as the voting page's steps read it (lib/http/node-json.ts), for `next dev`. */
+export async function signedJsonRequest(request: Request): Promise<SignedJsonRequest> {
+  return {
+    userId: await signedInUserId(),
+    contentType: request.headers.get("content-type"),
+    json: () => request.json().catch(() => undefined),
+  };
 }
 
 /** For pages and server actions: signed-out users go to sign-in, users without the role get the 403 page. */

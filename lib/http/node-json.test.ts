@@ -5,7 +5,6 @@ import { signedJsonHandler, type SignedJsonRequest } from "./node-json";
 /** The frame of the app server's own handlers (votes, live prompts), over real HTTP. */
 const SECRET = "node-json-test-secret-0123456789abcdef";
 const USER_ID = "6a1f2c3d-4b5e-4f70-8a9b-0c1d2e3f4a5b";
-const TOO_LARGE = { code: "TOO_LARGE" };
 
 let close: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -15,9 +14,7 @@ afterEach(async () => {
 });
 
 async function serve(answer: Parameters<typeof signedJsonHandler>[1]) {
-  const served = await serveNodeHandler(
-    signedJsonHandler({ name: "test request", secret: SECRET, maxBodyBytes: 100, tooLargeBody: TOO_LARGE }, answer),
-  );
+  const served = await serveNodeHandler(signedJsonHandler({ name: "test request", secret: SECRET, maxBodyBytes: 100 }, answer));
   close = served.close;
   return served.base;
 }
@@ -58,7 +55,7 @@ describe("the app server's own JSON handlers", () => {
     const tooLarge = await fetch(base, { method: "POST", body: JSON.stringify({ text: "x".repeat(120) }) });
     expect(tooLarge.status).toBe(413);
     expect(tooLarge.headers.get("connection")).toBe("close");
-    expect(await tooLarge.json()).toEqual(TOO_LARGE);
+    expect(await tooLarge.json()).toEqual({ error: "the body is larger than 100 bytes", code: "TOO_LARGE" });
   });
 
   it("answer a failure with 500 and a log line, or end a response already begun", async () => {
@@ -70,7 +67,7 @@ describe("the app server's own JSON handlers", () => {
     });
     const failed = await fetch(base, { method: "POST", body: "{}" });
     expect(failed.status).toBe(500);
-    expect(await failed.json()).toEqual({ error: "internal error" });
+    expect(await failed.json()).toEqual({ error: "internal error", code: "INTERNAL" });
     expect(logged).toHaveBeenCalledWith("test request failed", expect.objectContaining({ message: "the database went away" }));
     const begun = await fetch(base, { method: "POST", body: '{"after":true}' });
     expect(begun.status).toBe(200);

@@ -1,11 +1,12 @@
 import { env } from "@/lib/env";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { requestUserId, sessionCookieName } from "@/lib/auth/session-token";
+import { apiError, type JsonAnswer } from "./api-error";
 import { SECURITY_HEADERS, TLS_ONLY_HEADER } from "./security-headers";
 
 /**
- * What the requests the app server answers itself, without Next (scripts/app-server.mjs: live
- * prompts and votes), share: whose session cookie came with them, the headers Next would have set,
+ * What the requests the app server answers itself, without Next (lib/own-endpoints.ts: votes,
+ * skips, the next pair, live prompts), share: whose session cookie came with them, the headers Next would have set,
  * JSON answers, and a body read with a size limit.
  */
 
@@ -20,18 +21,26 @@ export interface SignedJsonRequest {
   json: () => Promise<unknown>;
 }
 
+/** Answers one such request: gets it as the app's steps read it and writes the response (with `headers`). */
+export type SignedJsonAnswer = (
+  input: SignedJsonRequest,
+  exchange: { request: IncomingMessage; response: ServerResponse; headers: Record<string, string> },
+) => Promise<void>;
+
+/** An answer that writes the JSON the endpoint's steps return (status and body). */
+export function jsonSteps(take: (input: SignedJsonRequest) => Promise<JsonAnswer<unknown>>): SignedJsonAnswer {
+  return async (input, { response, headers }) => {
+    const answer = await take(input);
+    sendJson(response, answer.httpStatus, answer.body, headers);
+  };
+}
+
 /**
- * A handler for one of those requests: `answer` gets the request as the app's steps read it and
- * writes the response (with `headers`). The frame answers a body over `maxBodyBytes` with 413 and
- * `tooLargeBody`, and anything thrown with 500 and a log line.
+ * A handler for one of those requests: reads whose session cookie came with it and hands it to
+ * `answer`. A body over `maxBodyBytes` gets 413, anything thrown 500 and a log line, both in the
+ * API's error shape.
  */
-export function signedJsonHandler(
-  options: { name: string; secret: string; maxBodyBytes: number; tooLargeBody: unknown },
-  answer: (
-    input: SignedJsonRequest,
-    exchange: { request: IncomingMessage; response: ServerResponse; headers: Record<string, string> },
-  ) => Promise<void>,
-): NodeHandler {
+export function signedJsonHandler(options: { name: string; secret: string; maxBodyBytes: number }, answer: SignedJsonAnswer): NodeHandler {
   return async (request, response) => {
     const headers = responseHeaders(request);
     try {
@@ -45,10 +54,10 @@ export function signedJsonHandler(
       if (error instanceof BodyTooLarge) {
         // The rest of the body is not read: the connection cannot carry another request.
         response.shouldKeepAlive = false;
-        return sendJson(response, 413, options.tooLargeBody, headers);
+        return sendJson(response, 413, apiError("TOO_LARGE", `the body is larger than ${options.maxBodyBytes} bytes`), headers);
       }
       console.error(`${options.name} failed`, error);
-      if (!response.headersSent) sendJson(response, 500, { error: "internal error" }, headers);
+      if (!response.headersSent) sendJson(response, 500, apiError("INTERNAL", "internal error"), headers);
       else response.end();
     }
   };

@@ -26,7 +26,7 @@ export type StartResult =
   | { ok: true; battleId: string; battle: BattleState }
   | {
       ok: false;
-      code: "SIGNED_OUT" | "NOT_FOUND" | "NOT_LIVE" | "CLOSED" | "NO_MODELS" | "TOO_MANY_TURNS" | "RATE_LIMITED" | PromptRefusal;
+      code: "UNAUTHENTICATED" | "NOT_FOUND" | "NOT_LIVE" | "CLOSED" | "NO_MODELS" | "TOO_MANY_TURNS" | "RATE_LIMITED" | PromptRefusal;
     };
 
 type Refused = Extract<StartResult, { ok: false }>;
@@ -219,7 +219,7 @@ async function campaignFor(
     if (refused) return refused;
     campaign = fresh!;
   }
-  if (moderationServiceSet() && !(await annotatorActive(annotatorId))) return { ok: false, code: "SIGNED_OUT" };
+  if (moderationServiceSet() && !(await annotatorActive(annotatorId))) return { ok: false, code: "UNAUTHENTICATED" };
   const moderated = await moderationServiceRefusal(prompt, earlierTurns);
   return moderated ? { ok: false, code: moderated } : campaign;
 }
@@ -236,8 +236,8 @@ async function annotatorActive(annotatorId: string): Promise<boolean> {
  * check the account in their own statement (`campaignRulesHold`); a refusal costs one read more.
  */
 async function signedOutOr(annotatorId: string, result: StartResult): Promise<StartResult> {
-  if (result.ok || result.code === "SIGNED_OUT") return result;
-  return (await annotatorActive(annotatorId)) ? result : { ok: false, code: "SIGNED_OUT" };
+  if (result.ok || result.code === "UNAUTHENTICATED") return result;
+  return (await annotatorActive(annotatorId)) ? result : { ok: false, code: "UNAUTHENTICATED" };
 }
 
 /** One prompt at a time per annotator (an advisory lock held to the end of the turn's transaction), so the hourly limit holds under parallel requests. */

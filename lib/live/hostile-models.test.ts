@@ -133,11 +133,11 @@ describe("a worker that sends too much, or something else than it streamed", () 
   it("chunks past the length cap: refused, and the battle is void as too long", async () => {
     const { endpoint, job, battle } = await pulledBattle();
     const piece = "w".repeat(100_000);
-    expect(await appendChunk(endpoint.id, job.id, piece)).toMatchObject({ status: 200 });
-    expect(await appendChunk(endpoint.id, job.id, piece)).toMatchObject({ status: 200 });
+    expect(await appendChunk(endpoint.id, job.id, piece)).toMatchObject({ httpStatus: 200 });
+    expect(await appendChunk(endpoint.id, job.id, piece)).toMatchObject({ httpStatus: 200 });
     expect(await appendChunk(endpoint.id, job.id, "w")).toMatchObject({
-      status: 409,
-      error: expect.stringContaining("longer than 200000 characters"),
+      httpStatus: 409,
+      body: { code: "TOO_LONG", error: expect.stringContaining("longer than 200000 characters") },
     });
     expect(await battle()).toMatchObject({ state: "VOIDED", voidCause: "too_long" });
   });
@@ -146,7 +146,7 @@ describe("a worker that sends too much, or something else than it streamed", () 
     const { endpoint, job, battle } = await pulledBattle();
     await appendChunk(endpoint.id, job.id, "I am [Cl](#)");
     await appendChunk(endpoint.id, job.id, "aude.");
-    expect(await submitAnswer(endpoint.id, job.id, { content: "A clean answer." })).toMatchObject({ status: 200 });
+    expect(await submitAnswer(endpoint.id, job.id, { content: "A clean answer." })).toMatchObject({ httpStatus: 200 });
     expect(await battle()).toMatchObject({
       state: "VOIDED",
       voidCause: "error",
@@ -185,7 +185,7 @@ describe("a worker that sends too much, or something else than it streamed", () 
     // second of parsing on this machine, measured (longer answers are shown, and read, as plain text).
     const slow = "[*_`<a>](".repeat(5_555);
     const { result, longestStallMs } = await watchingTheLoop(() => submitAnswer(endpoint.id, job.id, { content: slow }));
-    expect(result).toMatchObject({ status: 200 });
+    expect(result).toMatchObject({ httpStatus: 200 });
     expect(longestStallMs).toBeLessThan(MAX_STALL_MS);
     const stored = await db.generationJob.findUniqueOrThrow({ where: { id: job.id.split(".")[0] } });
     expect(stored.state).toBe("DONE");

@@ -302,12 +302,12 @@ describe("pulled models: workers poll for prompts", () => {
     const job = (await nextJob(endpoint))!;
     expect(job.messages).toEqual([{ role: "user", content: "worker question" }]);
     expect(job.leaseSeconds).toBeGreaterThan(0);
-    expect(await appendChunk(endpoint.id, job.id, "Hello ")).toMatchObject({ status: 200 });
-    expect(await appendChunk(endpoint.id, job.id, "from a GPU box.")).toMatchObject({ status: 200 });
-    expect(await submitAnswer(endpoint.id, job.id, { content: "Hello from a GPU box." })).toEqual({ status: 200, body: { ok: true } });
+    expect(await appendChunk(endpoint.id, job.id, "Hello ")).toMatchObject({ httpStatus: 200 });
+    expect(await appendChunk(endpoint.id, job.id, "from a GPU box.")).toMatchObject({ httpStatus: 200 });
+    expect(await submitAnswer(endpoint.id, job.id, { content: "Hello from a GPU box." })).toEqual({ httpStatus: 200, body: { ok: true } });
     // Sending the same answer again is harmless; a different one is not accepted.
-    expect(await submitAnswer(endpoint.id, job.id, { content: "Hello from a GPU box." })).toEqual({ status: 200, body: { ok: true } });
-    expect(await submitAnswer(endpoint.id, job.id, { content: "Something else" })).toMatchObject({ status: 409 });
+    expect(await submitAnswer(endpoint.id, job.id, { content: "Hello from a GPU box." })).toEqual({ httpStatus: 200, body: { ok: true } });
+    expect(await submitAnswer(endpoint.id, job.id, { content: "Something else" })).toMatchObject({ httpStatus: 409 });
 
     const events = await stream;
     const ready = events.at(-1);
@@ -319,7 +319,7 @@ describe("pulled models: workers poll for prompts", () => {
     // Another model's worker cannot touch this job.
     const { tokens: otherTokens } = await liveCampaign([{ name: "x" }, { name: "y", kind: "PULLED" }]);
     const other = (await workerEndpoint(otherTokens.get("y")!))!;
-    expect(await submitAnswer(other.id, job.id, { content: "hijack" })).toMatchObject({ status: 404 });
+    expect(await submitAnswer(other.id, job.id, { content: "hijack" })).toMatchObject({ httpStatus: 404 });
   });
 
   it("a crashed worker's lease lapses, the prompt goes to another worker, and the first one's late answer is refused", async () => {
@@ -339,9 +339,9 @@ describe("pulled models: workers poll for prompts", () => {
     const second = (await nextJob(endpoint))!;
     expect(second.id).not.toBe(crashed.id);
     expect(second.id.split(".")[0]).toBe(crashed.id.split(".")[0]);
-    expect(await appendChunk(endpoint.id, crashed.id, "swer")).toMatchObject({ status: 409 });
-    expect(await submitAnswer(endpoint.id, crashed.id, { content: "half an answer" })).toMatchObject({ status: 409 });
-    expect(await submitAnswer(endpoint.id, second.id, { content: "A whole answer." })).toMatchObject({ status: 200 });
+    expect(await appendChunk(endpoint.id, crashed.id, "swer")).toMatchObject({ httpStatus: 409 });
+    expect(await submitAnswer(endpoint.id, crashed.id, { content: "half an answer" })).toMatchObject({ httpStatus: 409 });
+    expect(await submitAnswer(endpoint.id, second.id, { content: "A whole answer." })).toMatchObject({ httpStatus: 200 });
     const events = await stream;
     expect(events.at(-1)?.type).toBe("ready");
     const battle = await battleRow(started.battleId);
@@ -491,7 +491,7 @@ describe("a prompt decided on the campaign as this instance read it a moment ago
     await db.campaign.update({ where: { id: campaignId }, data: { status: "ACTIVE" } });
     expect((await startBattle(annotator.id, campaignId, "open again")).ok).toBe(true);
     await db.user.update({ where: { id: annotator.id }, data: { disabled: true } });
-    expect(await startBattle(annotator.id, campaignId, "still here?")).toEqual({ ok: false, code: "SIGNED_OUT" });
+    expect(await startBattle(annotator.id, campaignId, "still here?")).toEqual({ ok: false, code: "UNAUTHENTICATED" });
     await db.user.update({ where: { id: annotator.id }, data: { disabled: false } });
     await db.campaignMember.deleteMany({ where: { campaignId, userId: annotator.id } });
     expect(await startBattle(annotator.id, campaignId, "member?")).toEqual({ ok: false, code: "NOT_FOUND" });
@@ -506,7 +506,7 @@ describe("a prompt decided on the campaign as this instance read it a moment ago
     await db.campaign.update({ where: { id: campaignId }, data: { moderationWords: ["second"] } });
     expect(await askFollowUp(annotator.id, turn.assignment.id, "a second question")).toEqual({ ok: false, code: "MODERATED" });
     await db.user.update({ where: { id: annotator.id }, data: { disabled: true } });
-    expect(await askFollowUp(annotator.id, turn.assignment.id, "another question")).toEqual({ ok: false, code: "SIGNED_OUT" });
+    expect(await askFollowUp(annotator.id, turn.assignment.id, "another question")).toEqual({ ok: false, code: "UNAUTHENTICATED" });
     await db.user.update({ where: { id: annotator.id }, data: { disabled: false } });
     expect((await askFollowUp(annotator.id, turn.assignment.id, "another question")).ok).toBe(true);
   });

@@ -4,13 +4,13 @@ import { campaignSettingsSchema, liveSettingsSchema } from "@/lib/campaigns/sett
 import { db } from "@/lib/db";
 import { createTestUser, uniqueSuffix } from "@/lib/testing/factories";
 import { startFakeOpenAi, type FakeOpenAi } from "@/lib/testing/fake-openai";
+import { ownEndpointsOnly } from "@/lib/own-endpoints";
 import { serveNodeHandler, sessionCookie } from "@/lib/testing/node-handler";
 import { addEndpoint, endpointInputSchema } from "./endpoints";
-import { liveTurnHandler } from "./node-turn";
 import { closeLiveHub } from "./notify";
 import { readServerEvents } from "./sse";
 
-/** The production server's own handler for live prompts (scripts/app-server.mjs), over real HTTP. */
+/** Live prompts as the production server answers them itself (lib/own-endpoints.ts), over real HTTP. */
 const SECRET = "node-turn-test-secret-0123456789abcdef";
 let server: Awaited<ReturnType<typeof serveNodeHandler>>;
 let base: string;
@@ -18,7 +18,7 @@ let fake: FakeOpenAi;
 
 beforeAll(async () => {
   fake = await startFakeOpenAi({ tokenDelayMs: 1 });
-  server = await serveNodeHandler(liveTurnHandler(SECRET));
+  server = await serveNodeHandler(ownEndpointsOnly(SECRET));
   base = server.base;
 });
 
@@ -101,7 +101,7 @@ describe("live prompts answered by the app server itself", () => {
     const { campaignId, annotator } = await liveCampaignWithAnnotator();
     const body = JSON.stringify({ campaignId, prompt: "hi" });
     const refusal = async (response: Response) => ({ status: response.status, body: await response.json() });
-    expect(await refusal(await post(body))).toEqual({ status: 401, body: { error: "sign in first", code: "SIGNED_OUT" } });
+    expect(await refusal(await post(body))).toEqual({ status: 401, body: { error: "sign in first", code: "UNAUTHENTICATED" } });
     const forged = await sessionCookie(annotator.id, "another-secret-another-secret-000", 60);
     expect((await post(body, { Cookie: forged })).status).toBe(401);
     // A session whose subject is not a user id this app issues is nobody's.
@@ -114,7 +114,7 @@ describe("live prompts answered by the app server itself", () => {
     expect(await refusal(await post("{not json", { Cookie: cookie }))).toMatchObject({ status: 400, body: { code: "INVALID" } });
     expect(await refusal(await post(JSON.stringify({ campaignId, prompt: "x".repeat(2_000_000) }), { Cookie: cookie }))).toMatchObject({
       status: 413,
-      body: { code: "INVALID" },
+      body: { code: "TOO_LARGE" },
     });
     const stranger = await createTestUser();
     expect(await refusal(await post(body, { Cookie: await cookieFor(stranger.id) }))).toMatchObject({
@@ -122,7 +122,7 @@ describe("live prompts answered by the app server itself", () => {
       body: { code: "NOT_FOUND" },
     });
     await db.user.update({ where: { id: annotator.id }, data: { disabled: true } });
-    expect(await refusal(await post(body, { Cookie: cookie }))).toMatchObject({ status: 401, body: { code: "SIGNED_OUT" } });
+    expect(await refusal(await post(body, { Cookie: cookie }))).toMatchObject({ status: 401, body: { code: "UNAUTHENTICATED" } });
     expect(await db.liveBattle.count({ where: { campaignId } })).toBe(0);
   });
 });

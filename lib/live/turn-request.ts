@@ -1,4 +1,5 @@
 import "server-only";
+import { refusal, type JsonAnswer } from "@/lib/http/api-error";
 import type { SignedJsonRequest } from "@/lib/http/node-json";
 import { askFollowUp, startBattle, type StartResult } from "./battles";
 import { liveTurnSchema } from "./input";
@@ -7,7 +8,7 @@ import type { BattleState } from "./stream";
 type Refusal = Exclude<StartResult, { ok: true }>["code"];
 
 const REFUSAL_STATUS: Record<Refusal, number> = {
-  SIGNED_OUT: 401,
+  UNAUTHENTICATED: 401,
   NOT_FOUND: 404,
   NOT_LIVE: 409,
   CLOSED: 409,
@@ -20,9 +21,8 @@ const REFUSAL_STATUS: Record<Refusal, number> = {
   MODERATION_UNAVAILABLE: 503,
 };
 
-/** What `POST /api/v1/live/battles` answers: a refusal as a JSON error, or the battle whose events follow. */
-export type LiveTurnAnswer =
-  { refused: { status: number; error: string; code: string } } | { annotatorId: string; battleId: string; battle: BattleState };
+/** What `POST /api/v1/live/battles` answers: a refusal in the API's error shape, or the battle whose events follow. */
+export type LiveTurnAnswer = { refused: JsonAnswer<never> } | { annotatorId: string; battleId: string; battle: BattleState };
 
 /**
  * A live turn as the voting page sends it — `{"campaignId","prompt"}` (a new battle) or
@@ -30,24 +30,23 @@ export type LiveTurnAnswer =
  * anonymous models, whichever server received it (app/api/v1/live/battles/route.ts under
  * `next dev`, lib/live/node-turn.ts in production). `userId` is whose session cookie came
  * with it: every role may annotate (roles nest), and whether the account is still active is
- * checked by the statement that writes the turn (a refused prompt then says SIGNED_OUT), which
+ * checked by the statement that writes the turn (a refused prompt then says UNAUTHENTICATED), which
  * spares a round trip before the first token.
  */
 export async function takeLiveTurn(request: SignedJsonRequest): Promise<LiveTurnAnswer> {
-  if (!request.userId) return { refused: { status: 401, error: "sign in first", code: "SIGNED_OUT" } };
+  if (!request.userId) return { refused: refusal(401, "UNAUTHENTICATED", "sign in first") };
   // A JSON body cannot be posted across sites without the browser asking first (CORS preflight).
   if (!request.contentType?.toLowerCase().startsWith("application/json")) {
-    return { refused: { status: 415, error: "send the prompt as application/json", code: "INVALID" } };
+    return { refused: refusal(415, "INVALID", "send the prompt as application/json") };
   }
   const parsed = liveTurnSchema.safeParse(await request.json());
-  if (!parsed.success)
-    return { refused: { status: 400, error: "expected {campaignId, prompt} or {assignmentId, prompt}", code: "INVALID" } };
+  if (!parsed.success) return { refused: refusal(400, "INVALID", "expected {campaignId, prompt} or {assignmentId, prompt}") };
   const turn = parsed.data;
   const annotatorId = request.userId;
   const result =
     "campaignId" in turn
       ? await startBattle(annotatorId, turn.campaignId, turn.prompt, { claimForStream: true })
       : await askFollowUp(annotatorId, turn.assignmentId, turn.prompt, { claimForStream: true });
-  if (!result.ok) return { refused: { status: REFUSAL_STATUS[result.code], error: "the prompt was not sent", code: result.code } };
+  if (!result.ok) return { refused: refusal(REFUSAL_STATUS[result.code], result.code, "the prompt was not sent") };
   return { annotatorId, battleId: result.battleId, battle: result.battle };
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { refusal, type JsonAnswer } from "@/lib/http/api-error";
 import { hashToken } from "@/lib/auth/tokens";
 import { env } from "@/lib/env";
 import { sql, transaction } from "@/lib/db";
@@ -27,7 +28,7 @@ export interface WorkerJob {
   leaseSeconds: number;
 }
 
-export type WorkerReply = { status: 200; body: Record<string, unknown> } | { status: 404 | 409; error: string };
+export type WorkerReply = JsonAnswer<Record<string, unknown>>;
 
 /** "Last seen" is written at most this often: every chunk a worker streams comes through here. */
 const LAST_SEEN_RESOLUTION_SECONDS = 5;
@@ -92,7 +93,7 @@ async function jobOfEndpoint(endpointId: string, jobId: string): Promise<boolean
 }
 
 const LEASE_LOST = "this job is no longer leased to you: its lease expired or the battle ended";
-const NO_SUCH_JOB = { status: 404, error: "no such job" } as const;
+const NO_SUCH_JOB = refusal(404, "NOT_FOUND", "no such job");
 
 const TOO_LONG = `the answer is longer than ${MAX_ANSWER_CHARS} characters`;
 
@@ -132,16 +133,16 @@ export async function appendChunk(endpointId: string, ref: string, delta: string
     return "stored" as const;
   });
   // Only a refused chunk pays for telling "not yours" from "no longer yours".
-  if (outcome === "lost") return (await jobOfEndpoint(endpointId, parsed.jobId)) ? { status: 409, error: LEASE_LOST } : NO_SUCH_JOB;
+  if (outcome === "lost") return (await jobOfEndpoint(endpointId, parsed.jobId)) ? refusal(409, "LEASE_LOST", LEASE_LOST) : NO_SUCH_JOB;
   if (outcome === "too long") {
     await finishJob(parsed.jobId, { failure: { cause: "too_long", detail: TOO_LONG } }, parsed);
-    return { status: 409, error: `${TOO_LONG}: the battle is void, stop generating` };
+    return refusal(409, "TOO_LONG", `${TOO_LONG}: the battle is void, stop generating`);
   }
   if (outcome !== "stored") {
     await finishJob(parsed.jobId, { failure: { cause: "identity", detail: `the answer names a model ("${outcome.named}")` } }, parsed);
-    return { status: 409, error: "the answer names a model: the battle is void, stop generating" };
+    return refusal(409, "IDENTITY_LEAK", "the answer names a model: the battle is void, stop generating");
   }
-  return { status: 200, body: { ok: true, leaseSeconds: leaseSeconds() } };
+  return { httpStatus: 200, body: { ok: true, leaseSeconds: leaseSeconds() } };
 }
 
 /**
@@ -162,7 +163,7 @@ export async function submitAnswer(endpointId: string, ref: string, answer: { co
       ? { content: answer.content, firstTokenAt: new Date() }
       : { failure: { cause: "error" as const, detail: `the worker reported: ${answer.error.slice(0, 1000)}` } };
   const result = await finishJob(parsed.jobId, outcome, { ...parsed, endpointId });
-  if (result.applied || result.sameAnswer) return { status: 200, body: { ok: true } };
+  if (result.applied || result.sameAnswer) return { httpStatus: 200, body: { ok: true } };
   if (result.state === "MISSING") return NO_SUCH_JOB;
-  return { status: 409, error: LEASE_LOST };
+  return refusal(409, "LEASE_LOST", LEASE_LOST);
 }

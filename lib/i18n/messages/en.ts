@@ -113,6 +113,7 @@ export const en = {
       empty: "Nothing to preview yet.",
     },
     errors: {
+      UNAUTHENTICATED: "Your session has ended. Please sign in again.",
       INVALID: "That vote could not be read. Please try again.",
       NOT_FOUND: "This pair is no longer yours to judge.",
       EXPIRED: "This pair expired before your vote arrived.",
@@ -140,7 +141,7 @@ export const en = {
         cancelled: "This battle was stopped before both answers were in.",
       },
       errors: {
-        SIGNED_OUT: "Your session has ended. Please sign in again.",
+        UNAUTHENTICATED: "Your session has ended. Please sign in again.",
         INVALID: "That prompt could not be read. Please try again.",
         NOT_FOUND: "This battle is no longer yours.",
         NOT_LIVE: "This campaign does not take your own prompts.",

@@ -1,5 +1,5 @@
-import { jsonError } from "@/lib/auth/request-user";
-import { signedInUserId } from "@/lib/auth/session";
+import { signedJsonRequest } from "@/lib/auth/session";
+import { answerResponse } from "@/lib/http/api-response";
 import { battleEventResponse } from "@/lib/live/event-response";
 import { takeLiveTurn } from "@/lib/live/turn-request";
 
@@ -11,18 +11,11 @@ export const dynamic = "force-dynamic";
  * sent to two anonymous models, and the response is the answers as server-sent events (`delta`,
  * `reset`, `ready`, `void`, as GET …/{id}/events) — one round trip from prompt to first token.
  * A refused prompt is a JSON error with its `code`. Closing the response before the answers are
- * in voids the battle. In production scripts/app-server.mjs answers this request itself, without
- * Next's request handling (lib/live/node-turn.ts: the same steps); this route serves `next dev`.
+ * in voids the battle. In production the app server answers this request itself, without Next's
+ * request handling (lib/own-endpoints.ts: the same steps); this route serves `next dev`.
  */
 export async function POST(request: Request) {
-  const answer = await takeLiveTurn({
-    userId: await signedInUserId(),
-    contentType: request.headers.get("content-type"),
-    json: () => request.json().catch(() => undefined),
-  });
-  if ("refused" in answer) {
-    const { status, error, code } = answer.refused;
-    return jsonError(status, error, { code });
-  }
+  const answer = await takeLiveTurn(await signedJsonRequest(request));
+  if ("refused" in answer) return answerResponse(answer.refused);
   return battleEventResponse(request, answer.annotatorId, answer.battleId, answer.battle);
 }

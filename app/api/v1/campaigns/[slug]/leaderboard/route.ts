@@ -1,5 +1,6 @@
 import { NextResponse } from "next/server";
-import { jsonError, researchCampaignFromRequest } from "@/lib/auth/request-user";
+import { researchCampaignFromRequest } from "@/lib/auth/request-user";
+import { jsonError } from "@/lib/http/api-response";
 import { z } from "zod";
 import { parseFilters } from "@/lib/results/filters";
 import { DEFAULT_MIN_BATTLES_PER_MODEL, GROUP_BYS, groupBoards } from "@/lib/results/groups";
@@ -22,16 +23,21 @@ export async function GET(request: Request, { params }: { params: Promise<{ slug
   const { campaign } = caller;
   const query = new URL(request.url).searchParams;
   const format = query.get("format") ?? "json";
-  if (format !== "json" && format !== "csv") return jsonError(400, "format must be json or csv");
+  if (format !== "json" && format !== "csv") return jsonError(400, "INVALID", "format must be json or csv");
   const parsed = parseFilters(query);
-  if (!parsed.ok) return jsonError(400, "invalid filters", { details: parsed.errors });
+  if (!parsed.ok) return jsonError(400, "INVALID", "invalid filters", parsed.errors);
   const grouping = groupingSchema.safeParse({ by: query.get("by"), minBattles: query.get("minBattles") ?? undefined });
   if (!grouping.success)
-    return jsonError(400, "invalid grouping", { details: grouping.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) });
-  if (grouping.data.by && parsed.filters.robustness) return jsonError(400, "by and robustness cannot be combined");
+    return jsonError(
+      400,
+      "INVALID",
+      "invalid grouping",
+      grouping.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`),
+    );
+  if (grouping.data.by && parsed.filters.robustness) return jsonError(400, "INVALID", "by and robustness cannot be combined");
   try {
     const view = await getLeaderboard(campaign.id, parsed.filters, { untilFresh: true });
-    if (view.state !== "ready") return jsonError(500, view.state === "failed" ? view.error : "the leaderboard is not ready");
+    if (view.state !== "ready") return jsonError(500, "INTERNAL", view.state === "failed" ? view.error : "the leaderboard is not ready");
     const headers = { "Cache-Control": "no-store" };
     const { by, minBattles } = grouping.data;
     if (by) {
@@ -57,7 +63,8 @@ export async function GET(request: Request, { params }: { params: Promise<{ slug
       { headers },
     );
   } catch (error) {
-    if (error instanceof AnchorNotFound) return jsonError(400, `the anchor model "${error.message}" has no votes under these filters`);
+    if (error instanceof AnchorNotFound)
+      return jsonError(400, "INVALID", `the anchor model "${error.message}" has no votes under these filters`);
     throw error;
   }
 }

@@ -1,4 +1,5 @@
-import { jsonError, researchCampaignFromRequest } from "@/lib/auth/request-user";
+import { researchCampaignFromRequest } from "@/lib/auth/request-user";
+import { jsonError } from "@/lib/http/api-response";
 import { ExportsBusy } from "@/lib/datasets/copy-votes";
 import { exportVotes, toReadableStream } from "@/lib/datasets/export-votes";
 import { CONTENT_TYPES, EXPORT_FORMATS, type ExportFormat } from "@/lib/datasets/write-formats";
@@ -15,16 +16,16 @@ export async function GET(request: Request, { params }: { params: Promise<{ slug
   const { campaign } = caller;
   const query = new URL(request.url).searchParams;
   const format = (query.get("format") ?? "csv") as ExportFormat;
-  if (!EXPORT_FORMATS.includes(format)) return jsonError(400, `format must be one of ${EXPORT_FORMATS.join(", ")}`);
+  if (!EXPORT_FORMATS.includes(format)) return jsonError(400, "INVALID", `format must be one of ${EXPORT_FORMATS.join(", ")}`);
   const parsed = parseFilters(query);
-  if (!parsed.ok) return jsonError(400, "invalid filters", { details: parsed.errors });
+  if (!parsed.ok) return jsonError(400, "INVALID", "invalid filters", parsed.errors);
   const via = request.headers.has("authorization") ? "api" : "web";
   let chunks;
   try {
     ({ chunks } = exportVotes(caller.user.id, campaign, parsed.filters, format, via));
   } catch (error) {
     if (!(error instanceof ExportsBusy)) throw error;
-    const busy = jsonError(503, "every export slot is in use: try again in a minute", { code: "EXPORTS_BUSY" });
+    const busy = jsonError(503, "EXPORTS_BUSY", "every export slot is in use: try again in a minute");
     busy.headers.set("Retry-After", "30");
     return busy;
   }

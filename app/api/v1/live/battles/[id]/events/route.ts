@@ -1,4 +1,4 @@
-import { jsonError } from "@/lib/auth/request-user";
+import { jsonError } from "@/lib/http/api-response";
 import { currentUser } from "@/lib/auth/session";
 import { battleEventResponse } from "@/lib/live/event-response";
 import { battleIdSchema } from "@/lib/live/input";
@@ -14,9 +14,9 @@ export const dynamic = "force-dynamic";
  */
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
   const user = await currentUser();
-  if (!user) return jsonError(401, "sign in first");
+  if (!user) return jsonError(401, "UNAUTHENTICATED", "sign in first");
   const id = battleIdSchema.safeParse((await params).id);
   const battle = id.success ? await battleOf(user.id, id.data) : null;
-  if (!id.success || !battle) return jsonError(404, "no such battle");
+  if (!id.success || !battle) return jsonError(404, "NOT_FOUND", "no such battle");
   return battleEventResponse(request, user.id, id.data, battle);
 }
