@@ -1,6 +1,11 @@
 import nextVitals from "eslint-config-next/core-web-vitals";
 import nextTs from "eslint-config-next/typescript";
 
+const DATABASE_DRIVERS = [
+  { name: "pg", message: "Reach the database through @/lib/db (see lib/db/index.ts)." },
+  { name: "@prisma/adapter-pg", message: "The Prisma client is built once, in lib/db/prisma.ts." },
+];
+
 const config = [
   ...nextVitals,
   ...nextTs,
@@ -22,16 +27,21 @@ const config = [
     // One way to the database (lib/db/index.ts): the pool, the Prisma client on it and the SQL
     // helpers live in lib/db/ alone. Tests, the migrator and the script that runs a local server
     // manage databases as a whole and may connect by themselves.
-    files: ["lib/**", "app/**", "components/**", "scripts/**", "bench/**"],
+    files: ["app/**"],
+    ignores: ["**/*.test.ts"],
+    rules: { "no-restricted-imports": ["error", { paths: DATABASE_DRIVERS }] },
+  },
+  {
+    // The same, and dependencies point one way: routes import components and lib, never the
+    // other way round (server actions live beside their domain, lib/<area>/actions.ts).
+    files: ["lib/**", "components/**", "scripts/**", "bench/**"],
     ignores: ["lib/db/**", "**/*.test.ts", "scripts/lib/local-postgres.ts"],
     rules: {
       "no-restricted-imports": [
         "error",
         {
-          paths: [
-            { name: "pg", message: "Reach the database through @/lib/db (see lib/db/index.ts)." },
-            { name: "@prisma/adapter-pg", message: "The Prisma client is built once, in lib/db/prisma.ts." },
-          ],
+          paths: DATABASE_DRIVERS,
+          patterns: [{ group: ["@/app/*"], message: "app/ holds routes only; import from lib/ or components/." }],
         },
       ],
     },

@@ -1,7 +1,8 @@
 "use client";
 
 import { useActionState, useMemo, useState } from "react";
-import { setFlagAction, type FlagState } from "@/app/(research)/campaigns/[slug]/results-actions";
+import { setAnnotatorFlagAction } from "@/lib/campaigns/actions";
+import type { ActionState } from "@/lib/action-state";
 import type { AnnotatorQuality } from "@/lib/results/annotators";
 import type { MessageKey } from "@/lib/i18n/translate";
 import { useI18n } from "./i18n-provider";
@@ -130,7 +131,7 @@ export function AnnotatorTable({ rows, campaignId, slug }: { rows: AnnotatorQual
 
 function FlagButton({ row, campaignId, slug }: { row: AnnotatorQuality; campaignId: string; slug: string }) {
   const { t } = useI18n();
-  const [, action, pending] = useActionState<FlagState, FormData>(setFlagAction, { status: "idle" });
+  const [, action, pending] = useActionState<ActionState<object, "NOT_FOUND">, FormData>(setAnnotatorFlagAction, { status: "idle" });
   return (
     <form action={action}>
       <input type="hidden" name="campaignId" value={campaignId} />

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { createTokenAction, type TokenState } from "@/app/(research)/settings/tokens/actions";
+import { createTokenAction, type TokenState } from "@/lib/auth/actions";
 import { useI18n } from "./i18n-provider";
 
 /** Names and creates a token, then shows it once with a curl example. */
@@ -19,7 +19,7 @@ export function ApiTokenCreator({ origin }: { origin: string }) {
           {t("tokens.create")}
         </button>
       </form>
-      {state.status === "created" && (
+      {state.status === "ok" && (
         <div role="status" className="space-y-2 rounded bg-emerald-50 p-3 text-sm">
           <p>{t("tokens.created")}</p>
           <code className="block rounded bg-white p-2 font-mono break-all" data-testid="new-token">

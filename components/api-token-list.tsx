@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { revokeTokenAction, type TokenState } from "@/app/(research)/settings/tokens/actions";
+import { revokeTokenAction, type TokenState } from "@/lib/auth/actions";
 import type { TokenSummary } from "@/lib/auth/api-tokens";
 import { formatUtcDateTime } from "@/lib/i18n/format";
 import { useI18n } from "./i18n-provider";

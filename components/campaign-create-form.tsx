@@ -1,14 +1,14 @@
 "use client";
 
 import { useActionState } from "react";
-import { createCampaignAction, type FormState } from "@/app/(research)/campaigns/actions";
+import { createCampaignAction, type CampaignFormState } from "@/lib/campaigns/actions";
 import { SLUG_PATTERN } from "@/lib/campaigns/options";
 import { FormResult } from "./form-error";
 import { useI18n } from "./i18n-provider";
 
 export function CampaignCreateForm() {
   const { t } = useI18n();
-  const [state, action, pending] = useActionState<FormState, FormData>(createCampaignAction, { status: "idle" });
+  const [state, action, pending] = useActionState<CampaignFormState, FormData>(createCampaignAction, { status: "idle" });
   return (
     <form action={action} className="flex flex-wrap items-end gap-3">
       <label className="text-sm font-medium">

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { addMemberAction, removeMemberAction, type FormState } from "@/app/(research)/campaigns/actions";
+import { addMemberAction, removeMemberAction, type CampaignFormState } from "@/lib/campaigns/actions";
 import type { CampaignDetail } from "@/lib/campaigns/queries";
 import { FormResult } from "./form-error";
 import { useI18n } from "./i18n-provider";
@@ -9,7 +9,7 @@ import { useI18n } from "./i18n-provider";
 /** The campaign's annotators: add an existing account by e-mail, or remove one. */
 export function CampaignMembers({ campaign }: { campaign: CampaignDetail }) {
   const { t } = useI18n();
-  const [state, action, pending] = useActionState<FormState, FormData>(addMemberAction, { status: "idle" });
+  const [state, action, pending] = useActionState<CampaignFormState, FormData>(addMemberAction, { status: "idle" });
   return (
     <div className="space-y-3">
       {campaign.members.length === 0 ? (

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { updateSettingsAction, type FormState } from "@/app/(research)/campaigns/actions";
+import { updateSettingsAction, type CampaignFormState } from "@/lib/campaigns/actions";
 import { CORRECTION_POLICIES, OUTCOMES, REASON_POLICIES } from "@/lib/campaigns/options";
 import type { CampaignDetail } from "@/lib/campaigns/queries";
 import { FormResult } from "./form-error";
@@ -16,7 +16,7 @@ const LIVE_NUMBER_FIELDS = [
 
 export function CampaignSettingsForm({ campaign }: { campaign: CampaignDetail }) {
   const { t } = useI18n();
-  const [state, action, pending] = useActionState<FormState, FormData>(updateSettingsAction, { status: "idle" });
+  const [state, action, pending] = useActionState<CampaignFormState, FormData>(updateSettingsAction, { status: "idle" });
   return (
     <form action={action} className="grid gap-4 md:grid-cols-2">
       <input type="hidden" name="campaignId" value={campaign.id} />

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { setStatusAction, type FormState } from "@/app/(research)/campaigns/actions";
+import { setStatusAction, type CampaignFormState } from "@/lib/campaigns/actions";
 import { STATUS_TRANSITIONS, type CampaignStatusName } from "@/lib/campaigns/options";
 import { FormResult } from "./form-error";
 import { useI18n } from "./i18n-provider";
@@ -9,7 +9,7 @@ import { useI18n } from "./i18n-provider";
 /** Open a draft for voting, close an active campaign, or reopen a closed one. */
 export function CampaignStatusControls({ campaignId, slug, status }: { campaignId: string; slug: string; status: CampaignStatusName }) {
   const { t } = useI18n();
-  const [state, action, pending] = useActionState<FormState, FormData>(setStatusAction, { status: "idle" });
+  const [state, action, pending] = useActionState<CampaignFormState, FormData>(setStatusAction, { status: "idle" });
   return (
     <div className="flex flex-wrap items-center gap-2">
       {STATUS_TRANSITIONS[status].map((next) => (

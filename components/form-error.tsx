@@ -1,11 +1,11 @@
 "use client";
 
-import type { FormState } from "@/app/(research)/campaigns/actions";
+import type { CampaignFormState } from "@/lib/campaigns/actions";
 import type { MessageKey } from "@/lib/i18n/translate";
 import { useI18n } from "./i18n-provider";
 
 /** The outcome of a campaign form: saved, which fields were wrong, or a refusal explained. */
-export function FormResult({ state, savedText }: { state: FormState; savedText?: string }) {
+export function FormResult({ state, savedText }: { state: CampaignFormState; savedText?: string }) {
   const { t } = useI18n();
   if (state.status === "ok" && savedText)
     return (

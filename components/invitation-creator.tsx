@@ -1,13 +1,13 @@
 "use client";
 
 import { useActionState } from "react";
-import { createInvitationLink, type InvitationState } from "@/app/(admin)/admin/users/actions";
+import { createInvitationAction, type InvitationState } from "@/lib/users/actions";
 import { ROLES } from "@/lib/auth/roles";
 import { useI18n } from "./i18n-provider";
 
 export function InvitationCreator({ campaigns }: { campaigns: { id: string; name: string }[] }) {
   const { t } = useI18n();
-  const [state, action, pending] = useActionState<InvitationState, FormData>(createInvitationLink, { status: "idle" });
+  const [state, action, pending] = useActionState<InvitationState, FormData>(createInvitationAction, { status: "idle" });
   const link = state.status === "ok" ? `${window.location.origin}${state.path}` : null;
   return (
     <form action={action} className="mt-4 space-y-3">

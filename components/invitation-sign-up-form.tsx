@@ -3,15 +3,15 @@
 import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useActionState, useEffect, useRef } from "react";
-import { signUpWithInvitation, type SignUpState } from "@/app/(auth)/invite/[token]/actions";
+import { signUpAction, type SignUpState } from "@/lib/users/actions";
 import { useI18n } from "./i18n-provider";
 
 type Field = "email" | "displayName" | "password" | "passwordConfirm";
 
 /** Zod's own messages are English; the field name picks the translated explanation instead. */
-function FieldError({ field, errors }: { field: Field; errors: Partial<Record<Field, string[]>> }) {
+function FieldError({ field, errors }: { field: Field; errors: string[] }) {
   const { t } = useI18n();
-  if (!errors[field]?.length) return null;
+  if (!errors.includes(field)) return null;
   return <span className="mt-1 block text-xs text-red-700">{t(`invite.fieldErrors.${field}`)}</span>;
 }
 
@@ -26,7 +26,7 @@ export function InvitationSignUpForm({
 }) {
   const { t } = useI18n();
   const router = useRouter();
-  const [state, action, pending] = useActionState<SignUpState, FormData>(signUpWithInvitation, { status: "idle" });
+  const [state, action, pending] = useActionState<SignUpState, FormData>(signUpAction, { status: "idle" });
   const password = useRef("");
 
   // The account exists now; sign in with what the user just typed so they land in their area.
@@ -38,7 +38,7 @@ export function InvitationSignUpForm({
     });
   }, [state, router]);
 
-  const fieldErrors = state.status === "invalid" ? state.fieldErrors : {};
+  const fieldErrors = state.status === "invalid" ? state.fields : [];
   return (
     <form
       action={action}

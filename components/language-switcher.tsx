@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useTransition } from "react";
-import { setLocale } from "@/app/locale-actions";
+import { setLocaleAction } from "@/lib/i18n/actions";
 import { LOCALES } from "@/lib/i18n/locale";
 import { useI18n } from "./i18n-provider";
 
@@ -23,7 +23,7 @@ export function LanguageSwitcher() {
         onChange={(event) => {
           const next = event.target.value;
           startTransition(async () => {
-            await setLocale(next);
+            await setLocaleAction(next);
             router.refresh();
           });
         }}

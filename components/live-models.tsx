@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState, useState, useTransition } from "react";
-import { addModelAction, setModelEnabledAction, testModelAction, type AddModelState } from "@/app/(research)/campaigns/[slug]/live-actions";
+import { addModelAction, setModelEnabledAction, testModelAction, type AddModelState } from "@/lib/live/actions";
 import type { ConnectionTest, EndpointSummary, LiveBattleSummary } from "@/lib/live/endpoints";
 import { formatUtcDateTime } from "@/lib/i18n/format";
 import type { MessageKey } from "@/lib/i18n/translate";
@@ -133,7 +133,7 @@ export function LiveModelForm({ target }: { target: Target }) {
     <form
       // A new form (empty fields, pushed again) once a model is added; after a refusal the fields
       // keep what was typed. Submitted by hand: a form `action` would empty them either way.
-      key={state.status === "added" ? state.model : "new"}
+      key={state.status === "ok" ? state.model : "new"}
       className="space-y-3"
       data-testid="live-model-form"
       onSubmit={(event) => {
@@ -146,7 +146,7 @@ export function LiveModelForm({ target }: { target: Target }) {
       <button type="submit" className="btn-primary" disabled={pending}>
         {t("liveModels.add")}
       </button>
-      {state.status === "added" && (
+      {state.status === "ok" && (
         <div role="status" className="space-y-2 rounded bg-emerald-50 p-3 text-sm">
           <p>{t("liveModels.added")}</p>
           {state.workerToken && (
@@ -165,14 +165,11 @@ export function LiveModelForm({ target }: { target: Target }) {
           {state.fields.includes("baseUrl") && ` ${t("liveModels.baseUrlRules")}`}
         </p>
       )}
-      {state.status === "refused" && (
-        <p role="alert" className="text-sm text-red-700">
-          {t("liveModels.refused", { host: state.host, kind: state.kind })}
-        </p>
-      )}
       {state.status === "error" && (
         <p role="alert" className="text-sm text-red-700">
-          {t(`liveModels.errors.${state.code}`)}
+          {state.code === "URL_REFUSED" && state.details
+            ? t("liveModels.refused", { host: state.details.host, kind: state.details.kind })
+            : state.code !== "URL_REFUSED" && t(`liveModels.errors.${state.code}`)}
         </p>
       )}
     </form>

@@ -1,4 +1,4 @@
-import { withdrawInvitation } from "@/app/(admin)/admin/users/actions";
+import { withdrawInvitationAction } from "@/lib/users/actions";
 import { getLocale, getTranslator } from "@/lib/i18n/server";
 import type { PendingInvitation } from "@/lib/users/invitations";
 
@@ -16,7 +16,7 @@ export async function PendingInvitationList({ invitations }: { invitations: Pend
               {t("invitations.expires")}: {invitation.expiresAt.toLocaleString(locale)}
             </div>
           </div>
-          <form action={withdrawInvitation}>
+          <form action={withdrawInvitationAction}>
             <input type="hidden" name="invitationId" value={invitation.id} />
             <button type="submit" className="btn-secondary px-2 py-1">
               {t("invitations.revoke")}

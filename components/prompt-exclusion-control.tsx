@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { setPromptExcludedAction, type PromptExclusionState } from "@/app/(research)/campaigns/[slug]/prompts/actions";
+import { setPromptExcludedAction, type PromptExclusionState } from "@/lib/prompts/actions";
 import { useI18n } from "./i18n-provider";
 
 /** Leave a prompt out (with an optional reason for the record) or take it back. */

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { importScoresAction, type ScoresState } from "@/app/(research)/campaigns/[slug]/results-actions";
+import { importScoresAction, type ScoresState } from "@/lib/benchmarks/actions";
 import { useI18n } from "./i18n-provider";
 
 /** Upload of a benchmark scores CSV; shows the summary, or every problem with its line (nothing saved). */
@@ -32,11 +32,11 @@ export function ScoresUploader({ campaignId, slug }: { campaignId: string; slug:
           })}
         </p>
       )}
-      {state.status === "rejected" && (
+      {state.status === "error" && state.code === "REJECTED" && state.details && (
         <div role="alert" className="rounded bg-red-50 p-3 text-sm text-red-800" data-testid="scores-errors">
-          <p className="font-medium">{t("scores.rejected", { n: state.errors.length })}</p>
+          <p className="font-medium">{t("scores.rejected", { n: state.details.length })}</p>
           <ul className="mt-2 list-disc pl-5 font-mono text-xs">
-            {state.errors.map((e, i) => (
+            {state.details.map((e, i) => (
               <li key={i}>
                 {e.line}: {e.message}
               </li>
@@ -44,7 +44,7 @@ export function ScoresUploader({ campaignId, slug }: { campaignId: string; slug:
           </ul>
         </div>
       )}
-      {state.status === "error" && (
+      {state.status === "error" && state.code !== "REJECTED" && (
         <p role="alert" className="text-sm text-red-700">
           {t(`scores.errors.${state.code}`)}
         </p>

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { changeUserRole, setUserDisabled, type UserActionState } from "@/app/(admin)/admin/users/actions";
+import { changeRoleAction, setUserDisabledAction, type UserActionState } from "@/lib/users/actions";
 import { ROLES } from "@/lib/auth/roles";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { useI18n } from "./i18n-provider";
@@ -9,8 +9,10 @@ import { useI18n } from "./i18n-provider";
 /** Role picker and enable/disable switch for one user; errors (e.g. last admin) show inline. */
 export function UserRowControls({ userId, role, disabled, isSelf }: { userId: string; role: Role; disabled: boolean; isSelf: boolean }) {
   const { t } = useI18n();
-  const [roleState, roleAction, rolePending] = useActionState<UserActionState, FormData>(changeUserRole, { status: "idle" });
-  const [disableState, disableAction, disablePending] = useActionState<UserActionState, FormData>(setUserDisabled, { status: "idle" });
+  const [roleState, roleAction, rolePending] = useActionState<UserActionState, FormData>(changeRoleAction, { status: "idle" });
+  const [disableState, disableAction, disablePending] = useActionState<UserActionState, FormData>(setUserDisabledAction, {
+    status: "idle",
+  });
   const error = roleState.status === "error" ? roleState.code : disableState.status === "error" ? disableState.code : null;
   return (
     <div className="flex flex-wrap items-center gap-2">

@@ -97,7 +97,7 @@ const ADMIN = cells(["admin"], { ...SIGNED_OUT, other: "forbidden" });
 const EVERYONE = cells([...ROLES], { other: "ok" });
 
 const ACTIONS: Record<string, ActionRow> = {
-  "app/(research)/campaigns/[slug]/live-actions.ts#addModelAction": {
+  "lib/live/actions.ts#addModelAction": {
     page: (f) => `/campaigns/${f.liveSlug}`,
     args: async (f, role) => [
       idle,
@@ -105,12 +105,12 @@ const ACTIONS: Record<string, ActionRow> = {
     ],
     expected: RESEARCH,
   },
-  "app/(research)/campaigns/[slug]/live-actions.ts#testModelAction": {
+  "lib/live/actions.ts#testModelAction": {
     page: (f) => `/campaigns/${f.liveSlug}`,
     args: async (f) => [{ campaignId: f.liveCampaignId, endpointId: f.spareEndpointId }],
     expected: RESEARCH,
   },
-  "app/(research)/campaigns/[slug]/live-actions.ts#setModelEnabledAction": {
+  "lib/live/actions.ts#setModelEnabledAction": {
     page: (f) => `/campaigns/${f.liveSlug}`,
     args: async (f) => {
       await query(`UPDATE "ModelEndpoint" SET enabled = false WHERE id = $1`, [f.spareEndpointId]);
@@ -120,7 +120,7 @@ const ACTIONS: Record<string, ActionRow> = {
       (await query<{ enabled: boolean }>(`SELECT enabled FROM "ModelEndpoint" WHERE id = $1`, [f.spareEndpointId]))[0].enabled,
     expected: cells(["owner", "admin"], { ...SIGNED_OUT, annotator: "forbidden", outsider: "forbidden", other: "ignored" }),
   },
-  "app/(auth)/invite/[token]/actions.ts#signUpWithInvitation": {
+  "lib/users/actions.ts#signUpAction": {
     page: () => "/sign-in",
     args: async (f, role) => {
       const token = await f.invitationToken(role);
@@ -131,7 +131,7 @@ const ACTIONS: Record<string, ActionRow> = {
     },
     expected: EVERYONE,
   },
-  "app/(research)/campaigns/[slug]/results-actions.ts#importScoresAction": {
+  "lib/benchmarks/actions.ts#importScoresAction": {
     page: (f) => `/campaigns/${f.slug}/correlations`,
     args: async (f) => [
       idle,
@@ -143,22 +143,22 @@ const ACTIONS: Record<string, ActionRow> = {
     ],
     expected: RESEARCH,
   },
-  "app/(research)/campaigns/[slug]/results-actions.ts#setFlagAction": {
+  "lib/campaigns/actions.ts#setAnnotatorFlagAction": {
     page: (f) => `/campaigns/${f.slug}/annotators`,
     args: async (f) => [idle, form({ campaignId: f.campaignId, slug: f.slug, userId: f.annotatorId, flagged: "false" })],
     expected: RESEARCH,
   },
-  "app/(research)/campaigns/[slug]/prompts/actions.ts#setPromptExcludedAction": {
+  "lib/prompts/actions.ts#setPromptExcludedAction": {
     page: (f) => `/campaigns/${f.slug}/prompts`,
     args: async (f) => [idle, form({ campaignId: f.campaignId, slug: f.slug, promptId: f.promptId, excluded: "false" })],
     expected: RESEARCH,
   },
-  "app/(research)/campaigns/actions.ts#createCampaignAction": {
+  "lib/campaigns/actions.ts#createCampaignAction": {
     page: () => "/campaigns",
     args: async (_f, role) => [idle, form({ slug: `matrix-new-${role}-${Date.now().toString(36)}`, name: "Created in the matrix" })],
     expected: RESEARCHER,
   },
-  "app/(research)/campaigns/actions.ts#updateSettingsAction": {
+  "lib/campaigns/actions.ts#updateSettingsAction": {
     page: (f) => `/campaigns/${f.slug}`,
     args: async (f) => [
       idle,
@@ -177,18 +177,18 @@ const ACTIONS: Record<string, ActionRow> = {
     ],
     expected: RESEARCH,
   },
-  "app/(research)/campaigns/actions.ts#setStatusAction": {
+  "lib/campaigns/actions.ts#setStatusAction": {
     page: (f) => `/campaigns/${f.slug}`,
     // Active → active is refused as a transition, after the caller's access was checked.
     args: async (f) => [idle, form({ campaignId: f.campaignId, slug: f.slug, status: "ACTIVE" })],
     expected: RESEARCH,
   },
-  "app/(research)/campaigns/actions.ts#addMemberAction": {
+  "lib/campaigns/actions.ts#addMemberAction": {
     page: (f) => `/campaigns/${f.slug}`,
     args: async (f, role) => [idle, form({ campaignId: f.campaignId, slug: f.slug, email: (await f.victim(role)).email })],
     expected: RESEARCH,
   },
-  "app/(research)/campaigns/actions.ts#removeMemberAction": {
+  "lib/campaigns/actions.ts#removeMemberAction": {
     page: (f) => `/campaigns/${f.slug}`,
     args: async (f, role) => [form({ campaignId: f.campaignId, slug: f.slug, userId: (await f.victim(role)).id })],
     effect: async (f, role) =>
@@ -196,33 +196,33 @@ const ACTIONS: Record<string, ActionRow> = {
         .length === 0,
     expected: cells(["owner", "admin"], { ...SIGNED_OUT, annotator: "forbidden", outsider: "forbidden", other: "ignored" }),
   },
-  "app/(research)/settings/tokens/actions.ts#createTokenAction": {
+  "lib/auth/actions.ts#createTokenAction": {
     page: () => "/settings/tokens",
     args: async () => [idle, form({ name: "matrix token" })],
     expected: RESEARCHER,
   },
-  "app/(research)/settings/tokens/actions.ts#revokeTokenAction": {
+  "lib/auth/actions.ts#revokeTokenAction": {
     page: () => "/settings/tokens",
     // The owner's token: anyone else's attempt is on someone else's token.
     args: async (f) => [idle, form({ tokenId: f.ownerTokenId })],
     expected: cells(["owner"], { ...SIGNED_OUT, annotator: "forbidden", outsider: "forbidden", other: "notfound" }),
   },
-  "app/(admin)/admin/users/actions.ts#changeUserRole": {
+  "lib/users/actions.ts#changeRoleAction": {
     page: () => "/admin/users",
     args: async (f, role) => [idle, form({ userId: (await f.victim(role)).id, role: "RESEARCHER" })],
     expected: ADMIN,
   },
-  "app/(admin)/admin/users/actions.ts#setUserDisabled": {
+  "lib/users/actions.ts#setUserDisabledAction": {
     page: () => "/admin/users",
     args: async (f, role) => [idle, form({ userId: (await f.victim(role)).id, disabled: "true" })],
     expected: ADMIN,
   },
-  "app/(admin)/admin/users/actions.ts#createInvitationLink": {
+  "lib/users/actions.ts#createInvitationAction": {
     page: () => "/admin/users",
     args: async (f) => [idle, form({ role: "ANNOTATOR", email: "", campaignId: f.campaignId, expiresInDays: "7" })],
     expected: ADMIN,
   },
-  "app/(admin)/admin/users/actions.ts#withdrawInvitation": {
+  "lib/users/actions.ts#withdrawInvitationAction": {
     page: () => "/admin/users",
     args: async (f, role) => [form({ invitationId: await f.invitationId(role) })],
     effect: async (f, role) =>
@@ -233,7 +233,7 @@ const ACTIONS: Record<string, ActionRow> = {
       )[0].revoked,
     expected: ADMIN,
   },
-  "app/locale-actions.ts#setLocale": {
+  "lib/i18n/actions.ts#setLocaleAction": {
     page: () => "/sign-in",
     args: async () => ["en"],
     expected: EVERYONE,
@@ -480,12 +480,10 @@ test.beforeAll(async ({ baseURL }) => {
     expect(open).toHaveLength(1);
     return open[0].id;
   };
-  const created = await callAction(
-    sessions.get("owner")!,
-    actionIds()["app/(research)/settings/tokens/actions.ts#createTokenAction"],
-    "/settings/tokens",
-    [idle, form({ name: "owner's token" })],
-  );
+  const created = await callAction(sessions.get("owner")!, actionIds()["lib/auth/actions.ts#createTokenAction"], "/settings/tokens", [
+    idle,
+    form({ name: "owner's token" }),
+  ]);
   expect(created.outcome, created.body.slice(0, 500)).toBe("ok");
   expect(created.body, "the action ran").toContain("created");
   const [{ id: ownerTokenId }] = await query<{ id: string }>(

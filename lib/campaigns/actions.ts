@@ -3,21 +3,22 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
+import { invalidFields, type ActionState } from "@/lib/action-state";
 import { requireRole } from "@/lib/auth/session";
-import { canResearchCampaign } from "@/lib/campaigns/access";
-import { addMemberByEmail, createCampaign, removeMember, setCampaignStatus, updateCampaignSettings } from "@/lib/campaigns/manage";
-import { campaignSettingsSchema, liveLimitsSchema, liveSettingsSchema, slugSchema, splitWords, STATUSES } from "@/lib/campaigns/settings";
+import { canResearchCampaign } from "./access";
+import { setAnnotatorFlag } from "./flags";
+import { addMemberByEmail, createCampaign, removeMember, setCampaignStatus, updateCampaignSettings } from "./manage";
+import { campaignSettingsSchema, liveLimitsSchema, liveSettingsSchema, slugSchema, splitWords, STATUSES } from "./settings";
 
-export type FormState = { status: "idle" | "ok" } | { status: "invalid"; fields: string[] } | { status: "error"; code: string };
+/** The campaign forms' state: saved, fields to look at again, or a refusal (`campaignPage.errors.*`). */
+export type CampaignFormState = ActionState;
 
-const invalid = (error: z.ZodError): FormState => ({ status: "invalid", fields: Object.keys(z.flattenError(error).fieldErrors) });
-
-export async function createCampaignAction(_previous: FormState, form: FormData): Promise<FormState> {
+export async function createCampaignAction(_previous: CampaignFormState, form: FormData): Promise<CampaignFormState> {
   const user = await requireRole("RESEARCHER");
   const input = z
     .object({ slug: slugSchema, name: z.string().trim().min(1).max(200) })
     .safeParse({ slug: form.get("slug"), name: form.get("name") });
-  if (!input.success) return invalid(input.error);
+  if (!input.success) return invalidFields(input.error);
   const result = await createCampaign(
     user.id,
     input.data.slug,
@@ -61,14 +62,14 @@ function liveLimitsFromForm(form: FormData) {
   });
 }
 
-export async function updateSettingsAction(_previous: FormState, form: FormData): Promise<FormState> {
+export async function updateSettingsAction(_previous: CampaignFormState, form: FormData): Promise<CampaignFormState> {
   const user = await requireRole("RESEARCHER");
   const id = z.uuid().safeParse(form.get("campaignId"));
   const settings = settingsFromForm(form);
   const liveLimits = form.has("liveMaxTurns") ? liveLimitsFromForm(form) : null;
   if (!id.success || !(await canResearchCampaign(user, id.data))) return { status: "error", code: "NOT_FOUND" };
-  if (!settings.success) return invalid(settings.error);
-  if (liveLimits && !liveLimits.success) return invalid(liveLimits.error);
+  if (!settings.success) return invalidFields(settings.error);
+  if (liveLimits && !liveLimits.success) return invalidFields(liveLimits.error);
   const result = await updateCampaignSettings(user.id, id.data, settings.data, liveLimits?.data);
   if (!result.ok) return { status: "error", code: result.code };
   revalidatePath(`/campaigns/${result.slug}`);
@@ -77,10 +78,10 @@ export async function updateSettingsAction(_previous: FormState, form: FormData)
 
 const statusSchema = z.object({ campaignId: z.uuid(), slug: slugSchema, status: z.enum(STATUSES) });
 
-export async function setStatusAction(_previous: FormState, form: FormData): Promise<FormState> {
+export async function setStatusAction(_previous: CampaignFormState, form: FormData): Promise<CampaignFormState> {
   const user = await requireRole("RESEARCHER");
   const input = statusSchema.safeParse(Object.fromEntries(form));
-  if (!input.success) return invalid(input.error);
+  if (!input.success) return invalidFields(input.error);
   if (!(await canResearchCampaign(user, input.data.campaignId))) return { status: "error", code: "NOT_FOUND" };
   const result = await setCampaignStatus(user.id, input.data.campaignId, input.data.status);
   if (!result.ok) return { status: "error", code: result.code };
@@ -90,10 +91,10 @@ export async function setStatusAction(_previous: FormState, form: FormData): Pro
 
 const memberSchema = z.object({ campaignId: z.uuid(), slug: slugSchema, email: z.email() });
 
-export async function addMemberAction(_previous: FormState, form: FormData): Promise<FormState> {
+export async function addMemberAction(_previous: CampaignFormState, form: FormData): Promise<CampaignFormState> {
   const user = await requireRole("RESEARCHER");
   const input = memberSchema.safeParse(Object.fromEntries(form));
-  if (!input.success) return invalid(input.error);
+  if (!input.success) return invalidFields(input.error);
   if (!(await canResearchCampaign(user, input.data.campaignId))) return { status: "error", code: "NOT_FOUND" };
   const result = await addMemberByEmail(user.id, input.data.campaignId, input.data.email);
   if (!result.ok) return { status: "error", code: result.code };
@@ -109,4 +110,20 @@ export async function removeMemberAction(form: FormData): Promise<void> {
   if (!input.success || !(await canResearchCampaign(user, input.data.campaignId))) return;
   await removeMember(user.id, input.data.campaignId, input.data.userId);
   revalidatePath(`/campaigns/${input.data.slug}`);
+}
+
+const flagInput = z.object({ campaignId: z.uuid(), slug: slugSchema, userId: z.uuid(), flagged: z.enum(["true", "false"]) });
+
+/** Flags or unflags an annotator of a campaign the caller may research (audited); flagged votes leave the leaderboard by default. */
+export async function setAnnotatorFlagAction(
+  _previous: ActionState<object, "NOT_FOUND">,
+  form: FormData,
+): Promise<ActionState<object, "NOT_FOUND">> {
+  const user = await requireRole("RESEARCHER");
+  const input = flagInput.safeParse(Object.fromEntries(form));
+  if (!input.success || !(await canResearchCampaign(user, input.data.campaignId))) return { status: "error", code: "NOT_FOUND" };
+  const changed = await setAnnotatorFlag(user.id, input.data.campaignId, input.data.userId, input.data.flagged === "true");
+  if (!changed) return { status: "error", code: "NOT_FOUND" };
+  revalidatePath(`/campaigns/${input.data.slug}/annotators`);
+  return { status: "ok" };
 }

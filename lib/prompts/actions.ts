@@ -2,11 +2,12 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
+import type { ActionState } from "@/lib/action-state";
 import { requireRole } from "@/lib/auth/session";
 import { canResearchCampaign } from "@/lib/campaigns/access";
-import { setPromptExcluded } from "@/lib/prompts/exclusion";
+import { setPromptExcluded } from "./exclusion";
 
-export type PromptExclusionState = { status: "idle" | "ok" } | { status: "error"; code: "NOT_FOUND" };
+export type PromptExclusionState = ActionState<object, "NOT_FOUND">;
 
 const exclusionInput = z.object({
   campaignId: z.uuid(),

@@ -2,13 +2,14 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { createApiToken, revokeApiToken } from "@/lib/auth/api-tokens";
-import { requireRole } from "@/lib/auth/session";
+import { IDLE, type ActionState } from "@/lib/action-state";
+import { createApiToken, revokeApiToken } from "./api-tokens";
+import { requireRole } from "./session";
 
 const PAGE = "/settings/tokens";
 
-export type TokenState =
-  { status: "idle" } | { status: "created"; token: string; name: string } | { status: "error"; code: "INVALID" | "NOT_FOUND" };
+/** Created (with the token, shown this once), or refused. */
+export type TokenState = ActionState<{ token: string; name: string }, "INVALID" | "NOT_FOUND">;
 
 /** Creates a token for the caller; the token itself is returned once and never stored. */
 export async function createTokenAction(_previous: TokenState, form: FormData): Promise<TokenState> {
@@ -17,7 +18,7 @@ export async function createTokenAction(_previous: TokenState, form: FormData): 
   if (!name.success) return { status: "error", code: "INVALID" };
   const { token } = await createApiToken(user.id, name.data);
   revalidatePath(PAGE);
-  return { status: "created", token, name: name.data };
+  return { status: "ok", token, name: name.data };
 }
 
 /** Revokes one of the caller's own tokens. */
@@ -26,5 +27,5 @@ export async function revokeTokenAction(_previous: TokenState, form: FormData): 
   const id = z.uuid().safeParse(form.get("tokenId"));
   if (!id.success || !(await revokeApiToken(user.id, id.data))) return { status: "error", code: "NOT_FOUND" };
   revalidatePath(PAGE);
-  return { status: "idle" };
+  return IDLE;
 }

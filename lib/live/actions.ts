@@ -2,20 +2,22 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
+import type { ActionState } from "@/lib/action-state";
 import { requireRole } from "@/lib/auth/session";
 import { canResearchCampaign } from "@/lib/campaigns/access";
 import { slugSchema } from "@/lib/campaigns/settings";
-import { addEndpoint, endpointInputSchema, setEndpointEnabled, testConnection, type ConnectionTest } from "@/lib/live/endpoints";
-import { MissingEncryptionKey } from "@/lib/live/secrets";
+import { addEndpoint, endpointInputSchema, setEndpointEnabled, testConnection, type ConnectionTest } from "./endpoints";
+import { MissingEncryptionKey } from "./secrets";
 
-export type AddModelState =
-  | { status: "idle" }
-  | { status: "added"; model: string; workerToken: string | null }
-  /** The form's fields that need another look, by name. */
-  | { status: "invalid"; fields: string[] }
-  | { status: "error"; code: "NOT_FOUND" | "NOT_LIVE" | "DUPLICATE" | "NO_ENCRYPTION_KEY" }
-  /** The base URL's host is an internal address the operator has not allowed (lib/net). */
-  | { status: "refused"; host: string; kind: string };
+/**
+ * Added (with the worker token, shown once, for a pulled model), or refused; URL_REFUSED names the
+ * internal host and its kind of address that the operator has not allowed (lib/net).
+ */
+export type AddModelState = ActionState<
+  { model: string; workerToken: string | null },
+  "NOT_FOUND" | "NOT_LIVE" | "DUPLICATE" | "NO_ENCRYPTION_KEY" | "URL_REFUSED",
+  { host: string; kind: string }
+>;
 
 const target = z.object({ campaignId: z.uuid(), slug: slugSchema });
 
@@ -59,10 +61,10 @@ export async function addModelAction(_previous: AddModelState, form: FormData): 
     const result = await addEndpoint(user.id, where.data.campaignId, input.data);
     if (!result.ok)
       return result.code === "URL_REFUSED"
-        ? { status: "refused", host: result.host, kind: result.kind }
+        ? { status: "error", code: "URL_REFUSED", details: { host: result.host, kind: result.kind } }
         : { status: "error", code: result.code };
     revalidatePath(`/campaigns/${where.data.slug}`);
-    return { status: "added", model: input.data.name, workerToken: result.workerToken };
+    return { status: "ok", model: input.data.name, workerToken: result.workerToken };
   } catch (error) {
     if (error instanceof MissingEncryptionKey) return { status: "error", code: "NO_ENCRYPTION_KEY" };
     throw error;
