@@ -3,7 +3,7 @@ import { cpus } from "node:os";
 import { createCampaign } from "@/lib/campaigns/manage";
 import { campaignSettingsSchema, liveSettingsSchema } from "@/lib/campaigns/settings";
 import { db, disconnectDb } from "@/lib/db";
-import { sweepLiveBattles } from "@/lib/live/battles";
+import { sweepLiveBattles } from "@/lib/live/sweep";
 import { addEndpoint, endpointInputSchema } from "@/lib/live/endpoints";
 import { streamChatCompletion } from "@/lib/live/openai";
 import { spawn } from "node:child_process";

@@ -1,4 +1,4 @@
-import type { StartResult } from "@/lib/live/battles";
+import type { StartResult } from "@/lib/live/battle-types";
 import type { FailureCause } from "@/lib/live/openai";
 import { readServerEvents } from "@/lib/live/sse";
 import type { AssignmentView } from "@/lib/scheduling/view";

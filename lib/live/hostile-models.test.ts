@@ -8,7 +8,7 @@ import { db } from "@/lib/db";
 import { nextAssignmentFor } from "@/lib/scheduling/next-assignment";
 import { createTestUser, createVotingCampaign, uniqueSuffix } from "@/lib/testing/factories";
 import { recordVote } from "@/lib/votes/record-vote";
-import { startBattle } from "./battles";
+import { startBattle } from "./start";
 import { addEndpoint, endpointInputSchema, testConnection } from "./endpoints";
 import { closeLiveHub } from "./notify";
 import { MAX_ANSWER_CHARS } from "./openai";

@@ -1,7 +1,9 @@
 import "server-only";
 import { refusal, type JsonAnswer } from "@/lib/http/api-error";
 import type { SignedJsonRequest } from "@/lib/http/node-json";
-import { askFollowUp, startBattle, type StartResult } from "./battles";
+import type { StartResult } from "./battle-types";
+import { askFollowUp } from "./follow-up";
+import { startBattle } from "./start";
 import { liveTurnSchema } from "./input";
 import type { BattleState } from "./stream";
 
