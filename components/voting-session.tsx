@@ -7,12 +7,12 @@ import type { AssignmentView, NextAssignment, Progress } from "@/lib/scheduling/
 import type { VotingRefusal } from "@/lib/votes/vote-request";
 import { useI18n } from "./i18n-provider";
 import { CorrectionEditor } from "./correction-editor";
-import { LivePromptForm, LiveStream, type StreamingBattle, type VoidCause } from "./live-battle";
-import { LiveTurnStream, type LiveRefusal, type LiveTurn } from "./live-turn-stream";
+import { LivePromptForm, LiveStream } from "./live-battle";
 import { MarkdownText } from "./markdown-text";
 import { PairView } from "./pair-view";
 import { postNextPair, postSkip, postVote } from "./voting-api";
 import { ProgressBar } from "./progress-bar";
+import { useLiveBattle } from "./use-live-battle";
 
 type Outcome = VotingCampaign["allowedOutcomes"][number];
 
@@ -46,10 +46,6 @@ export function VotingSession({ campaign, initial }: { campaign: VotingCampaign;
   const [saved, setSaved] = useState(0);
   const [pending, startTransition] = useTransition();
   const [ready, setReady] = useState(false);
-  // Live mode: the battle whose answers are streaming, why the last one was void, a refused prompt.
-  const [streaming, setStreaming] = useState<StreamingBattle | null>(null);
-  const [voided, setVoided] = useState<VoidCause | null>(null);
-  const [liveError, setLiveError] = useState<LiveRefusal | null>(null);
   const shownAt = useRef(0);
   const inFlight = useRef(false);
 
@@ -151,61 +147,22 @@ export function VotingSession({ campaign, initial }: { campaign: VotingCampaign;
     [run, show, campaign.id],
   );
 
-  // The open stream is closed when the page goes away: the server then stops both generations.
-  const openStream = useRef<LiveTurnStream | null>(null);
-  useEffect(() => () => openStream.current?.close(), []);
-
-  /** Sends the turn and, once the server has taken it, shows its answers as they stream in. */
-  const startStreaming = useCallback(async (turn: LiveTurn, battle: Omit<StreamingBattle, "stream">) => {
-    const opened = await LiveTurnStream.open(turn);
-    if (!opened.ok) {
-      setLiveError(opened.code);
-      return;
-    }
-    openStream.current = opened.stream;
-    setLiveError(null);
-    setVoided(null);
-    setError(null);
-    setStreaming({ stream: opened.stream, ...battle });
-  }, []);
-
-  const sendPrompt = useCallback(
-    (prompt: string) =>
-      run(() => startStreaming({ campaignId: campaign.id, prompt }, { promptTurns: [prompt], leftTurns: [], rightTurns: [] })),
-    [run, startStreaming, campaign.id],
-  );
-
-  const sendFollowUpTurn = useCallback(
-    (prompt: string) => {
-      if (!assignment) return;
-      const before = assignment;
-      run(() =>
-        startStreaming(
-          { assignmentId: before.id, prompt },
-          { promptTurns: [...before.promptTurns, prompt], leftTurns: before.leftTurns, rightTurns: before.rightTurns },
-        ),
-      );
-    },
-    [assignment, run, startStreaming],
-  );
-
-  const answersReady = useCallback(
-    (view: AssignmentView) => {
-      setStreaming(null);
-      show({ status: "assigned", assignment: view, progress: progressOf(state) });
-    },
+  // Live mode: both answers in is a pair to vote on; a void battle asks for a prompt again.
+  const answersIn = useCallback(
+    (view: AssignmentView) => show({ status: "assigned", assignment: view, progress: progressOf(state) }),
     [show, state],
   );
-
-  const answersVoid = useCallback(
-    (cause: VoidCause | "network") => {
-      setStreaming(null);
-      if (cause === "network") setLiveError("NETWORK");
-      else setVoided(cause);
-      setState({ status: "live", progress: progressOf(state) });
-    },
-    [state],
-  );
+  const battleVoid = useCallback(() => setState({ status: "live", progress: progressOf(state) }), [state]);
+  const clearError = useCallback(() => setError(null), []);
+  const live = useLiveBattle({
+    campaignId: campaign.id,
+    assignment,
+    run,
+    onAnswers: answersIn,
+    onVoid: battleVoid,
+    onStreaming: clearError,
+  });
+  const { streaming, voided, liveError } = live;
 
   useEffect(() => {
     function onKey(event: KeyboardEvent) {
@@ -243,26 +200,7 @@ export function VotingSession({ campaign, initial }: { campaign: VotingCampaign;
             {t("voting.instructions")} <kbd className="ml-1 text-xs text-slate-500">I</kbd>
           </button>
         )}
-        {progress && (
-          <div className="flex flex-1 flex-wrap gap-4">
-            {/* Live battles have no fixed number of pairs to reach. */}
-            {!campaign.live && (
-              <ProgressBar
-                label={t("voting.campaignProgress")}
-                value={Math.min(progress.campaignVotes, progress.campaignTarget)}
-                max={progress.campaignTarget}
-                testId="campaign-progress"
-              />
-            )}
-            {progress.dailyCap !== null ? (
-              <ProgressBar label={t("voting.todayProgress")} value={progress.todayVotes} max={progress.dailyCap} testId="daily-progress" />
-            ) : (
-              <p className="text-xs text-slate-600" data-testid="today-count">
-                {t("voting.todayCount", { n: progress.todayVotes })}
-              </p>
-            )}
-          </div>
-        )}
+        {progress && <VotingProgress progress={progress} live={campaign.live} />}
       </div>
 
       {showInstructions && (
@@ -301,7 +239,7 @@ export function VotingSession({ campaign, initial }: { campaign: VotingCampaign;
         </div>
       )}
 
-      {streaming && <LiveStream battle={streaming} onReady={answersReady} onVoid={answersVoid} />}
+      {streaming && <LiveStream battle={streaming} onReady={live.answersReady} onVoid={live.answersVoid} />}
 
       {!streaming && state.status === "live" && !revealed && (
         <>
@@ -316,7 +254,7 @@ export function VotingSession({ campaign, initial }: { campaign: VotingCampaign;
             submitLabel={t("voting.live.send")}
             maxChars={campaign.livePromptMaxChars}
             disabled={inBattle}
-            onSubmit={sendPrompt}
+            onSubmit={live.sendPrompt}
             testId="live-prompt"
           />
         </>
@@ -397,7 +335,7 @@ export function VotingSession({ campaign, initial }: { campaign: VotingCampaign;
               submitLabel={t("voting.live.followUp")}
               maxChars={campaign.livePromptMaxChars}
               disabled={inBattle}
-              onSubmit={sendFollowUpTurn}
+              onSubmit={live.sendFollowUp}
               testId="live-follow-up"
             />
           )}
@@ -423,6 +361,30 @@ function EndMessage({ text }: { text: string }) {
       <Link href="/vote" className="btn-secondary mt-4">
         {t("voting.backToCampaigns")}
       </Link>
+    </div>
+  );
+}
+
+/** How far the campaign and the annotator's day have come (live battles have no fixed number of pairs to reach). */
+function VotingProgress({ progress, live }: { progress: Progress; live: boolean }) {
+  const { t } = useI18n();
+  return (
+    <div className="flex flex-1 flex-wrap gap-4">
+      {!live && (
+        <ProgressBar
+          label={t("voting.campaignProgress")}
+          value={Math.min(progress.campaignVotes, progress.campaignTarget)}
+          max={progress.campaignTarget}
+          testId="campaign-progress"
+        />
+      )}
+      {progress.dailyCap !== null ? (
+        <ProgressBar label={t("voting.todayProgress")} value={progress.todayVotes} max={progress.dailyCap} testId="daily-progress" />
+      ) : (
+        <p className="text-xs text-slate-600" data-testid="today-count">
+          {t("voting.todayCount", { n: progress.todayVotes })}
+        </p>
+      )}
     </div>
   );
 }

@@ -1,6 +1,7 @@
-import { type FailureCause } from "./openai";
-import { type PromptRefusal } from "./moderation";
+import type { PromptRefusal } from "./moderation";
+import type { FailureCause } from "./openai";
 import type { BattleState } from "./stream";
+
 /** What starting, continuing and finishing a live battle answer: shared by lib/live/start.ts, follow-up.ts and finish.ts. */
 
 export type StartResult =
