@@ -20,7 +20,7 @@ export default defineConfig({
       "lib/campaigns/settings.test.ts",
       "lib/votes/vote-input.test.ts",
       "lib/net/addresses.test.ts",
-      "lib/csv/write.test.ts",
+      "lib/csv/*.test.ts",
       "lib/live/identity-guard.test.ts",
     ],
     testTimeout: 60_000,

@@ -113,7 +113,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   async (error: unknown) => {
-    const { InputError } = await import("@/lib/ratings/csv");
+    const { InputError } = await import("@/lib/csv/read");
     if (error instanceof UsageError || error instanceof InputError) {
       console.error(`Error: ${error.message}`);
       process.exit(2);

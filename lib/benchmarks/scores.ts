@@ -1,6 +1,6 @@
 import "server-only";
 import { db, sql } from "@/lib/db";
-import { InputError, parseCsv } from "@/lib/ratings/csv";
+import { InputError, parseCsv } from "@/lib/csv/read";
 
 /** A problem in a scores file, with its 1-based line. */
 export interface ScoreProblem {

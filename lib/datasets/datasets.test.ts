@@ -5,7 +5,7 @@ import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, parquetS
 import { beforeAll, describe, expect, it } from "vitest";
 import { db, pool } from "@/lib/db";
 import { DEFAULT_FILTERS } from "@/lib/results/filters";
-import { parseCsv } from "@/lib/ratings/csv";
+import { parseCsv } from "@/lib/csv/read";
 import { ratingsJson } from "@/lib/ratings/leaderboard";
 import { getLeaderboard } from "@/lib/results/leaderboard";
 import { createTestCampaign } from "@/lib/testing/factories";

@@ -1,7 +1,7 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { type Connection, pool } from "@/lib/db";
-import { InputError } from "@/lib/ratings/csv";
+import { InputError } from "@/lib/csv/read";
 import { readRecords, type ImportFormat } from "./read-formats";
 import { toImportedVote, type ImportedVote } from "./vote-row";
 

@@ -1,6 +1,6 @@
 import { createReadStream } from "node:fs";
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from "hyparquet";
-import { CsvReader, InputError } from "@/lib/ratings/csv";
+import { CsvReader, InputError } from "@/lib/csv/read";
 
 /** One record of an input file, with the 1-based line (text formats) or row (Parquet) it came from. */
 export interface SourceRecord {

@@ -10,7 +10,7 @@ import {
   type ArenaWinner,
   type Message,
 } from "./arena-row";
-import { STYLE_FEATURES, styleCounts } from "@/lib/ratings/style-control";
+import { styleOf } from "@/lib/results/style-counts";
 
 /** A battle-log row checked and normalised, ready for the database. */
 export interface ImportedVote {
@@ -120,13 +120,6 @@ function messages(values: Record<string, unknown>, name: string): Message[] | nu
     return { role: m.role, content: m.content };
   });
   return list;
-}
-
-/** A side's style counts as a PostgreSQL array literal, from its assistant turns (empty without a conversation). */
-export function styleOf(conversation: Message[] | null): string {
-  if (!conversation) return "{}";
-  const counts = styleCounts(conversation.filter((m) => m.role === "assistant").map((m) => m.content));
-  return `{${STYLE_FEATURES.map((feature) => counts[feature]).join(",")}}`;
 }
 
 function oneOf<T extends string>(value: string | null, allowed: readonly T[], name: string): T | null {

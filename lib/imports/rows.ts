@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseCsv } from "@/lib/ratings/csv";
+import { parseCsv } from "@/lib/csv/read";
 import { problem, type ImportError } from "./problems";
 
 /** One row of an import: a prompt, optionally with one model's answer to it. */

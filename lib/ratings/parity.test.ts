@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { parseBattlesCsv } from "./csv";
+import { parseBattlesCsv } from "./battles-csv";
 import { computeLeaderboard, type Leaderboard } from "./leaderboard";
 import { onlineElo } from "./elo";
 import { sharedPath } from "@/lib/testing/shared-data";

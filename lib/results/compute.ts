@@ -10,12 +10,11 @@ import { pairMatrices } from "@/lib/ratings/matrices";
 import { fitStyleControl, type StyleControlFit } from "@/lib/ratings/style-control";
 import { voteConditions, type ResultFilters, type VoteScope } from "./filters";
 import { fillMissingStyle, readStyleBattles } from "./style";
-import { readVoteStream } from "./vote-stream";
+import { readVoteStream, WINNER_CODE } from "./vote-stream";
 
 /** Bump when the computation changes, so cached results made by older code are recomputed. */
 const METHOD_VERSION = "bt2";
 const WORK_MEM = "64MB";
-const WINNER_CODE = `CASE v.winner WHEN 'MODEL_A' THEN 0 WHEN 'MODEL_B' THEN 1 WHEN 'TIE' THEN 2 ELSE 3 END`;
 
 /**
  * Says which votes a result was computed from: the campaign's highest vote sequence number

@@ -63,9 +63,9 @@ const paramsSchema = z
 
 export type FilterParseResult = { ok: true; filters: ResultFilters } | { ok: false; errors: string[] };
 
-type ParamSource = URLSearchParams | Record<string, string | string[] | undefined>;
+export type ParamSource = URLSearchParams | Record<string, string | string[] | undefined>;
 
-function read(source: ParamSource, name: string): string | undefined {
+export function readParam(source: ParamSource, name: string): string | undefined {
   if (source instanceof URLSearchParams) return source.get(name) ?? undefined;
   const value = source[name];
   return Array.isArray(value) ? value[0] : value;
@@ -86,7 +86,7 @@ export function parseFilters(source: ParamSource): FilterParseResult {
     "robustness",
     "duplicates",
   ] as const;
-  const parsed = paramsSchema.safeParse(Object.fromEntries(names.map((name) => [name, read(source, name)])));
+  const parsed = paramsSchema.safeParse(Object.fromEntries(names.map((name) => [name, readParam(source, name)])));
   if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) };
   const p = parsed.data;
   return {

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { importVotes } from "@/lib/datasets/import-votes";
 import { createResultsCampaign } from "@/lib/testing/results-campaign";
 import { DEFAULT_FILTERS } from "./filters";
-import { groupBoards } from "./groups";
+import { DEFAULT_MIN_BATTLES_PER_MODEL, groupBoards, parseGrouping } from "./groups";
 import { getLeaderboard } from "./leaderboard";
 
 async function ready(campaignId: string, filters = DEFAULT_FILTERS) {
@@ -149,5 +149,23 @@ describe("boards per category and per language", () => {
     const wrong = cli(["--by", "colour"]);
     expect(wrong.status).toBe(2);
     expect(wrong.stderr).toContain("--by must be category or language");
+  });
+});
+
+describe("compare-by parameters", () => {
+  it("are read the same way for the page and the API, with the cap on the minimum", () => {
+    expect(parseGrouping({ by: "category", minBattles: "5" })).toEqual({ ok: true, by: "category", minBattles: 5 });
+    expect(parseGrouping(new URLSearchParams("by=language"))).toEqual({
+      ok: true,
+      by: "language",
+      minBattles: DEFAULT_MIN_BATTLES_PER_MODEL,
+    });
+    expect(parseGrouping({})).toEqual({ ok: true, by: null, minBattles: DEFAULT_MIN_BATTLES_PER_MODEL });
+    expect(parseGrouping({ by: "model" })).toMatchObject({ ok: false, errors: [expect.stringMatching(/^by/)] });
+    expect(parseGrouping({ by: "category", minBattles: "2000000" })).toMatchObject({
+      ok: false,
+      errors: [expect.stringMatching(/^minBattles/)],
+    });
+    expect(parseGrouping({ minBattles: "-1" })).toMatchObject({ ok: false });
   });
 });

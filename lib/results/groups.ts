@@ -2,7 +2,8 @@ import "server-only";
 import { campaignCategories } from "@/lib/campaigns/categories";
 import { sql } from "@/lib/db";
 import { ranksOf } from "@/lib/ratings/ranks";
-import type { ResultFilters } from "./filters";
+import { z } from "zod";
+import { readParam, type ParamSource, type ResultFilters } from "./filters";
 import { getLeaderboard, type LeaderboardView, type StyleControlView } from "./leaderboard";
 
 export const GROUP_BYS = ["category", "language"] as const;
@@ -10,6 +11,20 @@ export type GroupBy = (typeof GROUP_BYS)[number];
 
 /** Below this many battles per model on average, a group's board is shown greyed out: too few to read. */
 export const DEFAULT_MIN_BATTLES_PER_MODEL = 20;
+
+const groupingSchema = z.object({
+  by: z.enum(GROUP_BYS).nullable(),
+  minBattles: z.coerce.number().finite().min(0).max(1_000_000).default(DEFAULT_MIN_BATTLES_PER_MODEL),
+});
+
+export type GroupingParseResult = { ok: true; by: GroupBy | null; minBattles: number } | { ok: false; errors: string[] };
+
+/** "Compare by" from URL parameters (`by`, `minBattles`), for the page and the API alike. */
+export function parseGrouping(source: ParamSource): GroupingParseResult {
+  const parsed = groupingSchema.safeParse({ by: readParam(source, "by") ?? null, minBattles: readParam(source, "minBattles") });
+  if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) };
+  return { ok: true, ...parsed.data };
+}
 
 export interface GroupModel {
   rating: number;

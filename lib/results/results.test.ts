@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { setAnnotatorFlag } from "@/lib/campaigns/flags";
 import { exportVotes } from "@/lib/datasets/export-votes";
 import { db } from "@/lib/db";
-import { parseBattlesCsv } from "@/lib/ratings/csv";
+import { parseBattlesCsv } from "@/lib/ratings/battles-csv";
 import { computeLeaderboard } from "@/lib/ratings/leaderboard";
 import { createResultsCampaign } from "@/lib/testing/results-campaign";
 import { createTestUser } from "@/lib/testing/factories";

@@ -1,11 +1,10 @@
 import "server-only";
 import { to as copyTo } from "pg-copy-streams";
 import { inlineParameters, type Queryable } from "@/lib/db";
-import type { Message } from "@/lib/datasets/arena-row";
-import { styleOf } from "@/lib/datasets/vote-row";
 import { STYLE_FEATURES, styleByTurnsShown, type StyleBattles } from "@/lib/ratings/style-control";
 import { voteConditions, type VoteScope } from "./filters";
-import { readVoteStream } from "./vote-stream";
+import { styleOf } from "./style-counts";
+import { readVoteStream, WINNER_CODE } from "./vote-stream";
 
 const BATCH = 1000;
 const FEATURES = STYLE_FEATURES.length;
@@ -30,7 +29,7 @@ export async function fillMissingStyle(client: Queryable, campaignId: string): P
     ]);
   }
   for (;;) {
-    const { rows } = await client.query<{ id: string; a: Message[]; b: Message[] }>(
+    const { rows } = await client.query<{ id: string; a: { role: string; content: string }[]; b: { role: string; content: string }[] }>(
       `SELECT id, "conversationA" AS a, "conversationB" AS b FROM "Vote"
        WHERE "campaignId" = $1::uuid AND "assignmentId" IS NULL AND "conversationA" IS NOT NULL AND "conversationB" IS NOT NULL
          AND coalesce(cardinality("styleA"), 0) = 0 LIMIT ${BATCH}`,
@@ -44,7 +43,6 @@ export async function fillMissingStyle(client: Queryable, campaignId: string): P
   }
 }
 
-const WINNER_CODE = `CASE v.winner WHEN 'MODEL_A' THEN 0 WHEN 'MODEL_B' THEN 1 WHEN 'TIE' THEN 2 ELSE 3 END`;
 const SCORE_OF_A = [1, 0, 0.5, 0.5];
 
 /**

@@ -4,6 +4,9 @@
  * numbers by their first four bytes, checked whole.
  */
 
+/** A vote's winner as the small integer a vote stream carries in its third column (SQL, for the streams' queries). */
+export const WINNER_CODE = `CASE v.winner WHEN 'MODEL_A' THEN 0 WHEN 'MODEL_B' THEN 1 WHEN 'TIE' THEN 2 ELSE 3 END`;
+
 /** Signature (11 bytes), flags (4), header extension length (4, always 0 here). */
 const HEADER = 19;
 /** Field count (2) + [length (4) + uuid (16)] × 2 + [length (4) + int2 (2)], then [length (4) + int4 (4)] per extra column. */

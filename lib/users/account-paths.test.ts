@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createApiToken, listApiTokens, revokeApiToken, userForApiToken } from "@/lib/auth/api-tokens";
 import { safeCallbackPath } from "@/lib/auth/callback";
 import { verifyPassword } from "@/lib/auth/password";
-import { researcherFromRequest } from "@/lib/auth/request-user";
+import { researcherFromRequest } from "@/lib/http/api-caller";
 import { hasRole, homePathFor } from "@/lib/auth/roles";
 import { db } from "@/lib/db";
 import { createTestCampaign, createTestUser, uniqueSuffix } from "@/lib/testing/factories";

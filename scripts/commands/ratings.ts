@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { parseBattlesCsv } from "@/lib/ratings/csv";
+import { parseBattlesCsv } from "@/lib/ratings/battles-csv";
 import { computeLeaderboard, ratingsJson } from "@/lib/ratings/leaderboard";
 import { bootstrapThetasParallel } from "@/lib/ratings/parallel";
 import { integerOption, parseArgs, required, single, UsageError } from "../lib/cli-args";

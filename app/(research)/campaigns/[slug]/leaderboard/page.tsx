@@ -12,7 +12,7 @@ import { StyleControlPanel } from "@/components/style-control-panel";
 import { getTranslator } from "@/lib/i18n/server";
 import { duplicateCounts } from "@/lib/prompts/duplicates";
 import { filtersToParams, resultsHref } from "@/lib/results/filters";
-import { DEFAULT_MIN_BATTLES_PER_MODEL, GROUP_BYS, groupBoards, type GroupBy } from "@/lib/results/groups";
+import { DEFAULT_MIN_BATTLES_PER_MODEL, groupBoards, parseGrouping, type GroupBy } from "@/lib/results/groups";
 import { headToHead, winRates } from "@/lib/results/head-to-head";
 import { type ResultsPageProps, requireResultsCampaign, resultsPageData } from "@/lib/results/page-data";
 import { ScrollRegion } from "@/components/scroll-region";
@@ -22,10 +22,10 @@ const HEATMAP_MODELS = 20;
 /** How long the page waits for the group boards it starts computing. */
 const GROUPS_WAIT_MS = 1500;
 
+/** The page shows no group boards for a malformed "compare by" (the API refuses it). */
 function groupingOf(search: Record<string, string | string[] | undefined>): { by: GroupBy | null; minBattles: number } {
-  const by = typeof search.by === "string" && (GROUP_BYS as readonly string[]).includes(search.by) ? (search.by as GroupBy) : null;
-  const minBattles = Number(search.minBattles);
-  return { by, minBattles: Number.isFinite(minBattles) && minBattles >= 0 ? minBattles : DEFAULT_MIN_BATTLES_PER_MODEL };
+  const grouping = parseGrouping(search);
+  return grouping.ok ? grouping : { by: null, minBattles: DEFAULT_MIN_BATTLES_PER_MODEL };
 }
 
 export default async function LeaderboardPage({ params, searchParams }: ResultsPageProps) {

@@ -1,16 +1,10 @@
 import { NextResponse } from "next/server";
-import { researchCampaignFromRequest } from "@/lib/auth/request-user";
+import { researchCampaignFromRequest } from "@/lib/http/api-caller";
 import { jsonError } from "@/lib/http/api-response";
-import { z } from "zod";
 import { parseFilters } from "@/lib/results/filters";
-import { DEFAULT_MIN_BATTLES_PER_MODEL, GROUP_BYS, groupBoards } from "@/lib/results/groups";
+import { groupBoards, parseGrouping } from "@/lib/results/groups";
 import { AnchorNotFound, getLeaderboard } from "@/lib/results/leaderboard";
 import { groupBoardsCsv, groupBoardsJson, leaderboardCsv, leaderboardJson } from "@/lib/results/output";
-
-const groupingSchema = z.object({
-  by: z.enum(GROUP_BYS).nullable(),
-  minBattles: z.coerce.number().finite().min(0).max(1_000_000).default(DEFAULT_MIN_BATTLES_PER_MODEL),
-});
 
 /**
  * GET /api/v1/campaigns/{slug}/leaderboard[?format=json|csv&category=…&from=…&to=…&bothBad=exclude
@@ -26,20 +20,14 @@ export async function GET(request: Request, { params }: { params: Promise<{ slug
   if (format !== "json" && format !== "csv") return jsonError(400, "INVALID", "format must be json or csv");
   const parsed = parseFilters(query);
   if (!parsed.ok) return jsonError(400, "INVALID", "invalid filters", parsed.errors);
-  const grouping = groupingSchema.safeParse({ by: query.get("by"), minBattles: query.get("minBattles") ?? undefined });
-  if (!grouping.success)
-    return jsonError(
-      400,
-      "INVALID",
-      "invalid grouping",
-      grouping.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`),
-    );
-  if (grouping.data.by && parsed.filters.robustness) return jsonError(400, "INVALID", "by and robustness cannot be combined");
+  const grouping = parseGrouping(query);
+  if (!grouping.ok) return jsonError(400, "INVALID", "invalid grouping", grouping.errors);
+  if (grouping.by && parsed.filters.robustness) return jsonError(400, "INVALID", "by and robustness cannot be combined");
   try {
     const view = await getLeaderboard(campaign.id, parsed.filters, { untilFresh: true });
     if (view.state !== "ready") return jsonError(500, "INTERNAL", view.state === "failed" ? view.error : "the leaderboard is not ready");
     const headers = { "Cache-Control": "no-store" };
-    const { by, minBattles } = grouping.data;
+    const { by, minBattles } = grouping;
     if (by) {
       const { groups } = await groupBoards(campaign.id, parsed.filters, by, { minBattlesPerModel: minBattles, untilFresh: true });
       if (format === "csv")

@@ -1,4 +1,4 @@
-import { researchCampaignFromRequest } from "@/lib/auth/request-user";
+import { researchCampaignFromRequest } from "@/lib/http/api-caller";
 import { jsonError } from "@/lib/http/api-response";
 import { ExportsBusy } from "@/lib/datasets/copy-votes";
 import { exportVotes, toReadableStream } from "@/lib/datasets/export-votes";

@@ -1,9 +1,9 @@
 import "server-only";
 import { jsonError } from "@/lib/http/api-response";
 import { researchCampaignBySlug, type ResearchCampaign } from "@/lib/campaigns/access";
-import { hasRole } from "./roles";
-import { currentUser, type CurrentUser } from "./session";
-import { userForApiToken } from "./api-tokens";
+import { hasRole } from "@/lib/auth/roles";
+import { currentUser, type CurrentUser } from "@/lib/auth/session";
+import { userForApiToken } from "@/lib/auth/api-tokens";
 
 /**
  * The caller of a route handler: a researcher API token (`Authorization: Bearer hk_…`) or the
