@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { hashPassword } from "@/lib/auth/password";
 import { importVotes } from "@/lib/datasets/import-votes";
 import { db, disconnectDb } from "@/lib/db";
-import type { StoredFit } from "@/lib/results/leaderboard";
+import type { StoredFit } from "@/lib/results/result-cache";
 import { benchDatabase, groupRssMb, ms, percentile, Session, startAppServer, waitForServer } from "./lib";
 import { simulateBattles } from "./ratings-data";
 

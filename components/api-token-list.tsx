@@ -4,6 +4,7 @@ import { useActionState } from "react";
 import { revokeTokenAction, type TokenState } from "@/lib/auth/actions";
 import type { TokenSummary } from "@/lib/auth/api-tokens";
 import { formatUtcDateTime } from "@/lib/i18n/format";
+import { ColumnHeads } from "./column-heads";
 import { useI18n } from "./i18n-provider";
 
 /** The caller's tokens: name, visible prefix, created, last used, and revoke. */
@@ -13,25 +14,16 @@ export function ApiTokenList({ tokens }: { tokens: TokenSummary[] }) {
   const when = (date: Date | null) => (date ? formatUtcDateTime(locale, date) : t("tokens.never"));
   return (
     <table className="w-full text-sm" data-testid="token-list">
-      <thead className="bg-slate-100 text-left">
-        <tr>
-          <th scope="col" className="px-2 py-1">
-            {t("tokens.name")}
-          </th>
-          <th scope="col" className="px-2 py-1">
-            {t("tokens.prefix")}
-          </th>
-          <th scope="col" className="px-2 py-1">
-            {t("tokens.createdAt")}
-          </th>
-          <th scope="col" className="px-2 py-1">
-            {t("tokens.lastUsed")}
-          </th>
-          <th scope="col" className="px-2 py-1">
-            <span className="sr-only">{t("tokens.revoke")}</span>
-          </th>
-        </tr>
-      </thead>
+      <ColumnHeads
+        compact
+        columns={[
+          { label: t("tokens.name") },
+          { label: t("tokens.prefix") },
+          { label: t("tokens.createdAt") },
+          { label: t("tokens.lastUsed") },
+          { key: "revoke", label: <span className="sr-only">{t("tokens.revoke")}</span> },
+        ]}
+      />
       <tbody>
         {tokens.map((token) => (
           <tr key={token.id} className="border-t border-slate-100" data-token={token.name}>

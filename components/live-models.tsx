@@ -5,23 +5,9 @@ import { addModelAction, setModelEnabledAction, testModelAction, type AddModelSt
 import type { ConnectionTest, EndpointSummary, LiveBattleSummary } from "@/lib/live/endpoints";
 import { formatUtcDateTime } from "@/lib/i18n/format";
 import type { MessageKey } from "@/lib/i18n/translate";
+import { ColumnHeads } from "./column-heads";
 import { useI18n } from "./i18n-provider";
 import { ScrollRegion } from "./scroll-region";
-
-/** A table's column headings; numbers are right-aligned, as their cells are. */
-function TableHead({ columns }: { columns: { label: string; numeric?: boolean }[] }) {
-  return (
-    <thead>
-      <tr className="border-b border-slate-200 text-left text-xs text-slate-500">
-        {columns.map(({ label, numeric }) => (
-          <th key={label} scope="col" className={`px-2 py-1${numeric ? " text-right" : ""}`}>
-            {label}
-          </th>
-        ))}
-      </tr>
-    </thead>
-  );
-}
 
 /** Where each field of the add-model form has its label, for saying which ones to check. */
 const FIELD_LABELS: Record<string, MessageKey> = {
@@ -73,7 +59,8 @@ export function LiveModelTable({ target, endpoints }: { target: Target; endpoint
   return (
     <ScrollRegion label={t("liveModels.title")}>
       <table className="w-full text-sm" data-testid="live-models">
-        <TableHead
+        <ColumnHeads
+          compact
           columns={[
             { label: t("liveModels.model") },
             { label: t("liveModels.reachedBy") },
@@ -257,7 +244,8 @@ export function LiveBattleSummaryView({ summary }: { summary: LiveBattleSummary 
       {summary.recentFailures.length > 0 && (
         <table className="w-full text-sm">
           <caption className="mb-1 text-left text-xs text-slate-500">{t("liveModels.battles.recentFailures")}</caption>
-          <TableHead
+          <ColumnHeads
+            compact
             columns={[
               { label: t("liveModels.battles.when") },
               { label: t("liveModels.battles.cause") },

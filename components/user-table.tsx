@@ -1,19 +1,15 @@
 import type { UserRow } from "@/lib/users/users";
 import { getLocale, getTranslator } from "@/lib/i18n/server";
+import { ColumnHeads } from "./column-heads";
 import { UserRowControls } from "./user-row-controls";
 
 export async function UserTable({ users, currentUserId }: { users: UserRow[]; currentUserId: string }) {
   const [t, locale] = await Promise.all([getTranslator(), getLocale()]);
   return (
     <table className="mt-4 w-full rounded-lg bg-white text-sm shadow-sm">
-      <thead className="bg-slate-100 text-left">
-        <tr>
-          <th className="px-3 py-2">{t("users.name")}</th>
-          <th className="px-3 py-2">{t("users.email")}</th>
-          <th className="px-3 py-2">{t("users.status")}</th>
-          <th className="px-3 py-2">{t("users.actions")}</th>
-        </tr>
-      </thead>
+      <ColumnHeads
+        columns={[{ label: t("users.name") }, { label: t("users.email") }, { label: t("users.status") }, { label: t("users.actions") }]}
+      />
       <tbody>
         {users.map((user) => (
           <tr key={user.id} className="border-t border-slate-100" data-testid={`user-row-${user.email}`}>
