@@ -1,27 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { type LiveSettings } from "@/lib/campaigns/settings";
+import { describe, expect, it, vi } from "vitest";
 import { db, pool, sql } from "@/lib/db";
 import { createTestUser } from "@/lib/testing/factories";
-import { startFakeOpenAi, type FakeOpenAi } from "@/lib/testing/fake-openai";
-import { collect, liveCampaignAt, type TestModel } from "@/lib/testing/live-campaigns";
+import { collect, liveTestServer } from "@/lib/testing/live-campaigns";
 import { choosePair, liveCampaign as readLiveCampaign } from "@/lib/live/campaign-rules";
 import { askFollowUp } from "@/lib/live/follow-up";
 import { startBattle } from "@/lib/live/start";
 import { testConnection } from "@/lib/live/endpoints";
-import { closeLiveHub } from "@/lib/live/notify";
 
-let fake: FakeOpenAi;
-
-beforeAll(async () => {
-  fake = await startFakeOpenAi({ tokenDelayMs: 2 });
-});
-
-afterAll(async () => {
-  await fake.close();
-  await closeLiveHub();
-});
-
-const liveCampaign = (models: TestModel[], live: Partial<LiveSettings> = {}) => liveCampaignAt(fake.baseUrl, models, live);
+const server = liveTestServer();
+const liveCampaign = server.liveCampaign;
 
 describe("what an annotator may send", () => {
   it("holds the hourly limit and one battle at a time when prompts arrive together", async () => {

@@ -1,27 +1,14 @@
 // Worker long polls in this file give up after a second when there is nothing to take.
 process.env.HIKAKU_WORKER_POLL_SECONDS = "1";
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LiveSettings } from "@/lib/campaigns/settings";
+import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { startFakeOpenAi, type FakeOpenAi } from "@/lib/testing/fake-openai";
-import { battleRow, collect, liveCampaignAt, textOf, type TestModel } from "@/lib/testing/live-campaigns";
+import { battleRow, collect, liveTestServer, textOf } from "@/lib/testing/live-campaigns";
 import { startBattle } from "@/lib/live/start";
-import { closeLiveHub } from "@/lib/live/notify";
 import { appendChunk, nextJob, submitAnswer, workerEndpoint } from "@/lib/live/worker";
 
-let fake: FakeOpenAi;
-
-beforeAll(async () => {
-  fake = await startFakeOpenAi({ tokenDelayMs: 2 });
-});
-
-afterAll(async () => {
-  await fake.close();
-  await closeLiveHub();
-});
-
-const liveCampaign = (models: TestModel[], live: Partial<LiveSettings> = {}) => liveCampaignAt(fake.baseUrl, models, live);
+const server = liveTestServer();
+const liveCampaign = server.liveCampaign;
 
 describe("pulled models: workers poll for prompts", () => {
   it("a worker's streamed chunks reach the annotator's pane, and its answer completes the battle", async () => {

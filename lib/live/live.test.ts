@@ -1,28 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LiveSettings } from "@/lib/campaigns/settings";
+import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { recordVote } from "@/lib/votes/record-vote";
 import { nextAssignmentFor } from "@/lib/scheduling/next-assignment";
 import { createTestUser } from "@/lib/testing/factories";
-import { fakeAnswerTokens, startFakeOpenAi, type FakeOpenAi } from "@/lib/testing/fake-openai";
-import { battleRow, collect, liveCampaignAt, textOf, type TestModel } from "@/lib/testing/live-campaigns";
+import { fakeAnswerTokens } from "@/lib/testing/fake-openai";
+import { battleRow, collect, liveTestServer, textOf } from "@/lib/testing/live-campaigns";
 import { askFollowUp } from "@/lib/live/follow-up";
 import { startBattle } from "@/lib/live/start";
-import { closeLiveHub } from "@/lib/live/notify";
 import { battleEvents, type LiveEvent } from "@/lib/live/stream";
 
-let fake: FakeOpenAi;
-
-beforeAll(async () => {
-  fake = await startFakeOpenAi({ tokenDelayMs: 2 });
-});
-
-afterAll(async () => {
-  await fake.close();
-  await closeLiveHub();
-});
-
-const liveCampaign = (models: TestModel[], live: Partial<LiveSettings> = {}) => liveCampaignAt(fake.baseUrl, models, live);
+const server = liveTestServer();
+const liveCampaign = server.liveCampaign;
 
 describe("a live battle with two pushed models", () => {
   it("streams both answers, becomes a pair to vote on, and the vote rates the models shown", async () => {
@@ -50,7 +38,7 @@ describe("a live battle with two pushed models", () => {
 
     // The endpoint got the key, the parameters and the conversation; the browser got no model names or ids.
     const battle = await battleRow(started.battleId);
-    const calls = fake.requests.filter((r) => r.messages.at(-1)?.content === "日本の首都はどこですか？");
+    const calls = server.fake.requests.filter((r) => r.messages.at(-1)?.content === "日本の首都はどこですか？");
     expect(calls).toHaveLength(2);
     for (const call of calls) {
       expect(call.authorization).toBe("Bearer sk-test-secret");
@@ -114,7 +102,7 @@ describe("a live battle with two pushed models", () => {
     if (secondTurn?.type !== "ready") throw new Error("not ready");
     expect(secondTurn.assignment.promptTurns).toEqual(["first question", sentPrompt]);
     expect(secondTurn.assignment.leftTurns).toHaveLength(2);
-    const call = fake.requests.find((r) => r.messages.at(-1)?.content === sentPrompt)!;
+    const call = server.fake.requests.find((r) => r.messages.at(-1)?.content === sentPrompt)!;
     expect(call.messages.map((m) => m.role)).toEqual(["user", "assistant", "user"]);
     expect(call.messages[1].content).toBe(firstTurn.assignment.leftTurns[0]);
     // The campaign allows two turns: a third is refused.
@@ -217,7 +205,7 @@ describe("a failed side voids the battle, records the cause and never produces a
     expect(battle.voidCause).toBe("cancelled");
     expect(battle.jobs.every((job) => job.state === "CANCELLED")).toBe(true);
     await expect
-      .poll(() => fake.requests.filter((r) => r.messages.at(-1)?.content === "take your time").every((r) => r.aborted))
+      .poll(() => server.fake.requests.filter((r) => r.messages.at(-1)?.content === "take your time").every((r) => r.aborted))
       .toBe(true);
   });
 

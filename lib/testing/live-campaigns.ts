@@ -3,7 +3,10 @@ import { campaignSettingsSchema, liveSettingsSchema, type LiveSettings } from "@
 import { db } from "@/lib/db";
 import { addEndpoint, endpointInputSchema, type EndpointInput } from "@/lib/live/endpoints";
 import { battleEvents, type BattleState, type LiveEvent } from "@/lib/live/stream";
+import { afterAll, beforeAll } from "vitest";
+import { closeLiveHub } from "@/lib/live/notify";
 import { createTestUser, uniqueSuffix } from "./factories";
+import { startFakeOpenAi, type FakeOpenAi } from "./fake-openai";
 
 /** What the live battle tests share: a campaign with models behind the test's model server, and a battle's events as a browser gets them. */
 
@@ -63,4 +66,26 @@ export function textOf(events: LiveEvent[], side: "left" | "right"): string {
 
 export async function battleRow(battleId: string) {
   return db.liveBattle.findUniqueOrThrow({ where: { id: battleId }, include: { jobs: true } });
+}
+
+/**
+ * The test file's own model server, started before its tests and stopped after them (with the
+ * live wake-ups' connection), and campaigns whose pushed models it answers.
+ */
+export function liveTestServer(): {
+  fake: FakeOpenAi;
+  liveCampaign: (models: TestModel[], live?: Partial<LiveSettings>) => ReturnType<typeof liveCampaignAt>;
+} {
+  const server = {
+    fake: undefined as unknown as FakeOpenAi,
+    liveCampaign: (models: TestModel[], live: Partial<LiveSettings> = {}) => liveCampaignAt(server.fake.baseUrl, models, live),
+  };
+  beforeAll(async () => {
+    server.fake = await startFakeOpenAi({ tokenDelayMs: 2 });
+  });
+  afterAll(async () => {
+    await server.fake.close();
+    await closeLiveHub();
+  });
+  return server;
 }
