@@ -5,7 +5,7 @@ import type { AssignmentView } from "@/lib/scheduling/view";
 
 export type VoidCause = FailureCause;
 
-/** Why a prompt was not sent: the server's refusal (lib/live/battles.ts), a body it could not read, or the network. */
+/** Why a prompt was not sent: the server's refusal (lib/live/start.ts, follow-up.ts), a body it could not read, or the network. */
 export type LiveRefusal = Exclude<StartResult, { ok: true }>["code"] | "INVALID" | "NETWORK";
 
 export type LiveTurn = { campaignId: string; prompt: string } | { assignmentId: string; prompt: string };
