@@ -1,16 +1,14 @@
-import { spawnSync } from "node:child_process";
 import { createReadStream, createWriteStream, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { once } from "node:events";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createResultsCampaign } from "@/lib/testing/results-campaign";
 import { createDatabase, dropDatabase } from "../../scripts/lib/local-postgres";
 import { backupDatabase, restoreDatabase, RestoreRefused } from "./backup";
+import { runHikaku } from "@/lib/testing/cli";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "hikaku-backup-"));
 const created: string[] = [];
 /** A file a tampered backup would create if its shell command ran. */
@@ -111,12 +109,7 @@ describe("backup and restore", () => {
 
   it("work from the command line: backup --out, then restore --file into a new database", () => {
     const cliFile = join(dir, "cli.sql");
-    const run = (args: string[], databaseUrl: string) =>
-      spawnSync("npx", ["tsx", "--conditions=react-server", "scripts/hikaku.ts", ...args], {
-        cwd: ROOT,
-        encoding: "utf8",
-        env: { ...process.env, DATABASE_URL: databaseUrl },
-      });
+    const run = (args: string[], databaseUrl: string) => runHikaku([...args], { DATABASE_URL: databaseUrl });
     // An existing file that anyone could read is replaced by one only its owner can.
     writeFileSync(cliFile, "old", { mode: 0o644 });
     const backup = run(["backup", "--out", cliFile], process.env.DATABASE_URL!);

@@ -1,14 +1,11 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { createVotingCampaign } from "@/lib/testing/factories";
 import { importScores, ScoresRejected } from "./scores";
-
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+import { runHikaku } from "@/lib/testing/cli";
 
 async function problems(text: string, campaignId: string): Promise<string[]> {
   try {
@@ -119,24 +116,7 @@ describe("importing benchmark scores", () => {
     const dir = mkdtempSync(join(tmpdir(), "hikaku-scores-"));
     const run = (text: string) => {
       writeFileSync(join(dir, "scores.csv"), text);
-      return spawnSync(
-        "npx",
-        [
-          "tsx",
-          "--conditions=react-server",
-          "scripts/hikaku.ts",
-          "import-scores",
-          "--campaign",
-          campaign.slug,
-          "--file",
-          join(dir, "scores.csv"),
-        ],
-        {
-          cwd: ROOT,
-          encoding: "utf8",
-          env: process.env,
-        },
-      );
+      return runHikaku(["import-scores", "--campaign", campaign.slug, "--file", join(dir, "scores.csv")]);
     };
     const good = run(`model,benchmark,score\n${a},CLI bench,3.5\n`);
     expect(good.status).toBe(0);

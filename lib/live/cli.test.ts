@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,15 +6,10 @@ import { db } from "@/lib/db";
 import { uniqueSuffix } from "@/lib/testing/factories";
 import { decryptSecret } from "./secrets";
 import { workerEndpoint } from "./worker";
-
-const ROOT = new URL("../..", import.meta.url).pathname;
+import { runHikaku } from "@/lib/testing/cli";
 
 function hikaku(args: string[], env: Record<string, string> = {}) {
-  return spawnSync("npx", ["tsx", "--conditions=react-server", "scripts/hikaku.ts", ...args], {
-    cwd: ROOT,
-    encoding: "utf8",
-    env: { ...process.env, ...env },
-  });
+  return runHikaku([...args], env);
 }
 
 describe("the CLI for live campaigns", () => {

@@ -1,5 +1,3 @@
-import { spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { importRows } from "@/lib/imports/write";
@@ -9,6 +7,7 @@ import { nextAssignmentFor } from "@/lib/scheduling/next-assignment";
 import { createAnnotators, createTestCampaign, uniqueSuffix } from "@/lib/testing/factories";
 import { recordVote } from "@/lib/votes/record-vote";
 import { checkPromptDuplicates, duplicateReport } from "./duplicates";
+import { runHikaku } from "@/lib/testing/cli";
 
 const ESSAY =
   "次の文章を読んで、筆者がもっとも伝えたいことを三十字以内でまとめてください。文章：「働き方が変わり、通勤の時間が減った分、家族と過ごす時間が増えたという声が多い。」";
@@ -23,11 +22,7 @@ const PROMPTS: Record<string, string[]> = {
 };
 
 function hikaku(...args: string[]) {
-  return spawnSync("npx", ["tsx", "--conditions=react-server", "scripts/hikaku.ts", ...args], {
-    cwd: fileURLToPath(new URL("../../", import.meta.url)),
-    encoding: "utf8",
-    env: process.env,
-  });
+  return runHikaku([...args]);
 }
 
 async function importPrompts(campaignId: string, prompts: Record<string, string[]>, models: string[]) {

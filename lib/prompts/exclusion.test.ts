@@ -1,5 +1,3 @@
-import { spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { refreshBlockedItems } from "@/lib/campaigns/identity-words";
 import { copyVotes } from "@/lib/datasets/copy-votes";
@@ -12,6 +10,7 @@ import { createAnnotators, createTestCampaign, createVotingCampaign } from "@/li
 import { recordVote } from "@/lib/votes/record-vote";
 import { setPromptExcluded } from "./exclusion";
 import { promptsOf } from "./list";
+import { runHikaku } from "@/lib/testing/cli";
 
 async function votesOnBoard(campaignId: string): Promise<number> {
   const view = await getLeaderboard(campaignId, DEFAULT_FILTERS, { untilFresh: true });
@@ -94,12 +93,7 @@ describe("a prompt left out by a researcher", () => {
   });
 
   it("from the command line: prompts exclude and include by the prompt's id; an unknown id is a usage error", () => {
-    const cli = (...args: string[]) =>
-      spawnSync("npx", ["tsx", "--conditions=react-server", "scripts/hikaku.ts", "prompts", ...args], {
-        cwd: fileURLToPath(new URL("../../", import.meta.url)),
-        encoding: "utf8",
-        env: process.env,
-      });
+    const cli = (...args: string[]) => runHikaku(["prompts", ...args]);
     const excluded = cli("exclude", "--campaign", slug, "--prompt", "p1", "--reason", "names a person");
     expect(excluded.status).toBe(0);
     expect(JSON.parse(excluded.stdout)).toEqual({ campaign: slug, prompt: "p1", excluded: true });

@@ -1,14 +1,13 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { importVotes } from "@/lib/datasets/import-votes";
 import { createResultsCampaign } from "@/lib/testing/results-campaign";
 import { DEFAULT_FILTERS } from "./filters";
 import { DEFAULT_MIN_BATTLES_PER_MODEL, groupBoards, parseGrouping } from "./groups";
 import { getLeaderboard } from "./leaderboard";
+import { runHikaku } from "@/lib/testing/cli";
 
 async function ready(campaignId: string, filters = DEFAULT_FILTERS) {
   const view = await getLeaderboard(campaignId, filters, { untilFresh: true });
@@ -109,16 +108,7 @@ describe("boards per category and per language", () => {
   });
 
   it("from the command line: --by prints the overall board and one board per group; a wrong --by is a usage error", () => {
-    const cli = (args: string[]) =>
-      spawnSync(
-        "npx",
-        ["tsx", "--conditions=react-server", "scripts/hikaku.ts", "leaderboard", "--campaign", setup.campaign.slug, ...args],
-        {
-          cwd: fileURLToPath(new URL("../../", import.meta.url)),
-          encoding: "utf8",
-          env: process.env,
-        },
-      );
+    const cli = (args: string[]) => runHikaku(["leaderboard", "--campaign", setup.campaign.slug, ...args]);
     const result = cli(["--by", "language", "--min-battles", "25"]);
     expect(result.status).toBe(0);
     const json = JSON.parse(result.stdout);

@@ -1,8 +1,6 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { setAnnotatorFlag } from "@/lib/campaigns/flags";
 import { exportVotes } from "@/lib/datasets/export-votes";
@@ -15,8 +13,7 @@ import { simulateVotes } from "@/lib/testing/simulate";
 import { DEFAULT_FILTERS, type ResultFilters } from "./filters";
 import { getLeaderboard } from "./leaderboard";
 import { leaderboardJson } from "./output";
-
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+import { runHikaku } from "@/lib/testing/cli";
 
 async function exportText(campaign: { id: string; slug: string }, filters: ResultFilters): Promise<string> {
   const decoder = new TextDecoder();
@@ -45,11 +42,7 @@ async function boardOf(campaignId: string, filters: ResultFilters) {
 }
 
 function cli(args: string[]) {
-  const result = spawnSync("npx", ["tsx", "--conditions=react-server", "scripts/hikaku.ts", ...args], {
-    cwd: ROOT,
-    encoding: "utf8",
-    env: process.env,
-  });
+  const result = runHikaku([...args]);
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -1,8 +1,6 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { importVotes } from "@/lib/datasets/import-votes";
 import { db } from "@/lib/db";
@@ -12,14 +10,11 @@ import { recordVote } from "@/lib/votes/record-vote";
 import { DEFAULT_FILTERS } from "./filters";
 import { getLeaderboard } from "./leaderboard";
 import { campaignVotesPerDay, withProjection } from "./planning";
+import { runHikaku } from "@/lib/testing/cli";
 
 /** `leaderboard` from the command line, as a script would run it. */
 function leaderboard(slug: string, ...args: string[]) {
-  return spawnSync("npx", ["tsx", "--conditions=react-server", "scripts/hikaku.ts", "leaderboard", "--campaign", slug, ...args], {
-    cwd: fileURLToPath(new URL("../../", import.meta.url)),
-    encoding: "utf8",
-    env: process.env,
-  });
+  return runHikaku(["leaderboard", "--campaign", slug, ...args]);
 }
 
 describe("drop-k robustness of a campaign's leaderboard", () => {

@@ -1,8 +1,6 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { importVotes } from "@/lib/datasets/import-votes";
 import { db } from "@/lib/db";
@@ -15,6 +13,7 @@ import { recordVote } from "@/lib/votes/record-vote";
 import { DEFAULT_FILTERS } from "./filters";
 import { getLeaderboard } from "./leaderboard";
 import { leaderboardJson } from "./output";
+import { runHikaku } from "@/lib/testing/cli";
 
 /** Answer `p` of model `m`: the models differ in length and Markdown, and the second turn adds more. */
 function answer(m: number, p: number, turn: number): string {
@@ -180,22 +179,7 @@ describe("style control from the database", () => {
   });
 
   it("from the command line: leaderboard --style-control prints the same numbers, and the CSV gets the columns", () => {
-    const run = (format: string) =>
-      spawnSync(
-        "npx",
-        [
-          "tsx",
-          "--conditions=react-server",
-          "scripts/hikaku.ts",
-          "leaderboard",
-          "--campaign",
-          setup.campaign.slug,
-          "--style-control",
-          "--format",
-          format,
-        ],
-        { cwd: fileURLToPath(new URL("../../", import.meta.url)), encoding: "utf8", env: process.env },
-      );
+    const run = (format: string) => runHikaku(["leaderboard", "--campaign", setup.campaign.slug, "--style-control", "--format", format]);
     const json = run("json");
     expect(json.status).toBe(0);
     const printed = JSON.parse(json.stdout);

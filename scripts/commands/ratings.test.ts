@@ -1,13 +1,11 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { battlesToCsv, simulateBattles } from "../../bench/ratings-data";
 import { sharedPath } from "@/lib/testing/shared-data";
+import { runHikaku } from "@/lib/testing/cli";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const FIXTURE = sharedPath("fixtures/ratings/arena-12x5k.csv");
 const reference = JSON.parse(readFileSync(FIXTURE.replace(".csv", ".reference.json"), "utf8")) as Record<
   string,
@@ -22,10 +20,7 @@ interface Output {
 }
 
 function cli(args: string[]) {
-  const result = spawnSync("npx", ["tsx", "--conditions=react-server", "scripts/hikaku.ts", "ratings", ...args], {
-    cwd: ROOT,
-    encoding: "utf8",
-  });
+  const result = runHikaku(["ratings", ...args]);
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
