@@ -3,6 +3,7 @@
 import { useActionState } from "react";
 import { createTokenAction, type TokenState } from "@/lib/auth/actions";
 import { useI18n } from "./i18n-provider";
+import { ScrollRegion } from "./scroll-region";
 
 /** Names and creates a token, then shows it once with a curl example. */
 export function ApiTokenCreator({ origin }: { origin: string }) {
@@ -26,9 +27,9 @@ export function ApiTokenCreator({ origin }: { origin: string }) {
             {state.token}
           </code>
           <p>{t("tokens.usage")}</p>
-          <pre className="overflow-x-auto rounded bg-white p-2 text-xs">
-            {`curl -H "Authorization: Bearer ${state.token}" \\\n  "${origin}/api/v1/campaigns/SLUG/leaderboard"`}
-          </pre>
+          <ScrollRegion label={t("tokens.usage")} className="rounded bg-white">
+            <pre className="p-2 text-xs">{`curl -H "Authorization: Bearer ${state.token}" \\\n  "${origin}/api/v1/campaigns/SLUG/leaderboard"`}</pre>
+          </ScrollRegion>
         </div>
       )}
       {state.status === "error" && (

@@ -5,6 +5,8 @@ export interface ColumnHead {
   key?: string;
   label: ReactNode;
   numeric?: boolean;
+  /** Short words (a status) kept on one line even on a phone. */
+  nowrap?: boolean;
 }
 
 /** The header row of a results table: shaded, left-aligned, numeric columns right-aligned. */
@@ -13,8 +15,12 @@ export function ColumnHeads({ columns, compact = false }: { columns: ColumnHead[
   return (
     <thead className="bg-slate-100 text-left">
       <tr>
-        {columns.map(({ key, label, numeric }) => (
-          <th key={key ?? String(label)} scope="col" className={numeric ? `${padding} text-right whitespace-nowrap` : padding}>
+        {columns.map(({ key, label, numeric, nowrap }) => (
+          <th
+            key={key ?? String(label)}
+            scope="col"
+            className={`${padding}${numeric ? " text-right" : ""}${numeric || nowrap ? " whitespace-nowrap" : ""}`}
+          >
             {label}
           </th>
         ))}

@@ -5,6 +5,7 @@ import { useState } from "react";
 import type { ImportError } from "@/lib/imports/problems";
 import type { ImportSummary } from "@/lib/imports/write";
 import { useI18n } from "./i18n-provider";
+import { ScrollRegion } from "./scroll-region";
 import { ProgressBar } from "./progress-bar";
 
 type UploadState =
@@ -116,13 +117,15 @@ export function ImportUploader({ slug }: { slug: string }) {
       {state.phase === "rejected" && (
         <div role="alert" className="rounded bg-red-50 p-3 text-sm text-red-800" data-testid="import-errors">
           <p className="font-medium">{t("imports.rejected", { n: state.total })}</p>
-          <ul className="mt-2 max-h-64 list-disc overflow-auto pl-5 font-mono text-xs">
-            {state.errors.map((e, i) => (
-              <li key={i}>
-                {e.source}:{e.line}: {t(`importErrors.${e.code}`, e.params)}
-              </li>
-            ))}
-          </ul>
+          <ScrollRegion label={t("imports.rejected", { n: state.total })} className="mt-2 max-h-64 overflow-y-auto">
+            <ul className="list-disc pl-5 font-mono text-xs">
+              {state.errors.map((e, i) => (
+                <li key={i}>
+                  {e.source}:{e.line}: {t(`importErrors.${e.code}`, e.params)}
+                </li>
+              ))}
+            </ul>
+          </ScrollRegion>
         </div>
       )}
       {state.phase === "failed" && (

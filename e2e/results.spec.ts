@@ -248,6 +248,10 @@ test("researchers create, use and revoke API tokens; the API answers 401 without
   const token = (await page.getByTestId("new-token").textContent())!.trim();
   expect(token).toMatch(/^hk_/);
   await expectAccessible(page);
+  // On a phone the usage example is wider than the screen: a region the keyboard can scroll.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expectAccessible(page);
+  await page.setViewportSize({ width: 1280, height: 720 });
 
   const api = page.context().request;
   const anonymous = await fetch(`${new URL(page.url()).origin}/api/v1/campaigns/${study.slug}/leaderboard`);
@@ -280,15 +284,16 @@ test("researchers create, use and revoke API tokens; the API answers 401 without
 });
 
 test("the Japanese MT-Bench demo: an annotator judges real answers, the researcher sees them ranked against the judge's scores", async ({
-  page,
   browser,
 }) => {
   const dataset = join(process.cwd(), "..", "shared", "datasets", "japanese-mt-bench");
   const output = hikakuCli(["demo", "--mtbench", dataset, "--scores", join(dataset, "scores.csv")]);
   const password = (email: string) => new RegExp(`${email}\\s+password: (\\S+)`).exec(output)![1];
-  await page.context().setExtraHTTPHeaders({ "Accept-Language": "ja" });
+  // The browser's language (Playwright sends its locale, not an extra header, with navigations).
+  const page = await (await browser.newContext({ locale: "ja-JP" })).newPage();
   await signIn(page, "demo-annotator-1@hikaku.example", password("demo-annotator-1@hikaku.example"));
   await page.goto("/vote/japanese-mt-bench");
+  await expect(page.locator("html")).toHaveAttribute("lang", "ja");
   for (let vote = 0; vote < 3; vote++) {
     await expect(page.getByTestId("vote-LEFT")).toBeEnabled();
     await expect(page.getByTestId("answer-a")).not.toBeEmpty();
@@ -296,9 +301,10 @@ test("the Japanese MT-Bench demo: an annotator judges real answers, the research
   }
   await expect(page.getByTestId("today-count")).toContainText("3");
 
-  const researcher = await (await browser.newContext({ extraHTTPHeaders: { "Accept-Language": "ja" } })).newPage();
+  const researcher = await (await browser.newContext({ locale: "ja-JP" })).newPage();
   await signIn(researcher, "demo-researcher@hikaku.example", password("demo-researcher@hikaku.example"));
   await researcher.goto("/campaigns/japanese-mt-bench/leaderboard");
+  await expect(researcher.locator("html")).toHaveAttribute("lang", "ja");
   await expect(researcher.getByRole("heading", { name: "Japanese MT-Bench", level: 1 })).toBeVisible();
   await expect(researcher.getByTestId("leaderboard-table").locator("tbody tr").first()).toBeVisible();
   await expectAccessible(researcher);

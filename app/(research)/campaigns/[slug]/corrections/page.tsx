@@ -4,6 +4,7 @@ import { MarkdownText } from "@/components/markdown-text";
 import { getTranslator } from "@/lib/i18n/server";
 import { requireResultsCampaign, type ResultsPageProps } from "@/lib/results/page-data";
 import { correctionsOf, CORRECTIONS_PER_PAGE } from "@/lib/votes/corrections";
+import { ScrollRegion } from "@/components/scroll-region";
 
 export default async function CorrectionsPage({ params, searchParams }: ResultsPageProps) {
   const campaign = await requireResultsCampaign(params);
@@ -24,9 +25,9 @@ export default async function CorrectionsPage({ params, searchParams }: ResultsP
             </p>
             <div>
               <h2 className="text-sm font-medium">{t("corrections.prompt")}</h2>
-              <div className="max-h-48 overflow-auto rounded bg-slate-50 p-2">
+              <ScrollRegion label={t("corrections.prompt")} className="max-h-48 overflow-y-auto rounded bg-slate-50 p-2">
                 <MarkdownText text={entry.promptTurns.join("\n\n---\n\n")} />
-              </div>
+              </ScrollRegion>
             </div>
             <div className="rounded border border-emerald-200 p-3" data-testid="corrected-answer">
               <MarkdownText text={entry.correctedAnswer} />
