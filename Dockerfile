@@ -15,5 +15,8 @@ RUN npx next build
 # Two malloc arenas instead of one per thread keep worker threads' freed memory from staying resident.
 ENV NODE_ENV=production HOSTNAME=0.0.0.0 PORT=3000 MALLOC_ARENA_MAX=2
 EXPOSE 3000
+# Liveness: the process serves (GET /api/health). Readiness, for a load balancer, is GET /api/ready.
+HEALTHCHECK --interval=15s --timeout=3s --start-period=90s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:3000/api/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # Applies migrations, then serves; needs DATABASE_URL and NEXTAUTH_SECRET.
 CMD ["npx", "tsx", "--conditions=react-server", "scripts/serve.ts"]

@@ -326,6 +326,9 @@ export const ROUTES: Record<string, { request: (r: APIRequestContext, f: Fixture
     request: (r) => r.post("/api/v1/worker/jobs/matrix-job-id-0000000000.1/chunks", { data: { delta: "An" } }),
     expected: cells([], { other: "signin" }),
   },
+  // Probes for load balancers: public by design, and they tell nothing but that the instance serves.
+  "app/api/health/route.ts": { request: (r) => r.get("/api/health"), expected: EVERYONE },
+  "app/api/ready/route.ts": { request: (r) => r.get("/api/ready"), expected: EVERYONE },
   // next-auth's own endpoints are public by design (sign-in, CSRF token, session).
   "app/api/auth/[...nextauth]/route.ts": { request: (r) => r.get("/api/auth/csrf"), expected: EVERYONE },
 };
