@@ -12,6 +12,8 @@ COPY --chown=node:node prisma.config.ts ./
 RUN npm ci --no-audit --no-fund
 COPY --chown=node:node . .
 RUN npx next build
+# The CLI as a bundle (scripts/cli.mjs), so `npm run hikaku` starts at once in the container.
+RUN node --conditions=react-server scripts/cli.mjs --build
 # Two malloc arenas instead of one per thread keep worker threads' freed memory from staying resident.
 ENV NODE_ENV=production HOSTNAME=0.0.0.0 PORT=3000 MALLOC_ARENA_MAX=2
 EXPOSE 3000

@@ -1,5 +1,6 @@
 import type { TestProject } from "vitest/node";
 import { migrate } from "./prisma/migrator";
+import { buildCli } from "./scripts/cli.mjs";
 import { createDatabase, dropDatabase, startThrowawayDatabase } from "./scripts/lib/local-postgres";
 
 declare module "vitest" {
@@ -23,6 +24,8 @@ export default async function setup(project: TestProject) {
   const templateUrl = await createDatabase(base, templateName);
   await migrate(templateUrl);
   project.provide("templateDatabaseUrl", templateUrl);
+  // The CLI's bundle, made once here so that test files running commands side by side find it fresh.
+  await buildCli();
   return async () => {
     await dropDatabase(base, templateName);
     await server?.stop();

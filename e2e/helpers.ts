@@ -16,7 +16,7 @@ export function uniqueEmail(prefix: string): string {
 
 /** Runs the real CLI (`npm run hikaku -- …`) against the test database. */
 export function hikakuCli(args: string[]): string {
-  return execFileSync("npx", ["tsx", "--conditions=react-server", "scripts/hikaku.ts", ...args], {
+  return execFileSync(process.execPath, ["--conditions=react-server", "scripts/cli.mjs", ...args], {
     // As the app server (playwright.config.ts): the tests' model servers listen on 127.0.0.1.
     env: { ...process.env, HIKAKU_ALLOWED_MODEL_HOSTS: "127.0.0.1" },
     encoding: "utf8",

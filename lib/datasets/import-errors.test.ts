@@ -1,15 +1,13 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { createTestCampaign } from "@/lib/testing/factories";
 import { importVotes, VoteImportRejected } from "./import-votes";
 import type { ImportFormat } from "./read-formats";
+import { runHikaku } from "@/lib/testing/cli";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "hikaku-import-votes-"));
 let files = 0;
 
@@ -143,15 +141,7 @@ describe("importing battle logs: bad files are rejected whole, with line numbers
   it("from the command line: exit code 2 with file and line, nothing saved", async () => {
     const campaign = await createTestCampaign();
     const path = file(jsonl(good(1), good(2, { winner: "nope" })), "jsonl");
-    const result = spawnSync(
-      "npx",
-      ["tsx", "--conditions=react-server", "scripts/hikaku.ts", "import-votes", "--campaign", campaign.slug, "--file", path],
-      {
-        cwd: ROOT,
-        encoding: "utf8",
-        env: process.env,
-      },
-    );
+    const result = runHikaku(["import-votes", "--campaign", campaign.slug, "--file", path]);
     expect(result.status).toBe(2);
     expect(result.stdout).toBe("");
     expect(result.stderr).toContain(`${path}:2: unknown winner "nope"`);
