@@ -1,7 +1,8 @@
 import "server-only";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { sql } from "@/lib/db";
-import { readMigrations } from "../../prisma/migrator";
+import { shuttingDown } from "@/lib/lifecycle";
 
 /**
  * Whether this instance can serve: the database answers, and its schema is the one this version
@@ -25,9 +26,22 @@ export interface ReadinessSources {
 
 let shippedNames: string[] | null = null;
 
+/**
+ * The migrations in the working directory's prisma/migrations, by name, as prisma/migrator.ts
+ * finds them (which the server bundle cannot import: it resolves the folder beside the file).
+ */
+function shippedMigrations(): string[] {
+  const dir = join(process.cwd(), "prisma", "migrations");
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(dir, entry.name, "migration.sql")))
+    .map((entry) => entry.name)
+    .sort();
+}
+
 const DEFAULT_SOURCES: ReadinessSources = {
-  // Read once, from the working directory: the server bundle does not sit beside prisma/.
-  shipped: () => (shippedNames ??= readMigrations(join(process.cwd(), "prisma", "migrations")).map((m) => m.name)),
+  // Read once.
+  shipped: () => (shippedNames ??= shippedMigrations()),
   applied: async () =>
     (
       await sql.$queryRaw<{ name: string }[]>`
@@ -72,8 +86,9 @@ async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
 
 let recent: { at: number; answer: Promise<Readiness> } | null = null;
 
-/** The readiness of this instance, checked at most once a second however many probes ask. */
+/** The readiness of this instance, checked at most once a second however many probes ask; never once it shuts down. */
 export function readiness(now = Date.now()): Promise<Readiness> {
+  if (shuttingDown()) return Promise.resolve({ ready: false, reason: "shutting down" });
   if (!recent || now - recent.at >= CACHE_MS) recent = { at: now, answer: checkReadiness() };
   return recent.answer;
 }
