@@ -1,7 +1,8 @@
 /**
  * Runs once when a server instance starts: a bad environment stops it with a readable error. In the
  * production server it also hands scripts/app-server.mjs the requests it answers itself
- * (lib/own-endpoints.ts), compiled here with the rest of the app.
+ * (lib/own-endpoints.ts) and the steps of a graceful shutdown (lib/shutdown.ts), compiled here
+ * with the rest of the app.
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
@@ -10,5 +11,6 @@ export async function register() {
   // Without a secret (development) next-auth makes one up, which only the route knows.
   if (!secret) return;
   const { ownEndpointDispatcher } = await import("./lib/own-endpoints");
-  Object.assign(globalThis, { hikakuDispatch: ownEndpointDispatcher(secret) });
+  const { shutdownSteps } = await import("./lib/shutdown");
+  Object.assign(globalThis, { hikakuDispatch: ownEndpointDispatcher(secret), hikakuShutdown: shutdownSteps });
 }

@@ -28,7 +28,16 @@ await app.prepare();
 // (Cache-Control: no-transform, which the compression package always leaves alone).
 const compress = compression({ filter: (request, response) => !request.headers["next-action"] && compression.filter(request, response) });
 
+let shuttingDown = false;
+
 const server = createServer((request, response) => {
+  if (shuttingDown) {
+    // A request on a connection kept open from before the signal: refused cleanly, and the
+    // connection closed, so the client (or its load balancer) goes to another instance.
+    response.writeHead(503, { "Content-Type": "application/json", "Retry-After": "1", Connection: "close" });
+    response.end(JSON.stringify({ error: "this app instance is shutting down: try again", code: "SHUTTING_DOWN" }));
+    return;
+  }
   request.headers["x-hikaku-peer-address"] = `${token} ${request.socket.remoteAddress ?? ""}`;
   // Set by instrumentation.ts once the app has started.
   if (globalThis.hikakuDispatch?.(request, response)) return;
@@ -40,9 +49,25 @@ const server = createServer((request, response) => {
 server.keepAliveTimeout = 65_000;
 server.headersTimeout = 66_000;
 server.listen(port, hostname, () => console.log(`[hikaku] serving on http://${hostname}:${port}`));
-for (const signal of ["SIGINT", "SIGTERM"]) {
-  process.once(signal, () => {
-    server.close(() => process.exit(0));
-    server.closeAllConnections();
-  });
+// Graceful shutdown (SIGTERM, as Docker and Kubernetes send it; SIGINT from a terminal):
+// readiness turns 503 and this instance's live battles end as void at once (lib/shutdown.ts), no
+// new connection is accepted, requests in flight finish — for HIKAKU_SHUTDOWN_SECONDS at most —
+// then the database pool closes and the process exits 0.
+const shutdownSeconds = Number(process.env.HIKAKU_SHUTDOWN_SECONDS ?? 10);
+async function shutDown() {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  const steps = globalThis.hikakuShutdown;
+  const closed = new Promise((resolve) => server.close(resolve));
+  // Keep-alive connections are closed as soon as their request in flight has been answered.
+  const sweep = setInterval(() => server.closeIdleConnections(), 100);
+  server.closeIdleConnections();
+  await steps?.begin();
+  const deadline = setTimeout(() => server.closeAllConnections(), shutdownSeconds * 1000);
+  await closed;
+  clearInterval(sweep);
+  clearTimeout(deadline);
+  await steps?.release();
+  process.exit(0);
 }
+for (const signal of ["SIGINT", "SIGTERM"]) process.once(signal, () => void shutDown());

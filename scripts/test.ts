@@ -69,6 +69,12 @@ async function main(): Promise<void> {
         BENCH_SECONDS: "8",
       },
     );
+    await step(
+      "a graceful shutdown under load (bench/graceful-shutdown.ts)",
+      "npx",
+      ["tsx", "--conditions=react-server", "bench/graceful-shutdown.ts"],
+      env,
+    );
     await step("browser tests (playwright)", "npx", ["playwright", "test"], env);
     log("all checks passed");
   } finally {

@@ -1,4 +1,5 @@
 import "server-only";
+import { openBattles } from "@/lib/lifecycle";
 import { battleEvents, type BattleState, type LiveEvent } from "./stream";
 
 const KEEPALIVE_MS = 15_000;
@@ -24,12 +25,15 @@ export async function writeBattleEvents(
   // Sent at once, so the browser knows the stream is open before the first token.
   sink.write(": open\n\n");
   const keepalive = setInterval(() => sink.write(": keepalive\n\n"), KEEPALIVE_MS);
+  // A shutting-down instance voids the battles it streams (lib/live/shutdown.ts).
+  openBattles().add(battleId);
   try {
     for await (const batch of battleEvents(annotatorId, battleId, closed, known)) sink.write(serverSentEventText(batch));
   } catch (error) {
     console.error("live battle stream failed", error);
     sink.write(serverSentEventText([{ type: "void", cause: "error" }]));
   } finally {
+    openBattles().delete(battleId);
     clearInterval(keepalive);
     sink.close();
   }

@@ -15,7 +15,7 @@ export interface ChatMessage {
   content: string;
 }
 
-export type FailureCause = "error" | "timeout" | "empty" | "identity" | "too_long" | "cancelled";
+export type FailureCause = "error" | "timeout" | "empty" | "identity" | "too_long" | "cancelled" | "shutdown";
 
 export class GenerationFailure extends Error {
   constructor(

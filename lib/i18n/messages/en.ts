@@ -139,6 +139,7 @@ export const en = {
         identity: "An answer said which model wrote it, so this battle is skipped. Please try another prompt.",
         too_long: "One side's answer was far too long, so this battle is skipped. Please try another prompt.",
         cancelled: "This battle was stopped before both answers were in.",
+        shutdown: "The server restarted while the answers were coming in, so this battle is skipped. Please send your prompt again.",
       },
       errors: {
         UNAUTHENTICATED: "Your session has ended. Please sign in again.",
