@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { sessionConnection } from "@/lib/db";
 import { readMigrations } from "../../prisma/migrator";
 import { checkReadiness, readiness, type ReadinessSources } from "./readiness";
 
@@ -39,6 +40,19 @@ describe("readiness", () => {
       reason: "the database did not answer in time",
     });
     expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it("is not ready when the database is down (nothing listens where it was)", async () => {
+    const down = async () => {
+      const connection = sessionConnection("postgresql://hikaku@127.0.0.1:1/hikaku");
+      try {
+        await connection.connect();
+        return [];
+      } finally {
+        await connection.end().catch(() => {});
+      }
+    };
+    expect(await checkReadiness(sources({ applied: down }))).toEqual({ ready: false, reason: "the database cannot be queried" });
   });
 
   it("is checked at most once a second, however many probes ask", async () => {
