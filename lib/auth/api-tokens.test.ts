@@ -4,7 +4,7 @@ import { GET as votesRoute } from "@/app/api/v1/campaigns/[slug]/votes/route";
 import { db } from "@/lib/db";
 import { createResultsCampaign } from "@/lib/testing/results-campaign";
 import { createTestUser } from "@/lib/testing/factories";
-import { createApiToken, listApiTokens, revokeApiToken } from "./api-tokens";
+import { createApiToken, listApiTokens, revokeApiToken, userForApiToken } from "./api-tokens";
 
 type Route = (request: Request, context: { params: Promise<{ slug: string }> }) => Promise<Response>;
 
@@ -18,7 +18,7 @@ async function call(route: Route, slug: string, query: string, token?: string) {
 
 describe("the read-only API with tokens", () => {
   let campaign: { id: string; slug: string };
-  let owner: { id: string };
+  let owner: Awaited<ReturnType<typeof createTestUser>>;
   let token: string;
   const logged: string[] = [];
 
@@ -47,6 +47,16 @@ describe("the read-only API with tokens", () => {
     expect(JSON.stringify(stored)).not.toContain(token);
     const audit = await db.auditEvent.findFirst({ where: { action: "api_token.created", subjectId: stored.id } });
     expect(audit).toMatchObject({ actorId: owner.id, data: { name: "analysis notebook" } });
+  });
+
+  it("records each token's creation (who, which token, its name) and gives its owner back, nothing more", async () => {
+    const { token: another, summary } = await createApiToken(owner.id, "second notebook");
+    expect(await db.auditEvent.findFirst({ where: { action: "api_token.created", subjectId: summary.id } })).toMatchObject({
+      actorId: owner.id,
+      subjectType: "ApiToken",
+      data: { name: "second notebook" },
+    });
+    expect(await userForApiToken(another)).toEqual({ id: owner.id, email: owner.email, displayName: owner.displayName, role: owner.role });
   });
 
   it("serves the owner's leaderboard as the leaderboard command prints it, and notes when the token was used", async () => {

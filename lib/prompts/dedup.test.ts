@@ -73,3 +73,21 @@ describe("prompt de-duplication", () => {
     expect(findDuplicate(fingerprint(["Hi"]), [withId("a", ["ho"])])).toBeNull();
   });
 });
+
+describe("prompt de-duplication's parts", () => {
+  it("cuts every five-character shingle, the last one included", () => {
+    expect(shingles("abcdefg")).toEqual(new Set(["abcde", "bcdef", "cdefg"]));
+    expect(shingles("abcde")).toEqual(new Set(["abcde"]));
+    expect(shingles("abc")).toEqual(new Set(["abc"]));
+  });
+
+  it("takes a candidate that shares a band only when its estimated similarity reaches the threshold", () => {
+    const prompt = { textHash: "a", minhash: Array.from({ length: 64 }, (_, k) => k), bands: [7] };
+    // Shares the band (as unrelated prompts sometimes do) but only 10 of 64 signature values.
+    const unlike = { id: "unlike", textHash: "b", minhash: Array.from({ length: 64 }, (_, k) => (k < 10 ? k : 1000 + k)), bands: [7] };
+    expect(findDuplicate(prompt, [unlike])).toBeNull();
+    // 52 of 64 (0.81): a near repeat.
+    const like = { id: "like", textHash: "c", minhash: Array.from({ length: 64 }, (_, k) => (k < 52 ? k : 1000 + k)), bands: [7] };
+    expect(findDuplicate(prompt, [unlike, like])).toEqual({ duplicateOf: "like", kind: "NEAR", similarity: 52 / 64 });
+  });
+});

@@ -112,4 +112,21 @@ describe("repeated prompts", () => {
     expect(wrong.status).toBe(2);
     expect(wrong.stderr).toContain("prompts duplicates --campaign SLUG");
   });
+
+  it("points every repeat at the earliest prompt it repeats, and counts exact and near repeats apart", async () => {
+    const other = await createTestCampaign({ status: "DRAFT" });
+    const question = "富士山の高さは何メートルですか？";
+    await importPrompts(
+      other.id,
+      { q1: [question], q2: [question], q3: [`${question} `], q4: [ESSAY], q5: [ESSAY.replace("家族", "友人")] },
+      models,
+    );
+    const report = await duplicateReport(other.id);
+    expect(report).toMatchObject({ prompts: 5, duplicates: 3, exact: 2, near: 1 });
+    expect(report.pairs.map((pair) => [pair.prompt, pair.duplicateOf, pair.kind])).toEqual([
+      ["q2", "q1", "exact"],
+      ["q3", "q1", "exact"],
+      ["q5", "q4", "near"],
+    ]);
+  });
 });

@@ -86,6 +86,24 @@ describe("a prompt left out by a researcher", () => {
     expect(await db.prompt.findUniqueOrThrow({ where: { id: leftOut } })).toMatchObject({ excludedAt: null, excludeReason: null });
   });
 
+  it("records who left a prompt out and why, and who took it back", async () => {
+    const prompt = await db.prompt.findFirstOrThrow({ where: { campaignId, externalId: "p1" } });
+    expect(await setPromptExcluded(researcherId, campaignId, prompt.id, true, "a name in it")).toBe(true);
+    expect(await setPromptExcluded(researcherId, campaignId, prompt.id, false, "ignored when taking back")).toBe(true);
+    const events = await db.auditEvent.findMany({ where: { subjectId: prompt.id }, orderBy: { createdAt: "asc" } });
+    expect(events.map(({ actorId, action, subjectType, data }) => ({ actorId, action, subjectType, data }))).toEqual([
+      { actorId: researcherId, action: "prompt.exclude", subjectType: "Prompt", data: { campaignId, reason: "a name in it" } },
+      { actorId: researcherId, action: "prompt.include", subjectType: "Prompt", data: { campaignId } },
+    ]);
+  });
+
+  it("lists the campaign's prompts a page at a time", async () => {
+    const first = await promptsOf(campaignId, 0);
+    const beyond = await promptsOf(campaignId, 1);
+    expect(first.entries.length).toBe(first.total);
+    expect(beyond).toMatchObject({ entries: [], total: first.total });
+  });
+
   it("is refused for a prompt of another campaign", async () => {
     const other = await createTestCampaign();
     expect(await setPromptExcluded(researcherId, other.id, leftOut, true)).toBe(false);
