@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
@@ -20,6 +21,10 @@ export default defineConfig({
     // other test files share the two cores: one took 68 s in a five-run loop. A timeout is no
     // performance check here, only a stop for a test that hangs.
     testTimeout: 180_000,
+    // Test files wait on PostgreSQL and on child processes more than they compute: two per core
+    // keep the cores busy (on 2 cores the suite took 195 s with one per core, 116 s with two).
+    // At most four: each has its own database copy and connections.
+    maxWorkers: Math.min(4, 2 * availableParallelism()),
     hookTimeout: 120_000,
   },
 });

@@ -141,11 +141,25 @@ export async function startThrowawayDatabase(): Promise<RunningDatabase> {
  * Creates database `name` (a copy of `template` when given) on the server that `serverUrl` points
  * at, whose own database is only used to connect; returns the new database's URL.
  */
+/** How often a copy of a busy template is tried before giving up. */
+const TEMPLATE_ATTEMPTS = 40;
+
 export async function createDatabase(serverUrl: string, name: string, { template }: { template?: string } = {}): Promise<string> {
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {
-    await client.query(`CREATE DATABASE "${name.replace(/"/g, "")}"${template ? ` TEMPLATE "${template.replace(/"/g, "")}"` : ""}`);
+    const statement = `CREATE DATABASE "${name.replace(/"/g, "")}"${template ? ` TEMPLATE "${template.replace(/"/g, "")}"` : ""}`;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await client.query(statement);
+        break;
+      } catch (error) {
+        // Copies of one template made at the same moment (test files starting together) can find
+        // it "being accessed by other users" for an instant: try again shortly.
+        if ((error as { code?: string }).code !== "55006" || attempt >= TEMPLATE_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 200));
+      }
+    }
   } finally {
     await client.end();
   }
