@@ -12,9 +12,12 @@ import { exportVotes } from "./export-votes";
  * The review: ten CSV downloads opened and never read held all ten of the pool's connections in
  * open transactions, and voting timed out. Exports now take one of a few slots (3 by default) and
  * a reader that stops taking data loses its export, transaction and all. The environment is read
- * once per test file: a one-second idle limit is set before the first read.
+ * once per test file: a short idle limit is set before the first read — long enough for three
+ * downloads to start on a busy machine (at one second, the first one's limit passed once before
+ * the third had started, with four test files running at once).
  */
-process.env.HIKAKU_EXPORT_IDLE_SECONDS = "1";
+const IDLE_SECONDS = 3;
+process.env.HIKAKU_EXPORT_IDLE_SECONDS = String(IDLE_SECONDS);
 
 let campaign: { id: string; slug: string };
 
@@ -54,9 +57,15 @@ describe("exports through the server", () => {
 
   it("end when the reader takes nothing for the idle limit: the transaction ends and the slot is free again", async () => {
     const stalled = await Promise.all([stalledDownload(), stalledDownload(), stalledDownload()]);
-    expect(await exportsWaiting()).toBe(3);
-    await sleep(1_600);
-    expect(await exportsWaiting()).toBe(0);
+    try {
+      expect(await exportsWaiting()).toBe(3);
+      await sleep(IDLE_SECONDS * 1000 + 600);
+      expect(await exportsWaiting()).toBe(0);
+    } catch (error) {
+      // The next tests need the slots.
+      await Promise.all(stalled.map((chunks) => chunks.return(undefined)));
+      throw error;
+    }
     // The reader that comes back learns its export was ended.
     await expect(stalled[0].next()).rejects.toBeInstanceOf(ExportIdle);
     // And the slots serve new downloads, read to the end.
@@ -70,7 +79,7 @@ describe("exports through the server", () => {
   it("give the slot back when the download never starts reading", async () => {
     for (let i = 0; i < 3; i++) exportVotes(null, campaign, DEFAULT_FILTERS, "csv", "api");
     expect(() => exportVotes(null, campaign, DEFAULT_FILTERS, "csv", "api")).toThrow(ExportsBusy);
-    await sleep(1_300);
+    await sleep(IDLE_SECONDS * 1000 + 300);
     const later = await stalledDownload();
     await later.return(undefined);
   });
