@@ -1,3 +1,4 @@
+import { USAGES } from "./commands/usages";
 import { UsageError } from "./lib/cli-args";
 
 /**
@@ -77,9 +78,8 @@ const commands: Record<string, Command> = {
 };
 
 async function printUsage(): Promise<void> {
-  const modules = await Promise.all(Object.values(commands).map((command) => command.load()));
   console.error("Usage: npm run hikaku -- <command> [options]\n\nCommands:");
-  for (const loaded of modules) console.error(`  ${loaded.usage}`);
+  for (const name of Object.keys(commands)) console.error(`  ${USAGES[name as keyof typeof USAGES]}`);
 }
 
 async function main(argv: string[]): Promise<number> {

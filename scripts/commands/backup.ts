@@ -4,9 +4,10 @@ import { backupDatabase, restoreDatabase, RestoreRefused } from "@/lib/backup/ba
 import { migrate } from "../../prisma/migrator";
 import { openAppDatabase } from "../lib/app-database";
 import { parseArgs, required, UsageError } from "../lib/cli-args";
+import { USAGES } from "./usages";
 
-export const backupUsage = "backup --out FILE   (the whole database as one plain SQL file; psql can restore it too)";
-export const restoreUsage = "restore --file FILE   (into an empty database, then newer migrations are applied)";
+export const backupUsage = USAGES["backup"];
+export const restoreUsage = USAGES["restore"];
 
 /** Writes the app's database to FILE; the rows per table go to stderr. */
 export async function backupCommand(argv: string[]): Promise<void> {

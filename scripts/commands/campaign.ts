@@ -4,12 +4,9 @@ import { db } from "@/lib/db";
 import { addMemberByEmail, createCampaign, setCampaignStatus } from "@/lib/campaigns/manage";
 import { campaignSettingsSchema, liveSettingsSchema, slugSchema, splitWords, STATUSES, STRATEGIES } from "@/lib/campaigns/settings";
 import { integerOption, parseArgs, required, single, UsageError } from "../lib/cli-args";
+import { USAGES } from "./usages";
 
-export const usage = [
-  "campaign create --slug SLUG --name NAME [--owner EMAIL] [--target N] [--strategy BALANCED|ACTIVE] [--daily-cap N] [--min-seconds N] [--instructions-file F] [--reveal-models] [--corrections off|optional|required] [--live [--max-turns N] [--prompts-per-hour N] [--max-prompt-chars N] [--blocked-words-file F]]",
-  "campaign status --slug SLUG --to DRAFT|ACTIVE|CLOSED",
-  "campaign add-member --slug SLUG --email EMAIL",
-].join("\n  ");
+export const usage = USAGES["campaign"];
 
 const CORRECTIONS: Record<string, "OFF" | "OPTIONAL" | "REQUIRED_AFTER_BOTH_BAD"> = {
   off: "OFF",

@@ -3,8 +3,9 @@ import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
 import { createOrResetAdmin } from "@/lib/users/users";
 import { askPassword } from "../lib/ask-password";
 import { parseArgs, required, single, UsageError } from "../lib/cli-args";
+import { USAGES } from "./usages";
 
-export const usage = "create-admin --email EMAIL [--password PASSWORD] [--name NAME]   (prompts for the password when omitted)";
+export const usage = USAGES["create-admin"];
 
 export async function createAdminCommand(argv: string[]): Promise<void> {
   const { values } = parseArgs(argv, { options: ["email", "password", "name"] });

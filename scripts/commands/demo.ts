@@ -5,9 +5,9 @@ import { seedMtBenchDemo } from "@/lib/demo/mtbench";
 import { describeDemo, seedDemo } from "@/lib/demo/seed";
 import { ImportRejected } from "@/lib/imports/rows";
 import { parseArgs, single, UsageError } from "../lib/cli-args";
+import { USAGES } from "./usages";
 
-export const usage =
-  "demo [--mtbench DIR [--scores FILE]]   (create or refresh the fictional demo, or a Japanese MT-Bench campaign from FastChat's files, and print demo accounts)";
+export const usage = USAGES["demo"];
 
 export async function demoCommand(argv: string[]): Promise<void> {
   const { values } = parseArgs(argv, { options: ["mtbench", "scores"] });

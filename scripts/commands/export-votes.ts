@@ -5,9 +5,10 @@ import { exportVotes } from "@/lib/datasets/export-votes";
 import { EXPORT_FORMATS, type ExportFormat } from "@/lib/datasets/write-formats";
 import { parseArgs, required, single, UsageError } from "../lib/cli-args";
 import { campaignBySlug } from "../lib/campaign-arg";
-import { FILTER_FLAGS, FILTER_OPTIONS, FILTER_USAGE, filtersFromArgs } from "../lib/filter-args";
+import { FILTER_FLAGS, FILTER_OPTIONS, filtersFromArgs } from "../lib/filter-args";
+import { USAGES } from "./usages";
 
-export const usage = `export-votes --campaign SLUG --format csv|jsonl|parquet [--out FILE] ${FILTER_USAGE}`;
+export const usage = USAGES["export-votes"];
 
 /** Streams the vote dataset to --out or stdout (waiting whenever the output is full); the row count goes to stderr. */
 export async function exportVotesCommand(argv: string[]): Promise<void> {

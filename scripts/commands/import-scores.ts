@@ -2,9 +2,9 @@ import { readFileSync } from "node:fs";
 import { importScores, ScoresRejected } from "@/lib/benchmarks/scores";
 import { parseArgs, required, UsageError } from "../lib/cli-args";
 import { campaignBySlug } from "../lib/campaign-arg";
+import { USAGES } from "./usages";
 
-export const usage =
-  "import-scores --campaign SLUG --file scores.csv   (the campaign's benchmark scores; CSV: model,benchmark,score[,higher_is_better])";
+export const usage = USAGES["import-scores"];
 
 /** Prints a JSON summary; a bad file prints every problem with its line and exits 2, saving nothing. */
 export async function importScoresCommand(argv: string[]): Promise<void> {

@@ -3,8 +3,9 @@ import { importVotes, VoteImportRejected } from "@/lib/datasets/import-votes";
 import { formatFromName, IMPORT_FORMATS, type ImportFormat } from "@/lib/datasets/read-formats";
 import { parseArgs, required, single, UsageError } from "../lib/cli-args";
 import { campaignBySlug } from "../lib/campaign-arg";
+import { USAGES } from "./usages";
 
-export const usage = "import-votes --campaign SLUG --file battles.csv|battles.jsonl|battles.parquet [--format csv|jsonl|parquet]";
+export const usage = USAGES["import-votes"];
 
 const LISTED = 50;
 

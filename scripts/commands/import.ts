@@ -4,11 +4,9 @@ import { db } from "@/lib/db";
 import { importFile, importMtBench, ImportRejected } from "@/lib/imports/read-files";
 import { formatImportErrors } from "@/lib/imports/rows";
 import { parseArgs, required, single, UsageError } from "../lib/cli-args";
+import { USAGES } from "./usages";
 
-export const usage = [
-  "import --campaign SLUG --file rows.jsonl|rows.csv",
-  "import --campaign SLUG --mtbench-questions question.jsonl --mtbench-answers model_answer/",
-].join("\n  ");
+export const usage = USAGES["import"];
 
 function read(path: string): string {
   try {

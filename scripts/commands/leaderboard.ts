@@ -5,10 +5,11 @@ import { AnchorNotFound, getLeaderboard } from "@/lib/results/leaderboard";
 import { correlationsCsv, correlationsJson, groupBoardsCsv, groupBoardsJson, leaderboardCsv, leaderboardJson } from "@/lib/results/output";
 import { parseArgs, required, single, UsageError } from "../lib/cli-args";
 import { campaignBySlug } from "../lib/campaign-arg";
-import { FILTER_FLAGS, FILTER_OPTIONS, FILTER_USAGE, filtersFromArgs } from "../lib/filter-args";
+import { FILTER_FLAGS, FILTER_OPTIONS, filtersFromArgs } from "../lib/filter-args";
+import { USAGES } from "./usages";
 
-export const leaderboardUsage = `leaderboard --campaign SLUG ${FILTER_USAGE} [--anchor NAME=RATING] [--style-control] [--by category|language [--min-battles N] | --robustness] [--format json|csv]`;
-export const correlationsUsage = `correlations --campaign SLUG ${FILTER_USAGE} [--format json|csv]`;
+export const leaderboardUsage = USAGES["leaderboard"];
+export const correlationsUsage = USAGES["correlations"];
 
 function formatOf(values: Map<string, string[]>): "json" | "csv" {
   const format = single(values, "format") ?? "json";

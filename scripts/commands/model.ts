@@ -3,12 +3,9 @@ import { addEndpoint, endpointInputSchema, rotateApiKeys } from "@/lib/live/endp
 import { MissingEncryptionKey } from "@/lib/live/secrets";
 import { campaignBySlug } from "../lib/campaign-arg";
 import { integerOption, parseArgs, required, single, UsageError } from "../lib/cli-args";
+import { USAGES } from "./usages";
 
-export const usage = [
-  "model add --campaign SLUG --name NAME --base-url URL [--api-model M] [--api-key-env VAR] [--timeout-s N] [--concurrency N] [--system-prompt-file F] [--params JSON]   (pushed: the server calls the endpoint)",
-  "model add --campaign SLUG --name NAME --worker [--timeout-s N] [--system-prompt-file F] [--params JSON]   (pulled: prints the worker token once)",
-  "model rotate-keys   (after changing HIKAKU_ENCRYPTION_KEY with the old one as HIKAKU_ENCRYPTION_KEY_PREVIOUS: stores every API key under the new one)",
-].join("\n  ");
+export const usage = USAGES["model"];
 
 function jsonObject(text: string | undefined): Record<string, unknown> | undefined {
   if (text === undefined) return undefined;

@@ -4,11 +4,9 @@ import { setPromptExcluded } from "@/lib/prompts/exclusion";
 import { campaignBySlug } from "../lib/campaign-arg";
 import { parseArgs, required, single, UsageError } from "../lib/cli-args";
 import { csvCell } from "@/lib/csv/write";
+import { USAGES } from "./usages";
 
-export const usage = [
-  "prompts duplicates --campaign SLUG [--format json|csv]   (prompts that repeat an earlier one: same normalised text, or near by shingle similarity)",
-  "prompts exclude --campaign SLUG --prompt ID [--reason TEXT] · prompts include --campaign SLUG --prompt ID   (leave a prompt out of results, exports and serving, or take it back)",
-].join("\n  ");
+export const usage = USAGES["prompts"];
 
 /**
  * `prompts duplicates`: JSON `{campaign, prompts, duplicates, exact, near, pairs: [{prompt,

@@ -4,8 +4,9 @@ import { parseBattlesCsv } from "@/lib/ratings/battles-csv";
 import { computeLeaderboard, ratingsJson } from "@/lib/ratings/leaderboard";
 import { bootstrapThetasParallel } from "@/lib/ratings/parallel";
 import { integerOption, parseArgs, required, single, UsageError } from "../lib/cli-args";
+import { USAGES } from "./usages";
 
-export const usage = "ratings --input votes.csv [--rounds 1000] [--seed 0] [--anchor NAME=RATING] [--exclude-bothbad] [--threads N]";
+export const usage = USAGES["ratings"];
 
 /**
  * Prints only JSON on stdout: {"votes", "rounds", "models": [{model, rating, ciLow, ciHigh,

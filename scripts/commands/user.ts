@@ -5,9 +5,9 @@ import { ROLES } from "@/lib/auth/roles";
 import { db } from "@/lib/db";
 import { askPassword } from "../lib/ask-password";
 import { parseArgs, required, single, UsageError } from "../lib/cli-args";
+import { USAGES } from "./usages";
 
-export const usage =
-  "user create --email EMAIL --role ADMIN|RESEARCHER|ANNOTATOR [--password P] [--name NAME]   (for scripted set-ups; people normally use invitation links)";
+export const usage = USAGES["user"];
 
 export async function userCommand(argv: string[]): Promise<void> {
   const [action, ...rest] = argv;

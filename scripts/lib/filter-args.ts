@@ -4,8 +4,7 @@ import { single, UsageError } from "./cli-args";
 /** The leaderboard's filters as CLI options, shared by leaderboard, correlations and export-votes. */
 export const FILTER_OPTIONS = ["category", "from", "to", "anchor"] as const;
 export const FILTER_FLAGS = ["exclude-bothbad", "include-flagged", "exclude-duplicates"] as const;
-export const FILTER_USAGE =
-  "[--category C] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--exclude-bothbad] [--include-flagged] [--exclude-duplicates]";
+export { FILTER_USAGE } from "../commands/usages";
 
 export function filtersFromArgs(
   values: Map<string, string[]>,
