@@ -7,7 +7,7 @@
 // they are when run from sources. Started with --conditions=react-server (package.json).
 import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join, relative } from "node:path";
+import { join, relative, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -39,7 +39,7 @@ const sourceLocations = {
       path: createRequire(join(args.resolveDir, "index.js")).resolve(args.path),
     }));
     build.onLoad({ filter: /\.(ts|tsx|mts)$/ }, (args) => {
-      if (args.path.includes(`${join("node_modules", "")}`)) return undefined;
+      if (args.path.includes(`${sep}node_modules${sep}`)) return undefined;
       const text = readFileSync(args.path, "utf8");
       return { contents: text.replaceAll("import.meta.url", JSON.stringify(pathToFileURL(args.path).href)), loader: "ts" };
     });

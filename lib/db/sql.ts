@@ -16,18 +16,17 @@ export interface RawSql {
  * timestamp column is timestamptz, which pg reads and writes as Prisma does.
  */
 export function rawSqlOver(connection: Queryable): RawSql {
-  const statement = (query: TemplateStringsArray | Prisma.Sql, values: unknown[]) =>
-    query instanceof Prisma.Sql ? query : Prisma.sql(query, ...(values as Prisma.Sql[]));
   return {
-    async $queryRaw<T>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): Promise<T> {
-      const { text, values: parameters } = statement(query, values);
-      return (await connection.query(text, parameters)).rows as T;
-    },
-    async $executeRaw(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): Promise<number> {
-      const { text, values: parameters } = statement(query, values);
-      return (await connection.query(text, parameters)).rowCount ?? 0;
-    },
+    $queryRaw: async <T>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) =>
+      (await run(connection, query, values)).rows as T,
+    $executeRaw: async (query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) =>
+      (await run(connection, query, values)).rowCount ?? 0,
   };
+}
+
+function run(connection: Queryable, query: TemplateStringsArray | Prisma.Sql, values: unknown[]) {
+  const { text, values: parameters } = query instanceof Prisma.Sql ? query : Prisma.sql(query, ...(values as Prisma.Sql[]));
+  return connection.query(text, parameters);
 }
 
 /**
@@ -36,8 +35,8 @@ export function rawSqlOver(connection: Queryable): RawSql {
  * per-statement handling cost more than the statements (docs/benchmarks.md, "Vote ingestion").
  */
 export const sql: RawSql = {
-  $queryRaw: (query, ...values) => rawSqlOver(pool()).$queryRaw(query, ...values),
-  $executeRaw: (query, ...values) => rawSqlOver(pool()).$executeRaw(query, ...values),
+  $queryRaw: async <T>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) => (await run(pool(), query, values)).rows as T,
+  $executeRaw: async (query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) => (await run(pool(), query, values)).rowCount ?? 0,
 };
 
 /** `work` in one transaction on one pooled connection, its statements written as tagged templates. */
