@@ -41,6 +41,7 @@ const commands: Record<string, Command> = {
     needsDatabase: true,
     load: async () => import("./commands/import-scores").then((m) => ({ usage: m.usage, run: m.importScoresCommand })),
   },
+  judge: { needsDatabase: true, load: async () => import("./commands/judge").then((m) => ({ usage: m.usage, run: m.judgeCommand })) },
   leaderboard: {
     needsDatabase: true,
     load: async () => import("./commands/leaderboard").then((m) => ({ usage: m.leaderboardUsage, run: m.leaderboardCommand })),

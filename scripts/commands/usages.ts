@@ -23,6 +23,8 @@ export const USAGES = {
   "export-votes": `export-votes --campaign SLUG --format csv|jsonl|parquet [--out FILE] ${FILTER_USAGE}`,
   "import-scores":
     "import-scores --campaign SLUG --file scores.csv   (the campaign's benchmark scores; CSV: model,benchmark,score[,higher_is_better])",
+  judge:
+    "judge import --campaign SLUG --file model_judgment/JUDGE_pair.jsonl|JUDGE_single.jsonl [--name N]   (FastChat's judge outputs as an LLM judge's verdicts, beside the human votes)",
   leaderboard: `leaderboard --campaign SLUG ${FILTER_USAGE} [--anchor NAME=RATING] [--style-control] [--by category|language [--min-battles N] | --robustness] [--format json|csv]`,
   correlations: `correlations --campaign SLUG ${FILTER_USAGE} [--format json|csv]`,
   prompts: [
