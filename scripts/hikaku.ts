@@ -42,6 +42,10 @@ const commands: Record<string, Command> = {
     load: async () => import("./commands/import-scores").then((m) => ({ usage: m.usage, run: m.importScoresCommand })),
   },
   judge: { needsDatabase: true, load: async () => import("./commands/judge").then((m) => ({ usage: m.usage, run: m.judgeCommand })) },
+  agreement: {
+    needsDatabase: true,
+    load: async () => import("./commands/agreement").then((m) => ({ usage: m.usage, run: m.agreementCommand })),
+  },
   leaderboard: {
     needsDatabase: true,
     load: async () => import("./commands/leaderboard").then((m) => ({ usage: m.leaderboardUsage, run: m.leaderboardCommand })),

@@ -25,6 +25,7 @@ export const USAGES = {
     "import-scores --campaign SLUG --file scores.csv   (the campaign's benchmark scores; CSV: model,benchmark,score[,higher_is_better])",
   judge:
     "judge import --campaign SLUG --file model_judgment/JUDGE_pair.jsonl|JUDGE_single.jsonl [--name N]   (FastChat's judge outputs as an LLM judge's verdicts, beside the human votes)",
+  agreement: `agreement --campaign SLUG [--judge N] [--category C] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--include-flagged] [--exclude-duplicates] [--format json|csv]   (each judge against the humans and the humans against each other, per turn, as FastChat's compute_agreement.py counts)`,
   leaderboard: `leaderboard --campaign SLUG ${FILTER_USAGE} [--anchor NAME=RATING] [--style-control] [--by category|language [--min-battles N] | --robustness] [--format json|csv]`,
   correlations: `correlations --campaign SLUG ${FILTER_USAGE} [--format json|csv]`,
   prompts: [
