@@ -21,9 +21,9 @@ async function pairwiseAll(judge: string) {
   const table: Record<string, [number, number, number]> = {};
   const add = (model: string, column: 0 | 1 | 2) => ((table[model] ??= [0, 0, 0])[column] += 1);
   for (const v of verdicts) {
-    if (v.winner === "MODEL_A") (add(v.modelA.name, 0), add(v.modelB.name, 1));
-    else if (v.winner === "MODEL_B") (add(v.modelB.name, 0), add(v.modelA.name, 1));
-    else (add(v.modelA.name, 2), add(v.modelB.name, 2));
+    const [a, b]: [0 | 1 | 2, 0 | 1 | 2] = v.winner === "MODEL_A" ? [0, 1] : v.winner === "MODEL_B" ? [1, 0] : [2, 2];
+    add(v.modelA.name, a);
+    add(v.modelB.name, b);
   }
   return table;
 }
