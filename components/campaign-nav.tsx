@@ -5,6 +5,7 @@ const SECTIONS = [
   ["overview", ""],
   ["leaderboard", "/leaderboard"],
   ["correlations", "/correlations"],
+  ["judges", "/judges"],
   ["annotators", "/annotators"],
   ["corrections", "/corrections"],
   ["prompts", "/prompts"],

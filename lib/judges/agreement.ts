@@ -40,7 +40,7 @@ const VERDICT = (a: string, b: string, winner: string) => `CASE
   WHEN (${winner} = 'MODEL_A') = (${a} < ${b}) THEN 'first' ELSE 'second' END`;
 
 /** Human votes the leaderboard counts under `filters`, tallied per question, model pair and turn. */
-async function humanTallies(campaignId: string, filters: ResultFilters): Promise<HumanTally[]> {
+export async function humanTallies(campaignId: string, filters: ResultFilters): Promise<HumanTally[]> {
   const params: unknown[] = [];
   const { where } = voteConditions(campaignId, { ...filters, excludedPrompts: true }, params);
   const { rows } = await pool().query<{ question: string; pair: string; turn: number; first: number; second: number; tie: number }>(
@@ -64,12 +64,13 @@ async function humanTallies(campaignId: string, filters: ResultFilters): Promise
   return rows;
 }
 
-interface StoredVerdict extends JudgeVerdict {
+export interface StoredVerdict extends JudgeVerdict {
+  id: string;
   judgeId: string;
 }
 
 /** Every judge's counted verdicts, on prompts the filters keep (category; excluded or repeated prompts left out). */
-async function judgeVerdicts(campaignId: string, filters: ResultFilters): Promise<{ verdicts: StoredVerdict[]; swapped: Map<string, [number, number]> }> {
+export async function judgeVerdicts(campaignId: string, filters: ResultFilters): Promise<{ verdicts: StoredVerdict[]; swapped: Map<string, [number, number]> }> {
   const params: unknown[] = [campaignId];
   const conditions = [`j."campaignId" = $1::uuid`, `p."excludedAt" IS NULL`];
   if (filters.category) {
@@ -77,8 +78,8 @@ async function judgeVerdicts(campaignId: string, filters: ResultFilters): Promis
     conditions.push(`p.category = $${params.length}`);
   }
   if (filters.excludeDuplicates) conditions.push(`p."duplicateOfId" IS NULL`);
-  const { rows } = await pool().query<{ judgeId: string; question: string; pair: string; turn: number; verdict: PairVerdict | null; swapped: boolean; inconsistent: boolean }>(
-    `SELECT r."judgeId", p."externalId" AS question, r.turn,
+  const { rows } = await pool().query<{ id: string; judgeId: string; question: string; pair: string; turn: number; verdict: PairVerdict | null; swapped: boolean; inconsistent: boolean }>(
+    `SELECT r.id, r."judgeId", p."externalId" AS question, r.turn,
             least(r."modelAId", r."modelBId")::text || '|' || greatest(r."modelAId", r."modelBId")::text AS pair,
             CASE WHEN r.winner IS NULL THEN NULL ELSE ${VERDICT(`r."modelAId"`, `r."modelBId"`, `r.winner::text`)} END AS verdict,
             r.g2 IS NOT NULL AS swapped, r.inconsistent
@@ -90,7 +91,7 @@ async function judgeVerdicts(campaignId: string, filters: ResultFilters): Promis
   const swapped = new Map<string, [number, number]>();
   for (const row of rows) {
     if (row.verdict === null) continue;
-    verdicts.push({ judgeId: row.judgeId, question: row.question, pair: row.pair, turn: row.turn, verdict: row.verdict });
+    verdicts.push({ id: row.id, judgeId: row.judgeId, question: row.question, pair: row.pair, turn: row.turn, verdict: row.verdict });
     if (row.swapped) {
       const counts = swapped.get(row.judgeId) ?? [0, 0];
       counts[0] += 1;

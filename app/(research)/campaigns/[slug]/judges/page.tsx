@@ -1,0 +1,81 @@
+import Link from "next/link";
+import { CampaignNav } from "@/components/campaign-nav";
+import { JudgeAgreementTable } from "@/components/judge-agreement-table";
+import { JudgeDisagreements } from "@/components/judge-disagreements";
+import { JudgmentsUploader } from "@/components/judgments-uploader";
+import { ResultsFilters } from "@/components/results-filters";
+import { campaignCategories } from "@/lib/campaigns/categories";
+import { getTranslator } from "@/lib/i18n/server";
+import { agreementReport } from "@/lib/judges/agreement";
+import { disagreements } from "@/lib/judges/disagreements";
+import { DEFAULT_FILTERS, parseFilters, readParam } from "@/lib/results/filters";
+import { type ResultsPageProps, requireResultsCampaign } from "@/lib/results/page-data";
+import { db } from "@/lib/db";
+
+export default async function JudgesPage({ params, searchParams }: ResultsPageProps) {
+  const campaign = await requireResultsCampaign(params);
+  const query = await searchParams;
+  const parsed = parseFilters(query);
+  const filters = parsed.ok ? parsed.filters : DEFAULT_FILTERS;
+  const [t, categories, report, judges] = await Promise.all([
+    getTranslator(),
+    campaignCategories(campaign.id),
+    agreementReport(campaign.id, filters),
+    db.judge.findMany({ where: { campaignId: campaign.id }, select: { id: true, name: true }, orderBy: { name: "asc" } }),
+  ]);
+  const chosen = judges.find((j) => j.name === readParam(query, "judge")) ?? judges[0];
+  const chosenReport = chosen && report.judges.find((j) => j.judge === chosen.name);
+  const contradictions = chosen ? await disagreements(campaign.id, chosen.id, filters) : null;
+  const basePath = `/campaigns/${campaign.slug}/judges`;
+  const withJudge = (name: string) => {
+    const next = new URLSearchParams(Object.entries(query).flatMap(([k, v]) => (typeof v === "string" && k !== "judge" ? [[k, v]] : [])));
+    next.set("judge", name);
+    return `${basePath}?${next}`;
+  };
+  return (
+    <div className="space-y-6">
+      <CampaignNav slug={campaign.slug} name={campaign.name} active="judges" />
+      <p className="text-sm text-slate-700">{t("judges.intro")}</p>
+      <ResultsFilters basePath={basePath} filters={filters} categories={categories} models={[]} showAnchor={false} />
+      <section className="card space-y-3">
+        <h2 className="text-lg font-semibold">{t("judges.agreementTitle")}</h2>
+        {judges.length === 0 ? (
+          <p className="text-sm text-slate-600">{t("judges.noJudges")}</p>
+        ) : (
+          <>
+            <JudgeAgreementTable judges={report.judges} humans={report.humanHuman.turns} />
+            {report.judges
+              .filter((j) => j.turns.length === 0)
+              .map((j) => (
+                <p key={j.judge} role="note" className="rounded bg-amber-50 p-3 text-sm text-amber-900">
+                  {t("judges.noOverlap", { judge: j.judge })}
+                </p>
+              ))}
+          </>
+        )}
+      </section>
+      {chosen && contradictions && chosenReport && (
+        <section className="card space-y-3" aria-labelledby="disagreements-title">
+          <h2 id="disagreements-title" className="text-lg font-semibold">
+            {t("judges.disagreementsTitle", { judge: chosen.name })}
+          </h2>
+          {judges.length > 1 && (
+            <nav aria-label={t("judges.showJudge")} className="flex flex-wrap gap-2 text-sm">
+              <span>{t("judges.showJudge")}</span>
+              {judges.map((j) => (
+                <Link key={j.id} href={withJudge(j.name)} aria-current={j.id === chosen.id ? "true" : undefined} className="underline">
+                  {j.name}
+                </Link>
+              ))}
+            </nav>
+          )}
+          <JudgeDisagreements judge={chosen.name} total={contradictions.total} shown={contradictions.shown} />
+        </section>
+      )}
+      <section className="card space-y-3">
+        <h2 className="text-lg font-semibold">{t("judges.importTitle")}</h2>
+        <JudgmentsUploader campaignId={campaign.id} slug={campaign.slug} />
+      </section>
+    </div>
+  );
+}
