@@ -32,7 +32,10 @@ const JUDGE = `CASE WHEN v."annotatorId" IS NULL THEN coalesce(v.judge, 'anonymo
 const MODEL_NAMES = `(SELECT id, name, to_json(name)::text AS "nameJson" FROM "Model" GROUP BY id)`;
 
 /** A vote with everything an export row is made of: its campaign, models, prompt and the answers shown. */
-const VOTE_SOURCE = `FROM "Vote" v
+const VOTE_SOURCE = sourceOf(`"Vote"`);
+
+function sourceOf(votes: string): string {
+  return `FROM ${votes} v
   JOIN (SELECT id, language, to_json(language)::text AS "languageJson", "pseudonymSalt" FROM "Campaign" GROUP BY id) c
     ON c.id = v."campaignId"
   JOIN ${MODEL_NAMES} ma ON ma.id = v."modelAId"
@@ -42,6 +45,30 @@ const VOTE_SOURCE = `FROM "Vote" v
   LEFT JOIN "Item" i ON i.id = a."itemId"
   LEFT JOIN "Output" lo ON lo.id = a."leftOutputId"
   LEFT JOIN "Output" ro ON ro.id = a."rightOutputId"`;
+}
+
+/** The Vote columns an export row reads, with the kind of judge: every vote is a person's. */
+const VOTE_COLUMNS = `"campaignId", "annotatorId", judge, "questionId", "promptId", "assignmentId", "modelAId", "modelBId", winner,
+  "conversationA", "conversationB", turn, language, "createdAt", outcome, reason, "correctedAnswer", "identityLeak", "durationMs",
+  category, seq, "tooFast"`;
+
+/**
+ * The votes and, as rows of the same shape, the campaign's LLM judges' counted verdicts (`export-votes
+ * --judges`): the judge's name as its judge, the conversations the judge read, the verdict as the
+ * outcome (model A on the left), its latency as the duration, and judge_kind "llm" beside "human".
+ */
+const VOTES_WITH_VERDICTS = (campaignParameter: string) => `(
+  SELECT ${VOTE_COLUMNS}, 'human' AS "judgeKind" FROM "Vote"
+  UNION ALL
+  SELECT j."campaignId", NULL::uuid, j.name, NULL::text, r."promptId", NULL::text, r."modelAId", r."modelBId", r.winner,
+         hikaku_conversation(vp.turns, oa.turns, r.turn)::jsonb, hikaku_conversation(vp.turns, ob.turns, r.turn)::jsonb,
+         r.turn, NULL::text, r."createdAt",
+         (CASE r.winner WHEN 'MODEL_A' THEN 'LEFT' WHEN 'MODEL_B' THEN 'RIGHT' WHEN 'TIE' THEN 'TIE' ELSE 'BOTH_BAD' END)::"Outcome",
+         NULL::text, NULL::text, false, r."latencyMs", NULL::text, 0::bigint, false, 'llm'
+  FROM "Verdict" r JOIN "Judge" j ON j.id = r."judgeId" JOIN "Prompt" vp ON vp.id = r."promptId"
+  LEFT JOIN "Output" oa ON oa."promptId" = r."promptId" AND oa."modelId" = r."modelAId"
+  LEFT JOIN "Output" ob ON ob."promptId" = r."promptId" AND ob."modelId" = r."modelBId"
+  WHERE j."campaignId" = ${campaignParameter}::uuid AND r.winner IS NOT NULL)`;
 
 /**
  * The conversation one model had: as imported, or for app votes the user turns and that model's
@@ -98,9 +125,14 @@ const COLUMNS: [name: string, expression: string, json: JsonKind][] = [
  */
 const isFreeText = (name: string, json: JsonKind) => json === "string" || name === "model_a" || name === "model_b" || name === "language";
 
+/** With `--judges`: whose judgment a row is, a person's ("human") or an LLM judge's ("llm"). */
+const JUDGE_KIND_COLUMN: [string, string, JsonKind] = ["judge_kind", `v."judgeKind"`, "label"];
+
+type Column = (typeof COLUMNS)[number];
+
 /** For people (spreadsheet-safe); `raw` for the Parquet encoder, which keeps every value as it is. */
-const selectCsv = (raw: boolean) =>
-  COLUMNS.map(([name, expression, json]) =>
+const selectCsv = (raw: boolean, columns: Column[] = COLUMNS) =>
+  columns.map(([name, expression, json]) =>
     // COPY would print booleans as t/f; the export says true/false.
     json === "boolean"
       ? `CASE WHEN ${expression} THEN 'true' ELSE 'false' END AS ${name}`
@@ -131,7 +163,9 @@ function jsonValue(expression: string, kind: JsonKind): string {
  * JSON Lines then leave the database ready to send, which is faster than converting CSV here
  * (the parallel workers that sort the votes build them too).
  */
-const SELECT_JSON = `${COLUMNS.map(([name, expression, kind], i) => `'${i === 0 ? "{" : ","}"${name}":' || ${jsonValue(expression, kind)}`).join(" || ")} || E'}\\n'`;
+const selectJson = (columns: Column[] = COLUMNS) =>
+  `${columns.map(([name, expression, kind], i) => `'${i === 0 ? "{" : ","}"${name}":' || ${jsonValue(expression, kind)}`).join(" || ")} || E'}\\n'`;
+const SELECT_JSON = selectJson();
 
 /** CSV as COPY writes it; JSON Lines as binary COPY of the built lines, unwrapped by textOfBinaryCopy. */
 const COPY_OPTIONS = { csv: "FORMAT csv, HEADER", "raw-csv": "FORMAT csv, HEADER", jsonl: "FORMAT binary" } as const;
@@ -163,6 +197,8 @@ function takeExportSlot(): () => void {
 export interface CopyLimits {
   /** Take an export slot (ExportsBusy when none is free) and end the export when its reader stalls. */
   guarded: boolean;
+  /** Add the LLM judges' verdicts as rows, and the judge_kind column (CSV and JSON Lines). */
+  withJudges?: boolean;
 }
 
 /**
@@ -215,8 +251,15 @@ export function copyVotes(
       client = connected;
       await connected.query("BEGIN READ ONLY");
       await connected.query("SET LOCAL work_mem = '128MB'");
-      const columns = { csv: SELECT_CSV, "raw-csv": SELECT_RAW_CSV, jsonl: SELECT_JSON }[format];
-      const select = `SELECT ${columns} ${VOTE_SOURCE} WHERE ${where} ORDER BY v."createdAt", v.seq`;
+      let from = VOTE_SOURCE;
+      let columns = { csv: SELECT_CSV, "raw-csv": SELECT_RAW_CSV, jsonl: SELECT_JSON }[format];
+      if (limits.withJudges) {
+        params.push(campaignId);
+        from = sourceOf(VOTES_WITH_VERDICTS(`$${params.length}`));
+        const withKind = [...COLUMNS, JUDGE_KIND_COLUMN];
+        columns = format === "jsonl" ? selectJson(withKind) : selectCsv(format === "raw-csv", withKind);
+      }
+      const select = `SELECT ${columns} ${from} WHERE ${where} ORDER BY v."createdAt", v.seq`;
       const sql = `COPY (${select}) TO STDOUT WITH (${COPY_OPTIONS[format]})`;
       const stream = connected.query(copyTo(inlineParameters(sql, params)));
       const source = format === "jsonl" ? textOfBinaryCopy(stream as AsyncIterable<Buffer>) : (stream as AsyncIterable<Buffer>);

@@ -18,11 +18,14 @@ export function exportVotes(
   filters: ResultFilters,
   format: ExportFormat,
   via: "api" | "cli" | "web",
+  { withJudges = false }: { withJudges?: boolean } = {},
 ): { chunks: AsyncGenerator<Uint8Array>; rows: () => number } {
+  if (withJudges && format === "parquet") throw new Error("the judges' verdicts are exported as CSV or JSON Lines");
   // CSV and JSON Lines come straight from PostgreSQL; Parquet is encoded from its CSV as it arrives.
   // Downloads through the server are limited and ended when stalled; the CLI's own export is not.
   const copied = copyVotes(campaign.id, filters, format === "parquet" ? "raw-csv" : format === "csv" ? "csv" : "jsonl", {
     guarded: via !== "cli",
+    withJudges,
   });
   const encoded = format === "parquet" ? csvToParquetInWorker(copied.chunks) : copied.chunks;
   const rows = copied.rows;
@@ -37,7 +40,7 @@ export function exportVotes(
         action: "votes.exported",
         subjectType: "Campaign",
         subjectId: campaign.id,
-        data: { format, via, rows: rows(), complete, filters: describeFilters(filters) },
+        data: { format, via, rows: rows(), complete, filters: describeFilters(filters), ...(withJudges && { withJudges }) },
       }).catch(() => {});
     }
   }

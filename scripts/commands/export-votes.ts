@@ -12,16 +12,18 @@ export const usage = USAGES["export-votes"];
 
 /** Streams the vote dataset to --out or stdout (waiting whenever the output is full); the row count goes to stderr. */
 export async function exportVotesCommand(argv: string[]): Promise<void> {
-  const { values, flags } = parseArgs(argv, { options: ["campaign", "format", "out", ...FILTER_OPTIONS], flags: [...FILTER_FLAGS] });
+  const { values, flags } = parseArgs(argv, { options: ["campaign", "format", "out", ...FILTER_OPTIONS], flags: [...FILTER_FLAGS, "judges"] });
   const campaign = await campaignBySlug(required(values, "campaign"));
   const format = required(values, "format") as ExportFormat;
   if (!EXPORT_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(", ")}.`);
   const filters = filtersFromArgs(values, flags);
+  const withJudges = flags.has("judges");
+  if (withJudges && format === "parquet") throw new UsageError("--judges works with --format csv or jsonl.");
   const outPath = single(values, "out");
   if (!outPath && format === "parquet" && process.stdout.isTTY)
     throw new UsageError("Parquet is binary: give --out FILE or redirect stdout.");
   const out: Writable = outPath ? createWriteStream(outPath) : process.stdout;
-  const { chunks, rows } = exportVotes(null, campaign, filters, format, "cli");
+  const { chunks, rows } = exportVotes(null, campaign, filters, format, "cli", { withJudges });
   for await (const chunk of chunks) {
     if (!out.write(chunk)) await once(out, "drain");
   }
@@ -29,5 +31,5 @@ export async function exportVotesCommand(argv: string[]): Promise<void> {
     out.end();
     await once(out, "finish");
   }
-  console.error(`exported ${rows()} votes${outPath ? ` to ${outPath}` : ""}`);
+  console.error(`exported ${rows()} ${withJudges ? "votes and verdicts" : "votes"}${outPath ? ` to ${outPath}` : ""}`);
 }

@@ -1,3 +1,5 @@
+import { db } from "@/lib/db";
+import { judgeBattles, judgeLeaderboard } from "@/lib/judges/judge-leaderboard";
 import { correlationsFor } from "@/lib/results/correlations";
 import { DEFAULT_MIN_BATTLES_PER_MODEL, GROUP_BYS, groupBoards, type GroupBy } from "@/lib/results/groups";
 import type { ResultFilters } from "@/lib/results/filters";
@@ -15,6 +17,29 @@ function formatOf(values: Map<string, string[]>): "json" | "csv" {
   const format = single(values, "format") ?? "json";
   if (format !== "json" && format !== "csv") throw new UsageError("--format must be json or csv.");
   return format;
+}
+
+/**
+ * `leaderboard --judge N`: the judge's own board from its verdicts, in the usual JSON (or CSV).
+ * Only the prompt filters and the anchor apply: verdicts have no annotator and no date range.
+ */
+async function judgeBoard(argv: string[]): Promise<void> {
+  const { values, flags } = parseArgs(argv, { options: ["campaign", "format", "judge", ...FILTER_OPTIONS], flags: [...FILTER_FLAGS] });
+  const campaign = await campaignBySlug(required(values, "campaign"));
+  const filters = filtersFromArgs(values, flags, { anchor: true });
+  const format = formatOf(values);
+  const name = required(values, "judge");
+  const judge = await db.judge.findUnique({ where: { campaignId_name: { campaignId: campaign.id, name } }, select: { id: true } });
+  if (!judge) throw new UsageError(`campaign ${campaign.slug} has no judge "${name}".`);
+  const battles = await judgeBattles(judge.id, filters);
+  const anchor = filters.anchor;
+  if (anchor && !battles.some((b) => b.modelA === anchor.model || b.modelB === anchor.model))
+    throw new UsageError(`the anchor model "${anchor.model}" has no verdicts under these filters.`);
+  const board = await judgeLeaderboard(battles, filters);
+  if (board.votes === 0) console.error("note: the judge has no verdicts under these filters.");
+  process.stdout.write(
+    format === "csv" ? leaderboardCsv(board, null, null) : JSON.stringify({ ...leaderboardJson(board, new Date(), filters, campaign.slug), judge: name }) + "\n",
+  );
 }
 
 async function boardFor(argv: string[], { anchor, bootstrap }: { anchor: boolean; bootstrap: boolean }) {
@@ -53,6 +78,7 @@ function groupOptions(values: Map<string, string[]>, { robustness }: ResultFilte
  * Defaults: 1,000 rounds, seed 0, flagged annotators excluded, online Elo in time order.
  */
 export async function leaderboardCommand(argv: string[]): Promise<void> {
+  if (argv.includes("--judge")) return judgeBoard(argv);
   const { campaign, filters, format, view, values } = await boardFor(argv, { anchor: true, bootstrap: false });
   const grouping = groupOptions(values, filters);
   if (grouping) {

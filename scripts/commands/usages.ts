@@ -20,13 +20,13 @@ export const USAGES = {
     "import --campaign SLUG --mtbench-questions question.jsonl --mtbench-answers model_answer/",
   ].join("\n  "),
   "import-votes": "import-votes --campaign SLUG --file battles.csv|battles.jsonl|battles.parquet [--format csv|jsonl|parquet]",
-  "export-votes": `export-votes --campaign SLUG --format csv|jsonl|parquet [--out FILE] ${FILTER_USAGE}`,
+  "export-votes": `export-votes --campaign SLUG --format csv|jsonl|parquet [--out FILE] ${FILTER_USAGE} [--judges]   (--judges: the LLM judges' verdicts as rows too, with a judge_kind column; csv or jsonl)`,
   "import-scores":
     "import-scores --campaign SLUG --file scores.csv   (the campaign's benchmark scores; CSV: model,benchmark,score[,higher_is_better])",
   judge:
     "judge import --campaign SLUG --file model_judgment/JUDGE_pair.jsonl|JUDGE_single.jsonl [--name N]   (FastChat's judge outputs as an LLM judge's verdicts, beside the human votes)",
   agreement: `agreement --campaign SLUG [--judge N] [--category C] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--include-flagged] [--exclude-duplicates] [--format json|csv]   (each judge against the humans and the humans against each other, per turn, as FastChat's compute_agreement.py counts)`,
-  leaderboard: `leaderboard --campaign SLUG ${FILTER_USAGE} [--anchor NAME=RATING] [--style-control] [--by category|language [--min-battles N] | --robustness] [--format json|csv]`,
+  leaderboard: `leaderboard --campaign SLUG ${FILTER_USAGE} [--anchor NAME=RATING] [--style-control] [--by category|language [--min-battles N] | --robustness] [--format json|csv]\n  leaderboard --campaign SLUG --judge N [--category C] [--exclude-duplicates] [--anchor NAME=RATING] [--format json|csv]   (an LLM judge's own board from its verdicts)`,
   correlations: `correlations --campaign SLUG ${FILTER_USAGE} [--format json|csv]`,
   prompts: [
     "prompts duplicates --campaign SLUG [--format json|csv]   (prompts that repeat an earlier one: same normalised text, or near by shingle similarity)",

@@ -1,0 +1,67 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { importVotes } from "@/lib/datasets/import-votes";
+import { runHikaku } from "@/lib/testing/cli";
+import { uniqueSuffix } from "@/lib/testing/factories";
+import { createJudgedCampaign, PAIR_FILE } from "@/lib/testing/judge-campaign";
+import { importJudgments } from "./import-judgments";
+
+let campaign: { id: string; slug: string };
+
+/** The shared MT-Bench campaign with GPT-4's pair verdicts and two human votes on question 81. */
+beforeAll(async () => {
+  campaign = await createJudgedCampaign();
+  await importJudgments(null, campaign.id, readFileSync(PAIR_FILE, "utf8"), { name: "gpt-4" });
+  const votes = join(tmpdir(), `judge-outputs-${uniqueSuffix()}.jsonl`);
+  const vote = (judge: string, winner: string, i: number) =>
+    JSON.stringify({ question_id: 81, model_a: "phi-3", model_b: "phi-3-dpo", winner, judge, turn: 1, tstamp: 1_700_000_000 + i });
+  writeFileSync(votes, [vote("expert_1", "model_b", 0), vote("expert_2", "tie", 1)].join("\n"));
+  await importVotes(null, campaign.id, { path: votes, format: "jsonl" });
+}, 120_000);
+
+describe("a judge's verdicts in the leaderboard and the export", () => {
+  it("leaderboard --judge prints the judge's own board from its wins, losses and ties, in the usual JSON", () => {
+    const printed = runHikaku(["leaderboard", "--campaign", campaign.slug, "--judge", "gpt-4"]);
+    expect(printed.stderr).not.toMatch(/Error/);
+    const board = JSON.parse(printed.stdout);
+    // 73 counted verdicts (two failed calls left out): phi-3-dpo won 20, phi-3 18, 35 ties.
+    expect(board).toMatchObject({ judge: "gpt-4", campaign: campaign.slug, votes: 73 });
+    expect(board.models.map((m: { model: string }) => m.model)).toEqual(["phi-3-dpo", "phi-3"]);
+    expect(board.models[0].rating).toBeGreaterThan(board.models[1].rating);
+    expect(board.models.map((m: { battles: number }) => m.battles)).toEqual([73, 73]);
+    // The human board is not the judge's: two human votes only.
+    const human = JSON.parse(runHikaku(["leaderboard", "--campaign", campaign.slug]).stdout);
+    expect(human.votes).toBe(2);
+    const missing = runHikaku(["leaderboard", "--campaign", campaign.slug, "--judge", "nobody"]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('has no judge "nobody"');
+  });
+
+  it("export-votes --judges adds the verdicts as rows with judge_kind llm beside the human rows", () => {
+    const jsonl = runHikaku(["export-votes", "--campaign", campaign.slug, "--format", "jsonl", "--judges"]);
+    expect(jsonl.stderr).toContain("exported 75 votes and verdicts");
+    const rows = jsonl.stdout.trim().split("\n").map((line) => JSON.parse(line));
+    expect(rows.filter((r) => r.judge_kind === "human")).toHaveLength(2);
+    const verdicts = rows.filter((r) => r.judge_kind === "llm");
+    expect(verdicts).toHaveLength(73);
+    expect(new Set(verdicts.map((r) => r.judge))).toEqual(new Set(["gpt-4"]));
+    const counts = { model_a: 0, model_b: 0, tie: 0 } as Record<string, number>;
+    for (const r of verdicts) counts[r.winner] += 1;
+    // model_a is phi-3 (FastChat's model_1) in every row of the file.
+    expect(counts).toEqual({ model_a: 18, model_b: 20, tie: 35 });
+    const row81 = verdicts.find((r) => r.question_id === "81");
+    expect(row81).toMatchObject({ model_a: "phi-3", model_b: "phi-3-dpo", turn: 1 });
+    expect(row81.conversation_a[0].role).toBe("user");
+    expect(row81.conversation_a[1].role).toBe("assistant");
+    // Without --judges: the usual columns, human rows only.
+    const plain = runHikaku(["export-votes", "--campaign", campaign.slug, "--format", "csv"]);
+    expect(plain.stdout.split("\n")[0]).not.toContain("judge_kind");
+    const csv = runHikaku(["export-votes", "--campaign", campaign.slug, "--format", "csv", "--judges"]);
+    expect(csv.stdout.split("\n")[0].endsWith(",category,judge_kind")).toBe(true);
+    const parquet = runHikaku(["export-votes", "--campaign", campaign.slug, "--format", "parquet", "--judges", "--out", join(tmpdir(), "x.parquet")]);
+    expect(parquet.status).toBe(2);
+    expect(parquet.stderr).toContain("--judges works with --format csv or jsonl.");
+  });
+});
