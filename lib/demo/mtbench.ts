@@ -6,6 +6,7 @@ import { db } from "@/lib/db";
 import { rowsFromMtBench } from "@/lib/imports/mtbench";
 import { parseJsonLines, type ImportError } from "@/lib/imports/rows";
 import { importRows, type ImportSummary } from "@/lib/imports/write";
+import { importJudgments, type JudgmentImportSummary } from "@/lib/judges/import-judgments";
 import { ensureDemoAccounts, type DemoResult } from "./seed";
 
 export const MTBENCH_SLUG = "japanese-mt-bench";
@@ -19,6 +20,8 @@ const INSTRUCTIONS = `## Japanese MT-Bench の回答を比べる / Comparing Jap
 export interface MtBenchDemoResult extends DemoResult {
   imported: ImportSummary;
   scores: ScoreImportSummary | null;
+  /** FastChat's judge outputs found in model_judgment/ (pair and single files), as judges. */
+  judges: JudgmentImportSummary[];
 }
 
 function readText(path: string): string {
@@ -83,6 +86,26 @@ export async function seedMtBenchDemo(dir: string, scoresPath?: string): Promise
   const imported = await importRows(null, campaign.id, rows, errors, () => {}, { allowFewerTurns: true });
   await db.campaign.update({ where: { id: campaign.id }, data: { status: "ACTIVE" } });
   const scores = scoresPath ? await importScores(null, readText(scoresPath), { campaignId: campaign.id }) : null;
+  const judges = await importJudgeOutputs(dir, campaign.id);
   const accounts = await ensureDemoAccounts(campaign.id);
-  return { slug: MTBENCH_SLUG, created: !existing, accounts, imported, scores };
+  return { slug: MTBENCH_SLUG, created: !existing, accounts, imported, scores, judges };
+}
+
+/**
+ * model_judgment/*_pair.jsonl and *_single.jsonl (gen_judgment.py's files) as the campaign's
+ * judges, each under its file's name (gpt-4_pair, gpt-4_single): GPT-4's verdicts beside the votes.
+ */
+async function importJudgeOutputs(dir: string, campaignId: string): Promise<JudgmentImportSummary[]> {
+  const folder = join(dir, "model_judgment");
+  if (!existsSync(folder)) return [];
+  const files = readdirSync(folder)
+    .filter((name) => /_(pair|single)\.jsonl$/.test(name))
+    .sort();
+  const summaries: JudgmentImportSummary[] = [];
+  for (const name of files) {
+    summaries.push(
+      await importJudgments(null, campaignId, readText(join(folder, name)), { source: `model_judgment/${name}`, name: name.replace(/\.jsonl$/, "") }),
+    );
+  }
+  return summaries;
 }

@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { ScoresRejected } from "@/lib/benchmarks/scores";
 import { seedMtBenchDemo } from "@/lib/demo/mtbench";
 import { describeDemo, seedDemo } from "@/lib/demo/seed";
-import { ImportRejected } from "@/lib/imports/rows";
+import { formatImportErrors, ImportRejected } from "@/lib/imports/rows";
+import { JudgmentsRejected } from "@/lib/judges/import-judgments";
 import { parseArgs, single, UsageError } from "../lib/cli-args";
 import { USAGES } from "./usages";
 
@@ -30,8 +31,11 @@ export async function demoCommand(argv: string[]): Promise<void> {
       `Imported ${result.imported.promptsAdded} new prompts, ${result.imported.outputsAdded} new answers, ${result.imported.itemsAdded} new pairs` +
         (result.scores ? `; ${result.scores.scores} benchmark scores (${result.scores.benchmarks.join(", ")}).` : "."),
     );
+    for (const judge of result.judges)
+      console.log(`Judge ${judge.judge}: ${judge.added} new judgments, ${judge.unchanged} already stored, ${judge.failed} failed calls kept but not counted.`);
   } catch (error) {
     if (error instanceof ImportRejected) throw new UsageError(error.message);
+    if (error instanceof JudgmentsRejected) throw new UsageError(`${error.message}:\n${formatImportErrors(error.errors)}`);
     if (error instanceof ScoresRejected)
       throw new UsageError(`${error.message}:\n${error.errors.map((e) => `${scores}:${e.line}: ${e.message}`).join("\n")}`);
     throw error;

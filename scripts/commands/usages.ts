@@ -37,7 +37,7 @@ export const USAGES = {
     "model add --campaign SLUG --name NAME --worker [--timeout-s N] [--system-prompt-file F] [--params JSON]   (pulled: prints the worker token once)",
     "model rotate-keys   (after changing HIKAKU_ENCRYPTION_KEY with the old one as HIKAKU_ENCRYPTION_KEY_PREVIOUS: stores every API key under the new one)",
   ].join("\n  "),
-  demo: "demo [--mtbench DIR [--scores FILE]]   (create or refresh the fictional demo, or a Japanese MT-Bench campaign from FastChat's files, and print demo accounts)",
+  demo: "demo [--mtbench DIR [--scores FILE]]   (create or refresh the fictional demo, or a Japanese MT-Bench campaign from FastChat's files — with model_judgment/*_pair.jsonl and *_single.jsonl as judges when present — and print demo accounts)",
   ratings: "ratings --input votes.csv [--rounds 1000] [--seed 0] [--anchor NAME=RATING] [--exclude-bothbad] [--threads N]",
   backup: "backup --out FILE   (the whole database as one plain SQL file; psql can restore it too)",
   restore: "restore --file FILE   (into an empty database, then newer migrations are applied)",
