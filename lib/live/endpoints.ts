@@ -14,7 +14,7 @@ import { decryptSecret, decryptSecretWith, encryptSecret, type SecretKeys } from
 /** Parameters Hikaku sets itself; a researcher's parameters may not override them. */
 const RESERVED_PARAMS = ["model", "messages", "stream"];
 
-const httpUrl = z
+export const endpointUrlSchema = z
   .string()
   .trim()
   .max(2000)
@@ -28,7 +28,7 @@ export const endpointInputSchema = z
   .object({
     name: z.string().trim().min(1).max(200),
     kind: z.enum(["PUSHED", "PULLED"]),
-    baseUrl: httpUrl.optional(),
+    baseUrl: endpointUrlSchema.optional(),
     apiModel: z.string().trim().min(1).max(200).optional(),
     apiKey: z.string().trim().min(1).max(1000).optional(),
     systemPrompt: z.string().max(20_000).default(""),

@@ -8,6 +8,10 @@ import type { AddressInfo } from "node:net";
  *   broken-…  answers HTTP 500          silent-…  streams an empty answer
  *   leaky-…   says which model it is     slow-…    sends one token, then nothing until cancelled
  *   garbled-… streams something that is not JSON
+ * Judges (not streamed; they report usage):
+ *   judge-longer-… prefers the longer answer   judge-first-… always says [[A]]
+ *   judge-tie-…    always says [[C]]          judge-garbage-… gives no verdict
+ *   judge-flaky-…  answers HTTP 503 to every other request
  * Anything else answers with a few sentences that echo the last user turn.
  */
 
@@ -23,6 +27,8 @@ export interface FakeRequest {
 export interface FakeOpenAi {
   baseUrl: string;
   requests: FakeRequest[];
+  /** The most requests answered at the same time so far. */
+  maxInFlight: number;
   close(): Promise<void>;
 }
 
@@ -50,9 +56,30 @@ function atLeast(tokens: string[], length: number): string[] {
   return long;
 }
 
-export async function startFakeOpenAi(options: { tokenDelayMs?: number; answerTokens?: number } = {}): Promise<FakeOpenAi> {
+/** The total length of one side's answers in a judge's message (lib/judges/judge-prompts.ts's English wording). */
+function answerLength(content: string, side: "A" | "B"): number {
+  const blocks = content.matchAll(new RegExp(`\\[Start of assistant ${side}'s answer\\]\\n([\\s\\S]*?)\\n\\[End of assistant ${side}'s answer\\]`, "g"));
+  return [...blocks].reduce((sum, match) => sum + match[1].length, 0);
+}
+
+/** A fake judge's reply, by its name's prefix; null when the model is no judge. */
+function judgeReply(model: string, messages: FakeRequest["messages"], calls: number): { status: number; text?: string } | null {
+  if (!model.startsWith("judge-")) return null;
+  if (model.startsWith("judge-flaky-") && calls % 2 === 1) return { status: 503 };
+  if (model.startsWith("judge-first-")) return { status: 200, text: "Assistant A answers first. [[A]]" };
+  if (model.startsWith("judge-tie-")) return { status: 200, text: "Both are as good. [[C]]" };
+  if (model.startsWith("judge-garbage-")) return { status: 200, text: "I would rather not say which is better." };
+  const user = messages.find((m) => m.role === "user")?.content ?? "";
+  const a = answerLength(user, "A");
+  const b = answerLength(user, "B");
+  return { status: 200, text: a > b ? "A is more thorough. [[A]]" : a < b ? "B is more thorough. [[B]]" : "Equally long. [[C]]" };
+}
+
+export async function startFakeOpenAi(options: { tokenDelayMs?: number; answerTokens?: number; judgeDelayMs?: number } = {}): Promise<FakeOpenAi> {
   const tokenDelayMs = options.tokenDelayMs ?? 5;
   const requests: FakeRequest[] = [];
+  const callsPerModel = new Map<string, number>();
+  let inFlight = 0;
   const server: Server = createServer((request, response) => {
     void (async () => {
       if (request.method !== "POST" || !request.url?.endsWith("/chat/completions")) {
@@ -67,6 +94,28 @@ export async function startFakeOpenAi(options: { tokenDelayMs?: number; answerTo
       response.on("close", () => {
         if (!response.writableFinished) record.aborted = true;
       });
+      const calls = callsPerModel.get(model) ?? 0;
+      callsPerModel.set(model, calls + 1);
+      const judged = judgeReply(model, messages, calls);
+      if (judged) {
+        inFlight += 1;
+        fake.maxInFlight = Math.max(fake.maxInFlight, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, options.judgeDelayMs ?? 0));
+        inFlight -= 1;
+        if (judged.status !== 200) {
+          response.writeHead(judged.status, { "Content-Type": "application/json" }).end(JSON.stringify({ error: { message: "overloaded" } }));
+          return;
+        }
+        response.writeHead(200, { "Content-Type": "application/json" }).end(
+          JSON.stringify({
+            object: "chat.completion",
+            model,
+            choices: [{ index: 0, message: { role: "assistant", content: judged.text } }],
+            usage: { prompt_tokens: 90, completion_tokens: 10, total_tokens: 100 },
+          }),
+        );
+        return;
+      }
       if (model.startsWith("broken-")) {
         response.writeHead(500, { "Content-Type": "application/json" }).end(JSON.stringify({ error: { message: "the GPU caught fire" } }));
         return;
@@ -108,13 +157,15 @@ export async function startFakeOpenAi(options: { tokenDelayMs?: number; answerTo
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  return {
+  const fake: FakeOpenAi = {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     requests,
+    maxInFlight: 0,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
+  return fake;
 }

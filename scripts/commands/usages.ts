@@ -23,8 +23,10 @@ export const USAGES = {
   "export-votes": `export-votes --campaign SLUG --format csv|jsonl|parquet [--out FILE] ${FILTER_USAGE} [--judges]   (--judges: the LLM judges' verdicts as rows too, with a judge_kind column; csv or jsonl)`,
   "import-scores":
     "import-scores --campaign SLUG --file scores.csv   (the campaign's benchmark scores; CSV: model,benchmark,score[,higher_is_better])",
-  judge:
+  judge: [
     "judge import --campaign SLUG --file model_judgment/JUDGE_pair.jsonl|JUDGE_single.jsonl [--name N]   (FastChat's judge outputs as an LLM judge's verdicts, beside the human votes)",
+    "judge run --campaign SLUG --name N --base-url URL [--api-model M] [--api-key-env VAR] [--prompt pair|pair-ja|FILE] [--limit N] [--concurrency N] [--no-swap]   (judge the campaign's pairs with an OpenAI-compatible model, both orders, humans' pairs first; resumes where it stopped)",
+  ].join("\n  "),
   agreement: `agreement --campaign SLUG [--judge N] [--category C] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--include-flagged] [--exclude-duplicates] [--format json|csv]   (each judge against the humans and the humans against each other, per turn, as FastChat's compute_agreement.py counts)`,
   leaderboard: `leaderboard --campaign SLUG ${FILTER_USAGE} [--anchor NAME=RATING] [--style-control] [--by category|language [--min-battles N] | --robustness] [--format json|csv]\n  leaderboard --campaign SLUG --judge N [--category C] [--exclude-duplicates] [--anchor NAME=RATING] [--format json|csv]   (an LLM judge's own board from its verdicts)`,
   correlations: `correlations --campaign SLUG ${FILTER_USAGE} [--format json|csv]`,

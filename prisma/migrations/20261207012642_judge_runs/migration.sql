@@ -1,0 +1,7 @@
+-- AlterTable
+ALTER TABLE "Judge" ADD COLUMN     "runDone" INTEGER NOT NULL DEFAULT 0,
+ADD COLUMN     "runError" TEXT,
+ADD COLUMN     "runFailed" INTEGER NOT NULL DEFAULT 0,
+ADD COLUMN     "runHeartbeat" TIMESTAMPTZ(3),
+ADD COLUMN     "runState" TEXT,
+ADD COLUMN     "runTotal" INTEGER NOT NULL DEFAULT 0;
