@@ -1,7 +1,18 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "@playwright/test";
+import { startFakeOpenAi, type FakeOpenAi } from "../lib/testing/fake-openai";
 import { expectAccessible, hikakuCli, scratchDir, signIn, uniqueEmail } from "./helpers";
+
+let fake: FakeOpenAi;
+
+test.beforeAll(async () => {
+  fake = await startFakeOpenAi({ judgeDelayMs: 30 });
+});
+
+test.afterAll(async () => {
+  await fake.close();
+});
 
 const PASSWORD = "judges-e2e-password";
 const FOLDER = join(process.cwd(), "..", "shared", "datasets", "mt-bench-fastchat-judgments");
@@ -121,4 +132,32 @@ test("a bad judgment file is refused on the page with its lines; an annotator ge
   const response = await annotatorPage.goto(`/campaigns/${study.slug}/judges`);
   expect(response?.status()).toBe(404);
   await annotatorContext.close();
+});
+
+test("a researcher runs a judge against an OpenAI-compatible server from the page and follows its progress", async ({ browser }) => {
+  const study = setUpJudgedCampaign(`${Date.now().toString(36)}r`);
+  const context = await browser.newContext({ locale: "en-US" });
+  const page = await context.newPage();
+  await signIn(page, study.researcher, PASSWORD);
+  await page.goto(`/campaigns/${study.slug}/judges`);
+  const form = page.getByTestId("judge-run-form");
+  await form.getByLabel("Judge name").fill("longer-judge");
+  await form.getByLabel("Base URL (…/v1)").fill(fake.baseUrl);
+  await form.getByLabel("Model name at the endpoint (optional)").fill("judge-longer-e2e");
+  await form.getByLabel("At most this many judgments (optional)").fill("12");
+  await form.getByRole("button", { name: "Start the run" }).click();
+  await expect(form.getByRole("status")).toHaveText("The run has started: its progress is shown below.");
+  const run = page.getByTestId("judge-run");
+  // The page follows the run by itself until it is done.
+  await expect(run).toContainText("longer-judge · finished", { timeout: 30_000 });
+  await expect(run.getByRole("progressbar", { name: "Judged" })).toHaveAttribute("aria-valuenow", "12");
+  await expect(run).toContainText("0 failed · 2400 tokens so far");
+  // Humans' pairs first: the twelve judgments are both turns of six voted questions, whose first
+  // turns three experts each voted on: 18 comparisons with ties.
+  const row = page.getByTestId("agreement-row").filter({ hasText: "longer-judge" });
+  await expect(row).toContainText("/18)");
+  expect(fake.requests.filter((r) => r.model === "judge-longer-e2e")).toHaveLength(24);
+  expect(fake.requests.every((r) => !JSON.stringify(r.messages).includes("phi-3"))).toBe(true);
+  await expectAccessible(page);
+  await context.close();
 });

@@ -148,6 +148,8 @@ export interface RunOptions {
   attempts?: number;
   retryDelayMs?: number;
   signal?: AbortSignal;
+  /** Called once the run holds the judge (no other run of it can start until this one ends). */
+  onClaimed?: () => void;
   onProgress?: (progress: RunProgress) => void;
 }
 
@@ -193,6 +195,7 @@ export async function runJudge(judgeId: string, options: RunOptions = {}): Promi
     void sql.$executeRaw`UPDATE "Judge" SET "runHeartbeat" = now() WHERE id = ${judgeId}::uuid`.catch(() => {});
   }, HEARTBEAT_MS);
   heartbeat.unref();
+  options.onClaimed?.();
   const progress: RunProgress = { total: 0, done: 0, failed: 0, tokens: 0 };
   try {
     const apiKey = judge.apiKeyCipher ? decryptSecret(judge.apiKeyCipher, { endpointId: `judge:${judgeId}`, baseUrl: judge.baseUrl }) : null;

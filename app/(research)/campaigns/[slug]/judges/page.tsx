@@ -3,6 +3,9 @@ import { CampaignNav } from "@/components/campaign-nav";
 import { JudgeAgreementTable } from "@/components/judge-agreement-table";
 import { JudgeDisagreements } from "@/components/judge-disagreements";
 import { JudgmentsUploader } from "@/components/judgments-uploader";
+import { JudgeRunForm } from "@/components/judge-run-form";
+import { JudgeRuns } from "@/components/judge-runs";
+import { judgeRuns } from "@/lib/judges/run-status";
 import { ResultsFilters } from "@/components/results-filters";
 import { campaignCategories } from "@/lib/campaigns/categories";
 import { getTranslator } from "@/lib/i18n/server";
@@ -17,11 +20,12 @@ export default async function JudgesPage({ params, searchParams }: ResultsPagePr
   const query = await searchParams;
   const parsed = parseFilters(query);
   const filters = parsed.ok ? parsed.filters : DEFAULT_FILTERS;
-  const [t, categories, report, judges] = await Promise.all([
+  const [t, categories, report, judges, runs] = await Promise.all([
     getTranslator(),
     campaignCategories(campaign.id),
     agreementReport(campaign.id, filters),
     db.judge.findMany({ where: { campaignId: campaign.id }, select: { id: true, name: true }, orderBy: { name: "asc" } }),
+    judgeRuns(campaign.id),
   ]);
   const chosen = judges.find((j) => j.name === readParam(query, "judge")) ?? judges[0];
   const chosenReport = chosen && report.judges.find((j) => j.judge === chosen.name);
@@ -72,6 +76,16 @@ export default async function JudgesPage({ params, searchParams }: ResultsPagePr
           <JudgeDisagreements judge={chosen.name} total={contradictions.total} shown={contradictions.shown} />
         </section>
       )}
+      {runs.length > 0 && (
+        <section className="card space-y-3">
+          <h2 className="text-lg font-semibold">{t("judges.runsTitle")}</h2>
+          <JudgeRuns runs={runs} campaignId={campaign.id} slug={campaign.slug} />
+        </section>
+      )}
+      <section className="card space-y-3">
+        <h2 className="text-lg font-semibold">{t("judges.runTitle")}</h2>
+        <JudgeRunForm campaignId={campaign.id} slug={campaign.slug} />
+      </section>
       <section className="card space-y-3">
         <h2 className="text-lg font-semibold">{t("judges.importTitle")}</h2>
         <JudgmentsUploader campaignId={campaign.id} slug={campaign.slug} />
