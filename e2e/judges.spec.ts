@@ -87,6 +87,10 @@ test("a researcher imports FastChat's pair judgments on the Judges page, reads t
   const humans = agreement.humanHuman.turns[0];
   await expect(rows.nth(1)).toContainText(shown(humans.withTie.ratio, humans.withTie.agree, humans.withTie.total));
 
+  const profile = page.getByTestId("judge-profile");
+  await expect(profile).toContainText("went to the answer shown first (40 of 45)");
+  await expect(page.getByTestId("rank-correlation")).toHaveText("The rank correlation needs at least three models both rank.");
+  await expect(page.getByTestId("judge-board").locator("tbody tr")).toHaveCount(2);
   const first = page.getByTestId("disagreement").first();
   await expect(first).toContainText("contradicts");
   await first.locator("summary").click();

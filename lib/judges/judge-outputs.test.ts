@@ -6,7 +6,10 @@ import { importVotes } from "@/lib/datasets/import-votes";
 import { runHikaku } from "@/lib/testing/cli";
 import { uniqueSuffix } from "@/lib/testing/factories";
 import { createJudgedCampaign, PAIR_FILE } from "@/lib/testing/judge-campaign";
+import { db } from "@/lib/db";
+import { DEFAULT_FILTERS } from "@/lib/results/filters";
 import { importJudgments } from "./import-judgments";
+import { judgeDetails } from "./profile";
 
 let campaign: { id: string; slug: string };
 
@@ -63,5 +66,24 @@ describe("a judge's verdicts in the leaderboard and the export", () => {
     const parquet = runHikaku(["export-votes", "--campaign", campaign.slug, "--format", "parquet", "--judges", "--out", join(tmpdir(), "x.parquet")]);
     expect(parquet.status).toBe(2);
     expect(parquet.stderr).toContain("--judges works with --format csv or jsonl.");
+  });
+});
+
+describe("a judge's profile from the database", () => {
+  it("counts GPT-4's position bias in the real file, its board, and its agreement by category", async () => {
+    const judge = await db.judge.findFirstOrThrow({ where: { campaignId: campaign.id, name: "gpt-4" }, select: { id: true } });
+    const details = await judgeDetails(campaign.id, judge.id, DEFAULT_FILTERS, null);
+    // The file's counted rows whose orders differ: model_1/model_2 16, model_1/tie 5, tie/model_2 3,
+    // model_2/model_1 2, model_2/tie 1. Picks of the answer shown first: 16×2 + 5 + 3; second: 2×2 + 1.
+    expect(details.profile.inconsistent).toBe(27);
+    expect(details.profile.firstPosition).toEqual({ count: 40, of: 45, share: 40 / 45 });
+    expect(details.profile.selfPreference).toBeNull();
+    expect(details.profile.longer.judge.of).toBe(38);
+    expect(details.board.models.map((m) => m.model)).toEqual(["phi-3-dpo", "phi-3"]);
+    expect(details.rankCorrelation).toBeNull();
+    // Question 81 (writing) has the two human votes: one for phi-3-dpo, one tie.
+    const writing = details.categories.find((c) => c.category === "writing");
+    expect(writing?.withTie.total).toBe(2);
+    expect(details.categories.map((c) => c.category)).toEqual(["writing"]);
   });
 });

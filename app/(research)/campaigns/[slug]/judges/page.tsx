@@ -11,6 +11,9 @@ import { campaignCategories } from "@/lib/campaigns/categories";
 import { getTranslator } from "@/lib/i18n/server";
 import { agreementReport } from "@/lib/judges/agreement";
 import { disagreements } from "@/lib/judges/disagreements";
+import { judgeDetails } from "@/lib/judges/profile";
+import { getLeaderboard } from "@/lib/results/leaderboard";
+import { JudgeProfilePanel } from "@/components/judge-profile-panel";
 import { DEFAULT_FILTERS, parseFilters, readParam } from "@/lib/results/filters";
 import { type ResultsPageProps, requireResultsCampaign } from "@/lib/results/page-data";
 import { db } from "@/lib/db";
@@ -29,7 +32,11 @@ export default async function JudgesPage({ params, searchParams }: ResultsPagePr
   ]);
   const chosen = judges.find((j) => j.name === readParam(query, "judge")) ?? judges[0];
   const chosenReport = chosen && report.judges.find((j) => j.judge === chosen.name);
-  const contradictions = chosen ? await disagreements(campaign.id, chosen.id, filters) : null;
+  const humanView = chosen ? await getLeaderboard(campaign.id, { ...filters, anchor: null }, { waitMs: 1500 }) : null;
+  const humanBoard = humanView?.state === "ready" ? humanView.board : null;
+  const [contradictions, details] = chosen
+    ? await Promise.all([disagreements(campaign.id, chosen.id, filters), judgeDetails(campaign.id, chosen.id, filters, humanBoard)])
+    : [null, null];
   const basePath = `/campaigns/${campaign.slug}/judges`;
   const withJudge = (name: string) => {
     const next = new URLSearchParams(Object.entries(query).flatMap(([k, v]) => (typeof v === "string" && k !== "judge" ? [[k, v]] : [])));
@@ -61,7 +68,7 @@ export default async function JudgesPage({ params, searchParams }: ResultsPagePr
       {chosen && contradictions && chosenReport && (
         <section className="card space-y-3" aria-labelledby="disagreements-title">
           <h2 id="disagreements-title" className="text-lg font-semibold">
-            {t("judges.disagreementsTitle", { judge: chosen.name })}
+            {chosen.name}
           </h2>
           {judges.length > 1 && (
             <nav aria-label={t("judges.showJudge")} className="flex flex-wrap gap-2 text-sm">
@@ -73,6 +80,8 @@ export default async function JudgesPage({ params, searchParams }: ResultsPagePr
               ))}
             </nav>
           )}
+          {details && <JudgeProfilePanel judge={chosen.name} details={details} humanBoard={humanBoard} />}
+          <h3 className="font-semibold">{t("judges.disagreementsTitle", { judge: chosen.name })}</h3>
           <JudgeDisagreements judge={chosen.name} total={contradictions.total} shown={contradictions.shown} />
         </section>
       )}
