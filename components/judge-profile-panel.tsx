@@ -7,7 +7,15 @@ import type { Leaderboard } from "@/lib/ratings/leaderboard";
 const percent = (value: number | null) => (value === null ? "–" : `${(value * 100).toFixed(0)}%`);
 
 /** A judge's position bias, taste for length, self-preference, agreement by category, and its leaderboard beside the humans'. */
-export async function JudgeProfilePanel({ judge, details, humanBoard }: { judge: string; details: JudgeDetails; humanBoard: Leaderboard | null }) {
+export async function JudgeProfilePanel({
+  judge,
+  details,
+  humanBoard,
+}: {
+  judge: string;
+  details: JudgeDetails;
+  humanBoard: Leaderboard | null;
+}) {
   const t = await getTranslator();
   const { profile, categories, board, rankCorrelation } = details;
   const human = new Map(humanBoard?.models.map((row) => [row.model, row.rating]) ?? []);
@@ -17,7 +25,12 @@ export async function JudgeProfilePanel({ judge, details, humanBoard }: { judge:
       <ul className="list-disc space-y-1 pl-5 text-sm">
         <li>
           {profile.inconsistent
-            ? t("judges.positionBias", { n: profile.inconsistent, share: percent(profile.firstPosition.share), count: profile.firstPosition.count, of: profile.firstPosition.of })
+            ? t("judges.positionBias", {
+                n: profile.inconsistent,
+                share: percent(profile.firstPosition.share),
+                count: profile.firstPosition.count,
+                of: profile.firstPosition.of,
+              })
             : t("judges.positionNone")}
         </li>
         <li>
@@ -50,7 +63,11 @@ export async function JudgeProfilePanel({ judge, details, humanBoard }: { judge:
             <caption className="text-left font-medium">{t("judges.byCategory")}</caption>
             <ColumnHeads
               compact
-              columns={[{ label: t("judges.category") }, { label: t("judges.withTie"), numeric: true }, { label: t("judges.withoutTie"), numeric: true }]}
+              columns={[
+                { label: t("judges.category") },
+                { label: t("judges.withTie"), numeric: true },
+                { label: t("judges.withoutTie"), numeric: true },
+              ]}
             />
             <tbody>
               {categories.map((c) => (
@@ -93,7 +110,10 @@ export async function JudgeProfilePanel({ judge, details, humanBoard }: { judge:
                     {row.model}
                   </th>
                   <td className="px-2 py-1 text-right tabular-nums">
-                    {Math.round(row.rating)} <span className="text-xs text-slate-600">({Math.round(row.ciLow)}–{Math.round(row.ciHigh)})</span>
+                    {Math.round(row.rating)}{" "}
+                    <span className="text-xs text-slate-600">
+                      ({Math.round(row.ciLow)}–{Math.round(row.ciHigh)})
+                    </span>
                   </td>
                   <td className="px-2 py-1 text-right tabular-nums">{human.has(row.model) ? Math.round(human.get(row.model)!) : "–"}</td>
                 </tr>

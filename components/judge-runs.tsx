@@ -7,7 +7,6 @@ import { AutoRefresh } from "./auto-refresh";
 import { useI18n } from "./i18n-provider";
 import { ProgressBar } from "./progress-bar";
 
-
 function ResumeButton({ campaignId, slug, judgeId }: { campaignId: string; slug: string; judgeId: string }) {
   const { t } = useI18n();
   const [state, action, pending] = useActionState<JudgeRunState, FormData>(resumeJudgeRunAction, { status: "idle" });

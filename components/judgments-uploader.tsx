@@ -28,7 +28,12 @@ export function JudgmentsUploader({ campaignId, slug }: { campaignId: string; sl
       </form>
       {state.status === "ok" && (
         <p role="status" className="rounded bg-emerald-50 p-3 text-sm" data-testid="judgments-summary">
-          {t("judges.done", { judge: state.summary.judge, added: state.summary.added, unchanged: state.summary.unchanged, failed: state.summary.failed })}
+          {t("judges.done", {
+            judge: state.summary.judge,
+            added: state.summary.added,
+            unchanged: state.summary.unchanged,
+            failed: state.summary.failed,
+          })}
         </p>
       )}
       {state.status === "error" && state.code === "REJECTED" && state.details && (

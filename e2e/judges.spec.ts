@@ -31,7 +31,15 @@ function setUpJudgedCampaign(suffix: string) {
   hikakuCli(["user", "create", "--email", researcher, "--role", "RESEARCHER", "--password", PASSWORD]);
   hikakuCli(["user", "create", "--email", annotator, "--role", "ANNOTATOR", "--password", PASSWORD]);
   hikakuCli(["campaign", "create", "--slug", slug, "--name", `Judged ${suffix}`, "--owner", researcher]);
-  hikakuCli(["import", "--campaign", slug, "--mtbench-questions", join(FOLDER, "question.jsonl"), "--mtbench-answers", join(FOLDER, "model_answer")]);
+  hikakuCli([
+    "import",
+    "--campaign",
+    slug,
+    "--mtbench-questions",
+    join(FOLDER, "question.jsonl"),
+    "--mtbench-answers",
+    join(FOLDER, "model_answer"),
+  ]);
   hikakuCli(["campaign", "add-member", "--slug", slug, "--email", annotator]);
   const questions = readFileSync(join(FOLDER, "question.jsonl"), "utf8")
     .trim()
@@ -57,7 +65,9 @@ function setUpJudgedCampaign(suffix: string) {
   return { slug, researcher, annotator };
 }
 
-test("a researcher imports FastChat's pair judgments on the Judges page, reads the agreement table and opens a disagreement", async ({ browser }) => {
+test("a researcher imports FastChat's pair judgments on the Judges page, reads the agreement table and opens a disagreement", async ({
+  browser,
+}) => {
   const study = setUpJudgedCampaign(Date.now().toString(36));
   const context = await browser.newContext({ locale: "en-US" });
   const page = await context.newPage();
@@ -122,7 +132,15 @@ test("a bad judgment file is refused on the page with its lines; an annotator ge
   const dir = scratchDir();
   writeFileSync(
     join(dir, "bad_pair.jsonl"),
-    JSON.stringify({ question_id: 81, model_1: "phi-3", model_2: "gpt-9", g1_winner: "model_1", g2_winner: "model_1", judge: ["gpt-4", "pair-v2"], turn: 1 }),
+    JSON.stringify({
+      question_id: 81,
+      model_1: "phi-3",
+      model_2: "gpt-9",
+      g1_winner: "model_1",
+      g2_winner: "model_1",
+      judge: ["gpt-4", "pair-v2"],
+      turn: 1,
+    }),
   );
   await page.getByLabel("判定ファイル（.jsonl）").setInputFiles(join(dir, "bad_pair.jsonl"));
   await page.getByRole("button", { name: "判定を取り込む" }).click();

@@ -132,14 +132,16 @@ type Column = (typeof COLUMNS)[number];
 
 /** For people (spreadsheet-safe); `raw` for the Parquet encoder, which keeps every value as it is. */
 const selectCsv = (raw: boolean, columns: Column[] = COLUMNS) =>
-  columns.map(([name, expression, json]) =>
-    // COPY would print booleans as t/f; the export says true/false.
-    json === "boolean"
-      ? `CASE WHEN ${expression} THEN 'true' ELSE 'false' END AS ${name}`
-      : !raw && isFreeText(name, json)
-        ? `${spreadsheetSafeSql(expression)} AS ${name}`
-        : `(${expression})::text AS ${name}`,
-  ).join(", ");
+  columns
+    .map(([name, expression, json]) =>
+      // COPY would print booleans as t/f; the export says true/false.
+      json === "boolean"
+        ? `CASE WHEN ${expression} THEN 'true' ELSE 'false' END AS ${name}`
+        : !raw && isFreeText(name, json)
+          ? `${spreadsheetSafeSql(expression)} AS ${name}`
+          : `(${expression})::text AS ${name}`,
+    )
+    .join(", ");
 const SELECT_CSV = selectCsv(false);
 const SELECT_RAW_CSV = selectCsv(true);
 

@@ -104,7 +104,10 @@ async function importJudgeOutputs(dir: string, campaignId: string): Promise<Judg
   const summaries: JudgmentImportSummary[] = [];
   for (const name of files) {
     summaries.push(
-      await importJudgments(null, campaignId, readText(join(folder, name)), { source: `model_judgment/${name}`, name: name.replace(/\.jsonl$/, "") }),
+      await importJudgments(null, campaignId, readText(join(folder, name)), {
+        source: `model_judgment/${name}`,
+        name: name.replace(/\.jsonl$/, ""),
+      }),
     );
   }
   return summaries;

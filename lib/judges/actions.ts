@@ -15,7 +15,11 @@ import { invalidFields } from "@/lib/action-state";
 import { MissingEncryptionKey } from "@/lib/live/secrets";
 
 /** Imported (with its summary), or refused; a file with problems is REJECTED with them (the first 200). */
-export type JudgmentsState = ActionState<{ summary: JudgmentImportSummary }, "NOT_FOUND" | "NO_FILE" | "TOO_LARGE" | "REJECTED", ImportError[]>;
+export type JudgmentsState = ActionState<
+  { summary: JudgmentImportSummary },
+  "NOT_FOUND" | "NO_FILE" | "TOO_LARGE" | "REJECTED",
+  ImportError[]
+>;
 
 /** FastChat's pair file for 80 questions and two models, with both judgments' texts, is about 1 MB. */
 const MAX_JUDGMENTS_BYTES = 50_000_000;
@@ -43,7 +47,11 @@ export async function importJudgmentsAction(_previous: JudgmentsState, form: For
 }
 
 /** Started (the page follows its progress), or refused: a field, the address, the name, a run already going. */
-export type JudgeRunState = ActionState<{ judgeId: string }, "NOT_FOUND" | "URL_REFUSED" | "NAME_TAKEN" | "BUSY" | "NO_ENCRYPTION_KEY", string>;
+export type JudgeRunState = ActionState<
+  { judgeId: string },
+  "NOT_FOUND" | "URL_REFUSED" | "NAME_TAKEN" | "BUSY" | "NO_ENCRYPTION_KEY",
+  string
+>;
 
 const runForm = z.object({
   campaignId: z.uuid(),
@@ -58,7 +66,12 @@ const runForm = z.object({
  */
 export async function startJudgeRunAction(_previous: JudgeRunState, form: FormData): Promise<JudgeRunState> {
   const user = await requireRole("RESEARCHER");
-  const where = runForm.safeParse({ campaignId: form.get("campaignId"), slug: form.get("slug"), limit: form.get("limit"), concurrency: form.get("concurrency") || 4 });
+  const where = runForm.safeParse({
+    campaignId: form.get("campaignId"),
+    slug: form.get("slug"),
+    limit: form.get("limit"),
+    concurrency: form.get("concurrency") || 4,
+  });
   if (!where.success) return invalidFields(where.error);
   if (!(await canResearchCampaign(user, where.data.campaignId))) return { status: "error", code: "NOT_FOUND" };
   const text = (name: string) => String(form.get(name) ?? "").trim() || undefined;
@@ -79,7 +92,10 @@ export async function startJudgeRunAction(_previous: JudgeRunState, form: FormDa
     if (error instanceof MissingEncryptionKey) return { status: "error", code: "NO_ENCRYPTION_KEY" };
     throw error;
   }
-  if (!result.ok) return result.code === "URL_REFUSED" ? { status: "error", code: "URL_REFUSED", details: result.message } : { status: "error", code: "NAME_TAKEN" };
+  if (!result.ok)
+    return result.code === "URL_REFUSED"
+      ? { status: "error", code: "URL_REFUSED", details: result.message }
+      : { status: "error", code: "NAME_TAKEN" };
   if (!(await startJudgeRun(result.judgeId, { limit: where.data.limit, concurrency: where.data.concurrency })))
     return { status: "error", code: "BUSY" };
   revalidatePath(`/campaigns/${where.data.slug}/judges`);
@@ -93,7 +109,10 @@ export async function resumeJudgeRunAction(_previous: JudgeRunState, form: FormD
   const user = await requireRole("RESEARCHER");
   const input = resumeForm.safeParse({ campaignId: form.get("campaignId"), slug: form.get("slug"), judgeId: form.get("judgeId") });
   if (!input.success || !(await canResearchCampaign(user, input.data.campaignId))) return { status: "error", code: "NOT_FOUND" };
-  const judge = await db.judge.findFirst({ where: { id: input.data.judgeId, campaignId: input.data.campaignId, kind: "RUN" }, select: { id: true } });
+  const judge = await db.judge.findFirst({
+    where: { id: input.data.judgeId, campaignId: input.data.campaignId, kind: "RUN" },
+    select: { id: true },
+  });
   if (!judge) return { status: "error", code: "NOT_FOUND" };
   if (!(await startJudgeRun(judge.id, {}))) return { status: "error", code: "BUSY" };
   revalidatePath(`/campaigns/${input.data.slug}/judges`);

@@ -70,7 +70,10 @@ export interface StoredVerdict extends JudgeVerdict {
 }
 
 /** Every judge's counted verdicts, on prompts the filters keep (category; excluded or repeated prompts left out). */
-export async function judgeVerdicts(campaignId: string, filters: ResultFilters): Promise<{ verdicts: StoredVerdict[]; swapped: Map<string, [number, number]> }> {
+export async function judgeVerdicts(
+  campaignId: string,
+  filters: ResultFilters,
+): Promise<{ verdicts: StoredVerdict[]; swapped: Map<string, [number, number]> }> {
   const params: unknown[] = [campaignId];
   const conditions = [`j."campaignId" = $1::uuid`, `p."excludedAt" IS NULL`];
   if (filters.category) {
@@ -78,7 +81,16 @@ export async function judgeVerdicts(campaignId: string, filters: ResultFilters):
     conditions.push(`p.category = $${params.length}`);
   }
   if (filters.excludeDuplicates) conditions.push(`p."duplicateOfId" IS NULL`);
-  const { rows } = await pool().query<{ id: string; judgeId: string; question: string; pair: string; turn: number; verdict: PairVerdict | null; swapped: boolean; inconsistent: boolean }>(
+  const { rows } = await pool().query<{
+    id: string;
+    judgeId: string;
+    question: string;
+    pair: string;
+    turn: number;
+    verdict: PairVerdict | null;
+    swapped: boolean;
+    inconsistent: boolean;
+  }>(
     `SELECT r.id, r."judgeId", p."externalId" AS question, r.turn,
             least(r."modelAId", r."modelBId")::text || '|' || greatest(r."modelAId", r."modelBId")::text AS pair,
             CASE WHEN r.winner IS NULL THEN NULL ELSE ${VERDICT(`r."modelAId"`, `r."modelBId"`, `r.winner::text`)} END AS verdict,
@@ -109,7 +121,11 @@ export async function judgeVerdicts(campaignId: string, filters: ResultFilters):
  */
 export async function agreementReport(campaignId: string, filters: ResultFilters, judge?: string): Promise<AgreementReport> {
   const [judges, humans, { verdicts, swapped }] = await Promise.all([
-    db.judge.findMany({ where: { campaignId, ...(judge ? { name: judge } : {}) }, select: { id: true, name: true }, orderBy: { name: "asc" } }),
+    db.judge.findMany({
+      where: { campaignId, ...(judge ? { name: judge } : {}) },
+      select: { id: true, name: true },
+      orderBy: { name: "asc" },
+    }),
     humanTallies(campaignId, filters),
     judgeVerdicts(campaignId, filters),
   ]);

@@ -39,7 +39,16 @@ async function expectRejected(content: string, messages: unknown[]) {
 }
 
 const pairRow = (fields: Record<string, unknown>) =>
-  JSON.stringify({ question_id: 81, model_1: "phi-3", model_2: "phi-3-dpo", g1_winner: "model_1", g2_winner: "model_1", judge: ["gpt-4", "pair-v2"], turn: 1, ...fields });
+  JSON.stringify({
+    question_id: 81,
+    model_1: "phi-3",
+    model_2: "phi-3-dpo",
+    g1_winner: "model_1",
+    g2_winner: "model_1",
+    judge: ["gpt-4", "pair-v2"],
+    turn: 1,
+    ...fields,
+  });
 
 describe("importing FastChat's judge outputs", () => {
   it("takes a real gen_judgment.py pair file as it is: show_result.py's wins, losses and ties, error rows kept but not counted", async () => {
@@ -131,27 +140,68 @@ describe("importing FastChat's judge outputs", () => {
     const more = await importJudgments(null, campaign.id, phi3.map((r) => JSON.stringify(r)).join("\n"), { name: "gpt-4_single" });
     expect(more).toMatchObject({ added: 3, failed: 1, means: { "phi-3": 5.5, "phi-3-dpo": 8.2 } });
     const dpo = await db.judgeScore.findMany({
-      where: { judge: { name: "gpt-4_single", campaignId: campaign.id }, model: { name: "phi-3-dpo" }, turn: 1, prompt: { externalId: { in: ["81", "83"] } } },
+      where: {
+        judge: { name: "gpt-4_single", campaignId: campaign.id },
+        model: { name: "phi-3-dpo" },
+        turn: 1,
+        prompt: { externalId: { in: ["81", "83"] } },
+      },
       select: { score: true, prompt: { select: { externalId: true } } },
       orderBy: { prompt: { externalId: "asc" } },
     });
     const verdicts = await db.verdict.findMany({
       where: { judge: { name: "gpt-4_single", campaignId: campaign.id } },
-      select: { winner: true, scoreA: true, scoreB: true, error: true, modelA: { select: { name: true } }, prompt: { select: { externalId: true } } },
+      select: {
+        winner: true,
+        scoreA: true,
+        scoreB: true,
+        error: true,
+        modelA: { select: { name: true } },
+        prompt: { select: { externalId: true } },
+      },
       orderBy: { prompt: { externalId: "asc" } },
     });
     const expected = (score: number, dpoScore: number) => (score > dpoScore ? "MODEL_A" : score < dpoScore ? "MODEL_B" : "TIE");
     expect(verdicts).toEqual([
-      { winner: expected(9, dpo[0].score!), scoreA: 9, scoreB: dpo[0].score, error: null, modelA: { name: "phi-3" }, prompt: { externalId: "81" } },
-      { winner: null, scoreA: null, scoreB: expect.any(Number), error: "the judge call failed (error)", modelA: { name: "phi-3" }, prompt: { externalId: "82" } },
-      { winner: expected(2, dpo[1].score!), scoreA: 2, scoreB: dpo[1].score, error: null, modelA: { name: "phi-3" }, prompt: { externalId: "83" } },
+      {
+        winner: expected(9, dpo[0].score!),
+        scoreA: 9,
+        scoreB: dpo[0].score,
+        error: null,
+        modelA: { name: "phi-3" },
+        prompt: { externalId: "81" },
+      },
+      {
+        winner: null,
+        scoreA: null,
+        scoreB: expect.any(Number),
+        error: "the judge call failed (error)",
+        modelA: { name: "phi-3" },
+        prompt: { externalId: "82" },
+      },
+      {
+        winner: expected(2, dpo[1].score!),
+        scoreA: 2,
+        scoreB: dpo[1].score,
+        error: null,
+        modelA: { name: "phi-3" },
+        prompt: { externalId: "83" },
+      },
     ]);
   });
 
   it("from the CLI: prints the summary, and a refused file's problems with file and line, exit 2", async () => {
     const ok = runHikaku(["judge", "import", "--campaign", campaign.slug, "--file", PAIR_FILE, "--name", "cli-judge"]);
     expect(ok.stderr).not.toMatch(/Error/);
-    expect(JSON.parse(ok.stdout)).toEqual({ campaign: campaign.slug, judge: "cli-judge", kind: "pair", rows: 75, added: 75, unchanged: 0, failed: 2 });
+    expect(JSON.parse(ok.stdout)).toEqual({
+      campaign: campaign.slug,
+      judge: "cli-judge",
+      kind: "pair",
+      rows: 75,
+      added: 75,
+      unchanged: 0,
+      failed: 2,
+    });
     const bad = runHikaku(["judge", "import", "--campaign", campaign.slug, "--file", SINGLE_FILE, "--name", "cli-judge"]);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain("judge cli-judge holds pair judgments: import single-answer scores under another name (--name)");

@@ -60,7 +60,9 @@ function resolve(judgment: Judgment, content: CampaignContent, source: string, e
     return null;
   }
   if (judgment.turn > prompt.turns) {
-    errors.push(problem(source, judgment.line, "JUDGED_TURN_BEYOND", { prompt: judgment.question, turns: prompt.turns, turn: judgment.turn }));
+    errors.push(
+      problem(source, judgment.line, "JUDGED_TURN_BEYOND", { prompt: judgment.question, turns: prompt.turns, turn: judgment.turn }),
+    );
     return null;
   }
   const names = judgment.format === "single" ? [judgment.model] : [judgment.modelA, judgment.modelB];
@@ -203,7 +205,10 @@ async function storeScores(
   source: string,
   models: Map<string, string>,
 ) {
-  const stored = await tx.judgeScore.findMany({ where: { judgeId: judge.id }, select: { promptId: true, modelId: true, turn: true, score: true } });
+  const stored = await tx.judgeScore.findMany({
+    where: { judgeId: judge.id },
+    select: { promptId: true, modelId: true, turn: true, score: true },
+  });
   const byKey = new Map(stored.map((s) => [`${s.promptId}/${s.modelId}/${s.turn}`, s.score]));
   const errors: ImportError[] = [];
   const fresh = [];
@@ -216,7 +221,14 @@ async function storeScores(
       else errors.push(problem(source, judgment.line, "JUDGMENT_CHANGED", { judge: judge.name }));
       continue;
     }
-    fresh.push({ judgeId: judge.id, promptId, modelId: modelIds[0], turn: judgment.turn, score: judgment.score, explanation: judgment.explanation });
+    fresh.push({
+      judgeId: judge.id,
+      promptId,
+      modelId: modelIds[0],
+      turn: judgment.turn,
+      score: judgment.score,
+      explanation: judgment.explanation,
+    });
   }
   if (errors.length) throw new JudgmentsRejected(errors);
   if (fresh.length) await tx.judgeScore.createMany({ data: fresh });

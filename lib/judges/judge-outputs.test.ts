@@ -45,7 +45,10 @@ describe("a judge's verdicts in the leaderboard and the export", () => {
   it("export-votes --judges adds the verdicts as rows with judge_kind llm beside the human rows", () => {
     const jsonl = runHikaku(["export-votes", "--campaign", campaign.slug, "--format", "jsonl", "--judges"]);
     expect(jsonl.stderr).toContain("exported 75 votes and verdicts");
-    const rows = jsonl.stdout.trim().split("\n").map((line) => JSON.parse(line));
+    const rows = jsonl.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
     expect(rows.filter((r) => r.judge_kind === "human")).toHaveLength(2);
     const verdicts = rows.filter((r) => r.judge_kind === "llm");
     expect(verdicts).toHaveLength(73);
@@ -63,7 +66,16 @@ describe("a judge's verdicts in the leaderboard and the export", () => {
     expect(plain.stdout.split("\n")[0]).not.toContain("judge_kind");
     const csv = runHikaku(["export-votes", "--campaign", campaign.slug, "--format", "csv", "--judges"]);
     expect(csv.stdout.split("\n")[0].endsWith(",category,judge_kind")).toBe(true);
-    const parquet = runHikaku(["export-votes", "--campaign", campaign.slug, "--format", "parquet", "--judges", "--out", join(tmpdir(), "x.parquet")]);
+    const parquet = runHikaku([
+      "export-votes",
+      "--campaign",
+      campaign.slug,
+      "--format",
+      "parquet",
+      "--judges",
+      "--out",
+      join(tmpdir(), "x.parquet"),
+    ]);
     expect(parquet.status).toBe(2);
     expect(parquet.stderr).toContain("--judges works with --format csv or jsonl.");
   });

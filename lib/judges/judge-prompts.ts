@@ -111,12 +111,18 @@ export function judgeMessages(prompt: BuiltInPrompt | { system: string }, pair: 
   }
   if (turns === 1) {
     lines.push(wording.question, pair.userTurns[0], "");
-    for (const [side, answers] of [["A", pair.answersA], ["B", pair.answersB]] as const) {
+    for (const [side, answers] of [
+      ["A", pair.answersA],
+      ["B", pair.answersB],
+    ] as const) {
       lines.push(wording.answerStart(side), answers[0] ?? "", wording.answerEnd(side), "");
     }
   } else {
     lines.push(wording.multiTurnNote, "");
-    for (const [side, answers] of [["A", pair.answersA], ["B", pair.answersB]] as const) {
+    for (const [side, answers] of [
+      ["A", pair.answersA],
+      ["B", pair.answersB],
+    ] as const) {
       lines.push(`<<< ${side} >>>`);
       pair.userTurns.forEach((question, i) => {
         lines.push(wording.userTurn(i + 1), question, wording.answerStart(side), answers[i] ?? "", wording.answerEnd(side), "");

@@ -31,7 +31,9 @@ async function profiledVerdicts(judgeId: string, filters: ResultFilters): Promis
     conditions.push(`p.category = $${params.length}`);
   }
   if (filters.excludeDuplicates) conditions.push(`p."duplicateOfId" IS NULL`);
-  const answerLength = (model: string) => `coalesce((SELECT sum(char_length(e.x)) FROM "Output" o, jsonb_array_elements_text(o.turns) WITH ORDINALITY AS e(x, n)
+  const answerLength = (
+    model: string,
+  ) => `coalesce((SELECT sum(char_length(e.x)) FROM "Output" o, jsonb_array_elements_text(o.turns) WITH ORDINALITY AS e(x, n)
       WHERE o."promptId" = r."promptId" AND o."modelId" = ${model} AND e.n <= r.turn), 0)::int`;
   const { rows } = await pool().query<{
     question: string;
@@ -64,7 +66,11 @@ async function profiledVerdicts(judgeId: string, filters: ResultFilters): Promis
 }
 
 /** Agreement with ties and without, all turns together, per prompt category. */
-function agreementByCategory(verdicts: (ProfiledVerdict & { category: string | null })[], humans: HumanTally[], categories: Map<string, string | null>) {
+function agreementByCategory(
+  verdicts: (ProfiledVerdict & { category: string | null })[],
+  humans: HumanTally[],
+  categories: Map<string, string | null>,
+) {
   const names = [...new Set(verdicts.map((v) => v.category).filter((c): c is string => c !== null))].sort();
   return names
     .map((category): CategoryAgreement => {
@@ -83,7 +89,12 @@ function agreementByCategory(verdicts: (ProfiledVerdict & { category: string | n
 }
 
 /** Everything the Judges page shows about one judge besides the agreement table. */
-export async function judgeDetails(campaignId: string, judgeId: string, filters: ResultFilters, humanBoard: Leaderboard | null): Promise<JudgeDetails> {
+export async function judgeDetails(
+  campaignId: string,
+  judgeId: string,
+  filters: ResultFilters,
+  humanBoard: Leaderboard | null,
+): Promise<JudgeDetails> {
   const [verdicts, humans, prompts, battles] = await Promise.all([
     profiledVerdicts(judgeId, filters),
     humanTallies(campaignId, filters),
@@ -95,7 +106,11 @@ export async function judgeDetails(campaignId: string, judgeId: string, filters:
   if (humanBoard) {
     const human = new Map(humanBoard.models.map((row) => [row.model, row.rating]));
     const shared = board.models.filter((row) => human.has(row.model));
-    if (shared.length >= 3) rankCorrelation = spearman(shared.map((row) => row.rating), shared.map((row) => human.get(row.model)!));
+    if (shared.length >= 3)
+      rankCorrelation = spearman(
+        shared.map((row) => row.rating),
+        shared.map((row) => human.get(row.model)!),
+      );
   }
   return {
     profile: judgeProfile(verdicts, humans),

@@ -18,13 +18,32 @@ export interface JudgeRunView {
 export async function judgeRuns(campaignId: string): Promise<JudgeRunView[]> {
   const judges = await db.judge.findMany({
     where: { campaignId, kind: "RUN" },
-    select: { id: true, name: true, runState: true, runTotal: true, runDone: true, runFailed: true, runError: true, runHeartbeat: true, tokens: true },
+    select: {
+      id: true,
+      name: true,
+      runState: true,
+      runTotal: true,
+      runDone: true,
+      runFailed: true,
+      runError: true,
+      runHeartbeat: true,
+      tokens: true,
+    },
     orderBy: { name: "asc" },
   });
   const now = Date.now();
   return judges.map((judge) => {
     const silent = !judge.runHeartbeat || now - judge.runHeartbeat.getTime() > RUN_STALE_SECONDS * 1000;
     const state = judge.runState === "running" && silent ? "interrupted" : (judge.runState as JudgeRunView["state"]);
-    return { id: judge.id, name: judge.name, state, total: judge.runTotal, done: judge.runDone, failed: judge.runFailed, tokens: judge.tokens, error: judge.runError };
+    return {
+      id: judge.id,
+      name: judge.name,
+      state,
+      total: judge.runTotal,
+      done: judge.runDone,
+      failed: judge.runFailed,
+      tokens: judge.tokens,
+      error: judge.runError,
+    };
   });
 }

@@ -22,7 +22,17 @@ beforeAll(async () => {
   writeFileSync(
     votes,
     [130, 95, 95]
-      .map((q, i) => JSON.stringify({ question_id: q, model_a: "phi-3", model_b: "phi-3-dpo", winner: "model_a", judge: `expert_${i}`, turn: 1, tstamp: 1_700_000_000 + i }))
+      .map((q, i) =>
+        JSON.stringify({
+          question_id: q,
+          model_a: "phi-3",
+          model_b: "phi-3-dpo",
+          winner: "model_a",
+          judge: `expert_${i}`,
+          turn: 1,
+          tstamp: 1_700_000_000 + i,
+        }),
+      )
       .join("\n"),
   );
   await importVotes(null, campaign.id, { path: votes, format: "jsonl" });
@@ -41,7 +51,17 @@ async function judgeFor(name: string, apiModel: string, swap = true) {
 const verdictsOf = (judgeId: string) =>
   db.verdict.findMany({
     where: { judgeId },
-    select: { winner: true, g1: true, g2: true, inconsistent: true, error: true, tokens: true, turn: true, prompt: { select: { externalId: true } }, modelA: { select: { name: true } } },
+    select: {
+      winner: true,
+      g1: true,
+      g2: true,
+      inconsistent: true,
+      error: true,
+      tokens: true,
+      turn: true,
+      prompt: { select: { externalId: true } },
+      modelA: { select: { name: true } },
+    },
     orderBy: { createdAt: "asc" },
   });
 
@@ -57,7 +77,12 @@ describe("running a judge", () => {
     expect(progress.map((p) => p.done)).toEqual([0, 1, 2, 3, 4, 5, 6]);
     const verdicts = await verdictsOf(judgeId);
     // Questions with votes first (95 had two, 130 one), each turn, then the rest in question order.
-    expect(verdicts.map((v) => `${v.prompt.externalId}/${v.turn}`).slice(0, 4).sort()).toEqual(["130/1", "130/2", "95/1", "95/2"]);
+    expect(
+      verdicts
+        .map((v) => `${v.prompt.externalId}/${v.turn}`)
+        .slice(0, 4)
+        .sort(),
+    ).toEqual(["130/1", "130/2", "95/1", "95/2"]);
     // The longer answer wins in both orders: consistent, and the same model either way.
     for (const v of verdicts) {
       expect(v.inconsistent).toBe(false);
@@ -77,7 +102,10 @@ describe("running a judge", () => {
       new RegExp(`\\[Start of assistant ${side}'s answer\\]\\n([\\s\\S]*?)\\n\\[End`).exec(r.messages[1].content)![1];
     const orders = new Set(requests.map((r) => `${answerOf(r, "A")}\u0000${answerOf(r, "B")}`));
     for (const r of requests) expect(orders.has(`${answerOf(r, "B")}\u0000${answerOf(r, "A")}`)).toBe(true);
-    const judge = await db.judge.findUniqueOrThrow({ where: { id: judgeId }, select: { tokens: true, runState: true, runDone: true, runTotal: true } });
+    const judge = await db.judge.findUniqueOrThrow({
+      where: { id: judgeId },
+      select: { tokens: true, runState: true, runDone: true, runTotal: true },
+    });
     expect(judge).toEqual({ tokens: 1200, runState: "finished", runDone: 6, runTotal: 6 });
   });
 
@@ -145,7 +173,20 @@ describe("running a judge", () => {
   });
 
   it("from the CLI: resumes after being killed, never judging anything twice, and prints its summary", async () => {
-    const args = ["judge", "run", "--campaign", campaign.slug, "--name", "cli", "--base-url", fake.baseUrl, "--api-model", "judge-longer-cli", "--concurrency", "2"];
+    const args = [
+      "judge",
+      "run",
+      "--campaign",
+      campaign.slug,
+      "--name",
+      "cli",
+      "--base-url",
+      fake.baseUrl,
+      "--api-model",
+      "judge-longer-cli",
+      "--concurrency",
+      "2",
+    ];
     // Not runHikaku: its synchronous wait would keep this process's model server from answering.
     const { child } = startHikaku(args, ALLOWED);
     // Killed once a few judgments are stored.

@@ -30,22 +30,30 @@ export const judgeSetupSchema = z.object({
   apiModel: z.string().trim().min(1).max(200).optional(),
   apiKey: z.string().trim().min(1).max(1000).optional(),
   /** A built-in prompt, or a researcher's own system prompt (the text of a prompt file). */
-  prompt: z.union([z.enum(BUILT_IN_PROMPTS), z.object({ name: z.string().trim().min(1).max(200), system: z.string().trim().min(1).max(20_000) })]),
+  prompt: z.union([
+    z.enum(BUILT_IN_PROMPTS),
+    z.object({ name: z.string().trim().min(1).max(200), system: z.string().trim().min(1).max(20_000) }),
+  ]),
   swap: z.boolean().default(true),
 });
 
 export type JudgeSetup = z.input<typeof judgeSetupSchema>;
 
 export type SetUpJudgeResult =
-  | { ok: true; judgeId: string }
-  | { ok: false; code: "NAME_TAKEN" }
-  | { ok: false; code: "URL_REFUSED"; message: string };
+  { ok: true; judgeId: string } | { ok: false; code: "NAME_TAKEN" } | { ok: false; code: "URL_REFUSED"; message: string };
 
 /** Creates a run judge, or updates the endpoint and prompt of an existing one (its verdicts stay). */
-export async function setUpRunJudge(actorId: string | null, campaignId: string, input: z.output<typeof judgeSetupSchema>): Promise<SetUpJudgeResult> {
+export async function setUpRunJudge(
+  actorId: string | null,
+  campaignId: string,
+  input: z.output<typeof judgeSetupSchema>,
+): Promise<SetUpJudgeResult> {
   const problem = await destinationProblem(input.baseUrl);
   if (problem?.reason === "ADDRESS_REFUSED") return { ok: false, code: "URL_REFUSED", message: problem.message };
-  const existing = await db.judge.findUnique({ where: { campaignId_name: { campaignId, name: input.name } }, select: { id: true, kind: true } });
+  const existing = await db.judge.findUnique({
+    where: { campaignId_name: { campaignId, name: input.name } },
+    select: { id: true, kind: true },
+  });
   if (existing && existing.kind !== "RUN") return { ok: false, code: "NAME_TAKEN" };
   const id = existing?.id ?? randomUUID();
   const custom = typeof input.prompt === "object" ? input.prompt : null;
@@ -73,7 +81,14 @@ export async function setUpRunJudge(actorId: string | null, campaignId: string, 
         subjectType: "Judge",
         subjectId: id,
         // Never the key.
-        data: { name: input.name, baseUrl: input.baseUrl, apiModel: input.apiModel ?? null, prompt: data.prompt, swap: input.swap, apiKey: Boolean(input.apiKey) },
+        data: {
+          name: input.name,
+          baseUrl: input.baseUrl,
+          apiModel: input.apiModel ?? null,
+          prompt: data.prompt,
+          swap: input.swap,
+          apiKey: Boolean(input.apiKey),
+        },
       },
       tx,
     );
@@ -176,7 +191,17 @@ export async function runJudge(judgeId: string, options: RunOptions = {}): Promi
   const { concurrency = 4, timeoutMs = 120_000, attempts = 3, retryDelayMs = 1000 } = options;
   const judge = await db.judge.findUniqueOrThrow({
     where: { id: judgeId },
-    select: { kind: true, name: true, baseUrl: true, apiModel: true, model: true, apiKeyCipher: true, prompt: true, promptText: true, swap: true },
+    select: {
+      kind: true,
+      name: true,
+      baseUrl: true,
+      apiModel: true,
+      model: true,
+      apiKeyCipher: true,
+      prompt: true,
+      promptText: true,
+      swap: true,
+    },
   });
   if (judge.kind !== "RUN" || !judge.baseUrl) throw new Error(`judge ${judge.name} is imported: there is nothing to run`);
   // One run per judge at a time, held by a session of its own: a run whose process dies lets go
@@ -198,7 +223,9 @@ export async function runJudge(judgeId: string, options: RunOptions = {}): Promi
   options.onClaimed?.();
   const progress: RunProgress = { total: 0, done: 0, failed: 0, tokens: 0 };
   try {
-    const apiKey = judge.apiKeyCipher ? decryptSecret(judge.apiKeyCipher, { endpointId: `judge:${judgeId}`, baseUrl: judge.baseUrl }) : null;
+    const apiKey = judge.apiKeyCipher
+      ? decryptSecret(judge.apiKeyCipher, { endpointId: `judge:${judgeId}`, baseUrl: judge.baseUrl })
+      : null;
     const prompt = judge.promptText ? { system: judge.promptText } : (judge.prompt as BuiltInPrompt);
     const units = (await pendingUnits(judgeId)).slice(0, options.limit ?? Infinity);
     progress.total = units.length;
@@ -208,7 +235,14 @@ export async function runJudge(judgeId: string, options: RunOptions = {}): Promi
       const messages = judgeMessages(prompt, pair);
       for (let attempt = 1; ; attempt++) {
         try {
-          return await callJudge({ baseUrl: judge.baseUrl!, apiKey, model: judge.apiModel ?? judge.model ?? judge.name, messages, timeoutMs, signal: options.signal });
+          return await callJudge({
+            baseUrl: judge.baseUrl!,
+            apiKey,
+            model: judge.apiModel ?? judge.model ?? judge.name,
+            messages,
+            timeoutMs,
+            signal: options.signal,
+          });
         } catch (error) {
           if (!(error instanceof JudgeCallFailed) || attempt >= attempts || options.signal?.aborted) throw error;
           await new Promise((resolve) => setTimeout(resolve, retryDelayMs * 2 ** (attempt - 1)));
@@ -236,7 +270,9 @@ export async function runJudge(judgeId: string, options: RunOptions = {}): Promi
     return progress;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    await sql.$executeRaw`UPDATE "Judge" SET "runState" = 'failed', "runError" = ${message.slice(0, 500)} WHERE id = ${judgeId}::uuid`.catch(() => {});
+    await sql.$executeRaw`UPDATE "Judge" SET "runState" = 'failed', "runError" = ${message.slice(0, 500)} WHERE id = ${judgeId}::uuid`.catch(
+      () => {},
+    );
     throw error;
   } finally {
     clearInterval(heartbeat);

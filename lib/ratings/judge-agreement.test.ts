@@ -22,11 +22,7 @@ interface FastChatVote {
 function ordered(vote: FastChatVote): { question: string; pair: string; turn: number; verdict: PairVerdict } {
   const swapped = vote.model_a > vote.model_b;
   const pair = swapped ? `${vote.model_b}|${vote.model_a}` : `${vote.model_a}|${vote.model_b}`;
-  const verdict: PairVerdict = vote.winner.includes("tie")
-    ? "tie"
-    : (vote.winner === "model_a") !== swapped
-      ? "first"
-      : "second";
+  const verdict: PairVerdict = vote.winner.includes("tie") ? "tie" : (vote.winner === "model_a") !== swapped ? "first" : "second";
   return { question: String(vote.question_id), pair, turn: vote.turn, verdict };
 }
 
@@ -65,17 +61,25 @@ const HUMAN_HUMAN = [
 describe("judge agreement", () => {
   it("counts a judge against the humans exactly as FastChat's compute_agreement.py", () => {
     const result = judgeHumanAgreement(humans, judge, { rounds: 200 });
-    expect(result.turns.map((t) => ({ turn: t.turn, withTie: [t.withTie.agree, t.withTie.total], withoutTie: [t.withoutTie.agree, t.withoutTie.total] }))).toEqual(
-      JUDGE_HUMAN,
-    );
+    expect(
+      result.turns.map((t) => ({
+        turn: t.turn,
+        withTie: [t.withTie.agree, t.withTie.total],
+        withoutTie: [t.withoutTie.agree, t.withoutTie.total],
+      })),
+    ).toEqual(JUDGE_HUMAN);
     expect(result.turns[0].withTie.ratio).toBeCloseTo(11 / 33, 12);
   });
 
   it("counts the humans against each other exactly as compute_agreement.py --judges human human", () => {
     const turns = humanHumanAgreement(humans, { rounds: 200 });
-    expect(turns.map((t) => ({ turn: t.turn, withTie: [t.withTie.agree, t.withTie.total], withoutTie: [t.withoutTie.agree, t.withoutTie.total] }))).toEqual(
-      HUMAN_HUMAN,
-    );
+    expect(
+      turns.map((t) => ({
+        turn: t.turn,
+        withTie: [t.withTie.agree, t.withTie.total],
+        withoutTie: [t.withoutTie.agree, t.withoutTie.total],
+      })),
+    ).toEqual(HUMAN_HUMAN);
   });
 
   it("gives every ratio an interval from resampled questions that contains it, the same for the same seed", () => {

@@ -160,7 +160,9 @@ export function kappaOfTable(table: ArrayLike<number>, offset = 0): number {
 
 /** The 2.5th and 97.5th percentiles of the finite values (NaN without any). */
 function interval(values: Float64Array): [number, number] {
-  const finite = Array.from(values).filter(Number.isFinite).sort((a, b) => a - b);
+  const finite = Array.from(values)
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
   if (finite.length === 0) return [NaN, NaN];
   const at = (q: number) => finite[Math.min(finite.length - 1, Math.max(0, Math.round(q * (finite.length - 1))))];
   return [at(0.025), at(0.975)];

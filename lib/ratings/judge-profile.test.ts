@@ -58,7 +58,11 @@ describe("a judge's profile", () => {
     expect(judgeProfile([verdict({})], []).selfPreference).toBeNull();
     const humans: HumanTally[] = [{ question: "1", pair: "a|b", turn: 1, first: 0, second: 2, tie: 1 }];
     const profile = judgeProfile(
-      [verdict({ question: "1", self: "second", verdict: "second" }), verdict({ question: "2", self: "first", verdict: "second" }), verdict({ question: "3", self: "first", verdict: "tie" })],
+      [
+        verdict({ question: "1", self: "second", verdict: "second" }),
+        verdict({ question: "2", self: "first", verdict: "second" }),
+        verdict({ question: "3", self: "first", verdict: "tie" }),
+      ],
       humans,
     );
     expect(profile.selfPreference).toEqual({ judge: { count: 1, of: 2, share: 0.5 }, humans: { count: 2, of: 2, share: 1 } });

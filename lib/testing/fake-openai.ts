@@ -58,7 +58,9 @@ function atLeast(tokens: string[], length: number): string[] {
 
 /** The total length of one side's answers in a judge's message (lib/judges/judge-prompts.ts's English wording). */
 function answerLength(content: string, side: "A" | "B"): number {
-  const blocks = content.matchAll(new RegExp(`\\[Start of assistant ${side}'s answer\\]\\n([\\s\\S]*?)\\n\\[End of assistant ${side}'s answer\\]`, "g"));
+  const blocks = content.matchAll(
+    new RegExp(`\\[Start of assistant ${side}'s answer\\]\\n([\\s\\S]*?)\\n\\[End of assistant ${side}'s answer\\]`, "g"),
+  );
   return [...blocks].reduce((sum, match) => sum + match[1].length, 0);
 }
 
@@ -75,7 +77,9 @@ function judgeReply(model: string, messages: FakeRequest["messages"], calls: num
   return { status: 200, text: a > b ? "A is more thorough. [[A]]" : a < b ? "B is more thorough. [[B]]" : "Equally long. [[C]]" };
 }
 
-export async function startFakeOpenAi(options: { tokenDelayMs?: number; answerTokens?: number; judgeDelayMs?: number } = {}): Promise<FakeOpenAi> {
+export async function startFakeOpenAi(
+  options: { tokenDelayMs?: number; answerTokens?: number; judgeDelayMs?: number } = {},
+): Promise<FakeOpenAi> {
   const tokenDelayMs = options.tokenDelayMs ?? 5;
   const requests: FakeRequest[] = [];
   const callsPerModel = new Map<string, number>();
@@ -103,7 +107,9 @@ export async function startFakeOpenAi(options: { tokenDelayMs?: number; answerTo
         await new Promise((resolve) => setTimeout(resolve, options.judgeDelayMs ?? 0));
         inFlight -= 1;
         if (judged.status !== 200) {
-          response.writeHead(judged.status, { "Content-Type": "application/json" }).end(JSON.stringify({ error: { message: "overloaded" } }));
+          response
+            .writeHead(judged.status, { "Content-Type": "application/json" })
+            .end(JSON.stringify({ error: { message: "overloaded" } }));
           return;
         }
         response.writeHead(200, { "Content-Type": "application/json" }).end(

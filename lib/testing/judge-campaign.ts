@@ -18,7 +18,11 @@ export async function createJudgedCampaign() {
   const answers = readdirSync(join(JUDGED_DIR, "model_answer"))
     .sort()
     .map((name) => ({ name, content: readFileSync(join(JUDGED_DIR, "model_answer", name), "utf8") }));
-  const rows = rowsFromMtBench({ name: "question.jsonl", content: readFileSync(join(JUDGED_DIR, "question.jsonl"), "utf8") }, answers, errors);
+  const rows = rowsFromMtBench(
+    { name: "question.jsonl", content: readFileSync(join(JUDGED_DIR, "question.jsonl"), "utf8") },
+    answers,
+    errors,
+  );
   await importRows(null, campaign.id, rows, errors, () => {}, { allowFewerTurns: true });
   return campaign;
 }

@@ -15,7 +15,10 @@ export const usage = USAGES.agreement;
  * nothing was compared), or CSV with one row per judge (or `human`), turn and tie rule.
  */
 export async function agreementCommand(argv: string[]): Promise<void> {
-  const { values, flags } = parseArgs(argv, { options: ["campaign", "judge", "format", ...FILTER_OPTIONS.filter((o) => o !== "anchor")], flags: [...FILTER_FLAGS] });
+  const { values, flags } = parseArgs(argv, {
+    options: ["campaign", "judge", "format", ...FILTER_OPTIONS.filter((o) => o !== "anchor")],
+    flags: [...FILTER_FLAGS],
+  });
   const format = single(values, "format") ?? "json";
   if (format !== "json" && format !== "csv") throw new UsageError("--format must be json or csv.");
   const campaign = await campaignBySlug(required(values, "campaign"));
@@ -30,9 +33,16 @@ export async function agreementCommand(argv: string[]): Promise<void> {
   const lines = ["judge,turn,ties,agree,total,ratio,ci_low,ci_high"];
   const rows = (name: string, turns: TurnAgreement[]) => {
     for (const turn of turns) {
-      for (const [ties, count] of [["with", turn.withTie], ["without", turn.withoutTie]] as const) {
+      for (const [ties, count] of [
+        ["with", turn.withTie],
+        ["without", turn.withoutTie],
+      ] as const) {
         const number = (value: number) => (Number.isFinite(value) ? value : "");
-        lines.push([name, turn.turn, ties, count.agree, count.total, number(count.ratio), number(count.ciLow), number(count.ciHigh)].map(csvCell).join(","));
+        lines.push(
+          [name, turn.turn, ties, count.agree, count.total, number(count.ratio), number(count.ciLow), number(count.ciHigh)]
+            .map(csvCell)
+            .join(","),
+        );
       }
     }
   };

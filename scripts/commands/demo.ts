@@ -32,7 +32,9 @@ export async function demoCommand(argv: string[]): Promise<void> {
         (result.scores ? `; ${result.scores.scores} benchmark scores (${result.scores.benchmarks.join(", ")}).` : "."),
     );
     for (const judge of result.judges)
-      console.log(`Judge ${judge.judge}: ${judge.added} new judgments, ${judge.unchanged} already stored, ${judge.failed} failed calls kept but not counted.`);
+      console.log(
+        `Judge ${judge.judge}: ${judge.added} new judgments, ${judge.unchanged} already stored, ${judge.failed} failed calls kept but not counted.`,
+      );
   } catch (error) {
     if (error instanceof ImportRejected) throw new UsageError(error.message);
     if (error instanceof JudgmentsRejected) throw new UsageError(`${error.message}:\n${formatImportErrors(error.errors)}`);

@@ -12,7 +12,10 @@ export const usage = USAGES["export-votes"];
 
 /** Streams the vote dataset to --out or stdout (waiting whenever the output is full); the row count goes to stderr. */
 export async function exportVotesCommand(argv: string[]): Promise<void> {
-  const { values, flags } = parseArgs(argv, { options: ["campaign", "format", "out", ...FILTER_OPTIONS], flags: [...FILTER_FLAGS, "judges"] });
+  const { values, flags } = parseArgs(argv, {
+    options: ["campaign", "format", "out", ...FILTER_OPTIONS],
+    flags: [...FILTER_FLAGS, "judges"],
+  });
   const campaign = await campaignBySlug(required(values, "campaign"));
   const format = required(values, "format") as ExportFormat;
   if (!EXPORT_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(", ")}.`);

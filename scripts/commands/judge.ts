@@ -72,7 +72,9 @@ async function judgeRunCommand(argv: string[]): Promise<void> {
     try {
       prompt = { name: basename(promptArg), system: readFileSync(promptArg, "utf8") };
     } catch (error) {
-      throw new UsageError(`--prompt is pair, pair-ja or a file of your own system prompt; cannot read ${promptArg}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+      throw new UsageError(
+        `--prompt is pair, pair-ja or a file of your own system prompt; cannot read ${promptArg}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+      );
     }
   }
   const input = judgeSetupSchema.safeParse({
@@ -105,7 +107,13 @@ async function judgeRunCommand(argv: string[]): Promise<void> {
     throw error;
   }
   process.stdout.write(
-    JSON.stringify({ campaign: campaign.slug, judge: input.data.name, total: progress.total, judged: progress.done, failed: progress.failed, tokens: progress.tokens }) +
-      "\n",
+    JSON.stringify({
+      campaign: campaign.slug,
+      judge: input.data.name,
+      total: progress.total,
+      judged: progress.done,
+      failed: progress.failed,
+      tokens: progress.tokens,
+    }) + "\n",
   );
 }

@@ -38,7 +38,9 @@ async function judgeBoard(argv: string[]): Promise<void> {
   const board = await judgeLeaderboard(battles, filters);
   if (board.votes === 0) console.error("note: the judge has no verdicts under these filters.");
   process.stdout.write(
-    format === "csv" ? leaderboardCsv(board, null, null) : JSON.stringify({ ...leaderboardJson(board, new Date(), filters, campaign.slug), judge: name }) + "\n",
+    format === "csv"
+      ? leaderboardCsv(board, null, null)
+      : JSON.stringify({ ...leaderboardJson(board, new Date(), filters, campaign.slug), judge: name }) + "\n",
   );
 }
 

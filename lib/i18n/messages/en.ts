@@ -330,7 +330,8 @@ export const en = {
     JUDGED_UNKNOWN_MODEL: "unknown model {model}: it answers none of this campaign's prompts",
     JUDGED_NO_ANSWER: "model {model} has no answer to question {prompt} in this campaign",
     JUDGED_TURN_BEYOND: "question {prompt} has {turns} turn(s): there is no turn {turn} to judge",
-    JUDGMENT_CHANGED: "judge {judge} already has a different judgment of this question, these models and this turn: import under another name",
+    JUDGMENT_CHANGED:
+      "judge {judge} already has a different judgment of this question, these models and this turn: import under another name",
   },
   campaignNav: {
     label: "Campaign sections",
@@ -570,10 +571,13 @@ export const en = {
       never: "not run yet",
     },
     profileTitle: "How {judge} decides",
-    positionBias: "Different verdicts in the two orders: {n}. Of the picks in them, {share} went to the answer shown first ({count} of {of}).",
+    positionBias:
+      "Different verdicts in the two orders: {n}. Of the picks in them, {share} went to the answer shown first ({count} of {of}).",
     positionNone: "Never different in the two orders (or asked in one order only).",
-    longer: "Picks the longer answer in {judge} of its decided verdicts ({judgeCount}/{judgeOf}); the annotators, on the same pairs: {humans} ({humanCount}/{humanOf}).",
-    selfPreference: "Its own model ({model}) wins {judge} of its decided verdicts on pairs it is in ({judgeCount}/{judgeOf}); the annotators give it {humans} ({humanCount}/{humanOf}).",
+    longer:
+      "Picks the longer answer in {judge} of its decided verdicts ({judgeCount}/{judgeOf}); the annotators, on the same pairs: {humans} ({humanCount}/{humanOf}).",
+    selfPreference:
+      "Its own model ({model}) wins {judge} of its decided verdicts on pairs it is in ({judgeCount}/{judgeOf}); the annotators give it {humans} ({humanCount}/{humanOf}).",
     byCategory: "Agreement by category (all turns)",
     category: "Category",
     boardTitle: "{judge}'s leaderboard beside the annotators'",

@@ -577,8 +577,10 @@ export const ja: Messages = {
     profileTitle: "{judge} の判定の傾向",
     positionBias: "2 つの順序で判定が異なったもの: {n} 件。その中の選択のうち {share} が先に示された回答でした（{of} 件中 {count} 件）。",
     positionNone: "2 つの順序で判定が異なったことはありません（または片方の順序でしか尋ねていません）。",
-    longer: "勝敗を付けた判定のうち {judge} で長い方の回答を選んでいます（{judgeOf} 件中 {judgeCount} 件）。同じ組でのアノテーター: {humans}（{humanOf} 件中 {humanCount} 件）。",
-    selfPreference: "自分のモデル（{model}）が含まれる組では、勝敗を付けた判定の {judge} で自分を勝たせています（{judgeOf} 件中 {judgeCount} 件）。アノテーターでは {humans}（{humanOf} 件中 {humanCount} 件）。",
+    longer:
+      "勝敗を付けた判定のうち {judge} で長い方の回答を選んでいます（{judgeOf} 件中 {judgeCount} 件）。同じ組でのアノテーター: {humans}（{humanOf} 件中 {humanCount} 件）。",
+    selfPreference:
+      "自分のモデル（{model}）が含まれる組では、勝敗を付けた判定の {judge} で自分を勝たせています（{judgeOf} 件中 {judgeCount} 件）。アノテーターでは {humans}（{humanOf} 件中 {humanCount} 件）。",
     byCategory: "カテゴリ別の一致率（全ターン）",
     category: "カテゴリ",
     boardTitle: "{judge} のリーダーボードとアノテーターのリーダーボード",
