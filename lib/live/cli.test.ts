@@ -98,7 +98,7 @@ describe("the CLI for live campaigns", () => {
       HIKAKU_ENCRYPTION_KEY_PREVIOUS: current,
     });
     expect(rotated.status, rotated.stderr).toBe(0);
-    expect(JSON.parse(rotated.stdout)).toEqual({ endpoints: 1, reencrypted: 1 });
+    expect(JSON.parse(rotated.stdout)).toEqual({ endpoints: 1, judges: 0, reencrypted: 1 });
     const after = await db.modelEndpoint.findUniqueOrThrow({ where: { id: stored.id } });
     const binding = { endpointId: stored.id, baseUrl: stored.baseUrl };
     expect(decryptSecret(after.apiKeyCipher!, binding, { current: "a brand new key for the rotation" })).toBe("sk-from-the-environment");

@@ -264,24 +264,38 @@ export async function liveBattleSummary(campaignId: string): Promise<LiveBattleS
  * written, so a key that neither secret opens changes nothing. Audited with the counts; the keys
  * themselves never leave the server.
  */
-export async function rotateApiKeys(actorId: string | null, keys?: SecretKeys): Promise<{ endpoints: number; reencrypted: number }> {
-  const rows = await db.modelEndpoint.findMany({
+export async function rotateApiKeys(
+  actorId: string | null,
+  keys?: SecretKeys,
+): Promise<{ endpoints: number; judges: number; reencrypted: number }> {
+  const endpoints = await db.modelEndpoint.findMany({
     where: { apiKeyCipher: { not: null } },
     select: { id: true, baseUrl: true, apiKeyCipher: true },
   });
-  const opened = rows.map((row) => ({
-    ...row,
-    ...decryptSecretWith(row.apiKeyCipher!, { endpointId: row.id, baseUrl: row.baseUrl }, keys),
-  }));
+  // The LLM judges Hikaku runs keep their keys the same way, bound to `judge:<id>` (lib/judges/run.ts).
+  const judges = await db.judge.findMany({
+    where: { apiKeyCipher: { not: null } },
+    select: { id: true, baseUrl: true, apiKeyCipher: true },
+  });
+  const rows = [
+    ...endpoints.map((row) => ({ ...row, kind: "endpoint" as const, binding: { endpointId: row.id, baseUrl: row.baseUrl } })),
+    ...judges.map((row) => ({ ...row, kind: "judge" as const, binding: { endpointId: `judge:${row.id}`, baseUrl: row.baseUrl } })),
+  ];
+  const opened = rows.map((row) => ({ ...row, ...decryptSecretWith(row.apiKeyCipher!, row.binding, keys) }));
   let reencrypted = 0;
   for (const row of opened.filter((row) => row.underPrevious || row.unbound)) {
     // Only if nobody changed the key (or where it goes) meanwhile.
-    const written = await db.modelEndpoint.updateMany({
-      where: { id: row.id, apiKeyCipher: row.apiKeyCipher, baseUrl: row.baseUrl },
-      data: { apiKeyCipher: encryptSecret(row.plain, { endpointId: row.id, baseUrl: row.baseUrl }, keys) },
-    });
+    const where = { id: row.id, apiKeyCipher: row.apiKeyCipher, baseUrl: row.baseUrl };
+    const data = { apiKeyCipher: encryptSecret(row.plain, row.binding, keys) };
+    const written =
+      row.kind === "endpoint" ? await db.modelEndpoint.updateMany({ where, data }) : await db.judge.updateMany({ where, data });
     reencrypted += written.count;
   }
-  await recordAudit({ actorId, action: "model.keys_rotated", subjectType: "ModelEndpoint", data: { endpoints: rows.length, reencrypted } });
-  return { endpoints: rows.length, reencrypted };
+  await recordAudit({
+    actorId,
+    action: "model.keys_rotated",
+    subjectType: "ModelEndpoint",
+    data: { endpoints: endpoints.length, judges: judges.length, reencrypted },
+  });
+  return { endpoints: endpoints.length, judges: judges.length, reencrypted };
 }

@@ -75,16 +75,22 @@ describe("API keys at rest", () => {
       where: { id: endpoint.id },
       data: { apiKeyCipher: encryptSecret("sk-rotate", binding, { current: OLD }) },
     });
-    // Each test file has a database of its own: this is the only stored key.
+    // A judge Hikaku runs keeps its key the same way, bound to the judge.
+    const judge = await db.judge.create({ data: { campaignId: created.id, name: "judge", kind: "RUN", baseUrl: "http://judge.test/v1" } });
+    const judgeBinding = { endpointId: `judge:${judge.id}`, baseUrl: judge.baseUrl };
+    await db.judge.update({ where: { id: judge.id }, data: { apiKeyCipher: encryptSecret("sk-judge", judgeBinding, { current: OLD }) } });
+    // Each test file has a database of its own: these are the only stored keys.
     const result = await rotateApiKeys(null, { current: NEW, previous: OLD });
-    expect(result).toEqual({ endpoints: 1, reencrypted: 1 });
+    expect(result).toEqual({ endpoints: 1, judges: 1, reencrypted: 2 });
     const after = await db.modelEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } });
     expect(decryptSecret(after.apiKeyCipher!, binding, { current: NEW })).toBe("sk-rotate");
+    const judgeAfter = await db.judge.findUniqueOrThrow({ where: { id: judge.id } });
+    expect(decryptSecret(judgeAfter.apiKeyCipher!, judgeBinding, { current: NEW })).toBe("sk-judge");
     expect(await db.auditEvent.findFirst({ where: { action: "model.keys_rotated" }, orderBy: { id: "desc" } })).toMatchObject({
-      data: { endpoints: 1, reencrypted: 1 },
+      data: { endpoints: 1, judges: 1, reencrypted: 2 },
     });
     // Done already: a second rotation has nothing to do.
-    expect(await rotateApiKeys(null, { current: NEW, previous: OLD })).toEqual({ endpoints: 1, reencrypted: 0 });
+    expect(await rotateApiKeys(null, { current: NEW, previous: OLD })).toEqual({ endpoints: 1, judges: 1, reencrypted: 0 });
     // A key that opens with neither secret stops the rotation before anything is written.
     await db.modelEndpoint.update({
       where: { id: endpoint.id },
@@ -118,7 +124,7 @@ describe("API keys at rest", () => {
     expect(decryptSecretWith(v1, binding, { current: NEW })).toEqual({ plain: "sk-old-style", underPrevious: false, unbound: true });
     // The other test's key, under a secret given to neither rotation, would stop this one.
     await db.modelEndpoint.updateMany({ where: { id: { not: endpoint.id } }, data: { apiKeyCipher: null } });
-    expect(await rotateApiKeys(null, { current: NEW })).toEqual({ endpoints: 1, reencrypted: 1 });
+    expect(await rotateApiKeys(null, { current: NEW })).toEqual({ endpoints: 1, judges: 1, reencrypted: 1 });
     const after = await db.modelEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } });
     expect(after.apiKeyCipher).toMatch(/^v2\./);
     expect(decryptSecretWith(after.apiKeyCipher!, binding, { current: NEW })).toEqual({

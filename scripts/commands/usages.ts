@@ -37,7 +37,7 @@ export const USAGES = {
   model: [
     "model add --campaign SLUG --name NAME --base-url URL [--api-model M] [--api-key-env VAR] [--timeout-s N] [--concurrency N] [--system-prompt-file F] [--params JSON]   (pushed: the server calls the endpoint)",
     "model add --campaign SLUG --name NAME --worker [--timeout-s N] [--system-prompt-file F] [--params JSON]   (pulled: prints the worker token once)",
-    "model rotate-keys   (after changing HIKAKU_ENCRYPTION_KEY with the old one as HIKAKU_ENCRYPTION_KEY_PREVIOUS: stores every API key under the new one)",
+    "model rotate-keys   (after changing HIKAKU_ENCRYPTION_KEY with the old one as HIKAKU_ENCRYPTION_KEY_PREVIOUS: stores every API key, of models and of judges, under the new one)",
   ].join("\n  "),
   demo: "demo [--mtbench DIR [--scores FILE]]   (create or refresh the fictional demo, or a Japanese MT-Bench campaign from FastChat's files — with model_judgment/*_pair.jsonl and *_single.jsonl as judges when present — and print demo accounts)",
   ratings: "ratings --input votes.csv [--rounds 1000] [--seed 0] [--anchor NAME=RATING] [--exclude-bothbad] [--threads N]",
