@@ -118,6 +118,64 @@ export const ACTIONS: Record<string, ActionRow> = {
     ],
     expected: RESEARCH,
   },
+  "lib/judges/actions.ts#importJudgmentsAction": {
+    page: (f) => `/campaigns/${f.slug}/judges`,
+    args: async (f) => [
+      idle,
+      form({
+        campaignId: f.campaignId,
+        slug: f.slug,
+        name: "",
+        file: new File(
+          [
+            JSON.stringify({
+              question_id: "p0",
+              model_1: `matrix-a-${f.slug}`,
+              model_2: `matrix-b-${f.slug}`,
+              g1_winner: "model_1",
+              g2_winner: "model_1",
+              judge: ["gpt-4", "pair-v2"],
+              turn: 1,
+            }),
+          ],
+          "gpt-4_pair.jsonl",
+        ),
+      }),
+    ],
+    expected: RESEARCH,
+  },
+  "lib/judges/actions.ts#startJudgeRunAction": {
+    page: (f) => `/campaigns/${f.slug}/judges`,
+    // Port 9 answers nothing: the run starts, its calls fail, and nothing else happens.
+    args: async (f, role) => [
+      idle,
+      form({
+        campaignId: f.campaignId,
+        slug: f.slug,
+        name: `matrix-run-${role}`,
+        baseUrl: "http://127.0.0.1:9/v1",
+        prompt: "pair",
+        limit: "1",
+        concurrency: "1",
+      }),
+    ],
+    expected: RESEARCH,
+  },
+  "lib/judges/actions.ts#resumeJudgeRunAction": {
+    page: (f) => `/campaigns/${f.slug}/judges`,
+    args: async (f) => {
+      await query(
+        `INSERT INTO "Judge" (id, "campaignId", name, kind, "baseUrl") VALUES (gen_random_uuid(), $1, 'matrix-resumed', 'RUN', 'http://127.0.0.1:9/v1')
+         ON CONFLICT ("campaignId", name) DO NOTHING`,
+        [f.campaignId],
+      );
+      const [{ id }] = await query<{ id: string }>(`SELECT id FROM "Judge" WHERE "campaignId" = $1 AND name = 'matrix-resumed'`, [
+        f.campaignId,
+      ]);
+      return [idle, form({ campaignId: f.campaignId, slug: f.slug, judgeId: id })];
+    },
+    expected: RESEARCH,
+  },
   "lib/campaigns/actions.ts#setAnnotatorFlagAction": {
     page: (f) => `/campaigns/${f.slug}/annotators`,
     args: async (f) => [idle, form({ campaignId: f.campaignId, slug: f.slug, userId: f.annotatorId, flagged: "false" })],
@@ -242,6 +300,10 @@ export const PAGES: Record<string, { path: (f: Fixture) => string; expected: Exp
   },
   "app/(research)/campaigns/[slug]/correlations/page.tsx": {
     path: (f) => `/campaigns/${f.slug}/correlations`,
+    expected: CAMPAIGN_RESULTS,
+  },
+  "app/(research)/campaigns/[slug]/judges/page.tsx": {
+    path: (f) => `/campaigns/${f.slug}/judges`,
     expected: CAMPAIGN_RESULTS,
   },
   "app/(research)/campaigns/[slug]/annotators/page.tsx": {

@@ -149,6 +149,14 @@ describe("running a judge", () => {
     expect(redone.every((v) => v.winner !== null && v.error === null)).toBe(true);
   });
 
+  it("judges with the default prompt when none is stored", async () => {
+    const judge = await db.judge.create({
+      data: { campaignId: campaign.id, name: "no-prompt", kind: "RUN", baseUrl: fake.baseUrl, apiModel: "judge-tie-2", prompt: null },
+    });
+    expect(await runJudge(judge.id, { limit: 1 })).toMatchObject({ done: 1, failed: 0 });
+    expect(requestsFor("judge-tie-2")[0].messages[0].content).toMatch(/^You are an impartial judge/);
+  });
+
   it("keeps to its concurrency, and one run per judge at a time", async () => {
     const judgeId = await judgeFor("parallel", "judge-longer-3");
     fake.maxInFlight = 0;

@@ -226,7 +226,12 @@ export async function runJudge(judgeId: string, options: RunOptions = {}): Promi
     const apiKey = judge.apiKeyCipher
       ? decryptSecret(judge.apiKeyCipher, { endpointId: `judge:${judgeId}`, baseUrl: judge.baseUrl })
       : null;
-    const prompt = judge.promptText ? { system: judge.promptText } : (judge.prompt as BuiltInPrompt);
+    // A judge set up without a known prompt (none stored, or an unknown name) gets the default.
+    const prompt = judge.promptText
+      ? { system: judge.promptText }
+      : (BUILT_IN_PROMPTS as readonly (string | null)[]).includes(judge.prompt)
+        ? (judge.prompt as BuiltInPrompt)
+        : "pair";
     const units = (await pendingUnits(judgeId)).slice(0, options.limit ?? Infinity);
     progress.total = units.length;
     await sql.$executeRaw`UPDATE "Judge" SET "runTotal" = ${units.length} WHERE id = ${judgeId}::uuid`;
