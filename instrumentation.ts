@@ -1,7 +1,8 @@
 /**
  * Runs once when a server instance starts: a bad environment stops it with a readable error. In the
  * production server it also hands scripts/app-server.mjs the requests it answers itself
- * (lib/own-endpoints.ts) and the steps of a graceful shutdown (lib/shutdown.ts), compiled here
+ * (lib/own-endpoints.ts), the steps of a graceful shutdown (lib/shutdown.ts) and the counting of
+ * answered requests for /metrics (lib/metrics/routes.ts), compiled here
  * with the rest of the app.
  */
 export async function register() {
@@ -12,5 +13,10 @@ export async function register() {
   if (!secret) return;
   const { ownEndpointDispatcher } = await import("./lib/own-endpoints");
   const { shutdownSteps } = await import("./lib/shutdown");
-  Object.assign(globalThis, { hikakuDispatch: ownEndpointDispatcher(secret), hikakuShutdown: shutdownSteps });
+  const { observeRequest } = await import("./lib/metrics/routes");
+  Object.assign(globalThis, {
+    hikakuDispatch: ownEndpointDispatcher(secret),
+    hikakuShutdown: shutdownSteps,
+    hikakuObserveRequest: observeRequest,
+  });
 }

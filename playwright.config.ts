@@ -54,6 +54,8 @@ export default defineConfig({
       // The tests' model server listens on loopback; only 127.0.0.1 is allowed, so [::1] and
       // private or metadata addresses are still refused (e2e/live.spec.ts checks the form says so).
       HIKAKU_ALLOWED_MODEL_HOSTS: "127.0.0.1",
+      // /metrics is on (e2e/operations.spec.ts reads it through the real server).
+      HIKAKU_METRICS_TOKEN: "hikaku-e2e-metrics-token",
     },
   },
 });

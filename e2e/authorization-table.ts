@@ -391,6 +391,8 @@ export const ROUTES: Record<string, { request: (r: APIRequestContext, f: Fixture
   // Probes for load balancers: public by design, and they tell nothing but that the instance serves.
   "app/api/health/route.ts": { request: (r) => r.get("/api/health"), expected: EVERYONE },
   "app/api/ready/route.ts": { request: (r) => r.get("/api/ready"), expected: EVERYONE },
+  // Prometheus: no session opens it, only the operator's token (e2e/operations.spec.ts).
+  "app/metrics/route.ts": { request: (r) => r.get("/metrics"), expected: cells([], { other: "signin" }) },
   // next-auth's own endpoints are public by design (sign-in, CSRF token, session).
   "app/api/auth/[...nextauth]/route.ts": { request: (r) => r.get("/api/auth/csrf"), expected: EVERYONE },
 };

@@ -39,6 +39,11 @@ const server = createServer((request, response) => {
     return;
   }
   request.headers["x-hikaku-peer-address"] = `${token} ${request.socket.remoteAddress ?? ""}`;
+  // Counted for /metrics by route pattern once answered (set by instrumentation.ts, like the dispatcher).
+  const started = performance.now();
+  response.once("close", () =>
+    globalThis.hikakuObserveRequest?.(request.url ?? "/", response.statusCode, (performance.now() - started) / 1000),
+  );
   // Set by instrumentation.ts once the app has started.
   if (globalThis.hikakuDispatch?.(request, response)) return;
   compress(request, response, () => void handle(request, response));

@@ -1,4 +1,5 @@
 import "server-only";
+import { metrics } from "@/lib/metrics/metrics";
 import { randomUUID } from "node:crypto";
 import { randomToken } from "@/lib/auth/tokens";
 import { matchTextOf } from "@/lib/campaigns/identity-words";
@@ -41,6 +42,7 @@ async function voidBattle(tx: RawSql, battleId: string, cause: FailureCause, det
   const [{ voided }] = await tx.$queryRaw<{ voided: number }[]>(
     Prisma.raw(voidBattlesStatement(`id = ${escapeLiteral(battleId)}`, cause, detail)),
   );
+  if (voided > 0) metrics().liveBattlesVoid.inc({ cause }, voided);
   return voided > 0;
 }
 

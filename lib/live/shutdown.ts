@@ -2,6 +2,7 @@ import "server-only";
 import { escapeLiteral, sql } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { openBattles } from "@/lib/lifecycle";
+import { metrics } from "@/lib/metrics/metrics";
 import { voidBattlesStatement } from "./finish";
 
 /**
@@ -16,5 +17,6 @@ export async function voidOpenBattles(): Promise<number> {
   const [{ voided }] = await sql.$queryRaw<{ voided: number }[]>(
     Prisma.raw(voidBattlesStatement(`id IN (${ids.map(escapeLiteral).join(", ")})`, "shutdown", "the app instance streaming it shut down")),
   );
+  if (voided > 0) metrics().liveBattlesVoid.inc({ cause: "shutdown" }, voided);
   return voided;
 }

@@ -5,6 +5,7 @@ import { summariseLeaderboard, type LeaderboardRow, type NamedRobustness } from 
 import { bootstrapThetasParallel } from "@/lib/ratings/parallel";
 import { computeCampaignFit, resultsStamp, type CampaignFit } from "./compute";
 import { fitKey, type ResultFilters } from "./filters";
+import { metrics } from "@/lib/metrics/metrics";
 
 /**
  * Leaderboards are computed off the request path and kept in the database (ResultCache), one row
@@ -121,6 +122,8 @@ async function computeAndStore(campaignId: string, filters: ResultFilters): Prom
     });
     await sql.$executeRaw`
       DELETE FROM "ResultCache" WHERE "campaignId" = ${campaignId}::uuid AND "lastReadAt" < now() - make_interval(days => ${UNREAD_DAYS})`;
+    metrics().leaderboardComputations.inc();
+    metrics().leaderboardCompute.observe((performance.now() - started) / 1000);
   } catch (error) {
     await db.resultCache
       .update({
@@ -224,6 +227,7 @@ export async function cachedFit(
   const stamp = options.untilFresh ? null : await stampNow(campaignId);
   let stored =
     stamp === null ? await waitUntilFresh(campaignId, filters, withBootstrap) : await readStored(campaignId, filters, withBootstrap);
+  if (stamp !== null && stored?.result && stored.stamp === stamp) metrics().leaderboardCacheHits.inc();
   if (stamp !== null && (!stored?.result || stored.stamp !== stamp)) {
     const started = await startComputation(campaignId, filters, stamp);
     if (started && options.waitMs) {

@@ -1,4 +1,5 @@
 import "server-only";
+import { metrics } from "@/lib/metrics/metrics";
 import { flagAfterFailedGold } from "@/lib/campaigns/flags";
 import { batch, db, escapeLiteral, sql, withLiterals } from "@/lib/db";
 import { env } from "@/lib/env";
@@ -54,6 +55,17 @@ interface VoteRow {
  * its slot returned.
  */
 export async function recordVote(annotatorId: string, input: VoteInput): Promise<VoteResult> {
+  const started = performance.now();
+  try {
+    const result = await storeVote(annotatorId, input);
+    if (result.ok && !result.duplicate) metrics().votes.inc({ outcome: input.outcome.toLowerCase() });
+    return result;
+  } finally {
+    metrics().voteDuration.observe((performance.now() - started) / 1000);
+  }
+}
+
+async function storeVote(annotatorId: string, input: VoteInput): Promise<VoteResult> {
   const winner = WINNER[input.outcome];
   const reason = input.reason?.trim() || null;
   const correctedAnswer = input.correctedAnswer?.trim() || null;
