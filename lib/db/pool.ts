@@ -1,6 +1,7 @@
 import "server-only";
 import pg from "pg";
 import { env } from "@/lib/env";
+import { log } from "@/lib/log";
 
 /**
  * How long a request waits for a free connection before it fails: a pool held by something that
@@ -42,7 +43,7 @@ export function pool(): pg.Pool {
  * connection itself and opens a new one when next needed.
  */
 export function withIdleErrorsLogged(pgPool: pg.Pool): pg.Pool {
-  pgPool.on("error", (error) => console.error(`An idle database connection was closed: ${error.message}`));
+  pgPool.on("error", (error) => log().warn({ err: error }, "an idle database connection was closed"));
   return pgPool;
 }
 

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { serveNodeHandler, sessionCookie } from "@/lib/testing/node-handler";
 import { signedJsonHandler, type SignedJsonRequest } from "./node-json";
+import { log } from "@/lib/log";
 
 /** The frame of the app server's own handlers (votes, live prompts), over real HTTP. */
 const SECRET = "node-json-test-secret-0123456789abcdef";
@@ -59,7 +60,7 @@ describe("the app server's own JSON handlers", () => {
   });
 
   it("answer a failure with 500 and a log line, or end a response already begun", async () => {
-    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    const logged = vi.spyOn(log(), "error").mockImplementation(() => {});
     const base = await serve(async (input, { response, headers }) => {
       const body = (await input.json()) as { after?: boolean };
       if (body.after) response.writeHead(200, headers).write("partial");
@@ -68,7 +69,10 @@ describe("the app server's own JSON handlers", () => {
     const failed = await fetch(base, { method: "POST", body: "{}" });
     expect(failed.status).toBe(500);
     expect(await failed.json()).toEqual({ error: "internal error", code: "INTERNAL" });
-    expect(logged).toHaveBeenCalledWith("test request failed", expect.objectContaining({ message: "the database went away" }));
+    expect(logged).toHaveBeenCalledWith(
+      { err: expect.objectContaining({ message: "the database went away" }), handler: "test request" },
+      "request handler failed",
+    );
     const begun = await fetch(base, { method: "POST", body: '{"after":true}' });
     expect(begun.status).toBe(200);
     expect(await begun.text()).toBe("partial");

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { requestUserId, sessionCookieName } from "@/lib/auth/session-token";
 import { apiError, type JsonAnswer } from "./api-error";
 import { SECURITY_HEADERS, TLS_ONLY_HEADER } from "./security-headers";
+import { log } from "@/lib/log";
 
 /**
  * What the requests the app server answers itself, without Next (lib/own-endpoints.ts: votes,
@@ -56,7 +57,7 @@ export function signedJsonHandler(options: { name: string; secret: string; maxBo
         response.shouldKeepAlive = false;
         return sendJson(response, 413, apiError("TOO_LARGE", `the body is larger than ${options.maxBodyBytes} bytes`), headers);
       }
-      console.error(`${options.name} failed`, error);
+      log().error({ err: error, handler: options.name }, "request handler failed");
       if (!response.headersSent) sendJson(response, 500, apiError("INTERNAL", "internal error"), headers);
       else response.end();
     }

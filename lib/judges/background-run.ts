@@ -1,5 +1,6 @@
 import "server-only";
 import { JudgeBusy, runJudge, type RunOptions } from "./run";
+import { log } from "@/lib/log";
 
 /**
  * Starts a judge's run in this instance without waiting for it: true once the run holds the
@@ -20,7 +21,7 @@ export function startJudgeRun(judgeId: string, options: Pick<RunOptions, "limit"
       if (error instanceof JudgeBusy) resolve(false);
       else if (!claimed) reject(error);
       // A failure after the start is the run's state ("failed", with its cause), which the page shows.
-      else console.error(`judge run ${judgeId} failed`, error);
+      else log().error({ err: error, judgeId }, "judge run failed");
     });
   });
 }

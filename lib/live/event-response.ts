@@ -1,6 +1,7 @@
 import "server-only";
 import { openBattles } from "@/lib/lifecycle";
 import { battleEvents, type BattleState, type LiveEvent } from "./stream";
+import { log } from "@/lib/log";
 
 const KEEPALIVE_MS = 15_000;
 
@@ -30,7 +31,7 @@ export async function writeBattleEvents(
   try {
     for await (const batch of battleEvents(annotatorId, battleId, closed, known)) sink.write(serverSentEventText(batch));
   } catch (error) {
-    console.error("live battle stream failed", error);
+    log().error({ err: error }, "live battle stream failed");
     sink.write(serverSentEventText([{ type: "void", cause: "error" }]));
   } finally {
     openBattles().delete(battleId);

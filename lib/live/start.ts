@@ -21,6 +21,7 @@ import {
 } from "./campaign-rules";
 import { voidBattlesStatement } from "./finish";
 import { sweepLiveBattles } from "./sweep";
+import { log } from "@/lib/log";
 /**
  * Live battles: an annotator's prompt goes to two of the campaign's models, picked by its sampling
  * strategy, shown left and right at random. Each side's answer is a GenerationJob; when both are
@@ -42,7 +43,7 @@ let lastSweep = 0;
 function sweepWhenDue(): void {
   if (Date.now() - lastSweep < SWEEP_EVERY_MS) return;
   lastSweep = Date.now();
-  sweepLiveBattles().catch((error: unknown) => console.error("sweeping live battles failed", error));
+  sweepLiveBattles().catch((error: unknown) => log().error({ err: error }, "sweeping live battles failed"));
 }
 
 /**

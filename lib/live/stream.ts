@@ -9,6 +9,7 @@ import { claimPushedJob, currentJobs, type BattleJob } from "./jobs";
 import { GenerationFailure, streamChatCompletion, type FailureCause } from "./openai";
 import { battleKey, jobKey, subscribe } from "./notify";
 import { decryptSecret } from "./secrets";
+import { log } from "@/lib/log";
 
 /**
  * What the annotator's browser receives while a battle is answered: text for the left or right
@@ -228,7 +229,7 @@ export async function* battleEvents(
       job.kind === "PUSHED" && (job.state === "PENDING" || job.claimedHere)
         ? runPushedJob(job, guard, (text) => events.push({ type: "delta", side, text }), stop)
         : followJob(job, events, side, stop);
-    return task.catch((error: unknown) => console.error("live battle task failed", error));
+    return task.catch((error: unknown) => log().error({ err: error }, "live battle task failed"));
   });
   // A battle is ready only when both answers are complete, so these end soon after.
   tasksDone = Promise.allSettled(tasks);

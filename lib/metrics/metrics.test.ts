@@ -86,7 +86,7 @@ describe("Prometheus metrics", () => {
     expect(routeOf("/campaigns/my-secret-study/judges/")).toBe("/campaigns/[slug]/judges");
     expect(routeOf("/_next/static/chunks/app.js")).toBe("/_next");
     expect(routeOf("/wp-admin/../etc/passwd")).toBe("other");
-    observeRequest("/api/v1/votes", 200, 0.012);
+    observeRequest("/api/v1/votes", "POST", 200, 0.012);
     const text = await (await scrape("Bearer metrics-token-for-the-tests")).text();
     // Without a build's manifest here every request is "other": still counted, still no URL.
     expect(text).toMatch(/hikaku_http_requests_total\{route="(\/api\/v1\/votes|other)",status="200"\} 1/);

@@ -1,6 +1,7 @@
 import "server-only";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { log } from "@/lib/log";
 import { metrics } from "./metrics";
 
 /**
@@ -41,10 +42,19 @@ function routeOf(url: string): string {
   return matcher(url);
 }
 
-/** Counts one answered request (scripts/app-server.mjs calls this when a response ends). */
-export function observeRequest(url: string, status: number, seconds: number): void {
+/** Probes and Next's own files are logged at debug level only: a line each would drown the rest. */
+const QUIET_ROUTES = new Set(["/api/health", "/api/ready", "/_next", "/metrics"]);
+
+/**
+ * Counts one answered request and logs it (scripts/app-server.mjs calls this when a response
+ * ends, inside the request's context: the line carries its id and user). Never the URL's query.
+ */
+export function observeRequest(url: string, method: string, status: number, seconds: number): void {
   const route = routeOf(url);
   const { httpRequests, httpDuration } = metrics();
   httpRequests.inc({ route, status: String(status) });
   httpDuration.observe({ route }, seconds);
+  const line = { method, route, status, durationMs: Math.round(seconds * 10_000) / 10 };
+  if (QUIET_ROUTES.has(route)) log().debug(line, "request");
+  else log().info(line, "request");
 }
