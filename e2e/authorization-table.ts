@@ -339,6 +339,7 @@ export const ROUTES: Record<string, { request: (r: APIRequestContext, f: Fixture
     expected: API,
   },
   "app/api/v1/campaigns/[slug]/votes/route.ts": { request: (r, f) => r.get(`/api/v1/campaigns/${f.slug}/votes?format=csv`), expected: API },
+  "app/api/v1/campaigns/[slug]/study/route.ts": { request: (r, f) => r.get(`/api/v1/campaigns/${f.slug}/study`), expected: API },
   "app/api/v1/campaigns/[slug]/imports/route.ts": {
     request: (r, f) =>
       r.post(`/api/v1/campaigns/${f.slug}/imports`, {

@@ -5,6 +5,7 @@ import { db } from "@/lib/db";
 import type { CampaignStatus } from "@/lib/generated/prisma/enums";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { refreshBlockedItems } from "./identity-words";
+import { recordStudyPlan } from "./study-plan";
 import { STATUS_TRANSITIONS } from "./options";
 import type { CampaignSettings, LiveLimits, LiveSettings } from "./settings";
 
@@ -92,6 +93,8 @@ export async function setCampaignStatus(actorId: string | null, campaignId: stri
     if (!ready.ok) return ready;
   }
   await db.campaign.update({ where: { id: campaignId }, data: { status } });
+  // The first opening records the plan, before any vote of the campaign's own.
+  if (status === "ACTIVE") await recordStudyPlan(campaignId);
   await recordAudit({ actorId, action: `campaign.${status.toLowerCase()}`, subjectType: "Campaign", subjectId: campaignId });
   return { ok: true };
 }

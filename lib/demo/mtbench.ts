@@ -8,6 +8,7 @@ import { parseJsonLines, type ImportError } from "@/lib/imports/rows";
 import { importRows, type ImportSummary } from "@/lib/imports/write";
 import { importJudgments, type JudgmentImportSummary } from "@/lib/judges/import-judgments";
 import { ensureDemoAccounts, type DemoResult } from "./seed";
+import { recordStudyPlan } from "@/lib/campaigns/study-plan";
 
 export const MTBENCH_SLUG = "japanese-mt-bench";
 
@@ -85,6 +86,7 @@ export async function seedMtBenchDemo(dir: string, scoresPath?: string): Promise
     }));
   const imported = await importRows(null, campaign.id, rows, errors, () => {}, { allowFewerTurns: true });
   await db.campaign.update({ where: { id: campaign.id }, data: { status: "ACTIVE" } });
+  await recordStudyPlan(campaign.id);
   const scores = scoresPath ? await importScores(null, readText(scoresPath), { campaignId: campaign.id }) : null;
   const judges = await importJudgeOutputs(dir, campaign.id);
   const accounts = await ensureDemoAccounts(campaign.id);

@@ -6,6 +6,7 @@ import type { Role } from "@/lib/generated/prisma/enums";
 import { importRows } from "@/lib/imports/write";
 import type { ImportRow } from "@/lib/imports/rows";
 import { DEMO_PROMPTS, type DemoPrompt } from "./content";
+import { recordStudyPlan } from "@/lib/campaigns/study-plan";
 
 export const DEMO_SLUG = "demo";
 
@@ -73,6 +74,7 @@ export async function seedDemo(): Promise<DemoResult> {
   );
   await importRows(null, campaign.id, rows);
   await db.campaign.update({ where: { id: campaign.id }, data: { status: "ACTIVE" } });
+  await recordStudyPlan(campaign.id);
 
   const accounts = await ensureDemoAccounts(campaign.id);
   return { slug: DEMO_SLUG, created: !existing, accounts };

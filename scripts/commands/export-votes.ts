@@ -1,4 +1,6 @@
-import { createWriteStream } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { studyPlanOf } from "@/lib/campaigns/study-plan";
 import { once } from "node:events";
 import type { Writable } from "node:stream";
 import { exportVotes } from "@/lib/datasets/export-votes";
@@ -22,7 +24,17 @@ export async function exportVotesCommand(argv: string[]): Promise<void> {
   const filters = filtersFromArgs(values, flags);
   const withJudges = flags.has("judges");
   if (withJudges && format === "parquet") throw new UsageError("--judges works with --format csv or jsonl.");
-  const outPath = single(values, "out");
+  let outPath = single(values, "out");
+  // A folder (existing, or given with a trailing slash): the votes and, beside them, the study plan.
+  if (outPath && (outPath.endsWith("/") || (existsSync(outPath) && statSync(outPath).isDirectory()))) {
+    mkdirSync(outPath, { recursive: true });
+    const view = await studyPlanOf(campaign.id);
+    writeFileSync(
+      join(outPath, "study.json"),
+      JSON.stringify({ campaign: campaign.slug, plan: view?.plan ?? null, changedSince: view?.changedSince ?? [] }, null, 2) + "\n",
+    );
+    outPath = join(outPath, `votes.${format}`);
+  }
   if (!outPath && format === "parquet" && process.stdout.isTTY)
     throw new UsageError("Parquet is binary: give --out FILE or redirect stdout.");
   const out: Writable = outPath ? createWriteStream(outPath) : process.stdout;

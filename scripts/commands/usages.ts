@@ -20,7 +20,7 @@ export const USAGES = {
     "import --campaign SLUG --mtbench-questions question.jsonl --mtbench-answers model_answer/",
   ].join("\n  "),
   "import-votes": "import-votes --campaign SLUG --file battles.csv|battles.jsonl|battles.parquet [--format csv|jsonl|parquet]",
-  "export-votes": `export-votes --campaign SLUG --format csv|jsonl|parquet [--out FILE] ${FILTER_USAGE} [--judges]   (--judges: the LLM judges' verdicts as rows too, with a judge_kind column; csv or jsonl)`,
+  "export-votes": `export-votes --campaign SLUG --format csv|jsonl|parquet [--out FILE] ${FILTER_USAGE} [--judges]   (--out DIR/: votes.FORMAT and the study plan in study.json; --judges: the LLM judges' verdicts as rows too, with a judge_kind column; csv or jsonl)`,
   "import-scores":
     "import-scores --campaign SLUG --file scores.csv   (the campaign's benchmark scores; CSV: model,benchmark,score[,higher_is_better])",
   judge: [

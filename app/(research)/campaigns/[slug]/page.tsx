@@ -6,6 +6,8 @@ import { CampaignStatusControls } from "@/components/campaign-status-controls";
 import { ImportUploader } from "@/components/import-uploader";
 import { LiveSections } from "@/components/live-sections";
 import { VoteExportLinks } from "@/components/vote-export-links";
+import { StudyPlanPanel } from "@/components/study-plan-panel";
+import { studyPlanOf } from "@/lib/campaigns/study-plan";
 import { requireRole } from "@/lib/auth/session";
 import { researchCampaignBySlug } from "@/lib/campaigns/access";
 import { campaignDetailBySlug } from "@/lib/campaigns/queries";
@@ -19,6 +21,7 @@ export default async function CampaignPage({ params }: { params: Promise<{ slug:
   if (!(await researchCampaignBySlug(user, slug))) notFound();
   const [t, campaign] = await Promise.all([getTranslator(), campaignDetailBySlug(slug)]);
   if (!campaign) notFound();
+  const plan = await studyPlanOf(campaign.id);
   // A live campaign has no pairs waiting for votes: its annotators bring the prompts.
   const stats = [
     [t("campaignPage.stats.prompts"), campaign.counts.prompts],
@@ -55,6 +58,10 @@ export default async function CampaignPage({ params }: { params: Promise<{ slug:
           <ImportUploader slug={campaign.slug} />
         </section>
       )}
+      <section className="card">
+        <h2 className="mb-3 text-lg font-semibold">{t("studyPlan.title")}</h2>
+        <StudyPlanPanel view={plan} slug={campaign.slug} />
+      </section>
       <section className="card">
         <h2 className="mb-3 text-lg font-semibold">{t("exportPanel.title")}</h2>
         <VoteExportLinks slug={campaign.slug} filters={DEFAULT_FILTERS} />

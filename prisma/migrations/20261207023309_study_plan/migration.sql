@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Campaign" ADD COLUMN     "studyPlan" JSONB,
+ADD COLUMN     "studyPlanAt" TIMESTAMPTZ(3);
