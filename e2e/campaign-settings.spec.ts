@@ -54,6 +54,9 @@ test("each campaign setting changes what the annotator gets: outcomes, reason, i
   await researcher.goto(`/campaigns/${slug}`);
   const stat = (label: string) => campaignStat(researcher, label);
   await expect(stat("Pairs to judge")).toHaveText("12");
+  // Opening the campaign recorded its plan.
+  await expect(researcher.getByTestId("study-plan")).toContainText("The campaign still matches its plan.");
+  await expect(researcher.getByTestId("study-plan")).toContainText(models.join(", "));
 
   await researcher.locator('textarea[name="instructions"]').fill("Prefer the **politer** answer.");
   await researcher.locator('input[name="allowedOutcomes"][value="TIE"]').uncheck();
@@ -69,7 +72,16 @@ test("each campaign setting changes what the annotator gets: outcomes, reason, i
   // The two pairs with c's answer to q0 are held back as soon as the word is listed (matched case-blind).
   await researcher.reload();
   await expect(stat("Pairs to judge")).toHaveText("10");
+  await expect(researcher.getByTestId("study-plan-changed")).toHaveText(
+    "Changed since the plan: sampling, settings. Say so when you publish the results.",
+  );
   await expectAccessible(researcher);
+  const japanese = await (await browser.newContext({ locale: "ja-JP", viewport: { width: 390, height: 844 } })).newPage();
+  await signIn(japanese, researcherEmail, PASSWORD);
+  await japanese.goto(`/campaigns/${slug}`);
+  await expect(japanese.getByTestId("study-plan-changed")).toContainText("計画から変わった点: サンプリング, 設定");
+  await expectAccessible(japanese);
+  await japanese.context().close();
   const [stored] = await query<{ strategy: string; allowedOutcomes: string }>(
     `SELECT strategy::text, "allowedOutcomes"::text FROM "Campaign" WHERE slug = $1`,
     [slug],

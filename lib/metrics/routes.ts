@@ -42,8 +42,12 @@ function routeOf(url: string): string {
   return matcher(url);
 }
 
-/** Probes and Next's own files are logged at debug level only: a line each would drown the rest. */
-const QUIET_ROUTES = new Set(["/api/health", "/api/ready", "/_next", "/metrics"]);
+/** Probes, scrapes and Next's own files are logged at debug level only: a line each would drown the rest. */
+const QUIET_PATHS = new Set(["/api/health", "/api/ready", "/metrics"]);
+const quiet = (url: string) => {
+  const path = url.split("?")[0].replace(/(.)\/+$/, "$1");
+  return QUIET_PATHS.has(path) || path.startsWith("/_next/");
+};
 
 /**
  * Counts one answered request and logs it (scripts/app-server.mjs calls this when a response
@@ -55,6 +59,6 @@ export function observeRequest(url: string, method: string, status: number, seco
   httpRequests.inc({ route, status: String(status) });
   httpDuration.observe({ route }, seconds);
   const line = { method, route, status, durationMs: Math.round(seconds * 10_000) / 10 };
-  if (QUIET_ROUTES.has(route)) log().debug(line, "request");
+  if (quiet(url)) log().debug(line, "request");
   else log().info(line, "request");
 }
