@@ -4,6 +4,8 @@ import { env } from "@/lib/env";
 import { createTestUser, TEST_PASSWORD, testIp } from "@/lib/testing/factories";
 import { clientIp, PEER_HEADER } from "./client-ip";
 import { accountDelaySeconds, authenticate, MAX_ACCOUNT_DELAY_SECONDS } from "./sign-in";
+import { Writable } from "node:stream";
+import { createLogger } from "@/lib/log";
 
 // The limits as configured (HIKAKU_SIGNIN_* may be set where the tests run).
 const { HIKAKU_SIGNIN_MAX_FAILURES_PER_ACCOUNT: ACCOUNT_LIMIT, HIKAKU_SIGNIN_MAX_FAILURES_PER_IP: IP_LIMIT } = env();
@@ -51,6 +53,30 @@ describe("authenticate", () => {
     const user = await createTestUser();
     expect(await authenticate(user.email, "wrong-password-123", testIp())).toEqual({ ok: false, code: "INVALID" });
     expect(await authenticate("nobody@example.test", TEST_PASSWORD, testIp())).toEqual({ ok: false, code: "INVALID" });
+  });
+
+  it("logs a refused sign-in with a hash of the account and its domain, never the address in clear nor the password", async () => {
+    const lines: string[] = [];
+    const shared = globalThis as unknown as { hikakuLogger?: unknown };
+    shared.hikakuLogger = createLogger(
+      new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          lines.push(chunk.toString("utf8"));
+          done();
+        },
+      }),
+      "info",
+    );
+    try {
+      const email = `recognisable.localpart.${Date.now().toString(36)}@example.test`;
+      await authenticate(email, "RecognisablePassword-123", testIp());
+      const [line] = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(line).toMatchObject({ level: 40, msg: "sign-in refused", reason: "INVALID", domain: "example.test" });
+      expect(line.account).toMatch(/^[0-9a-f]{16}$/);
+      expect(lines.join("")).not.toMatch(/recognisable|localpart|RecognisablePassword/i);
+    } finally {
+      delete shared.hikakuLogger;
+    }
   });
 
   it("refuses a disabled user even with the right password", async () => {

@@ -3,6 +3,8 @@ import { db, sql } from "@/lib/db";
 import { env } from "@/lib/env";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { timingDummyHash, verifyPassword } from "./password";
+import { createHash } from "node:crypto";
+import { log, noteRequestUser } from "@/lib/log";
 
 export type SignInResult =
   | { ok: true; user: { id: string; email: string; displayName: string; role: Role } }
@@ -57,12 +59,23 @@ function throttled(counts: Counts, ip: string | null): boolean {
   return delay > 0 && counts.lastAccountFailure !== null && Date.now() - counts.lastAccountFailure.getTime() < delay * 1000;
 }
 
+/**
+ * A refused sign-in in the log, for whoever watches for attacks: the e-mail's domain and a hash of
+ * the whole address (the same for every attempt on one account), never the address in clear nor
+ * anything of the password.
+ */
+function logRefusal(email: string, ip: string | null, reason: "THROTTLED" | "INVALID" | "DISABLED"): void {
+  const account = createHash("sha256").update(email).digest("hex").slice(0, 16);
+  log().warn({ account, domain: email.split("@")[1] ?? "", ip, reason }, "sign-in refused");
+}
+
 /** Checks e-mail and password, honouring throttling and disabled accounts; every attempt is recorded. */
 export async function authenticate(rawEmail: string, password: string, ip: string | null): Promise<SignInResult> {
   const email = normaliseEmail(rawEmail);
   const counts = await recordAndCount(email, ip);
   if (throttled(counts, ip)) {
     await db.signInAttempt.update({ where: { id: counts.id }, data: { outcome: "THROTTLED" } });
+    logRefusal(email, ip, "THROTTLED");
     return { ok: false, code: "THROTTLED" };
   }
 
@@ -79,8 +92,16 @@ export async function authenticate(rawEmail: string, password: string, ip: strin
     await db.signInAttempt.deleteMany({ where: { createdAt: { lt: new Date(Date.now() - keepMinutes * 60_000) } } });
   }
 
-  if (!user || !passwordOk) return { ok: false, code: "INVALID" };
+  if (!user || !passwordOk) {
+    logRefusal(email, ip, "INVALID");
+    return { ok: false, code: "INVALID" };
+  }
   // Only someone who knows the password learns that the account is disabled.
-  if (user.disabled) return { ok: false, code: "DISABLED" };
+  if (user.disabled) {
+    logRefusal(email, ip, "DISABLED");
+    return { ok: false, code: "DISABLED" };
+  }
+  noteRequestUser(user.id);
+  log().info({ userId: user.id }, "signed in");
   return { ok: true, user: { id: user.id, email: user.email, displayName: user.displayName, role: user.role } };
 }

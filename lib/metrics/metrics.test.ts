@@ -71,9 +71,13 @@ describe("Prometheus metrics", () => {
     expect(grew("hikaku_leaderboard_cache_hits_total")).toBe(1);
     expect(sample(after, 'hikaku_db_pool_connections{state="idle"}')).toBeGreaterThan(0);
     expect(await db.vote.count({ where: { campaignId: campaign.id } })).toBe(1);
-    // Nothing about the campaign or the annotator is in any label.
+    // Nothing about the campaign, the annotator or the prompts is in any label.
     expect(after).not.toContain(campaign.slug);
     expect(after).not.toContain(annotator.id);
+    expect(after).not.toContain(annotator.email);
+    expect(after).not.toContain(annotator.email.split("@")[0]);
+    const prompts = await db.prompt.findMany({ where: { campaignId: campaign.id }, select: { turns: true } });
+    for (const prompt of prompts) for (const turn of prompt.turns as string[]) expect(after).not.toContain(turn);
   });
 
   it("label requests by route pattern, never by the raw URL", async () => {
