@@ -602,7 +602,8 @@ export const en = {
   },
   studyPlan: {
     title: "Study plan",
-    notYet: "The plan is recorded when the campaign first opens for voting: its strategy, target, models, prompt set and settings, before any vote comes in.",
+    notYet:
+      "The plan is recorded when the campaign first opens for voting: its strategy, target, models, prompt set and settings, before any vote comes in.",
     recorded: "Recorded when the campaign first opened, {time}.",
     strategy: "Sampling",
     target: "Target",
