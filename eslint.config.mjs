@@ -26,7 +26,7 @@ const config = [
   {
     // One way to the database (lib/db/index.ts): the pool, the Prisma client on it and the SQL
     // helpers live in lib/db/ alone. Tests, the migrator and the script that runs a local server
-    // manage databases as a whole and may connect by themselves.
+    // (and PgBouncer in front of it) manage databases as a whole and may connect by themselves.
     files: ["app/**"],
     ignores: ["**/*.test.ts"],
     rules: { "no-restricted-imports": ["error", { paths: DATABASE_DRIVERS }] },
@@ -35,7 +35,7 @@ const config = [
     // The same, and dependencies point one way: routes import components and lib, never the
     // other way round (server actions live beside their domain, lib/<area>/actions.ts).
     files: ["lib/**", "components/**", "scripts/**", "bench/**"],
-    ignores: ["lib/db/**", "**/*.test.ts", "scripts/lib/local-postgres.ts"],
+    ignores: ["lib/db/**", "**/*.test.ts", "scripts/lib/local-postgres.ts", "scripts/lib/pgbouncer.ts"],
     rules: {
       "no-restricted-imports": [
         "error",

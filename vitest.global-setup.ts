@@ -2,11 +2,14 @@ import type { TestProject } from "vitest/node";
 import { migrate } from "./prisma/migrator";
 import { buildCli } from "./scripts/cli.mjs";
 import { createDatabase, dropDatabase, startThrowawayDatabase } from "./scripts/lib/local-postgres";
+import { startPgBouncer } from "./scripts/lib/pgbouncer";
 
 declare module "vitest" {
   export interface ProvidedContext {
     /** A migrated database that every test file copies (CREATE DATABASE … TEMPLATE) into its own. */
     templateDatabaseUrl: string;
+    /** With HIKAKU_TEST_PGBOUNCER=1: a transaction-pooling PgBouncer in front of the server (its URL). */
+    pgbouncerUrl: string | null;
   }
 }
 
@@ -24,9 +27,14 @@ export default async function setup(project: TestProject) {
   const templateUrl = await createDatabase(base, templateName);
   await migrate(templateUrl);
   project.provide("templateDatabaseUrl", templateUrl);
+  // Behind a transaction pooler: each test file reaches its database through PgBouncer, and what
+  // needs a session directly (DIRECT_DATABASE_URL), as a deployment behind one does.
+  const bouncer = process.env.HIKAKU_TEST_PGBOUNCER === "1" ? await startPgBouncer(base) : null;
+  project.provide("pgbouncerUrl", bouncer ? bouncer.through(base) : null);
   // The CLI's bundle, made once here so that test files running commands side by side find it fresh.
   await buildCli();
   return async () => {
+    await bouncer?.stop();
     await dropDatabase(base, templateName);
     await server?.stop();
   };

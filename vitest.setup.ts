@@ -10,6 +10,13 @@ const server = new URL(template);
 server.pathname = "/postgres";
 const name = `hikaku_file_${randomBytes(6).toString("hex")}`;
 process.env.DATABASE_URL = await createDatabase(server.toString(), name, { template: templateName });
+const bouncer = inject("pgbouncerUrl");
+if (bouncer) {
+  process.env.DIRECT_DATABASE_URL = process.env.DATABASE_URL;
+  const through = new URL(process.env.DATABASE_URL);
+  through.host = new URL(bouncer).host;
+  process.env.DATABASE_URL = through.toString();
+}
 // Test fixtures vote as fast as the machine goes; the rate limit has its own test at this setting.
 process.env.HIKAKU_MAX_VOTES_PER_MINUTE ??= "1000";
 process.env.HIKAKU_ENCRYPTION_KEY ??= "hikaku-test-encryption-key-not-for-production";

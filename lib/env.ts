@@ -3,6 +3,12 @@ import { parseAllowedHosts, type AllowRule } from "./net/addresses";
 
 const envSchema = z.object({
   DATABASE_URL: z.string().min(1, "DATABASE_URL is not set: start Hikaku with `npm start`, or set it to your PostgreSQL URL."),
+  /**
+   * Behind a transaction-pooling PgBouncer (or Supabase's, Neon's, RDS Proxy): the server itself,
+   * for what needs a session of its own — LISTEN for live wake-ups, migrations' lock, a judge run's
+   * lock, backups. Unset, those use DATABASE_URL too. The same convention as Prisma's directUrl.
+   */
+  DIRECT_DATABASE_URL: z.string().min(1).optional(),
   NEXTAUTH_SECRET: z.string().min(16, "NEXTAUTH_SECRET must be at least 16 characters").optional(),
   NEXTAUTH_URL: z.url().optional(),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),

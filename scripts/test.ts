@@ -2,6 +2,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { migrate } from "../prisma/migrator";
 import { freePort, startThrowawayDatabase } from "./lib/local-postgres";
+import { ensurePgBouncer } from "./lib/pgbouncer";
 
 /**
  * `npm test`: every check, in the order CI runs them, against a throwaway PostgreSQL that is
@@ -10,6 +11,7 @@ import { freePort, startThrowawayDatabase } from "./lib/local-postgres";
  */
 
 const CHROMIUM = "/usr/bin/chromium";
+const PGBOUNCER_TESTS = ["lib/db", "lib/votes", "lib/live", "lib/datasets", "lib/imports", "lib/results/results.test.ts"];
 
 function log(line: string): void {
   console.log(`\n[test] ${line}`);
@@ -58,6 +60,14 @@ async function main(): Promise<void> {
     };
     await step("lint (eslint, prettier)", "npm", ["run", "--silent", "lint"], env);
     await step("unit and integration tests (vitest)", "npx", ["vitest", "run"], env);
+    // The tests that touch votes, live battles, exports, imports and leaderboards again, with every
+    // test file's DATABASE_URL through Debian's PgBouncer in transaction pooling mode (and
+    // DIRECT_DATABASE_URL for what needs a session), as hosted PostgreSQL puts one in front.
+    ensurePgBouncer(log);
+    await step("the same through PgBouncer in transaction pooling mode (vitest)", "npx", ["vitest", "run", ...PGBOUNCER_TESTS], {
+      ...env,
+      HIKAKU_TEST_PGBOUNCER: "1",
+    });
     await step("production build (next build)", "npx", ["next", "build"], env);
     await step(
       "a killed app instance (bench/killed-instance.ts, small)",

@@ -63,7 +63,10 @@ export async function withConnection<T>(work: (connection: Connection) => Promis
   }
 }
 
-/** A session of its own, outside the pool (to `url`, by default the app's database); the caller connects and ends it. */
-export function sessionConnection(url: string = env().DATABASE_URL): SessionConnection {
+/**
+ * A session of its own, outside the pool (to `url`, by default the app's database — directly, past
+ * a transaction pooler, when DIRECT_DATABASE_URL is set); the caller connects and ends it.
+ */
+export function sessionConnection(url: string = env().DIRECT_DATABASE_URL ?? env().DATABASE_URL): SessionConnection {
   return new pg.Client({ connectionString: url });
 }

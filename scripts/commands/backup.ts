@@ -18,7 +18,8 @@ export async function backupCommand(argv: string[]): Promise<void> {
   const out = createWriteStream(path, { mode: 0o600 });
   await once(out, "open");
   chmodSync(path, 0o600);
-  const counts = await backupDatabase(process.env.DATABASE_URL!, out);
+  // One long snapshot on a session of its own: past a transaction pooler, straight to the server.
+  const counts = await backupDatabase(process.env.DIRECT_DATABASE_URL || process.env.DATABASE_URL!, out);
   out.end();
   await once(out, "finish");
   const rows = Object.values(counts).reduce((a, b) => a + b, 0);
@@ -31,9 +32,10 @@ export async function restoreCommand(argv: string[]): Promise<void> {
   const file = required(values, "file");
   if (!existsSync(file)) throw new UsageError(`${file} does not exist.`);
   const database = await openAppDatabase((line) => console.error(line), { migrated: false });
+  const direct = (!database.embedded && process.env.DIRECT_DATABASE_URL) || database.url;
   try {
-    const counts = await restoreDatabase(database.url, createReadStream(file));
-    const { applied } = await migrate(database.url, { log: (line) => console.error(line) });
+    const counts = await restoreDatabase(direct, createReadStream(file));
+    const { applied } = await migrate(direct, { log: (line) => console.error(line) });
     const rows = Object.values(counts).reduce((a, b) => a + b, 0);
     console.log(JSON.stringify({ restored: counts, rows, migrationsApplied: applied }));
   } catch (error) {

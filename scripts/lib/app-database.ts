@@ -33,7 +33,8 @@ export async function openAppDatabase(
     ? { url: configured, stop: async () => {} }
     : await startEmbeddedPostgres({ dataDir: DATA_DIR, database: "hikaku", persistent: true });
   try {
-    if (migrated) await migrate(database.url, { log });
+    // Migrations hold a session-level lock: behind a transaction pooler they go straight to the server.
+    if (migrated) await migrate((configured && process.env.DIRECT_DATABASE_URL) || database.url, { log });
   } catch (error) {
     await database.stop();
     throw error;

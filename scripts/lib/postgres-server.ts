@@ -44,7 +44,7 @@ export function packagedBinariesDir(): string {
   return resolve(dirname(main), "..", "native");
 }
 
-interface Account {
+export interface Account {
   uid: number;
   gid: number;
 }
@@ -55,7 +55,7 @@ function idOf(flag: "-u" | "-g", name: string): number | null {
 }
 
 /** The postgres account, created when missing (as the wrapper did). */
-function postgresAccount(): Account {
+export function postgresAccount(): Account {
   if (idOf("-u", "postgres") === null) {
     if (idOf("-g", "postgres") === null) spawnSync("groupadd", ["--system", "postgres"]);
     const created = spawnSync("useradd", ["--system", "--gid", "postgres", "--no-create-home", "postgres"], { encoding: "utf8" });
