@@ -12,7 +12,7 @@ export async function StudyPlanPanel({ view, slug }: { view: StudyPlanView | nul
       <p>{t("studyPlan.recorded", { time: plan.recordedAt.replace("T", " ").slice(0, 16) + " UTC" })}</p>
       <dl className="grid gap-x-4 gap-y-1 sm:grid-cols-[max-content_1fr]">
         <dt className="text-slate-600">{t("studyPlan.strategy")}</dt>
-        <dd>{plan.strategy}</dd>
+        <dd>{t(`campaignPage.strategies.${plan.strategy}` as MessageKey)}</dd>
         <dt className="text-slate-600">{t("studyPlan.target")}</dt>
         <dd>{t("studyPlan.votesPerPair", { n: plan.target.votesPerPair })}</dd>
         <dt className="text-slate-600">{t("studyPlan.models")}</dt>

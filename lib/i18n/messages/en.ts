@@ -523,7 +523,7 @@ export const en = {
     disagreementsTitle: "Where {judge} disagrees with the annotators",
     disagreementsIntro: "{total} verdict(s) contradict at least one human vote; the most contradicted come first.",
     noDisagreements: "The annotators never contradict {judge} under these filters.",
-    showJudge: "Disagreements of:",
+    showJudge: "Show judge:",
     question: "Question {question} · turn {turn}",
     contradicted: "contradicts {n} human vote(s)",
     judgeSaid: "{judge}: {verdict}",
