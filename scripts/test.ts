@@ -11,7 +11,20 @@ import { ensurePgBouncer } from "./lib/pgbouncer";
  */
 
 const CHROMIUM = "/usr/bin/chromium";
-const PGBOUNCER_TESTS = ["lib/db", "lib/votes", "lib/live", "lib/datasets", "lib/imports", "lib/results/results.test.ts"];
+/** The integration tests of votes, live battles (workers and wake-ups), exports, imports and leaderboards. */
+const PGBOUNCER_TESTS = [
+  "lib/db/pgbouncer.test.ts",
+  "lib/votes/record-vote.test.ts",
+  "lib/votes/voting-endpoints.test.ts",
+  "lib/votes/rigging.test.ts",
+  "lib/live/live.test.ts",
+  "lib/live/live-workers.test.ts",
+  "lib/live/node-turn.test.ts",
+  "lib/datasets/datasets.test.ts",
+  "lib/datasets/export-limits.test.ts",
+  "lib/imports/import.test.ts",
+  "lib/results/results.test.ts",
+];
 
 function log(line: string): void {
   console.log(`\n[test] ${line}`);
