@@ -10,6 +10,7 @@ import {
   type TurnAgreement,
 } from "@/lib/ratings/judge-agreement";
 import { voteConditions, type ResultFilters } from "@/lib/results/filters";
+import { PAIR_KEY, PAIR_VERDICT, verdictConditions } from "./verdict-sql";
 
 export interface JudgeReport {
   judge: string;
@@ -34,11 +35,6 @@ export interface AgreementReport {
 const VOTE_QUESTION = `coalesce(p."externalId", v."questionId")`;
 const VOTE_TURN = `coalesce(v.turn, i."turnCount", 1)`;
 
-/** The verdict on a pair read in the order of the two models' ids (lib/ratings/judge-agreement.ts). */
-const VERDICT = (a: string, b: string, winner: string) => `CASE
-  WHEN ${winner} IN ('TIE', 'TIE_BOTHBAD') THEN 'tie'
-  WHEN (${winner} = 'MODEL_A') = (${a} < ${b}) THEN 'first' ELSE 'second' END`;
-
 /** Human votes the leaderboard counts under `filters`, tallied per question, model pair and turn. */
 export async function humanTallies(campaignId: string, filters: ResultFilters): Promise<HumanTally[]> {
   const params: unknown[] = [];
@@ -49,9 +45,9 @@ export async function humanTallies(campaignId: string, filters: ResultFilters): 
             count(*) FILTER (WHERE verdict = 'second')::int AS second,
             count(*) FILTER (WHERE verdict = 'tie')::int AS tie
      FROM (SELECT ${VOTE_QUESTION} AS question,
-                  least(v."modelAId", v."modelBId")::text || '|' || greatest(v."modelAId", v."modelBId")::text AS pair,
+                  ${PAIR_KEY(`v."modelAId"`, `v."modelBId"`)} AS pair,
                   ${VOTE_TURN} AS turn,
-                  ${VERDICT(`v."modelAId"`, `v."modelBId"`, `v.winner::text`)} AS verdict
+                  ${PAIR_VERDICT(`v."modelAId"`, `v."modelBId"`, `v.winner::text`)} AS verdict
            FROM "Vote" v
            LEFT JOIN "Prompt" p ON p.id = v."promptId"
            LEFT JOIN "Assignment" a ON a.id = v."assignmentId"
@@ -62,6 +58,19 @@ export async function humanTallies(campaignId: string, filters: ResultFilters): 
     params,
   );
   return rows;
+}
+
+/** What every view of the Judges page is computed from: the human tallies and every judge's verdicts, read once. */
+export interface JudgeInputs {
+  humans: HumanTally[];
+  verdicts: StoredVerdict[];
+  /** Per judge: position-swapped verdicts, and how many of them were inconsistent. */
+  swapped: Map<string, [number, number]>;
+}
+
+export async function loadJudgeInputs(campaignId: string, filters: ResultFilters): Promise<JudgeInputs> {
+  const [humans, { verdicts, swapped }] = await Promise.all([humanTallies(campaignId, filters), judgeVerdicts(campaignId, filters)]);
+  return { humans, verdicts, swapped };
 }
 
 export interface StoredVerdict extends JudgeVerdict {
@@ -75,12 +84,7 @@ export async function judgeVerdicts(
   filters: ResultFilters,
 ): Promise<{ verdicts: StoredVerdict[]; swapped: Map<string, [number, number]> }> {
   const params: unknown[] = [campaignId];
-  const conditions = [`j."campaignId" = $1::uuid`, `p."excludedAt" IS NULL`];
-  if (filters.category) {
-    params.push(filters.category);
-    conditions.push(`p.category = $${params.length}`);
-  }
-  if (filters.excludeDuplicates) conditions.push(`p."duplicateOfId" IS NULL`);
+  const where = verdictConditions(`j."campaignId" = $1::uuid`, filters, params);
   const { rows } = await pool().query<{
     id: string;
     judgeId: string;
@@ -92,11 +96,11 @@ export async function judgeVerdicts(
     inconsistent: boolean;
   }>(
     `SELECT r.id, r."judgeId", p."externalId" AS question, r.turn,
-            least(r."modelAId", r."modelBId")::text || '|' || greatest(r."modelAId", r."modelBId")::text AS pair,
-            CASE WHEN r.winner IS NULL THEN NULL ELSE ${VERDICT(`r."modelAId"`, `r."modelBId"`, `r.winner::text`)} END AS verdict,
+            ${PAIR_KEY(`r."modelAId"`, `r."modelBId"`)} AS pair,
+            CASE WHEN r.winner IS NULL THEN NULL ELSE ${PAIR_VERDICT(`r."modelAId"`, `r."modelBId"`, `r.winner::text`)} END AS verdict,
             r.g2 IS NOT NULL AS swapped, r.inconsistent
      FROM "Verdict" r JOIN "Judge" j ON j.id = r."judgeId" JOIN "Prompt" p ON p.id = r."promptId"
-     WHERE ${conditions.join(" AND ")}`,
+     WHERE ${where}`,
     params,
   );
   const verdicts: StoredVerdict[] = [];
@@ -119,15 +123,19 @@ export async function judgeVerdicts(
  * counts, lib/ratings/judge-agreement.ts), over the votes and verdicts `filters` keep; `judge`
  * narrows to one judge by name.
  */
-export async function agreementReport(campaignId: string, filters: ResultFilters, judge?: string): Promise<AgreementReport> {
-  const [judges, humans, { verdicts, swapped }] = await Promise.all([
+export async function agreementReport(
+  campaignId: string,
+  filters: ResultFilters,
+  judge?: string,
+  loaded?: JudgeInputs,
+): Promise<AgreementReport> {
+  const [judges, { humans, verdicts, swapped }] = await Promise.all([
     db.judge.findMany({
       where: { campaignId, ...(judge ? { name: judge } : {}) },
       select: { id: true, name: true },
       orderBy: { name: "asc" },
     }),
-    humanTallies(campaignId, filters),
-    judgeVerdicts(campaignId, filters),
+    loaded ?? loadJudgeInputs(campaignId, filters),
   ]);
   const byJudge = new Map<string, JudgeVerdict[]>();
   for (const verdict of verdicts) {

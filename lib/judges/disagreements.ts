@@ -2,7 +2,7 @@ import "server-only";
 import { db } from "@/lib/db";
 import type { PairVerdict } from "@/lib/ratings/judge-agreement";
 import type { ResultFilters } from "@/lib/results/filters";
-import { humanTallies, judgeVerdicts } from "./agreement";
+import { loadJudgeInputs, type JudgeInputs } from "./agreement";
 
 export interface Disagreement {
   verdictId: string;
@@ -34,8 +34,9 @@ export async function disagreements(
   judgeId: string,
   filters: ResultFilters,
   limit = 20,
+  loaded?: JudgeInputs,
 ): Promise<{ total: number; shown: Disagreement[] }> {
-  const [humans, { verdicts }] = await Promise.all([humanTallies(campaignId, filters), judgeVerdicts(campaignId, filters)]);
+  const { humans, verdicts } = loaded ?? (await loadJudgeInputs(campaignId, filters));
   const tallies = new Map(humans.map((t) => [`${t.question}\u0000${t.pair}\u0000${t.turn}`, t]));
   const contradicting = verdicts
     .filter((v) => v.judgeId === judgeId)

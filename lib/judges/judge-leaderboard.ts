@@ -3,6 +3,7 @@ import { pool } from "@/lib/db";
 import { computeLeaderboard, type Leaderboard } from "@/lib/ratings/leaderboard";
 import type { Battle, Winner } from "@/lib/ratings/types";
 import type { ResultFilters } from "@/lib/results/filters";
+import { verdictConditions } from "./verdict-sql";
 
 const WINNER_OF: Record<string, Winner> = { MODEL_A: "model_a", MODEL_B: "model_b", TIE: "tie", TIE_BOTHBAD: "tie (bothbad)" };
 
@@ -12,17 +13,12 @@ const WINNER_OF: Record<string, Winner> = { MODEL_A: "model_a", MODEL_B: "model_
  */
 export async function judgeBattles(judgeId: string, filters: ResultFilters): Promise<Battle[]> {
   const params: unknown[] = [judgeId];
-  const conditions = [`r."judgeId" = $1::uuid`, `r.winner IS NOT NULL`, `p."excludedAt" IS NULL`];
-  if (filters.category) {
-    params.push(filters.category);
-    conditions.push(`p.category = $${params.length}`);
-  }
-  if (filters.excludeDuplicates) conditions.push(`p."duplicateOfId" IS NULL`);
+  const where = verdictConditions(`r."judgeId" = $1::uuid AND r.winner IS NOT NULL`, filters, params);
   const { rows } = await pool().query<{ a: string; b: string; winner: string }>(
     `SELECT ma.name AS a, mb.name AS b, r.winner::text AS winner
      FROM "Verdict" r JOIN "Prompt" p ON p.id = r."promptId"
      JOIN "Model" ma ON ma.id = r."modelAId" JOIN "Model" mb ON mb.id = r."modelBId"
-     WHERE ${conditions.join(" AND ")}
+     WHERE ${where}
      ORDER BY r."createdAt", p."externalId", r.turn, r.id`,
     params,
   );

@@ -7,6 +7,7 @@ import type { Leaderboard } from "@/lib/ratings/leaderboard";
 import type { ResultFilters } from "@/lib/results/filters";
 import { humanTallies } from "./agreement";
 import { judgeBattles, judgeLeaderboard } from "./judge-leaderboard";
+import { PAIR_KEY, PAIR_VERDICT, verdictConditions } from "./verdict-sql";
 
 export interface CategoryAgreement {
   category: string;
@@ -25,12 +26,7 @@ export interface JudgeDetails {
 /** The judge's counted verdicts with what the profile needs: both orders, the answers' lengths, its own model's side, the category. */
 async function profiledVerdicts(judgeId: string, filters: ResultFilters): Promise<(ProfiledVerdict & { category: string | null })[]> {
   const params: unknown[] = [judgeId];
-  const conditions = [`r."judgeId" = $1::uuid`, `r.winner IS NOT NULL`, `p."excludedAt" IS NULL`];
-  if (filters.category) {
-    params.push(filters.category);
-    conditions.push(`p.category = $${params.length}`);
-  }
-  if (filters.excludeDuplicates) conditions.push(`p."duplicateOfId" IS NULL`);
+  const where = verdictConditions(`r."judgeId" = $1::uuid AND r.winner IS NOT NULL`, filters, params);
   const answerLength = (
     model: string,
   ) => `coalesce((SELECT sum(char_length(e.x)) FROM "Output" o, jsonb_array_elements_text(o.turns) WITH ORDINALITY AS e(x, n)
@@ -48,9 +44,8 @@ async function profiledVerdicts(judgeId: string, filters: ResultFilters): Promis
     self: "first" | "second" | null;
   }>(
     `SELECT p."externalId" AS question, p.category, r.turn,
-            least(r."modelAId", r."modelBId")::text || '|' || greatest(r."modelAId", r."modelBId")::text AS pair,
-            CASE WHEN r.winner IN ('TIE', 'TIE_BOTHBAD') THEN 'tie'
-                 WHEN (r.winner = 'MODEL_A') = (r."modelAId" < r."modelBId") THEN 'first' ELSE 'second' END AS verdict,
+            ${PAIR_KEY(`r."modelAId"`, `r."modelBId"`)} AS pair,
+            ${PAIR_VERDICT(`r."modelAId"`, `r."modelBId"`, `r.winner::text`)} AS verdict,
             -- As asked: in the first order model_a was shown first, in the swapped one model_b.
             r.g1, r.g2,
             ${answerLength(`least(r."modelAId", r."modelBId")`)} AS low,
@@ -59,7 +54,7 @@ async function profiledVerdicts(judgeId: string, filters: ResultFilters): Promis
                  WHEN self.id = greatest(r."modelAId", r."modelBId") THEN 'second' END AS self
      FROM "Verdict" r JOIN "Judge" j ON j.id = r."judgeId" JOIN "Prompt" p ON p.id = r."promptId"
      LEFT JOIN "Model" self ON self.name IN (j.model, j."apiModel")
-     WHERE ${conditions.join(" AND ")}`,
+     WHERE ${where}`,
     params,
   );
   return rows.map((row) => ({ ...row, lengths: [row.low, row.high] as [number, number] }));
@@ -94,10 +89,11 @@ export async function judgeDetails(
   judgeId: string,
   filters: ResultFilters,
   humanBoard: Leaderboard | null,
+  loadedHumans?: HumanTally[],
 ): Promise<JudgeDetails> {
   const [verdicts, humans, prompts, battles] = await Promise.all([
     profiledVerdicts(judgeId, filters),
-    humanTallies(campaignId, filters),
+    loadedHumans ?? humanTallies(campaignId, filters),
     db.prompt.findMany({ where: { campaignId }, select: { externalId: true, category: true } }),
     judgeBattles(judgeId, filters),
   ]);

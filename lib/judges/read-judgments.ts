@@ -142,6 +142,15 @@ export function readJudgments(content: string, source: string): { judgments: Jud
   return { judgments, errors };
 }
 
+/** What every kind of row says the same way. */
+const commonOf = (row: { question_id: string; turn: number; judge: [string, string, ...unknown[]] }, line: number): Common => ({
+  line,
+  question: row.question_id,
+  turn: row.turn,
+  judgeModel: row.judge[0],
+  promptName: row.judge[1],
+});
+
 function parseRow(format: JudgmentFormat, value: unknown, line: number): Judgment | { issues: string } {
   if (format === "pair") {
     const parsed = pairRow.safeParse(value);
@@ -150,11 +159,7 @@ function parseRow(format: JudgmentFormat, value: unknown, line: number): Judgmen
     if (row.model_1 === row.model_2) return { issues: "model_1 and model_2 are the same model" };
     return {
       format,
-      line,
-      question: row.question_id,
-      turn: row.turn,
-      judgeModel: row.judge[0],
-      promptName: row.judge[1],
+      ...commonOf(row, line),
       modelA: row.model_1,
       modelB: row.model_2,
       g1: inModelTerms(row.g1_winner),
@@ -170,11 +175,7 @@ function parseRow(format: JudgmentFormat, value: unknown, line: number): Judgmen
     if (row.model_a === row.model_b) return { issues: "model_a and model_b are the same model" };
     return {
       format,
-      line,
-      question: row.question_id,
-      turn: row.turn,
-      judgeModel: row.judge[0],
-      promptName: row.judge[1],
+      ...commonOf(row, line),
       modelA: row.model_a,
       modelB: row.model_b,
       g1: row.winner,
@@ -188,11 +189,7 @@ function parseRow(format: JudgmentFormat, value: unknown, line: number): Judgmen
   const row = parsed.data;
   return {
     format,
-    line,
-    question: row.question_id,
-    turn: row.turn,
-    judgeModel: row.judge[0],
-    promptName: row.judge[1],
+    ...commonOf(row, line),
     model: row.model,
     score: row.score === -1 ? null : row.score,
     explanation: row.judgment ?? null,

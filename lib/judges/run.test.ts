@@ -180,6 +180,33 @@ describe("running a judge", () => {
     });
   });
 
+  it("from the CLI: a prompt file of one's own is the judge's system prompt; a file that cannot be read is a usage error", async () => {
+    const file = join(tmpdir(), `judge-prompt-${uniqueSuffix()}.txt`);
+    writeFileSync(file, "Judge like a strict Japanese teacher. End with [[A]], [[B]] or [[C]].");
+    const args = [
+      "judge",
+      "run",
+      "--campaign",
+      campaign.slug,
+      "--name",
+      "own-prompt",
+      "--base-url",
+      fake.baseUrl,
+      "--api-model",
+      "judge-tie-cli",
+    ];
+    const ran = await startHikaku([...args, "--prompt", file, "--limit", "1"], ALLOWED).done;
+    expect(ran.stderr).not.toMatch(/Error/);
+    expect(JSON.parse(ran.stdout)).toMatchObject({ judge: "own-prompt", judged: 1, failed: 0 });
+    expect(requestsFor("judge-tie-cli")[0].messages[0]).toEqual({
+      role: "system",
+      content: "Judge like a strict Japanese teacher. End with [[A]], [[B]] or [[C]].",
+    });
+    const missing = await startHikaku([...args, "--prompt", join(tmpdir(), "no-such-prompt.txt")], ALLOWED).done;
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain("--prompt is pair, pair-ja or a file of your own system prompt; cannot read");
+  }, 60_000);
+
   it("from the CLI: resumes after being killed, never judging anything twice, and prints its summary", async () => {
     const args = [
       "judge",

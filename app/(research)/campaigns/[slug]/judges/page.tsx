@@ -9,7 +9,7 @@ import { judgeRuns } from "@/lib/judges/run-status";
 import { ResultsFilters } from "@/components/results-filters";
 import { campaignCategories } from "@/lib/campaigns/categories";
 import { getTranslator } from "@/lib/i18n/server";
-import { agreementReport } from "@/lib/judges/agreement";
+import { agreementReport, loadJudgeInputs } from "@/lib/judges/agreement";
 import { disagreements } from "@/lib/judges/disagreements";
 import { judgeDetails } from "@/lib/judges/profile";
 import { getLeaderboard } from "@/lib/results/leaderboard";
@@ -23,10 +23,12 @@ export default async function JudgesPage({ params, searchParams }: ResultsPagePr
   const query = await searchParams;
   const parsed = parseFilters(query);
   const filters = parsed.ok ? parsed.filters : DEFAULT_FILTERS;
+  // The human tallies and the verdicts are read once, for the table, the profile and the disagreements.
+  const inputs = await loadJudgeInputs(campaign.id, filters);
   const [t, categories, report, judges, runs] = await Promise.all([
     getTranslator(),
     campaignCategories(campaign.id),
-    agreementReport(campaign.id, filters),
+    agreementReport(campaign.id, filters, undefined, inputs),
     db.judge.findMany({ where: { campaignId: campaign.id }, select: { id: true, name: true }, orderBy: { name: "asc" } }),
     judgeRuns(campaign.id),
   ]);
@@ -35,7 +37,10 @@ export default async function JudgesPage({ params, searchParams }: ResultsPagePr
   const humanView = chosen ? await getLeaderboard(campaign.id, { ...filters, anchor: null }, { waitMs: 1500 }) : null;
   const humanBoard = humanView?.state === "ready" ? humanView.board : null;
   const [contradictions, details] = chosen
-    ? await Promise.all([disagreements(campaign.id, chosen.id, filters), judgeDetails(campaign.id, chosen.id, filters, humanBoard)])
+    ? await Promise.all([
+        disagreements(campaign.id, chosen.id, filters, 20, inputs),
+        judgeDetails(campaign.id, chosen.id, filters, humanBoard, inputs.humans),
+      ])
     : [null, null];
   const basePath = `/campaigns/${campaign.slug}/judges`;
   const withJudge = (name: string) => {
