@@ -60,6 +60,10 @@ const commands: Record<string, Command> = {
   },
   model: { needsDatabase: true, load: async () => import("./commands/model").then((m) => ({ usage: m.usage, run: m.modelCommand })) },
   demo: { needsDatabase: true, load: async () => import("./commands/demo").then((m) => ({ usage: m.usage, run: m.demoCommand })) },
+  simulate: {
+    needsDatabase: true,
+    load: async () => import("./commands/simulate").then((m) => ({ usage: m.usage, run: m.simulateCommand })),
+  },
   ratings: {
     needsDatabase: false,
     load: async () => import("./commands/ratings").then((m) => ({ usage: m.usage, run: m.ratingsCommand })),

@@ -1,6 +1,6 @@
 /** Campaign option values, free of dependencies so client components can share them. */
 export const OUTCOMES = ["LEFT", "RIGHT", "TIE", "BOTH_BAD", "BOTH_GOOD"] as const;
-export const STRATEGIES = ["BALANCED", "ACTIVE"] as const;
+export const STRATEGIES = ["BALANCED", "ACTIVE", "UNIFORM"] as const;
 export const REASON_POLICIES = ["HIDDEN", "OPTIONAL", "REQUIRED"] as const;
 export const STATUSES = ["DRAFT", "ACTIVE", "CLOSED"] as const;
 /** Whether annotators may write their own better answer: never, optionally, or must after "both bad". */

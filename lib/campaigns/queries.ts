@@ -87,7 +87,7 @@ export interface CampaignDetail {
   reasonPolicy: "HIDDEN" | "OPTIONAL" | "REQUIRED";
   revealModelsAfterVote: boolean;
   correctionPolicy: "OFF" | "OPTIONAL" | "REQUIRED_AFTER_BOTH_BAD";
-  strategy: "BALANCED" | "ACTIVE";
+  strategy: "BALANCED" | "ACTIVE" | "UNIFORM";
   targetVotesPerItem: number;
   dailyCapPerAnnotator: number | null;
   minSecondsPerVote: number | null;

@@ -87,9 +87,12 @@ async function currentPlan(campaignId: string): Promise<Omit<StudyPlan, "recorde
   };
 }
 
-/** Records the plan when the campaign first opens; a campaign that has one keeps it. */
-export async function recordStudyPlan(campaignId: string): Promise<void> {
-  const plan = { ...(await currentPlan(campaignId)), recordedAt: new Date().toISOString() };
+/**
+ * Records the plan when the campaign first opens; a campaign that has one keeps it. `at`: when,
+ * if not now (a simulated study's plan is dated at the start of its simulated clock).
+ */
+export async function recordStudyPlan(campaignId: string, at = new Date()): Promise<void> {
+  const plan = { ...(await currentPlan(campaignId)), recordedAt: at.toISOString() };
   await db.campaign.updateMany({
     where: { id: campaignId, studyPlanAt: null },
     data: { studyPlan: plan as unknown as Prisma.InputJsonValue, studyPlanAt: new Date(plan.recordedAt) },

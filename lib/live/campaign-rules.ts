@@ -1,7 +1,7 @@
 import "server-only";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { escapeLiteral, type RawSql, sql } from "@/lib/db";
-import { uncertaintyWeight } from "@/lib/scheduling/pick";
+import { uncertaintyWeight } from "@/lib/scheduling/pair-order";
 import { type ChatMessage } from "./openai";
 import { campaignPromptRefusal, moderationServiceRefusal, moderationServiceSet } from "./moderation";
 import { type Refused, type StartResult } from "./battle-types";
@@ -119,7 +119,7 @@ export interface EndpointChoice {
 /**
  * Two different models for the next battle: under BALANCED the pair with the fewest votes so far
  * (random among equals), under ACTIVE a pair drawn in proportion to how uncertain its win rate is —
- * the same weight the scheduler uses for imported pairs.
+ * the same weight the scheduler uses for imported pairs — and under UNIFORM any pair alike.
  */
 export function choosePair(
   endpoints: EndpointChoice[],
@@ -133,8 +133,13 @@ export function choosePair(
   for (let i = 0; i < endpoints.length; i++)
     for (let j = i + 1; j < endpoints.length; j++) {
       const stat = tallyOf.get(`${endpoints[i].modelId}|${endpoints[j].modelId}`) ?? { votes: 0, winsLow: 0, winsHigh: 0 };
-      // BALANCED: fewest votes first, a random fraction breaking ties; ACTIVE: Efraimidis–Spirakis keys.
-      const key = strategy === "ACTIVE" ? Math.pow(random(), 1 / uncertaintyWeight(stat)) : -stat.votes + random() * 0.5;
+      // BALANCED: fewest votes first, a random fraction breaking ties; ACTIVE: Efraimidis–Spirakis keys; UNIFORM: any pair alike.
+      const key =
+        strategy === "ACTIVE"
+          ? Math.pow(random(), 1 / uncertaintyWeight(stat))
+          : strategy === "UNIFORM"
+            ? random()
+            : -stat.votes + random() * 0.5;
       pairs.push({ low: endpoints[i], high: endpoints[j], key });
     }
   const best = pairs.reduce((a, b) => (b.key > a.key ? b : a));

@@ -197,4 +197,33 @@ describe("which two models answer", () => {
     }
     expect(sides.size).toBe(2);
   });
+
+  it("uniform: any pair alike, whatever its votes", async () => {
+    const { campaignId, annotator } = await liveCampaign([{ name: "u1" }, { name: "u2" }, { name: "u3" }]);
+    const endpoints = await db.modelEndpoint.findMany({ where: { campaignId }, orderBy: { modelId: "asc" } });
+    const [a, b, c] = endpoints.map((e) => e.modelId);
+    await db.pairStat.create({ data: { campaignId, lowModelId: a, highModelId: b, votes: 50, winsLow: 25, winsHigh: 25 } });
+    const { endpoints: enabled, pairTallies } = (await readLiveCampaign(sql, annotator.id, campaignId))!;
+    // The keys are the draws themselves: the largest draw picks its pair, even the one with 50 votes.
+    const draws = (keys: number[]) => {
+      let n = 0;
+      return () => (n < keys.length ? keys[n++] : 0.9);
+    };
+    expect(
+      choosePair(enabled, pairTallies, "UNIFORM", draws([0.9, 0.1, 0.2]))!
+        .map((e) => e.modelId)
+        .sort(),
+    ).toEqual([a, b]);
+    expect(
+      choosePair(enabled, pairTallies, "UNIFORM", draws([0.1, 0.2, 0.9]))!
+        .map((e) => e.modelId)
+        .sort(),
+    ).toEqual([b, c]);
+    // Balanced with the same draws never picks the pair with votes.
+    expect(
+      choosePair(enabled, pairTallies, "BALANCED", draws([0.9, 0.1, 0.2]))!
+        .map((e) => e.modelId)
+        .sort(),
+    ).not.toEqual([a, b]);
+  });
 });

@@ -4,7 +4,7 @@ import { randomInt } from "node:crypto";
 import { randomToken } from "@/lib/auth/tokens";
 import type { RawSql } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { pairKey, UNSETTLED_BOOST, unsettledPairs } from "./settle-plan";
+import { orderAtRandom, orderByUncertainty, type PairRow, uncertaintyWeight } from "./pair-order";
 import type { AssignmentView } from "./view";
 
 interface Claim {
@@ -15,6 +15,9 @@ interface Claim {
   /** The campaign shows model names after each vote: then no second pair from a prompt already voted on. */
   reveals: boolean;
   pair?: { low: string; high: string };
+  /** The simulator's seeded generator and clock (SchedulerContext); the app leaves them out. */
+  random?: () => number;
+  now?: Date;
 }
 
 interface ClaimedRow {
@@ -46,9 +49,11 @@ function toView(row: ClaimedRow): AssignmentView {
  * row), so "nothing left" is never answered just because others were busy.
  */
 export async function claimItem(client: RawSql, claim: Claim): Promise<AssignmentView | null> {
+  // Drawn once per claim, whatever it finds: the simulator's replica draws the same.
+  const lowOnLeft = claim.random ? claim.random() < 0.5 : randomInt(2) === 0;
   for (let attempt = 1; ; attempt++) {
     try {
-      return (await claimOnce(client, claim, false)) ?? (await claimOnce(client, claim, true));
+      return (await claimOnce(client, claim, lowOnLeft, false)) ?? (await claimOnce(client, claim, lowOnLeft, true));
     } catch (error) {
       // Two waiting claims can lock rows in different orders (each re-checks a row's load after
       // the wait and moves on); PostgreSQL then ends one of them, which claimed nothing. Claim again.
@@ -65,10 +70,10 @@ export function isDeadlock(error: unknown): boolean {
   return code === "40P01" || meta?.code === "40P01";
 }
 
-async function claimOnce(client: RawSql, claim: Claim, wait: boolean): Promise<AssignmentView | null> {
+async function claimOnce(client: RawSql, claim: Claim, lowOnLeft: boolean, wait: boolean): Promise<AssignmentView | null> {
   const low = claim.pair?.low ?? null;
   const high = claim.pair?.high ?? null;
-  const lowOnLeft = randomInt(2) === 0;
+  const now = claim.now ?? null;
   const rows = await client.$queryRaw<ClaimedRow[]>`
     WITH picked AS (
       SELECT i.id FROM "Item" i
@@ -91,9 +96,9 @@ async function claimOnce(client: RawSql, claim: Claim, wait: boolean): Promise<A
         CASE WHEN ${lowOnLeft} THEN i."lowOutputId" ELSE i."highOutputId" END AS "leftOutputId",
         CASE WHEN ${lowOnLeft} THEN i."highOutputId" ELSE i."lowOutputId" END AS "rightOutputId"
     ), created AS (
-      INSERT INTO "Assignment" (id, "campaignId", "annotatorId", "itemId", "promptId", "leftOutputId", "rightOutputId", "expiresAt")
+      INSERT INTO "Assignment" (id, "campaignId", "annotatorId", "itemId", "promptId", "leftOutputId", "rightOutputId", "issuedAt", "expiresAt")
       SELECT ${randomToken()}, ${claim.campaignId}::uuid, ${claim.annotatorId}::uuid, b.id, b."promptId", b."leftOutputId", b."rightOutputId",
-             now() + make_interval(secs => ${claim.ttlSeconds})
+             coalesce(${now}::timestamptz, now()), coalesce(${now}::timestamptz, now()) + make_interval(secs => ${claim.ttlSeconds})
       FROM bumped b
       RETURNING id, "issuedAt", "promptId", "leftOutputId", "rightOutputId"
     )
@@ -134,52 +139,32 @@ export function withdrawAssignmentStatement(assignmentId: string, condition = "T
     UPDATE "Item" SET load = load - 1 WHERE id IN (SELECT "itemId" FROM withdrawn)`;
 }
 
-interface PairRow {
-  lowModelId: string;
-  highModelId: string;
-  votes: number;
-  winsLow: number;
-  winsHigh: number;
+/**
+ * The campaign's model pairs with their running tallies, in a fixed order (the random draws then
+ * depend on the seed alone, which the simulator relies on).
+ */
+async function pairRows(client: RawSql, campaignId: string): Promise<PairRow[]> {
+  return client.$queryRaw<PairRow[]>`
+    SELECT "lowModelId", "highModelId", votes, "winsLow", "winsHigh" FROM "PairStat" WHERE "campaignId" = ${campaignId}::uuid
+    ORDER BY "lowModelId", "highModelId"`;
 }
 
-/**
- * How uncertain a pair's win probability still is: the standard error of its smoothed win rate,
- * √(p(1−p)/(n+1)) with p = (wins of the lower model + ties/2 + 1) / (votes + 2).
- */
-export function uncertaintyWeight(pair: { votes: number; winsLow: number; winsHigh: number }): number {
-  const ties = pair.votes - pair.winsLow - pair.winsHigh;
-  const p = (pair.winsLow + 0.5 * ties + 1) / (pair.votes + 2);
-  return Math.sqrt((p * (1 - p)) / (pair.votes + 1));
-}
-
-/**
- * Model pairs ordered for active sampling, as proposed for Chatbot Arena: votes go where the
- * win-probability estimate is least certain. A pair's weight is the standard error of its
- * smoothed win rate, √(p(1−p)/(n+1)), times UNSETTLED_BOOST for an adjacent pair of the current
- * ranking whose intervals more votes on it would separate (lib/ratings/planning.ts); pairs are
- * drawn without replacement in proportion to it.
- */
+/** The campaign's model pairs for active sampling, most uncertain first (`orderByUncertainty`). */
 export async function pairsByUncertainty(
   client: RawSql,
   campaignId: string,
   random: () => number = Math.random,
 ): Promise<{ low: string; high: string }[]> {
-  const pairs = await client.$queryRaw<PairRow[]>`
-    SELECT "lowModelId", "highModelId", votes, "winsLow", "winsHigh" FROM "PairStat" WHERE "campaignId" = ${campaignId}::uuid`;
-  const unsettled = unsettledPairs(
-    campaignId,
-    pairs.map((pair) => ({
-      low: pair.lowModelId,
-      high: pair.highModelId,
-      votes: pair.votes,
-      winsLow: pair.winsLow,
-      winsHigh: pair.winsHigh,
-    })),
-  );
-  // Efraimidis–Spirakis keys: sorting by u^(1/w) descending draws without replacement ∝ w.
-  const weighted = pairs.map((pair) => {
-    const boost = unsettled.has(pairKey(pair.lowModelId, pair.highModelId)) ? UNSETTLED_BOOST : 1;
-    return { low: pair.lowModelId, high: pair.highModelId, key: Math.pow(random(), 1 / (boost * uncertaintyWeight(pair))) };
-  });
-  return weighted.sort((a, b) => b.key - a.key).map(({ low, high }) => ({ low, high }));
+  return orderByUncertainty(campaignId, await pairRows(client, campaignId), random);
 }
+
+/** The campaign's model pairs in a uniformly random order, for the UNIFORM strategy. */
+export async function pairsAtRandom(
+  client: RawSql,
+  campaignId: string,
+  random: () => number = Math.random,
+): Promise<{ low: string; high: string }[]> {
+  return orderAtRandom(await pairRows(client, campaignId), random);
+}
+
+export { uncertaintyWeight };

@@ -64,7 +64,7 @@ export async function createVotingCampaign(options: {
   settings?: Partial<{
     targetVotesPerItem: number;
     dailyCapPerAnnotator: number | null;
-    strategy: "BALANCED" | "ACTIVE";
+    strategy: "BALANCED" | "ACTIVE" | "UNIFORM";
     revealModelsAfterVote: boolean;
     reasonPolicy: "HIDDEN" | "OPTIONAL" | "REQUIRED";
     allowedOutcomes: ("LEFT" | "RIGHT" | "TIE" | "BOTH_BAD" | "BOTH_GOOD")[];

@@ -54,10 +54,10 @@ interface VoteRow {
  * assignment; the browser only ever says "left" or "right". An expired assignment is closed and
  * its slot returned.
  */
-export async function recordVote(annotatorId: string, input: VoteInput): Promise<VoteResult> {
+export async function recordVote(annotatorId: string, input: VoteInput, context: { now?: Date } = {}): Promise<VoteResult> {
   const started = performance.now();
   try {
-    const result = await storeVote(annotatorId, input);
+    const result = await storeVote(annotatorId, input, context.now);
     if (result.ok && !result.duplicate) metrics().votes.inc({ outcome: input.outcome.toLowerCase() });
     return result;
   } finally {
@@ -65,14 +65,16 @@ export async function recordVote(annotatorId: string, input: VoteInput): Promise
   }
 }
 
-async function storeVote(annotatorId: string, input: VoteInput): Promise<VoteResult> {
+/** `at`: the simulator's clock (lib/simulation), which the rules of time then follow; the app leaves it out. */
+async function storeVote(annotatorId: string, input: VoteInput, at?: Date): Promise<VoteResult> {
   const winner = WINNER[input.outcome];
   const reason = input.reason?.trim() || null;
   const correctedAnswer = input.correctedAnswer?.trim() || null;
   const maxPerMinute = env().HIKAKU_MAX_VOTES_PER_MINUTE;
+  const now = at ? Prisma.sql`${at.toISOString()}::timestamptz` : Prisma.sql`now()`;
   const statement = Prisma.sql`
     WITH target AS (
-      SELECT a.id, a."campaignId", a."promptId", a."itemId", a.state, a."issuedAt", a."expiresAt" <= now() AS expired,
+      SELECT a.id, a."campaignId", a."promptId", a."itemId", a.state, a."issuedAt", a."expiresAt" <= ${now} AS expired,
              l."modelId" AS "leftModelId", r."modelId" AS "rightModelId", i."lowModelId", i."highModelId",
              c.status AS "campaignStatus", ${input.outcome}::"Outcome" = ANY(c."allowedOutcomes") AS "outcomeAllowed",
              c."reasonPolicy" = 'REQUIRED' AND ${reason}::text IS NULL AS "reasonRequired",
@@ -82,7 +84,7 @@ async function storeVote(annotatorId: string, input: VoteInput): Promise<VoteRes
              -- Someone removed from the campaign keeps no say in it, even on a pair still open.
              EXISTS (SELECT 1 FROM "CampaignMember" m WHERE m."campaignId" = a."campaignId" AND m."userId" = a."annotatorId") AS member,
              -- A per-person rate, counted in the database so it holds across app instances.
-             (SELECT count(*) FROM "Vote" rv WHERE rv."annotatorId" = ${annotatorId}::uuid AND rv."createdAt" > now() - interval '1 minute') < ${maxPerMinute} AS "underRate",
+             (SELECT count(*) FROM "Vote" rv WHERE rv."annotatorId" = ${annotatorId}::uuid AND rv."createdAt" > ${now} - interval '1 minute') < ${maxPerMinute} AS "underRate",
              c."minSecondsPerVote", i."goldWinnerModelId"
       FROM "Assignment" a
       JOIN "Output" l ON l.id = a."leftOutputId"
@@ -97,16 +99,16 @@ async function storeVote(annotatorId: string, input: VoteInput): Promise<VoteRes
         AND NOT "reasonRequired" AND NOT "correctionRequired"
     ), vote AS (
       INSERT INTO "Vote" (id, "assignmentId", "campaignId", "annotatorId", "promptId", "modelAId", "modelBId", outcome, winner, reason,
-                          "correctedAnswer", "identityLeak", "durationMs", "tooFast", "goldPassed")
+                          "correctedAnswer", "identityLeak", "durationMs", "tooFast", "goldPassed", "createdAt")
       SELECT gen_random_uuid(), t.id, t."campaignId", ${annotatorId}::uuid, t."promptId", t."leftModelId", t."rightModelId",
              ${input.outcome}::"Outcome", ${winner}::"Winner", CASE WHEN t."reasonHidden" THEN NULL ELSE ${reason}::text END,
              CASE WHEN t."correctionOff" THEN NULL ELSE ${correctedAnswer}::text END, ${input.identityLeak ?? false}, d.ms,
              coalesce(d.ms < t."minSecondsPerVote" * 1000, false),
              CASE WHEN t."goldWinnerModelId" IS NOT NULL THEN
                (${winner} = 'MODEL_A' AND t."leftModelId" = t."goldWinnerModelId") OR (${winner} = 'MODEL_B' AND t."rightModelId" = t."goldWinnerModelId")
-             END
+             END, ${now}
       -- The time taken as the browser measured it, but never more than has passed since the pair was issued.
-      FROM accepted t, LATERAL (SELECT greatest(0, least(${Math.round(input.durationMs)}, floor(extract(epoch FROM now() - t."issuedAt") * 1000)))::int AS ms) d
+      FROM accepted t, LATERAL (SELECT greatest(0, least(${Math.round(input.durationMs)}, floor(extract(epoch FROM ${now} - t."issuedAt") * 1000)))::int AS ms) d
       ON CONFLICT ("assignmentId") WHERE "assignmentId" IS NOT NULL DO NOTHING
       RETURNING "assignmentId", "goldPassed"
     ), voted AS (

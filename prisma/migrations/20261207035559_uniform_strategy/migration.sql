@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "SamplingStrategy" ADD VALUE 'UNIFORM';
