@@ -86,7 +86,9 @@ async function claimByStrategy(
   if (state.strategy === "ACTIVE" || state.strategy === "UNIFORM") {
     const random = context.random ?? Math.random;
     const pairs =
-      state.strategy === "ACTIVE" ? await pairsByUncertainty(client, campaignId, random) : await pairsAtRandom(client, campaignId, random);
+      state.strategy === "ACTIVE"
+        ? await pairsByUncertainty(client, campaignId, random, PAIR_TRIES)
+        : await pairsAtRandom(client, campaignId, random);
     for (const pair of pairs.slice(0, PAIR_TRIES)) {
       const assignment = await claimItem(client, { ...claim, pair });
       if (assignment) return assignment;

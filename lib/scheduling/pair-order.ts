@@ -1,4 +1,4 @@
-import { pairKey, UNSETTLED_BOOST, unsettledPairs } from "./settle-plan";
+import { activePlan, pairKey, UNSETTLED_BOOST } from "./settle-plan";
 
 /**
  * The order in which a strategy tries model pairs, from the campaign's running tallies (PairStat),
@@ -24,30 +24,52 @@ export function uncertaintyWeight(pair: { votes: number; winsLow: number; winsHi
   return Math.sqrt((p * (1 - p)) / (pair.votes + 1));
 }
 
+/** An unsettled adjacent pair's worth is multiplied by this: the ranking's neighbours come first. */
+const ADJACENT_BOOST = 3;
+/** Every pair keeps at least this share of the most valuable pair's worth, so none is starved. */
+const WORTH_FLOOR = 1e-3;
+
 /**
- * Model pairs ordered for active sampling, as proposed for Chatbot Arena: votes go where the
- * win-probability estimate is least certain. A pair's weight is the standard error of its
- * smoothed win rate, √(p(1−p)/(n+1)), times UNSETTLED_BOOST for an adjacent pair of the current
- * ranking whose intervals more votes on it would separate (lib/ratings/planning.ts); pairs are
- * drawn without replacement in proportion to it. `planKey` names the campaign whose plan is kept.
+ * Model pairs ordered for active sampling: drawn without replacement in proportion to a weight.
+ * Once the campaign has enough votes to plan from, the weight is the worth of one more vote on the
+ * pair to the ranking (lib/ratings/pair-priority.ts: how fast it lowers the expected number of
+ * misordered pairs, near ties aside), scaled to the most valuable pair, with a floor, times
+ * ADJACENT_BOOST for an adjacent pair of the ranking whose intervals still overlap; a pair with a
+ * model not voted on yet weighs as much as the most valuable. Before that, as proposed for Chatbot Arena,
+ * the standard error of the pair's smoothed win rate, times UNSETTLED_BOOST for unsettled adjacent
+ * pairs. The plan (lib/scheduling/settle-plan.ts) is refreshed as votes arrive, from the tallies
+ * every instance reads, so instances agree. `planKey` names the campaign whose plan is kept.
  */
-export function orderByUncertainty(planKey: string, pairs: PairRow[], random: () => number): { low: string; high: string }[] {
-  const unsettled = unsettledPairs(
-    planKey,
-    pairs.map((pair) => ({
-      low: pair.lowModelId,
-      high: pair.highModelId,
-      votes: pair.votes,
-      winsLow: pair.winsLow,
-      winsHigh: pair.winsHigh,
-    })),
-  );
-  // Efraimidis–Spirakis keys: sorting by u^(1/w) descending draws without replacement ∝ w.
-  const weighted = pairs.map((pair) => {
-    const boost = unsettled.has(pairKey(pair.lowModelId, pair.highModelId)) ? UNSETTLED_BOOST : 1;
-    return { low: pair.lowModelId, high: pair.highModelId, key: Math.pow(random(), 1 / (boost * uncertaintyWeight(pair))) };
-  });
-  return weighted.sort((a, b) => b.key - a.key).map(({ low, high }) => ({ low, high }));
+export function orderByUncertainty(
+  planKey: string,
+  pairs: PairRow[],
+  random: () => number,
+  limit = Infinity,
+): { low: string; high: string }[] {
+  const { unsettled, priority } = activePlan(planKey, pairs);
+  // Efraimidis–Spirakis keys: the largest u^(1/w) — compared as ln(u)/w, which cannot underflow —
+  // first draws without replacement ∝ w. Only the first `limit` are kept (a stable top-k).
+  const best: { index: number; key: number }[] = [];
+  for (let index = 0; index < pairs.length; index++) {
+    const pair = pairs[index];
+    const key = pairKey(pair.lowModelId, pair.highModelId);
+    const adjacent = unsettled.has(key);
+    let weight: number;
+    if (priority) {
+      // A pair of a model the fit has not met yet weighs as much as the most valuable.
+      const worth = priority.get(key) ?? 1;
+      weight = (worth + WORTH_FLOOR) * (adjacent ? ADJACENT_BOOST : 1);
+    } else {
+      weight = (adjacent ? UNSETTLED_BOOST : 1) * uncertaintyWeight(pair);
+    }
+    const drawn = Math.log(random()) / weight;
+    if (best.length >= limit && drawn <= best[best.length - 1].key) continue;
+    let at = best.length;
+    while (at > 0 && best[at - 1].key < drawn) at--;
+    best.splice(at, 0, { index, key: drawn });
+    if (best.length > limit) best.pop();
+  }
+  return best.map(({ index }) => ({ low: pairs[index].lowModelId, high: pairs[index].highModelId }));
 }
 
 /** Model pairs in a uniformly random order (a shuffle): the baseline no sampler should lose to. */

@@ -154,8 +154,9 @@ export async function pairsByUncertainty(
   client: RawSql,
   campaignId: string,
   random: () => number = Math.random,
+  limit = Infinity,
 ): Promise<{ low: string; high: string }[]> {
-  return orderByUncertainty(campaignId, await pairRows(client, campaignId), random);
+  return orderByUncertainty(campaignId, await pairRows(client, campaignId), random, limit);
 }
 
 /** The campaign's model pairs in a uniformly random order, for the UNIFORM strategy. */

@@ -1,4 +1,5 @@
-import { pairsToSettle, type PairTally } from "@/lib/ratings/planning";
+import { pairPriorities } from "@/lib/ratings/pair-priority";
+import { MIN_VOTES_PER_MODEL_TO_PLAN, pairsToSettle, talliesToCounts, type PairTally } from "@/lib/ratings/planning";
 
 /**
  * Under active sampling, how much more often an adjacent pair of the ranking whose intervals still
@@ -14,7 +15,29 @@ const REPLAN_VOTES = 20;
 /** Campaigns whose plan is kept in this process (the oldest is dropped beyond it). */
 const MAX_PLANS = 500;
 
-const plans = new Map<string, { votes: number; unsettled: Set<string> }>();
+interface Plan {
+  votes: number;
+  unsettled: Set<string>;
+  /** pairPriorities by pair key, scaled to the largest (1), once the campaign has enough votes to plan from. */
+  priority: Map<string, number> | null;
+}
+
+const plans = new Map<string, Plan>();
+
+/** A PairStat row as the scheduler reads it. */
+interface PairStatRow {
+  lowModelId: string;
+  highModelId: string;
+  votes: number;
+  winsLow: number;
+  winsHigh: number;
+}
+
+function asTally(row: PairTally | PairStatRow): PairTally {
+  return "low" in row
+    ? row
+    : { low: row.lowModelId, high: row.highModelId, votes: row.votes, winsLow: row.winsLow, winsHigh: row.winsHigh };
+}
 
 export function pairKey(low: string, high: string): string {
   return `${low}|${high}`;
@@ -25,13 +48,39 @@ export function pairKey(low: string, high: string): string {
  * tallies. Fitting costs a few milliseconds for a hundred models, so the plan is kept per process
  * and refreshed as votes arrive; each instance plans from the same tallies, so they agree.
  */
-export function unsettledPairs(campaignId: string, tallies: PairTally[]): Set<string> {
-  const votes = tallies.reduce((sum, tally) => sum + tally.votes, 0);
+export function unsettledPairs(campaignId: string, tallies: (PairTally | PairStatRow)[]): Set<string> {
+  return activePlan(campaignId, tallies).unsettled;
+}
+
+/** The campaign's plan for active sampling (kept per process, as `unsettledPairs` says). */
+export function activePlan(campaignId: string, tallies: (PairTally | PairStatRow)[]): Plan {
+  let votes = 0;
+  for (const tally of tallies) votes += tally.votes;
   const cached = plans.get(campaignId);
-  if (cached && Math.abs(votes - cached.votes) < Math.max(REPLAN_VOTES, cached.votes * REPLAN_SHARE)) return cached.unsettled;
-  const unsettled = new Set(pairsToSettle(tallies).map((pair) => pairKey(pair.low, pair.high)));
+  if (cached && Math.abs(votes - cached.votes) < Math.max(REPLAN_VOTES, cached.votes * REPLAN_SHARE)) return cached;
+  const asTallies = tallies.map(asTally);
+  const unsettled = new Set(pairsToSettle(asTallies).map((pair) => pairKey(pair.low, pair.high)));
+  const plan = { votes, unsettled, priority: priorities(asTallies) };
   plans.delete(campaignId);
-  plans.set(campaignId, { votes, unsettled });
+  plans.set(campaignId, plan);
   if (plans.size > MAX_PLANS) plans.delete(plans.keys().next().value!);
-  return unsettled;
+  return plan;
+}
+
+function priorities(tallies: PairTally[]): Map<string, number> | null {
+  const { models, counts } = talliesToCounts(tallies);
+  if (models.length < 2 || counts.total < MIN_VOTES_PER_MODEL_TO_PLAN * models.length) return null;
+  const worth = pairPriorities(counts);
+  if (!worth) return null;
+  // Scaled to the most valuable pair: the weights then mean the same at any campaign size.
+  let max = 0;
+  for (const value of worth) max = Math.max(max, value);
+  if (!(max > 0)) return null;
+  const byPair = new Map<string, number>();
+  for (let k = 0; k < models.length; k++)
+    for (let l = k + 1; l < models.length; l++) {
+      const [low, high] = models[k] < models[l] ? [models[k], models[l]] : [models[l], models[k]];
+      byPair.set(pairKey(low, high), worth[k * models.length + l] / max);
+    }
+  return byPair;
 }

@@ -98,7 +98,9 @@ export class MemoryScheduler implements SchedulerUnderTest {
     const strategy = this.options.strategy;
     if (strategy !== "BALANCED") {
       const order =
-        strategy === "ACTIVE" ? orderByUncertainty(this.options.planKey, this.pairs, random) : orderAtRandom(this.pairs, random);
+        strategy === "ACTIVE"
+          ? orderByUncertainty(this.options.planKey, this.pairs, random, PAIR_TRIES)
+          : orderAtRandom(this.pairs, random);
       for (const { low, high } of order.slice(0, PAIR_TRIES)) {
         const pair = this.pairIndex.get(`${this.options.modelIds.indexOf(low)}|${this.options.modelIds.indexOf(high)}`)!;
         const handed = this.claim(this.itemsOfPair[pair], given, random);

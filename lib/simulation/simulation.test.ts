@@ -30,7 +30,7 @@ function setup(overrides: Partial<SimulationSetup> = {}): SimulationSetup {
 
 async function castVotes(options: SimulationSetup) {
   const votes: CastVote[] = [];
-  const result = await simulate(options, (vote) => votes.push(vote));
+  const result = await simulate(options, (vote) => void votes.push(vote));
   return { ...result, votes };
 }
 
@@ -58,7 +58,7 @@ describe("simulate", () => {
         planKey: `memory-${uniqueSuffix()}`,
       });
       const inMemory: CastVote[] = [];
-      await runStudy(replica, { ...options, ratings: Object.values(TRUTH), start: first.start }, (vote) => inMemory.push(vote));
+      await runStudy(replica, { ...options, ratings: Object.values(TRUTH), start: first.start }, (vote) => void inMemory.push(vote));
       expect(shape(inMemory)).toEqual(shape(first.votes));
       // The running tallies the active rule reads agree too.
       const tallies = await sql.$queryRaw<{ votes: number; winsLow: number; winsHigh: number }[]>`

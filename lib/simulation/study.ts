@@ -79,7 +79,8 @@ function nextUtcMidnight(at: Date): Date {
 export async function runStudy(
   scheduler: SchedulerUnderTest,
   options: StudyOptions,
-  onVote?: (vote: CastVote) => void,
+  /** Sees each vote as it is cast; "stop" ends the study there. */
+  onVote?: (vote: CastVote) => "stop" | void,
 ): Promise<StudyResult> {
   const schedulerRandom = seededRandom(options.seed, SCHEDULER_STREAM);
   const arrival = seededRandom(options.seed, ARRIVAL_STREAM);
@@ -118,11 +119,11 @@ export async function runStudy(
     const at = new Date(clock + durationMs);
     if (!(await scheduler.vote(annotator, pair, outcome, durationMs, at)))
       throw new Error(`the vote path refused simulated vote ${cast + 1}`);
-    onVote?.({ index: cast, annotator, left: pair.left, right: pair.right, outcome, at });
     firstAt ??= at;
     lastAt = at;
     cast++;
     clock += spacing;
+    if (onVote?.({ index: cast - 1, annotator, left: pair.left, right: pair.right, outcome, at }) === "stop") break;
   }
   return { cast, exhausted: false, firstAt, lastAt };
 }

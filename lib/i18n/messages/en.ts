@@ -192,7 +192,11 @@ export const en = {
     moderationWordsHint: "One per line or comma-separated. A prompt containing one of these is refused before any model sees it.",
     invalidFields: "Please check: {fields}.",
     stats: { prompts: "Prompts", models: "Models", items: "Pairs to judge", votes: "Votes", target: "Target votes" },
-    strategies: { BALANCED: "Balanced (fewest votes first)", ACTIVE: "Active (most uncertain model pairs first)", UNIFORM: "Uniform (a pair of models at random)" },
+    strategies: {
+      BALANCED: "Balanced (fewest votes first)",
+      ACTIVE: "Active (most uncertain model pairs first)",
+      UNIFORM: "Uniform (a pair of models at random)",
+    },
     reasonPolicies: { HIDDEN: "Not asked", OPTIONAL: "Optional", REQUIRED: "Required" },
     correctionPolicies: {
       OFF: "Not asked",

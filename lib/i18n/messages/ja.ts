@@ -194,7 +194,11 @@ export const ja: Messages = {
     moderationWordsHint: "1行に1語、またはカンマ区切り。これらを含むプロンプトはモデルに送る前に拒否します。",
     invalidFields: "次の項目を確認してください: {fields}。",
     stats: { prompts: "プロンプト", models: "モデル", items: "評価対象ペア", votes: "投票", target: "目標投票数" },
-    strategies: { BALANCED: "均等（投票の少ないペアから）", ACTIVE: "能動的（不確かなモデルの組から）", UNIFORM: "一様（モデルの組を無作為に）" },
+    strategies: {
+      BALANCED: "均等（投票の少ないペアから）",
+      ACTIVE: "能動的（不確かなモデルの組から）",
+      UNIFORM: "一様（モデルの組を無作為に）",
+    },
     reasonPolicies: { HIDDEN: "求めない", OPTIONAL: "任意", REQUIRED: "必須" },
     correctionPolicies: {
       OFF: "求めない",
