@@ -2,7 +2,7 @@
 
 import { useActionState } from "react";
 import { updateSettingsAction, type CampaignFormState } from "@/lib/campaigns/actions";
-import { CORRECTION_POLICIES, OUTCOMES, REASON_POLICIES } from "@/lib/campaigns/options";
+import { CORRECTION_POLICIES, OUTCOMES, REASON_POLICIES, STOP_TARGETS, STRATEGIES } from "@/lib/campaigns/options";
 import type { CampaignDetail } from "@/lib/campaigns/queries";
 import { FormResult } from "./form-error";
 import { useI18n } from "./i18n-provider";
@@ -78,9 +78,27 @@ export function CampaignSettingsForm({ campaign }: { campaign: CampaignDetail })
       <label className="text-sm font-medium">
         {t("campaignPage.fields.strategy")}
         <select name="strategy" defaultValue={campaign.strategy} className="field">
-          <option value="BALANCED">{t("campaignPage.strategies.BALANCED")}</option>
-          <option value="ACTIVE">{t("campaignPage.strategies.ACTIVE")}</option>
+          {STRATEGIES.map((strategy) => (
+            <option key={strategy} value={strategy}>
+              {t(`campaignPage.strategies.${strategy}`)}
+            </option>
+          ))}
         </select>
+      </label>
+      <label className="text-sm font-medium">
+        {t("stopTarget.kind")}
+        <select name="stopTarget" defaultValue={campaign.stopTarget ?? ""} className="field">
+          <option value="">{t("stopTarget.kinds.none")}</option>
+          {STOP_TARGETS.map((kind) => (
+            <option key={kind} value={kind}>
+              {t(`stopTarget.kinds.${kind}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="text-sm font-medium">
+        {t("stopTarget.value")}
+        <input name="stopTargetValue" type="number" min={0} step="any" defaultValue={campaign.stopTargetValue ?? ""} className="field" />
       </label>
       <label className="text-sm font-medium">
         {t("campaignPage.fields.targetVotesPerItem")}

@@ -1,5 +1,6 @@
 import { getTranslator } from "@/lib/i18n/server";
 import type { StudyPlanView } from "@/lib/campaigns/study-plan";
+import { PlannedTargetText } from "./planned-target-text";
 import type { MessageKey } from "@/lib/i18n/translate";
 
 /** The plan recorded when the campaign first opened, and what has changed since. */
@@ -14,7 +15,9 @@ export async function StudyPlanPanel({ view, slug }: { view: StudyPlanView | nul
         <dt className="text-slate-600">{t("studyPlan.strategy")}</dt>
         <dd>{t(`campaignPage.strategies.${plan.strategy}` as MessageKey)}</dd>
         <dt className="text-slate-600">{t("studyPlan.target")}</dt>
-        <dd>{t("studyPlan.votesPerPair", { n: plan.target.votesPerPair })}</dd>
+        <dd>
+          <PlannedTargetText target={plan.target} />
+        </dd>
         <dt className="text-slate-600">{t("studyPlan.models")}</dt>
         <dd className="break-words">{plan.models.join(", ") || "–"}</dd>
         <dt className="text-slate-600">{t("studyPlan.prompts")}</dt>

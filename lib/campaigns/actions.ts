@@ -49,6 +49,8 @@ function settingsFromForm(form: FormData) {
     minSecondsPerVote: optionalNumber("minSecondsPerVote"),
     assignmentTtlSeconds: Number(form.get("assignmentTtlMinutes")) * 60,
     identityWords: splitWords(String(form.get("identityWords") ?? "")),
+    stopTarget: String(form.get("stopTarget") ?? "") || null,
+    stopTargetValue: optionalNumber("stopTargetValue"),
   });
 }
 

@@ -52,7 +52,9 @@ export async function updateCampaignSettings(
       where: { id: campaignId },
       select: { slug: true, ...(Object.fromEntries(keys.map((key) => [key, true])) as Record<keyof typeof next, true>) },
     });
-    await tx.campaign.update({ where: { id: campaignId }, data: next });
+    // A changed stopping target has not been met yet.
+    const newTarget = before.stopTarget !== settings.stopTarget || before.stopTargetValue !== settings.stopTargetValue;
+    await tx.campaign.update({ where: { id: campaignId }, data: { ...next, ...(newTarget && { stopTargetMetAt: null }) } });
     if (before.identityWords.join("\n") !== settings.identityWords.join("\n")) await refreshBlockedItems(tx, campaignId);
     // The audit says what changed, from what to what.
     const changes = Object.fromEntries(

@@ -3,6 +3,9 @@ export const OUTCOMES = ["LEFT", "RIGHT", "TIE", "BOTH_BAD", "BOTH_GOOD"] as con
 export const STRATEGIES = ["BALANCED", "ACTIVE", "UNIFORM"] as const;
 export const REASON_POLICIES = ["HIDDEN", "OPTIONAL", "REQUIRED"] as const;
 export const STATUSES = ["DRAFT", "ACTIVE", "CLOSED"] as const;
+/** When a study may stop: the top k ranked, adjacent pairs separated or within δ points, or a number of votes. */
+export const STOP_TARGETS = ["TOP", "ADJACENT", "VOTES"] as const;
+export type StopTargetName = (typeof STOP_TARGETS)[number];
 /** Whether annotators may write their own better answer: never, optionally, or must after "both bad". */
 export const CORRECTION_POLICIES = ["OFF", "OPTIONAL", "REQUIRED_AFTER_BOTH_BAD"] as const;
 

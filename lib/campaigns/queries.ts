@@ -88,6 +88,8 @@ export interface CampaignDetail {
   revealModelsAfterVote: boolean;
   correctionPolicy: "OFF" | "OPTIONAL" | "REQUIRED_AFTER_BOTH_BAD";
   strategy: "BALANCED" | "ACTIVE" | "UNIFORM";
+  stopTarget: "TOP" | "ADJACENT" | "VOTES" | null;
+  stopTargetValue: number | null;
   targetVotesPerItem: number;
   dailyCapPerAnnotator: number | null;
   minSecondsPerVote: number | null;
@@ -119,6 +121,8 @@ export async function campaignDetailBySlug(slug: string): Promise<CampaignDetail
       revealModelsAfterVote: true,
       correctionPolicy: true,
       strategy: true,
+      stopTarget: true,
+      stopTargetValue: true,
       targetVotesPerItem: true,
       dailyCapPerAnnotator: true,
       minSecondsPerVote: true,

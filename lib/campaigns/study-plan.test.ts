@@ -46,7 +46,7 @@ describe("the study plan", () => {
     expect((await setCampaignStatus(null, campaign.id, "ACTIVE")).ok).toBe(true);
     const reopened = await studyPlanOf(campaign.id);
     expect(reopened?.plan.recordedAt).toBe(recordedAt);
-    expect(reopened?.plan.target.votesPerPair).toBe(5);
+    expect(reopened?.plan.target).toEqual({ kind: "votes-per-pair", votesPerPair: 5 });
     expect(reopened?.changedSince).toEqual(["prompts", "target"]);
 
     // The API serves it, as export-votes writes it beside the votes.

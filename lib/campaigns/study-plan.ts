@@ -13,13 +13,32 @@ import packageJson from "../../package.json";
  * no longer matches it.
  */
 
+export type PlannedTarget =
+  | { kind: "top"; k: number }
+  | { kind: "adjacent"; delta: number }
+  | { kind: "votes"; votes: number }
+  | { kind: "votes-per-pair"; votesPerPair: number };
+
+/** A campaign's stopping target in the plan's and the API's terms. */
+export function plannedTarget(campaign: {
+  stopTarget: string | null;
+  stopTargetValue: number | null;
+  targetVotesPerItem: number;
+}): PlannedTarget {
+  const value = campaign.stopTargetValue ?? 0;
+  if (campaign.stopTarget === "TOP") return { kind: "top", k: value };
+  if (campaign.stopTarget === "ADJACENT") return { kind: "adjacent", delta: value };
+  if (campaign.stopTarget === "VOTES") return { kind: "votes", votes: value };
+  return { kind: "votes-per-pair", votesPerPair: campaign.targetVotesPerItem };
+}
+
 export interface StudyPlan {
   campaign: string;
   recordedAt: string;
   hikakuVersion: string;
   strategy: string;
-  /** The stopping target; until a campaign can set one, the votes per pair it aims at. */
-  target: { kind: "votes-per-pair"; votesPerPair: number };
+  /** The stopping target (lib/ratings/stopping.ts), or without one the votes per pair the campaign aims at. */
+  target: PlannedTarget;
   models: string[];
   prompts: { count: number; sha256: string };
   settings: Record<string, unknown>;
@@ -32,6 +51,8 @@ async function currentPlan(campaignId: string): Promise<Omit<StudyPlan, "recorde
     select: {
       slug: true,
       strategy: true,
+      stopTarget: true,
+      stopTargetValue: true,
       targetVotesPerItem: true,
       allowedOutcomes: true,
       reasonPolicy: true,
@@ -64,7 +85,7 @@ async function currentPlan(campaignId: string): Promise<Omit<StudyPlan, "recorde
     campaign: campaign.slug,
     hikakuVersion: packageJson.version,
     strategy: campaign.strategy,
-    target: { kind: "votes-per-pair", votesPerPair: campaign.targetVotesPerItem },
+    target: plannedTarget(campaign),
     models: models.map((m) => m.name),
     prompts: { count: prompts.length, sha256: hash.digest("hex") },
     settings: {

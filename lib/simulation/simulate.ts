@@ -2,6 +2,7 @@ import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { hashPassword } from "@/lib/auth/password";
 import { createCampaign, setCampaignStatus } from "@/lib/campaigns/manage";
+import type { StopTargetName } from "@/lib/campaigns/options";
 import { campaignSettingsSchema } from "@/lib/campaigns/settings";
 import { recordStudyPlan } from "@/lib/campaigns/study-plan";
 import { db, sql } from "@/lib/db";
@@ -41,6 +42,8 @@ export interface SimulationSetup {
   noisyShare: number;
   votesPerDay: number;
   dailyCap: number | null;
+  /** The campaign's stopping target, if any. */
+  goal?: { stopTarget: StopTargetName | null; stopTargetValue: number | null };
 }
 
 export class SimulationError extends Error {}
@@ -76,6 +79,7 @@ export async function createSimulatedCampaign(setup: SimulationSetup, start: Dat
       targetVotesPerItem: setup.annotators,
       dailyCapPerAnnotator: setup.dailyCap,
       identityWords: [],
+      ...setup.goal,
     }),
   );
   if (!created.ok) throw new SimulationError(`a campaign "${setup.slug}" exists already: choose another --slug.`);

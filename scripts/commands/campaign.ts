@@ -3,6 +3,7 @@ import { normaliseEmail } from "@/lib/auth/sign-in";
 import { db } from "@/lib/db";
 import { addMemberByEmail, createCampaign, setCampaignStatus } from "@/lib/campaigns/manage";
 import { campaignSettingsSchema, liveSettingsSchema, slugSchema, splitWords, STATUSES, STRATEGIES } from "@/lib/campaigns/settings";
+import { goalFromArg } from "../lib/goal-arg";
 import { integerOption, parseArgs, required, single, UsageError } from "../lib/cli-args";
 import { USAGES } from "./usages";
 
@@ -30,6 +31,7 @@ export async function campaignCommand(argv: string[]): Promise<void> {
         "owner",
         "target",
         "strategy",
+        "goal",
         "daily-cap",
         "min-seconds",
         "instructions-file",
@@ -77,6 +79,7 @@ export async function campaignCommand(argv: string[]): Promise<void> {
       revealModelsAfterVote: flags.has("reveal-models"),
       correctionPolicy,
       instructions: instructionsFile ? readFileSync(instructionsFile, "utf8") : undefined,
+      ...goalFromArg(single(values, "goal")),
     });
     if (!settings.success) throw new UsageError(settings.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
     const result = await createCampaign(owner?.id ?? null, slug.data, settings.data, live.data);

@@ -8,6 +8,7 @@ import { correlationsCsv, correlationsJson, groupBoardsCsv, groupBoardsJson, lea
 import { parseArgs, required, single, UsageError } from "../lib/cli-args";
 import { campaignBySlug } from "../lib/campaign-arg";
 import { FILTER_FLAGS, FILTER_OPTIONS, filtersFromArgs } from "../lib/filter-args";
+import { targetJson, targetProgress } from "@/lib/campaigns/stop-target";
 import { USAGES } from "./usages";
 
 export const leaderboardUsage = USAGES["leaderboard"];
@@ -94,7 +95,10 @@ export async function leaderboardCommand(argv: string[]): Promise<void> {
   process.stdout.write(
     format === "csv"
       ? leaderboardCsv(view.board, view.styleControl, view.robustness)
-      : JSON.stringify(leaderboardJson(view.board, view.computedAt, filters, campaign.slug, view.styleControl, view.robustness)) + "\n",
+      : JSON.stringify({
+          ...leaderboardJson(view.board, view.computedAt, filters, campaign.slug, view.styleControl, view.robustness),
+          target: targetJson(await targetProgress(campaign.id)),
+        }) + "\n",
   );
 }
 

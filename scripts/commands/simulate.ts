@@ -3,6 +3,7 @@ import { slugSchema } from "@/lib/campaigns/settings";
 import { simulate, SimulationError } from "@/lib/simulation/simulate";
 import type { Strategy } from "@/lib/simulation/study";
 import { truthSchema } from "@/lib/simulation/truth";
+import { goalFromArg } from "../lib/goal-arg";
 import { integerOption, parseArgs, required, single, UsageError } from "../lib/cli-args";
 import { USAGES } from "./usages";
 
@@ -58,6 +59,7 @@ export async function simulateCommand(argv: string[]): Promise<void> {
       "noisy-annotators",
       "votes-per-day",
       "daily-cap",
+      "goal",
     ],
   });
   const slug = slugSchema.safeParse(required(values, "slug"));
@@ -82,12 +84,26 @@ export async function simulateCommand(argv: string[]): Promise<void> {
   const votesPerDay = integerOption(values, "votes-per-day", { min: 1, fallback: 200 });
   if (votesPerDay > 10_000) throw new UsageError("--votes-per-day is at most 10000.");
   const dailyCap = integerOption(values, "daily-cap", { min: 1, fallback: null });
+  const goal = goalFromArg(single(values, "goal"));
 
   const started = performance.now();
   let result;
   try {
     result = await simulate(
-      { slug: slug.data, truth, strategy, votes, annotators, prompts, seed, rates: { tie, bothBad }, noisyShare, votesPerDay, dailyCap },
+      {
+        slug: slug.data,
+        truth,
+        strategy,
+        votes,
+        annotators,
+        prompts,
+        seed,
+        rates: { tie, bothBad },
+        noisyShare,
+        votesPerDay,
+        dailyCap,
+        goal,
+      },
       (vote) => {
         const cast = vote.index + 1;
         if (cast % 1000 === 0 || cast === votes)

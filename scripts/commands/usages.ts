@@ -11,7 +11,7 @@ export const USAGES = {
   "create-admin": "create-admin --email EMAIL [--password PASSWORD] [--name NAME]   (prompts for the password when omitted)",
   user: "user create --email EMAIL --role ADMIN|RESEARCHER|ANNOTATOR [--password P] [--name NAME]   (for scripted set-ups; people normally use invitation links)",
   campaign: [
-    "campaign create --slug SLUG --name NAME [--owner EMAIL] [--target N] [--strategy BALANCED|ACTIVE|UNIFORM] [--daily-cap N] [--min-seconds N] [--instructions-file F] [--reveal-models] [--corrections off|optional|required] [--live [--max-turns N] [--prompts-per-hour N] [--max-prompt-chars N] [--blocked-words-file F]]",
+    "campaign create --slug SLUG --name NAME [--owner EMAIL] [--target N] [--strategy BALANCED|ACTIVE|UNIFORM] [--goal top=K|adjacent=DELTA|votes=N] [--daily-cap N] [--min-seconds N] [--instructions-file F] [--reveal-models] [--corrections off|optional|required] [--live [--max-turns N] [--prompts-per-hour N] [--max-prompt-chars N] [--blocked-words-file F]]",
     "campaign status --slug SLUG --to DRAFT|ACTIVE|CLOSED",
     "campaign add-member --slug SLUG --email EMAIL",
   ].join("\n  "),
@@ -41,7 +41,7 @@ export const USAGES = {
   ].join("\n  "),
   demo: "demo [--mtbench DIR [--scores FILE]]   (create or refresh the fictional demo, or a Japanese MT-Bench campaign from FastChat's files — with model_judgment/*_pair.jsonl and *_single.jsonl as judges when present — and print demo accounts)",
   simulate:
-    "simulate --slug S --truth truth.json --votes N [--strategy uniform|balanced|active] [--annotators K] [--prompts P] [--seed X] [--tie 0.15] [--bothbad 0.05] [--noisy-annotators 0.2] [--votes-per-day 200] [--daily-cap N]   (a study on synthetic prompts whose true ratings you know: campaign S, its annotators and N votes cast through the real scheduler on a simulated clock)",
+    "simulate --slug S --truth truth.json --votes N [--strategy uniform|balanced|active] [--annotators K] [--prompts P] [--seed X] [--tie 0.15] [--bothbad 0.05] [--noisy-annotators 0.2] [--votes-per-day 200] [--daily-cap N] [--goal top=K|adjacent=DELTA|votes=N]   (a study on synthetic prompts whose true ratings you know: campaign S, its annotators and N votes cast through the real scheduler on a simulated clock)",
   ratings: "ratings --input votes.csv [--rounds 1000] [--seed 0] [--anchor NAME=RATING] [--exclude-bothbad] [--threads N]",
   backup: "backup --out FILE   (the whole database as one plain SQL file; psql can restore it too)",
   restore: "restore --file FILE   (into an empty database, then newer migrations are applied)",

@@ -612,6 +612,11 @@ export const en = {
     strategy: "Sampling",
     target: "Target",
     votesPerPair: "{n} votes per pair",
+    targets: {
+      top: "The top {k} ranked with 95% confidence",
+      adjacent: "Every adjacent pair separated, or closer than {delta} points",
+      votes: "{votes} votes",
+    },
     models: "Models",
     prompts: "Prompts",
     promptSet: "{n} prompts,",
@@ -619,6 +624,26 @@ export const en = {
     unchanged: "The campaign still matches its plan.",
     where: "Exports to a folder (export-votes --out DIR/) write it as study.json beside the votes; the API serves it at",
     parts: { models: "models", prompts: "prompts", strategy: "sampling", target: "target", settings: "settings" },
+  },
+  stopTarget: {
+    title: "Stopping target",
+    none: "No stopping target: the campaign aims at {n} votes per pair. Set one under Settings to see how far it is and when you may stop.",
+    met: "Met on {date}. The target holds with 95% confidence, however often it was checked: you may close the campaign.",
+    progress: "{votes} votes so far, of about {projected} needed.",
+    progressUnknown:
+      "{votes} votes so far. The votes needed cannot be projected yet (too few votes, or a near tie where the target needs an order).",
+    projected: "At the last 7 days' rate ({rate} a day), about {date}.",
+    noRecent: "No recent votes: no date can be projected.",
+    how: "Checked with confidence sequences, which stay valid however often you look: see “Stopping targets” in the user guide.",
+    progressLabel: "Votes toward the projected need",
+    kind: "Stop when",
+    value: "Target value: k, δ in points, or votes",
+    kinds: {
+      none: "No target",
+      TOP: "The top k are ranked",
+      ADJACENT: "Adjacent pairs are separated or within δ points",
+      VOTES: "A number of votes is reached",
+    },
   },
   scores: {
     title: "Import benchmark scores",

@@ -6,7 +6,9 @@ import { CampaignStatusControls } from "@/components/campaign-status-controls";
 import { ImportUploader } from "@/components/import-uploader";
 import { LiveSections } from "@/components/live-sections";
 import { VoteExportLinks } from "@/components/vote-export-links";
+import { StopTargetPanel } from "@/components/stop-target-panel";
 import { StudyPlanPanel } from "@/components/study-plan-panel";
+import { targetProgress } from "@/lib/campaigns/stop-target";
 import { studyPlanOf } from "@/lib/campaigns/study-plan";
 import { requireRole } from "@/lib/auth/session";
 import { researchCampaignBySlug } from "@/lib/campaigns/access";
@@ -21,7 +23,7 @@ export default async function CampaignPage({ params }: { params: Promise<{ slug:
   if (!(await researchCampaignBySlug(user, slug))) notFound();
   const [t, campaign] = await Promise.all([getTranslator(), campaignDetailBySlug(slug)]);
   if (!campaign) notFound();
-  const plan = await studyPlanOf(campaign.id);
+  const [plan, progress] = await Promise.all([studyPlanOf(campaign.id), targetProgress(campaign.id)]);
   // A live campaign has no pairs waiting for votes: its annotators bring the prompts.
   const stats = [
     [t("campaignPage.stats.prompts"), campaign.counts.prompts],
@@ -58,6 +60,10 @@ export default async function CampaignPage({ params }: { params: Promise<{ slug:
           <ImportUploader slug={campaign.slug} />
         </section>
       )}
+      <section className="card">
+        <h2 className="mb-3 text-lg font-semibold">{t("stopTarget.title")}</h2>
+        <StopTargetPanel progress={progress} votesPerPair={campaign.targetVotesPerItem} campaign={campaign} />
+      </section>
       <section className="card">
         <h2 className="mb-3 text-lg font-semibold">{t("studyPlan.title")}</h2>
         <StudyPlanPanel view={plan} slug={campaign.slug} />

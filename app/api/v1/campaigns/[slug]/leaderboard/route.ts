@@ -1,4 +1,5 @@
 import { NextResponse } from "next/server";
+import { targetJson, targetProgress } from "@/lib/campaigns/stop-target";
 import { researchCampaignFromRequest } from "@/lib/http/api-caller";
 import { jsonError } from "@/lib/http/api-response";
 import { parseFilters } from "@/lib/results/filters";
@@ -9,7 +10,7 @@ import { groupBoardsCsv, groupBoardsJson, leaderboardCsv, leaderboardJson } from
 /**
  * GET /api/v1/campaigns/{slug}/leaderboard[?format=json|csv&category=…&from=…&to=…&bothBad=exclude
  * &flagged=include&anchor=…&anchorRating=…&style=on&(robustness=on | by=category|language&minBattles=N)]: the leaderboard
- * computed from the current votes, as the `leaderboard` command prints it. Token or session; 401/403/404/400 as JSON.
+ * computed from the current votes, as the `leaderboard` command prints it (with `target`, the stopping target's progress). Token or session; 401/403/404/400 as JSON.
  */
 export async function GET(request: Request, { params }: { params: Promise<{ slug: string }> }) {
   const caller = await researchCampaignFromRequest(request, params);
@@ -47,7 +48,10 @@ export async function GET(request: Request, { params }: { params: Promise<{ slug
       });
     }
     return NextResponse.json(
-      leaderboardJson(view.board, view.computedAt, parsed.filters, campaign.slug, view.styleControl, view.robustness),
+      {
+        ...leaderboardJson(view.board, view.computedAt, parsed.filters, campaign.slug, view.styleControl, view.robustness),
+        target: targetJson(await targetProgress(campaign.id)),
+      },
       { headers },
     );
   } catch (error) {
