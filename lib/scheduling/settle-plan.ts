@@ -15,7 +15,7 @@ const REPLAN_VOTES = 20;
 /** Campaigns whose plan is kept in this process (the oldest is dropped beyond it). */
 const MAX_PLANS = 500;
 
-interface Plan {
+export interface Plan {
   votes: number;
   unsettled: Set<string>;
   /** pairPriorities by pair key, scaled to the largest (1), once the campaign has enough votes to plan from. */

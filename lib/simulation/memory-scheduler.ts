@@ -46,6 +46,11 @@ export class MemoryScheduler implements SchedulerUnderTest {
   private readonly itemsOfPair: MemoryItem[][];
   private readonly allItems: MemoryItem[];
   private readonly given: Set<MemoryItem>[] = [];
+  /** Items at each load, to know the lowest load any item has (a scan may stop at an item with it). */
+  private readonly itemsAtLoad: number[] = [];
+  /** In allItems, every item before this index has more than the lowest load (loads only grow). */
+  private lowestFrom = 0;
+  private lowestAt = 0;
   private readonly voteTimes: number[][] = [];
 
   constructor(private readonly options: MemorySchedulerOptions) {
@@ -74,6 +79,7 @@ export class MemoryScheduler implements SchedulerUnderTest {
     const byKey = (a: MemoryItem, b: MemoryItem) => a.key - b.key;
     for (const items of this.itemsOfPair) items.sort(byKey);
     this.allItems.sort(byKey);
+    this.itemsAtLoad[0] = this.allItems.length;
   }
 
   async next(annotator: number, now: Date, random: () => number): Promise<NextPair> {
@@ -124,14 +130,31 @@ export class MemoryScheduler implements SchedulerUnderTest {
   /** The least-loaded item of `items` below the target that this annotator was never given (random key breaks ties). */
   private claim(items: MemoryItem[], given: Set<MemoryItem>, random: () => number): HandedPair | null {
     const lowOnLeft = random() < 0.5;
-    let best: MemoryItem | null = null;
-    for (const item of items) {
-      if (item.load >= this.options.targetVotesPerItem || given.has(item)) continue;
-      if (!best || item.load < best.load) best = item;
-      if (best.load === 0) break;
-    }
+    let lowest = 0;
+    while (!this.itemsAtLoad[lowest]) lowest++;
+    if (lowest !== this.lowestAt) [this.lowestAt, this.lowestFrom] = [lowest, 0];
+    // In claim order (key), the first claimable item at the lowest load wins; none can come before it.
+    const scan = (from: number): MemoryItem | null => {
+      let best: MemoryItem | null = null;
+      for (let index = from; index < items.length; index++) {
+        const item = items[index];
+        if (item.load >= this.options.targetVotesPerItem || given.has(item)) continue;
+        if (!best || item.load < best.load) best = item;
+        if (best.load === lowest) break;
+      }
+      return best;
+    };
+    let best: MemoryItem | null;
+    if (items === this.allItems) {
+      while (this.lowestFrom < items.length && items[this.lowestFrom].load > lowest) this.lowestFrom++;
+      best = scan(this.lowestFrom);
+      // Every item at the lowest load was given to this annotator: the best is among all.
+      if (best?.load !== lowest) best = scan(0);
+    } else best = scan(0);
     if (!best) return null;
+    this.itemsAtLoad[best.load]--;
     best.load++;
+    this.itemsAtLoad[best.load] = (this.itemsAtLoad[best.load] ?? 0) + 1;
     given.add(best);
     const low = this.lowIndex[best.pair];
     const high = this.highIndex[best.pair];
