@@ -5,8 +5,8 @@ import base from "./vitest.config";
  * The pure modules' own unit tests — the statistics (lib/ratings), which dollar signs are math
  * (lib/markdown/dollar-math.ts), the input schemas of campaign settings and votes, which addresses
  * outgoing calls may reach (lib/net/addresses.ts), spreadsheet-safe CSV (lib/csv/write.ts) and the
- * streaming check for model names (lib/live/identity-guard.ts), the simulator's truth and the
- * stopping rule under simulation (lib/simulation) — without a database, so none is
+ * streaming check for model names (lib/live/identity-guard.ts) and the simulator's truth
+ * (lib/simulation/truth.ts) — without a database, so none is
  * made per test file and per mutant.
  * `npm run test:mutation:unit` runs each mutant of those modules against these tests alone: their
  * own tests must catch their bugs, and a schema's module-level mutants cost a second, not a full
@@ -24,7 +24,6 @@ export default defineConfig({
       "lib/csv/*.test.ts",
       "lib/live/identity-guard.test.ts",
       "lib/simulation/truth.test.ts",
-      "lib/simulation/stopping-rule.test.ts",
     ],
     testTimeout: 60_000,
   },
