@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { talliesToCounts, type PairTally } from "./planning";
-import { checkTarget, sequenceMultiplier } from "./stopping";
+import { fitBradleyTerry, pairWeights, RATING_SCALE } from "./bradley-terry";
+import { checkTarget, sandwichCovariance, sequenceMultiplier } from "./stopping";
 
 /** Tallies of a round robin where each pair gets `votes`, the first-named winning `share` of the decisive ones, a fifth ties. */
 function roundRobin(models: string[], votes: number, share: (a: number, b: number) => number): PairTally[] {
@@ -64,5 +65,40 @@ describe("checkTarget", () => {
   it("is not met while a model of the campaign has no votes", () => {
     const { counts } = talliesToCounts(roundRobin(["a", "b", "c"], 2000, (a) => (a === 0 ? 0.9 : 0.5)));
     expect(checkTarget(counts, 4, { kind: "top", k: 1 })).toEqual({ met: false, projectedVotes: null });
+  });
+});
+
+describe("the gap's standard error and the projection, by hand", () => {
+  // Two models, W wins, L losses, D ties: the tie-as-half fit has s = (W + D/2)/N. Along the gap,
+  // the fit's Hessian (a win counted twice) is h = 2N·s(1−s) and the votes' squared scores sum to
+  // j = W·4(1−s)² + L·4s² + D·(1−2s)², so the sandwich gives var(Δθ) = j / h².
+  const [W, L, D] = [50, 30, 20];
+  const N = W + L + D;
+  const share = (W + D / 2) / N;
+  const h = 2 * N * share * (1 - share);
+  const j = W * 4 * (1 - share) ** 2 + L * 4 * share ** 2 + D * (1 - 2 * share) ** 2;
+  const { counts } = talliesToCounts([{ low: "x", high: "y", votes: N, winsLow: W, winsHigh: L }]);
+  const fit = fitBradleyTerry(pairWeights(counts));
+  const se = Math.sqrt(j / h ** 2) * RATING_SCALE;
+  const gap = Math.log(share / (1 - share)) * RATING_SCALE;
+
+  it("sandwich variance of the gap", () => {
+    const covariance = sandwichCovariance(counts, fit)!;
+    expect(covariance[0] + covariance[3] - covariance[1] - covariance[2]).toBeCloseTo(j / h ** 2, 10);
+    expect(covariance[1]).toBeCloseTo(covariance[2], 14);
+    expect(Math.abs(fit.theta[0] - fit.theta[1]) * RATING_SCALE).toBeCloseTo(gap, 6);
+  });
+
+  it("met when the gap clears z·se; otherwise the votes that would make it, as (z·se / gap)² × votes", () => {
+    const z = sequenceMultiplier(se, 0.05);
+    const check = checkTarget(counts, 2, { kind: "top", k: 1 });
+    expect(gap).toBeLessThan(z * se);
+    expect(check).toEqual({ met: false, projectedVotes: Math.ceil(N * ((z * se) / gap) ** 2) });
+    // "Adjacent within δ": the nearer of separating (width: the gap) and showing it under δ (width: δ − gap).
+    const within = checkTarget(counts, 2, { kind: "adjacent", delta: 2.2 * gap });
+    expect(within).toEqual({ met: false, projectedVotes: Math.ceil(N * ((z * se) / (1.2 * gap)) ** 2) });
+    // Four times the votes in the same shares: se halves, and the gap clears it.
+    const more = talliesToCounts([{ low: "x", high: "y", votes: 4 * N, winsLow: 4 * W, winsHigh: 4 * L }]).counts;
+    expect(checkTarget(more, 2, { kind: "top", k: 1 })).toEqual({ met: true, projectedVotes: 4 * N });
   });
 });
