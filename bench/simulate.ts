@@ -29,7 +29,9 @@ try {
       dailyCap: null,
     });
     const seconds = (performance.now() - started) / 1000;
-    console.log(`${strategy.toLowerCase()}: ${result.cast} votes in ${seconds.toFixed(1)} s (${((seconds * 1000) / result.cast).toFixed(2)} ms a vote, set-up included)`);
+    console.log(
+      `${strategy.toLowerCase()}: ${result.cast} votes in ${seconds.toFixed(1)} s (${((seconds * 1000) / result.cast).toFixed(2)} ms a vote, set-up included)`,
+    );
   }
 } finally {
   await disconnectDb();

@@ -21,7 +21,6 @@ interface MemoryItem {
 }
 
 const PAIR_TRIES = 5;
-const SWEEP_SHARE = 0.1;
 const DAY_MS = 86_400_000;
 
 export interface MemorySchedulerOptions {
@@ -123,8 +122,9 @@ export class MemoryScheduler implements SchedulerUnderTest {
     const row = this.pairs[index];
     const lowShown = this.lowIndex[index] === pair.left ? "left" : "right";
     row.votes++;
-    if (outcome === "LEFT") lowShown === "left" ? row.winsLow++ : row.winsHigh++;
-    if (outcome === "RIGHT") lowShown === "right" ? row.winsLow++ : row.winsHigh++;
+    const winner = outcome === "LEFT" ? "left" : outcome === "RIGHT" ? "right" : null;
+    if (winner === lowShown) row.winsLow++;
+    else if (winner) row.winsHigh++;
   }
 
   /** The least-loaded item of `items` below the target that this annotator was never given (random key breaks ties). */
