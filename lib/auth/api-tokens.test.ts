@@ -79,7 +79,9 @@ describe("the read-only API with tokens", () => {
     const response = await call(leaderboardRoute, campaign.slug, "category=math", token);
     expect(response.status).toBe(200);
     const body = await response.json();
-    expect(Object.keys(body)).toEqual(["votes", "rounds", "models", "computedAt", "filters", "campaign"]);
+    expect(Object.keys(body)).toEqual(["votes", "rounds", "models", "computedAt", "filters", "campaign", "target"]);
+    // No stopping target set: null.
+    expect(body.target).toBeNull();
     expect(body.filters.category).toBe("math");
     expect(body.models).toHaveLength(4);
     const [listed] = await listApiTokens(owner.id);

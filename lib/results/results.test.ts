@@ -131,7 +131,9 @@ describe("leaderboards computed from the database", () => {
     expect(leaderboard.status).toBe(0);
     const fromRatings = JSON.parse(ratings.stdout);
     const fromLeaderboard = JSON.parse(leaderboard.stdout);
-    expect(Object.keys(fromLeaderboard)).toEqual(["votes", "rounds", "models", "computedAt", "filters", "campaign"]);
+    expect(Object.keys(fromLeaderboard)).toEqual(["votes", "rounds", "models", "computedAt", "filters", "campaign", "target"]);
+    // No stopping target set: null.
+    expect(fromLeaderboard.target).toBeNull();
     expect(fromLeaderboard.models).toEqual(fromRatings.models);
     expect(fromLeaderboard.votes).toBe(fromRatings.votes);
     expect(fromLeaderboard.filters).toEqual({

@@ -48,11 +48,14 @@ describe("simulate", () => {
     "%s (%i prompts, %i votes): the same seed casts the same votes, and the benchmark's in-memory scheduler casts exactly them",
     async (strategy, prompts, votes) => {
       const first = await castVotes(setup({ strategy, prompts, votes }));
-      const again = await castVotes(setup({ strategy, prompts, votes }));
-      const otherSeed = await castVotes(setup({ strategy, prompts, votes, seed: 12 }));
       expect(first.votes).toHaveLength(votes);
-      expect(shape(again.votes)).toEqual(shape(first.votes));
-      expect(shape(otherSeed.votes)).not.toEqual(shape(first.votes));
+      // The database twice (once is enough: the replica below is deterministic by construction).
+      if (strategy === "ACTIVE") {
+        const again = await castVotes(setup({ strategy, prompts, votes }));
+        const otherSeed = await castVotes(setup({ strategy, prompts, votes, seed: 12 }));
+        expect(shape(again.votes)).toEqual(shape(first.votes));
+        expect(shape(otherSeed.votes)).not.toEqual(shape(first.votes));
+      }
 
       const options = setup({ strategy, prompts, votes });
       const replica = new MemoryScheduler({

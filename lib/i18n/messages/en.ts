@@ -194,7 +194,7 @@ export const en = {
     stats: { prompts: "Prompts", models: "Models", items: "Pairs to judge", votes: "Votes", target: "Target votes" },
     strategies: {
       BALANCED: "Balanced (fewest votes first)",
-      ACTIVE: "Active (most uncertain model pairs first)",
+      ACTIVE: "Active (pairs whose order is most in doubt first)",
       UNIFORM: "Uniform (a pair of models at random)",
     },
     reasonPolicies: { HIDDEN: "Not asked", OPTIONAL: "Optional", REQUIRED: "Required" },

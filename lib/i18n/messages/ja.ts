@@ -196,7 +196,7 @@ export const ja: Messages = {
     stats: { prompts: "プロンプト", models: "モデル", items: "評価対象ペア", votes: "投票", target: "目標投票数" },
     strategies: {
       BALANCED: "均等（投票の少ないペアから）",
-      ACTIVE: "能動的（不確かなモデルの組から）",
+      ACTIVE: "能動的（順位が最も不確かな組から）",
       UNIFORM: "一様（モデルの組を無作為に）",
     },
     reasonPolicies: { HIDDEN: "求めない", OPTIONAL: "任意", REQUIRED: "必須" },
