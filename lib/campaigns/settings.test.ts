@@ -110,4 +110,34 @@ describe("the settings' rules", () => {
   it("reads identity words one per line or separated by commas (either kind), trimmed, without empty ones", () => {
     expect(splitWords(" GPT-4 ,Claude\nクロード、 Gemini \n\n,")).toEqual(["GPT-4", "Claude", "クロード", "Gemini"]);
   });
+
+  it("takes a stopping target with a value that fits its kind, and drops the value without a target", () => {
+    const base = { name: "Study" };
+    const cases: [Record<string, unknown>, boolean][] = [
+      [{ stopTarget: "TOP", stopTargetValue: 1 }, true],
+      [{ stopTarget: "TOP", stopTargetValue: 50 }, true],
+      [{ stopTarget: "TOP", stopTargetValue: 0 }, false],
+      [{ stopTarget: "TOP", stopTargetValue: 51 }, false],
+      [{ stopTarget: "TOP", stopTargetValue: 2.5 }, false],
+      [{ stopTarget: "TOP", stopTargetValue: null }, false],
+      [{ stopTarget: "ADJACENT", stopTargetValue: 0.5 }, true],
+      [{ stopTarget: "ADJACENT", stopTargetValue: 400 }, true],
+      [{ stopTarget: "ADJACENT", stopTargetValue: 0 }, false],
+      [{ stopTarget: "ADJACENT", stopTargetValue: 401 }, false],
+      [{ stopTarget: "VOTES", stopTargetValue: 1 }, true],
+      [{ stopTarget: "VOTES", stopTargetValue: 10_000_000 }, true],
+      [{ stopTarget: "VOTES", stopTargetValue: 10_000_001 }, false],
+      [{ stopTarget: "VOTES", stopTargetValue: 99.5 }, false],
+      [{ stopTarget: "SOMETIME", stopTargetValue: 1 }, false],
+    ];
+    for (const [input, ok] of cases)
+      expect(campaignSettingsSchema.safeParse({ ...base, ...input }).success, JSON.stringify(input)).toBe(ok);
+    const refused = campaignSettingsSchema.safeParse({ ...base, stopTarget: "TOP", stopTargetValue: 0 });
+    expect(refused.success ? [] : refused.error.issues.map((issue) => issue.path.join("."))).toEqual(["stopTargetValue"]);
+    expect(campaignSettingsSchema.parse({ ...base, stopTarget: null, stopTargetValue: 7 })).toMatchObject({
+      stopTarget: null,
+      stopTargetValue: null,
+    });
+    expect(campaignSettingsSchema.parse(base)).toMatchObject({ stopTarget: null, stopTargetValue: null });
+  });
 });

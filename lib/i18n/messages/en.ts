@@ -213,6 +213,8 @@ export const en = {
       reasonPolicy: "Reason for the vote",
       strategy: "Pair sampling",
       targetVotesPerItem: "Target votes per pair",
+      stopTarget: "Stop when",
+      stopTargetValue: "Target value (k, δ in points, or votes)",
       dailyCapPerAnnotator: "Daily limit per annotator",
       minSecondsPerVote: "Minimum seconds per vote",
       assignmentTtlSeconds: "Minutes before an unanswered pair is given to someone else",

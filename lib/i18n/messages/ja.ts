@@ -215,6 +215,8 @@ export const ja: Messages = {
       reasonPolicy: "投票理由",
       strategy: "ペアの選び方",
       targetVotesPerItem: "ペアごとの目標投票数",
+      stopTarget: "終了の条件",
+      stopTargetValue: "目標値（k、δ（点）、または票数）",
       dailyCapPerAnnotator: "アノテーター1人あたりの1日の上限",
       minSecondsPerVote: "1票あたりの最短秒数",
       assignmentTtlSeconds: "未回答のペアを他の人に回すまでの分数",
