@@ -17,6 +17,8 @@ test("the campaign page shows progress toward the stopping target and its projec
   const open = `stop-open-${suffix}`;
   hikakuCli(["simulate", "--slug", open, "--truth", truth, "--votes", "40", "--annotators", "4", "--prompts", "5", "--goal", "top=1"]);
   const met = `stop-met-${suffix}`;
+  const third = `stop-third-${suffix}`;
+  hikakuCli(["simulate", "--slug", third, "--truth", truth, "--votes", "40", "--annotators", "4", "--prompts", "5", "--goal", "top=1"]);
   hikakuCli(["simulate", "--slug", met, "--truth", truth, "--votes", "30", "--annotators", "4", "--prompts", "5", "--goal", "votes=30"]);
 
   const context = await browser.newContext({ extraHTTPHeaders: { "Accept-Language": "en" } });
@@ -33,6 +35,22 @@ test("the campaign page shows progress toward the stopping target and its projec
   await expectAccessible(page);
   await page.screenshot({ path: "test-results/stopping-en-desktop.png", fullPage: true });
 
+  // A value that does not fit the kind is refused by name; then a target of 40 votes, met at once.
+  await page.locator('select[name="stopTarget"]').selectOption({ label: "The top k are ranked" });
+  await page.locator('input[name="stopTargetValue"]').fill("0");
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByText("Please check: Target value (k, δ in points, or votes).")).toBeVisible();
+  await page.locator('select[name="stopTarget"]').selectOption({ label: "A number of votes is reached" });
+  await page.locator('input[name="stopTargetValue"]').fill("40");
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByText("Saved.")).toBeVisible();
+  await page.reload();
+  await expect(panel).toContainText("40 votes");
+  await expect(panel.getByTestId("stop-target-met")).toContainText(/^Met on \d{4}-\d{2}-\d{2}\./);
+  // The plan keeps what was planned and says the target changed.
+  await expect(page.getByTestId("study-plan")).toContainText("The top 1 ranked with 95% confidence");
+  await expect(page.getByTestId("study-plan-changed")).toContainText("target");
+
   await page.goto(`/campaigns/${met}`);
   const done = page.getByTestId("stop-target-met");
   await expect(done).toContainText(/^Met on \d{4}-\d{2}-\d{2}\. The target holds with 95% confidence/);
@@ -45,7 +63,7 @@ test("the campaign page shows progress toward the stopping target and its projec
   const phone = await browser.newContext({ locale: "ja-JP", viewport: { width: 390, height: 844 } });
   const phonePage = await phone.newPage();
   await signIn(phonePage, admin, PASSWORD);
-  await phonePage.goto(`/campaigns/${open}`);
+  await phonePage.goto(`/campaigns/${third}`);
   const japanese = phonePage.getByTestId("stop-target");
   await expect(phonePage.getByRole("heading", { name: "終了目標" })).toBeVisible();
   await expect(japanese).toContainText("上位 1 位までを信頼度 95% で確定");
