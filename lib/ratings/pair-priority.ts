@@ -1,6 +1,6 @@
 import type { UnorderedCounts } from "./aggregate";
-import { derivatives, fitBradleyTerry, pairWeights, PRIOR_PRECISION, RATING_SCALE } from "./bradley-terry";
-import { cholesky, choleskySolve } from "./linear-algebra";
+import { fitBradleyTerry, pairWeights, RATING_SCALE } from "./bradley-terry";
+import { inverseHessian } from "./stopping";
 
 /**
  * How much one more vote on each model pair is worth to the ranking, from the current fit: the
@@ -44,20 +44,10 @@ export function normalCdf(x: number): number {
 export function pairPriorities(counts: UnorderedCounts): Float64Array | null {
   const m = counts.modelCount;
   if (m < 2) return null;
-  const weights = pairWeights(counts);
-  const fit = fitBradleyTerry(weights);
-  const hessian = new Float64Array(m * m);
-  derivatives(weights, fit.theta, fit.identifiable ? 0 : PRIOR_PRECISION, new Float64Array(m), hessian);
-  if (!cholesky(hessian, m)) return null;
-  // H⁻¹ column by column. The fit counts a win twice (W = 2·wins + draws), so H is about twice the
-  // votes' information: variances are doubled back.
-  const inverse = new Float64Array(m * m);
-  for (let k = 0; k < m; k++) {
-    const column = new Float64Array(m);
-    column[k] = 1;
-    choleskySolve(hessian, m, column);
-    inverse.set(column, k * m);
-  }
+  const fit = fitBradleyTerry(pairWeights(counts));
+  // Doubled back where used (cov below): the fit counts a win twice.
+  const inverse = inverseHessian(counts, fit);
+  if (!inverse) return null;
   // Differences' covariances in natural units: cov(d_ij, d_kl) = d_ijᵀ·V·d_kl with V = 2·H⁻¹.
   const cov = (i: number, j: number, k: number, l: number) =>
     2 * (inverse[i * m + k] - inverse[i * m + l] - inverse[j * m + k] + inverse[j * m + l]);

@@ -60,12 +60,15 @@ export function sequenceMultiplier(se: number, alpha: number): number {
   return high / se;
 }
 
-/** Covariance of the fitted θ (natural units), sandwich H⁻¹·J·H⁻¹, row-major m×m. */
-export function sandwichCovariance(counts: UnorderedCounts, fit: BradleyTerryFit): Float64Array | null {
+/**
+ * H⁻¹ of the fit's (weighted) log-likelihood at `fit`, row-major m×m, or null if H is not positive
+ * definite. The fit counts a win twice (W = 2·wins + draws), so H is about twice the votes'
+ * information: callers wanting the votes' own variances double it, or use the sandwich below.
+ */
+export function inverseHessian(counts: UnorderedCounts, fit: BradleyTerryFit): Float64Array | null {
   const m = counts.modelCount;
-  const weights = pairWeights(counts);
   const hessian = new Float64Array(m * m);
-  derivatives(weights, fit.theta, fit.identifiable ? 0 : PRIOR_PRECISION, new Float64Array(m), hessian);
+  derivatives(pairWeights(counts), fit.theta, fit.identifiable ? 0 : PRIOR_PRECISION, new Float64Array(m), hessian);
   if (!cholesky(hessian, m)) return null;
   const inverse = new Float64Array(m * m);
   for (let k = 0; k < m; k++) {
@@ -74,6 +77,14 @@ export function sandwichCovariance(counts: UnorderedCounts, fit: BradleyTerryFit
     choleskySolve(hessian, m, column);
     inverse.set(column, k * m);
   }
+  return inverse;
+}
+
+/** Covariance of the fitted θ (natural units), sandwich H⁻¹·J·H⁻¹, row-major m×m. */
+export function sandwichCovariance(counts: UnorderedCounts, fit: BradleyTerryFit): Float64Array | null {
+  const m = counts.modelCount;
+  const inverse = inverseHessian(counts, fit);
+  if (!inverse) return null;
   // J = Σ_p (the votes' summed squared score on pair p) · d_p·d_pᵀ; wins score 2(1−s), losses −2s, draws 1−2s.
   const j = new Float64Array(m * m);
   for (let p = 0; p < counts.i.length; p++) {
