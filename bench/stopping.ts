@@ -84,14 +84,7 @@ async function study(truth: number[], seed: number, checks: number[]): Promise<S
     (vote) => {
       if (vote.index + 1 !== checks[next]) return;
       next++;
-      const tallies = scheduler.pairs.map((p) => ({
-        low: p.lowModelId.slice(1),
-        high: p.highModelId.slice(1),
-        votes: p.votes,
-        winsLow: p.winsLow,
-        winsHigh: p.winsHigh,
-      }));
-      const { models, counts } = talliesToCounts(tallies);
+      const { models, counts } = talliesToCounts(scheduler.tallies());
       if (result.stopAt === null && checkTarget(counts, m, { kind: "top", k: 1 }).met) {
         result.stopAt = vote.index + 1;
         const fit = fitBradleyTerry(pairWeights(counts));

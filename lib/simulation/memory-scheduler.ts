@@ -1,4 +1,5 @@
 import type { Outcome } from "@/lib/generated/prisma/enums";
+import type { PairTally } from "@/lib/ratings/planning";
 import { seededRandom } from "@/lib/ratings/random";
 import { orderAtRandom, orderByUncertainty, type PairRow } from "@/lib/scheduling/pair-order";
 import type { HandedPair, NextPair, SchedulerUnderTest, Strategy } from "./study";
@@ -114,6 +115,17 @@ export class MemoryScheduler implements SchedulerUnderTest {
     }
     const handed = this.claim(this.allItems, given, random);
     return handed ? { status: "assigned", pair: handed } : { status: "done" };
+  }
+
+  /** The running tallies with each model named by its index in the study ("0" is `modelIds[0]`). */
+  tallies(): PairTally[] {
+    return this.pairs.map((row, index) => ({
+      low: String(this.lowIndex[index]),
+      high: String(this.highIndex[index]),
+      votes: row.votes,
+      winsLow: row.winsLow,
+      winsHigh: row.winsHigh,
+    }));
   }
 
   voteSync(annotator: number, pair: HandedPair, outcome: Outcome, at: Date): void {

@@ -44,14 +44,7 @@ async function stopWith(truth: number[], rule: Rule): Promise<{ stopped: number;
       (vote) => {
         if (vote.index + 1 < nextLook) return;
         nextLook = Math.ceil(nextLook * 1.03);
-        const tallies = scheduler.pairs.map((p) => ({
-          low: p.lowModelId.slice(1),
-          high: p.highModelId.slice(1),
-          votes: p.votes,
-          winsLow: p.winsLow,
-          winsHigh: p.winsHigh,
-        }));
-        const { models, counts } = talliesToCounts(tallies);
+        const { models, counts } = talliesToCounts(scheduler.tallies());
         if (models.length < truth.length || !rule(counts)) return;
         stopped++;
         if (models[rankOrder(fitBradleyTerry(pairWeights(counts)).theta)[0]] !== "0") wrong++;
