@@ -6,8 +6,10 @@ import base from "./vitest.config";
  * (lib/markdown/dollar-math.ts), the input schemas of campaign settings and votes, which addresses
  * outgoing calls may reach (lib/net/addresses.ts), spreadsheet-safe CSV (lib/csv/write.ts) and the
  * streaming check for model names (lib/live/identity-guard.ts) and the simulator's truth
- * (lib/simulation/truth.ts) with the replica of the scheduler that the benchmarks run — without a database, so none is
- * made per test file and per mutant.
+ * (lib/simulation/truth.ts) with the replica of the scheduler that the benchmarks run, and the
+ * datasets' parts that need no database (a row's checks, the file readers, the CSV → Parquet
+ * encoder, which the app runs in a worker thread where Stryker cannot see it) — without a
+ * database, so none is made per test file and per mutant.
  * `npm run test:mutation:unit` runs each mutant of those modules against these tests alone: their
  * own tests must catch their bugs, and a schema's module-level mutants cost a second, not a full
  * database-backed run.
@@ -25,6 +27,10 @@ export default defineConfig({
       "lib/live/identity-guard.test.ts",
       "lib/simulation/truth.test.ts",
       "lib/simulation/memory-scheduler.test.ts",
+      "lib/datasets/write-formats.test.ts",
+      "lib/datasets/vote-row.test.ts",
+      "lib/datasets/read-formats.test.ts",
+      "lib/datasets/binary-copy-text.test.ts",
     ],
     testTimeout: 60_000,
   },

@@ -38,6 +38,12 @@ describe("the JSON Lines export's binary COPY reader", () => {
     expect(await text(inChunks(binaryCopy(values), size))).toBe(values.join(""));
   });
 
+  it("reads empty values, and ignores whatever follows COPY's end marker", async () => {
+    expect(await text(inChunks(binaryCopy(["", "a\n", ""]), 3))).toBe("a\n");
+    const trailing = Buffer.concat([binaryCopy(["a\n"]), Buffer.from("not part of the export")]);
+    expect(await text(inChunks(trailing, 29))).toBe("a\n");
+  });
+
   it("reads an export without rows", async () => {
     expect(await text(inChunks(binaryCopy([]), 3))).toBe("");
   });
@@ -54,5 +60,11 @@ describe("the JSON Lines export's binary COPY reader", () => {
     twoColumns.writeInt16BE(2, 19);
     await expect(text(inChunks(twoColumns, 64))).rejects.toThrow(/2 columns/);
     await expect(text(inChunks(Buffer.from("question_id,model_a\nq1,m\n".repeat(3)), 64))).rejects.toThrow(/not a binary COPY/);
+    const withExtension = binaryCopy(["x\n"]);
+    withExtension.writeUInt32BE(4, 15);
+    await expect(text(inChunks(withExtension, 64))).rejects.toThrow(/not a binary COPY/);
+    const otherSignature = binaryCopy(["x\n"]);
+    otherSignature.write("NOTPG", 0, "latin1");
+    await expect(text(inChunks(otherSignature, 64))).rejects.toThrow(/not a binary COPY/);
   });
 });

@@ -196,6 +196,66 @@ describe("importing battle logs", () => {
   });
 });
 
+describe("what an import keeps and reports", () => {
+  it("keeps each row's language, turn, category and style counts, adds its categories to the campaign's and counts the models it added", async () => {
+    const campaign = await createTestCampaign();
+    const name = (model: string) => `${model}-${campaign.id.slice(0, 8)}`;
+    const styled = "# Title\n\n- one\n- two\n- three\n\n**bold**";
+    const first = jsonl(
+      good(1, {
+        model_a: name("a"),
+        model_b: name("b"),
+        language: "ja",
+        turn: 2,
+        category: "math",
+        conversation_a: [
+          { role: "user", content: "# a question" },
+          { role: "assistant", content: styled },
+        ],
+        conversation_b: [{ role: "assistant", content: "plain" }],
+      }),
+      good(2, { model_a: name("a"), model_b: name("c"), category: "writing" }),
+    );
+    expect(await importVotes(null, campaign.id, { path: file(first, "jsonl"), format: "jsonl" })).toMatchObject({
+      votesAdded: 2,
+      modelsAdded: 3,
+    });
+    const votes = await db.vote.findMany({ where: { campaignId: campaign.id }, orderBy: { seq: "asc" } });
+    expect(votes.map((v) => [v.language, v.turn, v.category])).toEqual([
+      ["ja", 2, "math"],
+      [null, 1, "writing"],
+    ]);
+    // length, headers, lists, bold of the assistant's turns only.
+    expect(votes[0].styleA).toEqual([styled.length, 1, 3, 1]);
+    expect(votes[0].styleB).toEqual([5, 0, 0, 0]);
+    expect([votes[1].styleA, votes[1].styleB]).toEqual([[], []]);
+    expect((await db.campaign.findUniqueOrThrow({ where: { id: campaign.id } })).voteCategories).toEqual(["math", "writing"]);
+
+    const second = jsonl(good(3, { model_a: name("a"), model_b: name("d"), category: "art" }));
+    expect(await importVotes(null, campaign.id, { path: file(second, "jsonl"), format: "jsonl" })).toMatchObject({
+      votesAdded: 1,
+      modelsAdded: 1,
+    });
+    expect((await db.campaign.findUniqueOrThrow({ where: { id: campaign.id } })).voteCategories).toEqual(["art", "math", "writing"]);
+  });
+
+  it("lists the first 200 problems in line order, counts them all, and says how many in its message", async () => {
+    const rejection = async (rows: object[]) => {
+      const campaign = await createTestCampaign();
+      const error: unknown = await importVotes(null, campaign.id, { path: file(jsonl(...rows), "jsonl"), format: "jsonl" }).catch((e) => e);
+      if (!(error instanceof VoteImportRejected)) throw new Error("the file was accepted");
+      return error;
+    };
+    const many = await rejection(Array.from({ length: 250 }, (_, i) => good(i, { winner: "nobody" })));
+    expect(many.message).toBe("the file was rejected, nothing was saved (250 problems)");
+    expect(many.total).toBe(250);
+    expect(many.errors.map((e) => e.line)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+    const one = await rejection([good(1), good(2, { winner: "nobody" })]);
+    expect(one.message).toBe("the file was rejected, nothing was saved (1 problem)");
+    expect(one.errors).toEqual([{ line: 2, message: expect.stringMatching(/^unknown winner "nobody"/) }]);
+  });
+});
+
 describe("Parquet row groups", () => {
   it("are capped before they are decoded: one declaring more rows or bytes than allowed is refused with its number", async () => {
     const { parquetWriteBuffer } = await import("hyparquet-writer");

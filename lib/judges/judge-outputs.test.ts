@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { exportVotes } from "@/lib/datasets/export-votes";
 import { importVotes } from "@/lib/datasets/import-votes";
 import { runHikaku } from "@/lib/testing/cli";
 import { uniqueSuffix } from "@/lib/testing/factories";
@@ -42,10 +43,14 @@ describe("a judge's verdicts in the leaderboard and the export", () => {
     expect(missing.stderr).toContain('has no judge "nobody"');
   });
 
-  it("export-votes --judges adds the verdicts as rows with judge_kind llm beside the human rows", () => {
-    const jsonl = runHikaku(["export-votes", "--campaign", campaign.slug, "--format", "jsonl", "--judges"]);
-    expect(jsonl.stderr).toContain("exported 75 votes and verdicts");
-    const rows = jsonl.stdout
+  it("export-votes --judges adds the verdicts as rows with judge_kind llm beside the human rows", async () => {
+    // In this process, where the export's own code is what runs (and what mutation testing sees).
+    const exported = async (format: "csv" | "jsonl", withJudges: boolean) => {
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of exportVotes(null, campaign, DEFAULT_FILTERS, format, "cli", { withJudges }).chunks) chunks.push(chunk);
+      return Buffer.concat(chunks).toString("utf8");
+    };
+    const rows = (await exported("jsonl", true))
       .trim()
       .split("\n")
       .map((line) => JSON.parse(line));
@@ -61,11 +66,29 @@ describe("a judge's verdicts in the leaderboard and the export", () => {
     expect(row81).toMatchObject({ model_a: "phi-3", model_b: "phi-3-dpo", turn: 1 });
     expect(row81.conversation_a[0].role).toBe("user");
     expect(row81.conversation_a[1].role).toBe("assistant");
-    // Without --judges: the usual columns, human rows only.
-    const plain = runHikaku(["export-votes", "--campaign", campaign.slug, "--format", "csv"]);
-    expect(plain.stdout.split("\n")[0]).not.toContain("judge_kind");
-    const csv = runHikaku(["export-votes", "--campaign", campaign.slug, "--format", "csv", "--judges"]);
-    expect(csv.stdout.split("\n")[0].endsWith(",category,judge_kind")).toBe(true);
+    const audit = await db.auditEvent.findFirst({
+      where: { action: "votes.exported", subjectId: campaign.id },
+      orderBy: { createdAt: "desc" },
+    });
+    expect(audit?.data).toMatchObject({ format: "jsonl", rows: 75, complete: true, withJudges: true });
+    // Without the verdicts: the usual columns, human rows only.
+    const plain = (await exported("csv", false)).trim().split("\n");
+    expect(plain[0]).not.toContain("judge_kind");
+    expect(plain).toHaveLength(3);
+    expect((await exported("csv", true)).split("\n")[0].endsWith(",category,judge_kind")).toBe(true);
+    expect(() => exportVotes(null, campaign, DEFAULT_FILTERS, "parquet", "cli", { withJudges: true })).toThrow(
+      "the judges' verdicts are exported as CSV or JSON Lines",
+    );
+
+    // The command line: its flag, its count and its refusal.
+    const jsonl = runHikaku(["export-votes", "--campaign", campaign.slug, "--format", "jsonl", "--judges"]);
+    expect(jsonl.stderr).toContain("exported 75 votes and verdicts");
+    expect(
+      jsonl.stdout
+        .trim()
+        .split("\n")
+        .filter((line) => line.includes('"judge_kind":"llm"')),
+    ).toHaveLength(73);
     const parquet = runHikaku([
       "export-votes",
       "--campaign",

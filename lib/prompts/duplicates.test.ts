@@ -6,6 +6,7 @@ import { getLeaderboard } from "@/lib/results/leaderboard";
 import { nextAssignmentFor } from "@/lib/scheduling/next-assignment";
 import { createAnnotators, createTestCampaign, uniqueSuffix } from "@/lib/testing/factories";
 import { recordVote } from "@/lib/votes/record-vote";
+import { exportVotes } from "@/lib/datasets/export-votes";
 import { checkPromptDuplicates, duplicateReport } from "./duplicates";
 import { runHikaku } from "@/lib/testing/cli";
 
@@ -59,6 +60,22 @@ describe("repeated prompts", () => {
       }
     }
   }, 120_000);
+
+  // First: the export has to find the repeats itself (no report or leaderboard has looked yet).
+  it("leaves the repeats' votes out of an export asked to, finding new repeats first", async () => {
+    const exported = async (excludeDuplicates: boolean) => {
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of exportVotes(null, campaign, { ...DEFAULT_FILTERS, excludeDuplicates }, "jsonl", "cli").chunks)
+        chunks.push(chunk);
+      return Buffer.concat(chunks)
+        .toString("utf8")
+        .trim()
+        .split("\n")
+        .map((line) => (JSON.parse(line) as { question_id: string }).question_id);
+    };
+    expect((await exported(false)).sort()).toEqual(["p1", "p1", "p2", "p2", "p3", "p3", "p4", "p4", "p5", "p5"]);
+    expect((await exported(true)).sort()).toEqual(["p1", "p1", "p2", "p2", "p5", "p5"]);
+  });
 
   it("reports exact and near repeats of earlier prompts, with their votes", async () => {
     const report = await duplicateReport(campaign.id);
