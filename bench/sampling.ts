@@ -4,7 +4,7 @@
  *
  * Each study runs the scheduler's in-memory replica (lib/simulation/memory-scheduler.ts, which
  * casts vote for vote what the database's scheduler casts for the same seed — simulation.test.ts)
- * through the simulator's loop, with 20 annotators, 20 prompts, 15% ties and 5% both-bad. After
+ * through the simulator's loop, with 100 annotators, 20 prompts, 15% ties and 5% both-bad. After
  * about every 8% more votes it fits Bradley–Terry and records the criteria of
  * lib/simulation/criteria.ts. Per scenario and strategy it prints the votes until
  *   (a) the mean over seeds of the share of pairs ≥ 20 points apart ordered correctly is ≥ 97%,
@@ -19,12 +19,15 @@
  * "crowded-top" is the same with the best three within 30 points (15 apart).
  *
  * `--quick` stops seeds without waiting for (c); `--curve 300,600` prints the mean share of (a) at
- * those vote counts. Studies run in two child processes (one per core); `--worker` is the child's entry.
+ * those vote counts; `--bound` prints, instead of running studies, the fewest votes any spread of
+ * votes could need for (a) by large-sample theory (bench/allocation-bound.ts), as a share of
+ * uniform's. Studies run in two child processes (one per core); `--worker` is the child's entry.
  */
 import { fork } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { allocationBound } from "./allocation-bound";
 import { studyState, type StudyState } from "@/lib/simulation/criteria";
 import { MemoryScheduler } from "@/lib/simulation/memory-scheduler";
 import { runStudy, type Strategy } from "@/lib/simulation/study";
@@ -86,7 +89,6 @@ const CAP: Record<number, number> = { 10: 60_000, 20: 150_000, 40: 200_000 };
 
 async function runSeed(truth: number[], strategy: Strategy, seed: number, checks: number[]): Promise<SeedRun> {
   const modelIds = truth.map((_, k) => `model-${String(k).padStart(3, "0")}-${((k * 7919 + seed * 104729) % 9973).toString(36)}`);
-  const indexOf = new Map(modelIds.map((id, k) => [id, String(k)]));
   const scheduler = new MemoryScheduler({
     modelIds,
     prompts: PROMPTS,
@@ -115,14 +117,7 @@ async function runSeed(truth: number[], strategy: Strategy, seed: number, checks
     (vote) => {
       if (vote.index + 1 !== checks[next]) return;
       next++;
-      const tallies = scheduler.pairs.map((p) => ({
-        low: indexOf.get(p.lowModelId)!,
-        high: indexOf.get(p.highModelId)!,
-        votes: p.votes,
-        winsLow: p.winsLow,
-        winsHigh: p.winsHigh,
-      }));
-      const state = studyState(tallies, truth);
+      const state = studyState(scheduler.tallies(), truth);
       states.push(state);
       streak = state.ordered >= 0.99 && state.topRight && (state.settled || QUICK) ? streak + 1 : 0;
       if (streak >= 3) stop = true;
@@ -185,6 +180,17 @@ async function main() {
   if (process.argv.includes("--truth")) {
     for (const n of flag("sizes", "10,20,40").split(",").map(Number))
       for (const kind of ["mt-bench", "crowded-top"] as const) console.log(kind, n, spread(kind, n).join(" "));
+    return;
+  }
+  if (process.argv.includes("--bound")) {
+    // The yardstick of bench/allocation-bound.ts: what the best possible spread of votes would save.
+    for (const n of flag("sizes", "10,20,40").split(",").map(Number))
+      for (const kind of ["mt-bench", "crowded-top"] as const) {
+        const { uniform, best } = allocationBound(spread(kind, n));
+        console.log(
+          `${kind} ${n}: (a) best spread / uniform ${(best / uniform).toFixed(2)} (theory: ${Math.round(best)} / ${Math.round(uniform)} votes)`,
+        );
+      }
     return;
   }
   if (process.argv.includes("--worker")) {
