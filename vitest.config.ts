@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+import { DATABASE_FREE_TESTS } from "./vitest.database-free";
 
 const root = fileURLToPath(new URL(".", import.meta.url));
 
@@ -13,10 +14,26 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ["**/*.test.ts"],
     exclude: ["node_modules/**", "e2e/**", ".next/**", ".hikaku/**", ".stryker-tmp/**"],
-    globalSetup: ["./vitest.global-setup.ts"],
-    setupFiles: ["./vitest.setup.ts"],
+    setupFiles: ["./vitest.env.ts"],
+    // Files that need PostgreSQL get a migrated copy of their own (vitest.global-setup.ts,
+    // vitest.setup.ts); the rest run without one.
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "database",
+          include: ["**/*.test.ts"],
+          exclude: DATABASE_FREE_TESTS,
+          globalSetup: ["./vitest.global-setup.ts"],
+          setupFiles: ["./vitest.setup.ts"],
+        },
+      },
+      {
+        extends: true,
+        test: { name: "no-database", include: DATABASE_FREE_TESTS, env: { DATABASE_URL: "postgresql://no-database.invalid/none" } },
+      },
+    ],
     // Several tests run the CLI a dozen times, each a process start of a few seconds, while the
     // other test files share the two cores: one took 68 s in a five-run loop. A timeout is no
     // performance check here, only a stop for a test that hangs.

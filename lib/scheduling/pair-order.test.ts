@@ -7,7 +7,8 @@ import { activePlan, pairKey } from "./settle-plan";
  * Which pair active sampling tries first, once the campaign has a plan: drawn in proportion to
  * (worth³ + 0.001) × 3 for an unsettled adjacent pair, where worth is the pair's priority scaled to
  * the most valuable (lib/ratings/pair-priority.ts). The shares of first picks over many draws are
- * checked against those weights, so a change of the power, the floor or the boost shows.
+ * checked against those weights, so a change of the power or of the boost shows (the floor is too
+ * small to see here).
  */
 
 /**
