@@ -9,6 +9,7 @@ import { uniqueSuffix } from "@/lib/testing/factories";
 import { createJudgedCampaign, PAIR_FILE } from "@/lib/testing/judge-campaign";
 import { db } from "@/lib/db";
 import { DEFAULT_FILTERS } from "@/lib/results/filters";
+import { parseCsv } from "@/lib/csv/read";
 import { importJudgments } from "./import-judgments";
 import { judgeDetails } from "./profile";
 
@@ -120,5 +121,34 @@ describe("a judge's profile from the database", () => {
     const writing = details.categories.find((c) => c.category === "writing");
     expect(writing?.withTie.total).toBe(2);
     expect(details.categories.map((c) => c.category)).toEqual(["writing"]);
+  });
+});
+
+// Last in the file: it adds a human vote that the counts above do not expect.
+describe("the export with the judges' verdicts, opened in a spreadsheet", () => {
+  it("writes text that a spreadsheet would run as a formula with a leading ', as the plain export does", async () => {
+    const votes = join(tmpdir(), `judge-formulas-${uniqueSuffix()}.jsonl`);
+    const formula = { judge: "=cmd", reason: '=HYPERLINK("http://x.test")', category: "+sum", corrected_answer: "@now" };
+    writeFileSync(
+      votes,
+      JSON.stringify({
+        question_id: 81,
+        model_a: "phi-3",
+        model_b: "phi-3-dpo",
+        winner: "tie",
+        turn: 1,
+        tstamp: 1_700_000_100,
+        ...formula,
+      }),
+    );
+    await importVotes(null, campaign.id, { path: votes, format: "jsonl" });
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of exportVotes(null, campaign, DEFAULT_FILTERS, "csv", "cli", { withJudges: true }).chunks) chunks.push(chunk);
+    const [header, ...records] = parseCsv(Buffer.concat(chunks).toString("utf8"));
+    const rows = records.map((record) => Object.fromEntries(header.fields.map((name, k) => [name, record.fields[k]])));
+    const row = rows.find((r) => r.judge_kind === "human" && r.reason?.includes("HYPERLINK"));
+    expect([row?.judge, row?.reason, row?.category, row?.corrected_answer]).toEqual(["'=cmd", `'${formula.reason}`, "'+sum", "'@now"]);
+    // The judge's own rows are unchanged: its name starts no formula.
+    expect(new Set(rows.filter((r) => r.judge_kind === "llm").map((r) => r.judge))).toEqual(new Set(["gpt-4"]));
   });
 });
