@@ -14,6 +14,7 @@
  */
 import { normalCdf, WORTHWHILE_GAP } from "@/lib/ratings/pair-priority";
 import { RATING_SCALE } from "@/lib/ratings/bradley-terry";
+import { cholesky, choleskySolve } from "@/lib/ratings/linear-algebra";
 
 const MISORDERED = 0.03;
 
@@ -45,24 +46,15 @@ function covariance(m: number, { pairs, information }: Design, weights: Float64A
       a[(l - 1) * n + (k - 1)] -= v;
     }
   });
-  // Gauss–Jordan inverse (symmetric positive definite: no pivoting needed).
+  // The inverse column by column from one Cholesky factor (the matrix is symmetric positive definite).
+  if (!cholesky(a, n)) throw new Error("the design leaves a model unconnected");
   const inverse = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) inverse[i * n + i] = 1;
+  const column = new Float64Array(n);
   for (let c = 0; c < n; c++) {
-    const pivot = a[c * n + c];
-    for (let j = 0; j < n; j++) {
-      a[c * n + j] /= pivot;
-      inverse[c * n + j] /= pivot;
-    }
-    for (let r = 0; r < n; r++) {
-      if (r === c) continue;
-      const f = a[r * n + c];
-      if (f === 0) continue;
-      for (let j = 0; j < n; j++) {
-        a[r * n + j] -= f * a[c * n + j];
-        inverse[r * n + j] -= f * inverse[c * n + j];
-      }
-    }
+    column.fill(0);
+    column[c] = 1;
+    choleskySolve(a, n, column);
+    for (let r = 0; r < n; r++) inverse[r * n + c] = column[r];
   }
   const full = new Float64Array(m * m);
   for (let i = 1; i < m; i++) for (let j = 1; j < m; j++) full[i * m + j] = inverse[(i - 1) * n + (j - 1)];
