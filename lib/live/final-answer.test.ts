@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { battleRow, collect, liveTestServer } from "@/lib/testing/live-campaigns";
 import { MAX_ANSWER_CHARS } from "@/lib/live/openai";
+import { askFollowUp } from "@/lib/live/follow-up";
 import { startBattle } from "@/lib/live/start";
 import { sweepLiveBattles } from "@/lib/live/sweep";
 import { nextJob, submitAnswer, workerEndpoint } from "@/lib/live/worker";
@@ -28,7 +29,7 @@ async function battleOfWorkers(prompt: string) {
   const events = collect(annotator.id, started.battleId, AbortSignal.timeout(20_000));
   const jobs = await Promise.all(workers.map(async (worker) => (await nextJob(worker))!));
   const modelName = (await db.modelEndpoint.findUniqueOrThrow({ where: { id: workers[0].id }, include: { model: true } })).model.name;
-  return { battleId: started.battleId, workers, jobs, events, modelName };
+  return { annotatorId: annotator.id, battleId: started.battleId, workers, jobs, events, modelName };
 }
 
 describe("a worker's whole answer is checked before the pair can be voted on", () => {
@@ -74,6 +75,15 @@ describe("a worker's whole answer is checked before the pair can be voted on", (
     expect(events.at(-1)?.type).toBe("ready");
     // Nothing was streamed, so no pane had text to take back.
     expect(events.filter((event) => event.type === "reset")).toEqual([]);
+    // The pair is stored under its models in id order, as every other pair is, so that its votes
+    // land in the same running tallies (PairStat) as the same two models' imported pairs.
+    const { promptId, assignmentId } = await battleRow(battle.battleId);
+    const item = await db.item.findFirstOrThrow({ where: { promptId: promptId! } });
+    expect(item.lowModelId < item.highModelId).toBe(true);
+    expect(await db.pairStat.count({ where: { lowModelId: item.lowModelId, highModelId: item.highModelId } })).toBe(1);
+    // Once the pair's time to be voted on has run out, it takes no follow-up either.
+    await db.assignment.update({ where: { id: assignmentId! }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    expect(await askFollowUp(battle.annotatorId, assignmentId!, "and one more thing")).toEqual({ ok: false, code: "CLOSED" });
   });
 });
 

@@ -37,6 +37,9 @@ describe("pulled models: workers poll for prompts", () => {
     const pulledOnLeft = battle.leftEndpointId === endpoint.id;
     expect(textOf(events, pulledOnLeft ? "left" : "right")).toBe("Hello from a GPU box.");
     expect((pulledOnLeft ? ready.assignment.leftTurns : ready.assignment.rightTurns)[0]).toBe("Hello from a GPU box.");
+    // The streamed pieces are in the answer now: none is kept beside it. The worker shows as seen.
+    expect(await db.generationChunk.count({ where: { jobId: job.id.split(".")[0] } })).toBe(0);
+    expect((await db.modelEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } })).lastSeenAt).not.toBeNull();
     // Another model's worker cannot touch this job.
     const { tokens: otherTokens } = await liveCampaign([{ name: "x" }, { name: "y", kind: "PULLED" }]);
     const other = (await workerEndpoint(otherTokens.get("y")!))!;
@@ -60,6 +63,8 @@ describe("pulled models: workers poll for prompts", () => {
     const second = (await nextJob(endpoint))!;
     expect(second.id).not.toBe(crashed.id);
     expect(second.id.split(".")[0]).toBe(crashed.id.split(".")[0]);
+    // What the crashed worker streamed is not the new attempt's: it is gone.
+    expect(await db.generationChunk.count({ where: { jobId: crashed.id.split(".")[0] } })).toBe(0);
     expect(await appendChunk(endpoint.id, crashed.id, "swer")).toMatchObject({ httpStatus: 409 });
     expect(await submitAnswer(endpoint.id, crashed.id, { content: "half an answer" })).toMatchObject({ httpStatus: 409 });
     expect(await submitAnswer(endpoint.id, second.id, { content: "A whole answer." })).toMatchObject({ httpStatus: 200 });
