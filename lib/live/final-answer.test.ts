@@ -3,6 +3,7 @@ process.env.HIKAKU_WORKER_POLL_SECONDS = "1";
 
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
+import { metrics } from "@/lib/metrics/metrics";
 import { battleRow, collect, liveTestServer } from "@/lib/testing/live-campaigns";
 import { MAX_ANSWER_CHARS } from "@/lib/live/openai";
 import { askFollowUp } from "@/lib/live/follow-up";
@@ -32,12 +33,20 @@ async function battleOfWorkers(prompt: string) {
   return { annotatorId: annotator.id, battleId: started.battleId, workers, jobs, events, modelName };
 }
 
+/** Void battles of one cause counted in /metrics (hikaku_live_battles_void_total). */
+async function voidsCounted(cause: string): Promise<number> {
+  return (await metrics().liveBattlesVoid.get()).values.find((value) => value.labels.cause === cause)?.value ?? 0;
+}
+
 describe("a worker's whole answer is checked before the pair can be voted on", () => {
   it("an answer of nothing but white space voids the battle as empty", async () => {
     const battle = await battleOfWorkers("say nothing");
+    const countedBefore = await voidsCounted("empty");
     expect(await submitAnswer(battle.workers[0].id, battle.jobs[0].id, { content: "  \n\t " })).toMatchObject({ httpStatus: 200 });
     expect((await battle.events).at(-1)).toEqual({ type: "void", cause: "empty" });
     expect((await battleRow(battle.battleId)).voidDetail).toContain("empty");
+    // Operators see it in /metrics, by its cause.
+    expect(await voidsCounted("empty")).toBe(countedBefore + 1);
   });
 
   it("an answer that names its model only once its Markdown is rendered voids the battle, and the name never reaches the page", async () => {
