@@ -5,7 +5,7 @@ import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, parquetS
 import { beforeAll, describe, expect, it } from "vitest";
 import { db, pool } from "@/lib/db";
 import { DEFAULT_FILTERS } from "@/lib/results/filters";
-import { parseCsv } from "@/lib/csv/read";
+import { csvObjects } from "@/lib/testing/csv-objects";
 import { ratingsJson } from "@/lib/ratings/leaderboard";
 import { getLeaderboard } from "@/lib/results/leaderboard";
 import { createTestCampaign } from "@/lib/testing/factories";
@@ -216,8 +216,7 @@ describe("vote datasets", () => {
     await importVotes(null, target.id, { path: file, format: "jsonl" });
     const campaign = { id: target.id, slug: target.slug };
     const fromJsonl = jsonLines(await exportToFile(campaign, "jsonl", "hostile.jsonl.out"));
-    const fromCsv = parseCsv(readFileSync(await exportToFile(campaign, "csv", "hostile.csv"), "utf8"));
-    const header = fromCsv[0].fields;
+    const fromCsv = csvObjects(readFileSync(await exportToFile(campaign, "csv", "hostile.csv"), "utf8"));
     const parquetRows = await parquetReadObjects({
       file: await asyncBufferFromFile(await exportToFile(campaign, "parquet", "hostile.parquet")),
     });
@@ -229,7 +228,7 @@ describe("vote datasets", () => {
         { role: "user", content: text },
         { role: "assistant", content: text.toUpperCase() },
       ]);
-      const csv = Object.fromEntries(header.map((name, k) => [name, fromCsv[i + 1].fields[k]]));
+      const csv = fromCsv[i];
       expect([csv.reason, csv.corrected_answer, csv.category, JSON.parse(csv.conversation_a)]).toEqual([
         text,
         `${text}!`,
@@ -267,14 +266,13 @@ describe("vote datasets", () => {
     );
     await importVotes(null, target.id, { path: file, format: "jsonl" });
     const campaign = { id: target.id, slug: target.slug };
-    const fromCsv = parseCsv(readFileSync(await exportToFile(campaign, "csv", "formulas.csv"), "utf8"));
-    const header = fromCsv[0].fields;
+    const fromCsv = csvObjects(readFileSync(await exportToFile(campaign, "csv", "formulas.csv"), "utf8"));
     const fromJsonl = jsonLines(await exportToFile(campaign, "jsonl", "formulas.jsonl.out"));
     const parquetRows = await parquetReadObjects({
       file: await asyncBufferFromFile(await exportToFile(campaign, "parquet", "formulas.parquet")),
     });
     formulas.forEach((text, i) => {
-      const csv = Object.fromEntries(header.map((name, k) => [name, fromCsv[i + 1].fields[k]]));
+      const csv = fromCsv[i];
       const safe = text === "plain - text" ? text : `'${text}`;
       expect([csv.question_id, csv.reason, csv.corrected_answer, csv.category]).toEqual([safe, safe, safe, safe]);
       expect([csv.model_a, csv.judge]).toEqual([`'=model-a-${i}`, `'=judge-${i}`]);

@@ -5,11 +5,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { exportVotes } from "@/lib/datasets/export-votes";
 import { importVotes } from "@/lib/datasets/import-votes";
 import { runHikaku } from "@/lib/testing/cli";
+import { csvObjects } from "@/lib/testing/csv-objects";
 import { uniqueSuffix } from "@/lib/testing/factories";
 import { createJudgedCampaign, PAIR_FILE } from "@/lib/testing/judge-campaign";
 import { db } from "@/lib/db";
 import { DEFAULT_FILTERS } from "@/lib/results/filters";
-import { parseCsv } from "@/lib/csv/read";
 import { importJudgments } from "./import-judgments";
 import { judgeDetails } from "./profile";
 
@@ -144,8 +144,7 @@ describe("the export with the judges' verdicts, opened in a spreadsheet", () => 
     await importVotes(null, campaign.id, { path: votes, format: "jsonl" });
     const chunks: Uint8Array[] = [];
     for await (const chunk of exportVotes(null, campaign, DEFAULT_FILTERS, "csv", "cli", { withJudges: true }).chunks) chunks.push(chunk);
-    const [header, ...records] = parseCsv(Buffer.concat(chunks).toString("utf8"));
-    const rows = records.map((record) => Object.fromEntries(header.fields.map((name, k) => [name, record.fields[k]])));
+    const rows = csvObjects(Buffer.concat(chunks).toString("utf8"));
     const row = rows.find((r) => r.judge_kind === "human" && r.reason?.includes("HYPERLINK"));
     expect([row?.judge, row?.reason, row?.category, row?.corrected_answer]).toEqual(["'=cmd", `'${formula.reason}`, "'+sum", "'@now"]);
     // The judge's own rows are unchanged: its name starts no formula.
