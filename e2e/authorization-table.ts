@@ -1,5 +1,5 @@
 import { test, type APIRequestContext, type APIResponse } from "@playwright/test";
-import { query, uniqueEmail } from "./helpers";
+import { query, uniqueEmail, uniqueSuffix } from "./helpers";
 
 /**
  * The authorisation matrix's table (e2e/authorization.spec.ts): for every page, route handler and
@@ -76,7 +76,7 @@ export const ACTIONS: Record<string, ActionRow> = {
     page: (f) => `/campaigns/${f.liveSlug}`,
     args: async (f, role) => [
       idle,
-      form({ campaignId: f.liveCampaignId, slug: f.liveSlug, name: `matrix-added-${role}-${Date.now().toString(36)}`, kind: "PULLED" }),
+      form({ campaignId: f.liveCampaignId, slug: f.liveSlug, name: `matrix-added-${role}-${uniqueSuffix()}`, kind: "PULLED" }),
     ],
     expected: RESEARCH,
   },
@@ -188,7 +188,7 @@ export const ACTIONS: Record<string, ActionRow> = {
   },
   "lib/campaigns/actions.ts#createCampaignAction": {
     page: () => "/campaigns",
-    args: async (_f, role) => [idle, form({ slug: `matrix-new-${role}-${Date.now().toString(36)}`, name: "Created in the matrix" })],
+    args: async (_f, role) => [idle, form({ slug: `matrix-new-${role}-${uniqueSuffix()}`, name: "Created in the matrix" })],
     expected: RESEARCHER,
   },
   "lib/campaigns/actions.ts#updateSettingsAction": {

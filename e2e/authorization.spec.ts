@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, relative } from "node:path";
 import { expect, request as newRequest, test, type APIRequestContext, type APIResponse } from "@playwright/test";
-import { hikakuCli, query, scratchDir, uniqueEmail } from "./helpers";
+import { hikakuCli, query, scratchDir, uniqueEmail, uniqueSuffix } from "./helpers";
 import {
   ACTIONS,
   DISCOVER,
@@ -107,7 +107,7 @@ test.beforeAll(async ({ baseURL }) => {
   // About twenty CLI runs, each a process start of a few seconds: past the default minute when
   // other work shares the machine's two cores (seen once in a five-run loop beside a mutation run).
   test.setTimeout(240_000);
-  const suffix = Date.now().toString(36);
+  const suffix = uniqueSuffix();
   const slug = `matrix-${suffix}`;
   const email = Object.fromEntries(ROLES.map((role) => [role, uniqueEmail(`matrix-${role}`)])) as Record<Role, string>;
   const roleOf: Record<Role, string> = {

@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test, type Page } from "@playwright/test";
-import { campaignStat, expectAccessible, hikakuCli, query, scratchDir, signIn, uniqueEmail } from "./helpers";
+import { campaignStat, expectAccessible, hikakuCli, query, scratchDir, signIn, uniqueEmail, uniqueSuffix } from "./helpers";
 
 const PASSWORD = "a-long-enough-password";
 const MAX_VOTES_PER_MINUTE = Number(process.env.HIKAKU_MAX_VOTES_PER_MINUTE ?? 30);
@@ -34,7 +34,7 @@ function screen(page: Page): Promise<string> {
 test("each campaign setting changes what the annotator gets: outcomes, reason, instructions, identity words, cap, minimum time", async ({
   browser,
 }) => {
-  const suffix = Date.now().toString(36);
+  const suffix = uniqueSuffix();
   const slug = `settings-${suffix}`;
   const models = ["a", "b", "c"].map((m) => `settings${m}-${suffix}`);
   const researcherEmail = uniqueEmail("settings-researcher");

@@ -8,10 +8,18 @@ import pg from "pg";
 
 let counter = 0;
 
+/**
+ * A suffix for names (slugs, models, accounts) that no other test uses: not in this run, where two
+ * Playwright workers start tests in the same millisecond, nor in an earlier run against the same database.
+ */
+export function uniqueSuffix(): string {
+  counter += 1;
+  return `${Date.now().toString(36)}w${process.env.TEST_WORKER_INDEX ?? 0}n${counter}`;
+}
+
 /** An e-mail address no other test (or earlier run against the same database) uses. */
 export function uniqueEmail(prefix: string): string {
-  counter += 1;
-  return `${prefix}-${Date.now().toString(36)}-${counter}@example.test`;
+  return `${prefix}-${uniqueSuffix()}@example.test`;
 }
 
 /** Runs the real CLI (`npm run hikaku -- …`) against the test database. */

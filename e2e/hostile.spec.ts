@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test, type Page } from "@playwright/test";
-import { collectPageProblems, hikakuCli, scratchDir, signIn, uniqueEmail } from "./helpers";
+import { collectPageProblems, hikakuCli, scratchDir, signIn, uniqueEmail, uniqueSuffix } from "./helpers";
 
 const PASSWORD = "a-long-enough-password";
 
@@ -93,7 +93,7 @@ test("hostile text in every place it can appear never runs, never loads anything
   page,
 }) => {
   expect(PAYLOADS.length).toBeGreaterThanOrEqual(40);
-  const suffix = Date.now().toString(36);
+  const suffix = uniqueSuffix();
   const slug = `hostile-${suffix}`;
   const researcher = uniqueEmail("researcher");
   const annotator = uniqueEmail("annotator");

@@ -1,7 +1,7 @@
 import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "@playwright/test";
-import { campaignStat, expectAccessible, hikakuCli, scratchDir, signIn, uniqueEmail } from "./helpers";
+import { campaignStat, expectAccessible, hikakuCli, scratchDir, signIn, uniqueEmail, uniqueSuffix } from "./helpers";
 
 const PASSWORD = "a-long-enough-password";
 const MTBENCH = join(process.cwd(), "..", "shared", "datasets", "japanese-mt-bench");
@@ -9,7 +9,7 @@ const MTBENCH = join(process.cwd(), "..", "shared", "datasets", "japanese-mt-ben
 test("a researcher uploads FastChat's MT-Bench files in the browser and sees the upload progress; a rejected file lists its problems and saves nothing", async ({
   page,
 }) => {
-  const suffix = Date.now().toString(36);
+  const suffix = uniqueSuffix();
   const slug = `upload-${suffix}`;
   const researcher = uniqueEmail("uploader");
   hikakuCli(["user", "create", "--email", researcher, "--role", "RESEARCHER", "--password", PASSWORD]);

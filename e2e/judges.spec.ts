@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "@playwright/test";
 import { startFakeOpenAi, type FakeOpenAi } from "../lib/testing/fake-openai";
-import { expectAccessible, hikakuCli, scratchDir, signIn, uniqueEmail } from "./helpers";
+import { expectAccessible, hikakuCli, scratchDir, signIn, uniqueEmail, uniqueSuffix } from "./helpers";
 
 let fake: FakeOpenAi;
 
@@ -68,7 +68,7 @@ function setUpJudgedCampaign(suffix: string) {
 test("a researcher imports FastChat's pair judgments on the Judges page, reads the agreement table and opens a disagreement", async ({
   browser,
 }) => {
-  const study = setUpJudgedCampaign(Date.now().toString(36));
+  const study = setUpJudgedCampaign(uniqueSuffix());
   const context = await browser.newContext({ locale: "en-US" });
   const page = await context.newPage();
   await signIn(page, study.researcher, PASSWORD);
@@ -124,7 +124,7 @@ test("a researcher imports FastChat's pair judgments on the Judges page, reads t
 });
 
 test("a bad judgment file is refused on the page with its lines; an annotator gets 404 on the Judges page", async ({ browser }) => {
-  const study = setUpJudgedCampaign(`${Date.now().toString(36)}b`);
+  const study = setUpJudgedCampaign(`${uniqueSuffix()}b`);
   const context = await browser.newContext({ locale: "ja-JP" });
   const page = await context.newPage();
   await signIn(page, study.researcher, PASSWORD);
@@ -157,7 +157,7 @@ test("a bad judgment file is refused on the page with its lines; an annotator ge
 });
 
 test("a researcher runs a judge against an OpenAI-compatible server from the page and follows its progress", async ({ browser }) => {
-  const study = setUpJudgedCampaign(`${Date.now().toString(36)}r`);
+  const study = setUpJudgedCampaign(`${uniqueSuffix()}r`);
   const context = await browser.newContext({ locale: "en-US" });
   const page = await context.newPage();
   await signIn(page, study.researcher, PASSWORD);

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { expect, test } from "@playwright/test";
 import { startFakeOpenAi, type FakeOpenAi } from "../lib/testing/fake-openai";
-import { collectPageProblems, expectAccessible, hikakuCli, openLiveCampaign, query, signIn, uniqueEmail } from "./helpers";
+import { collectPageProblems, expectAccessible, hikakuCli, openLiveCampaign, query, signIn, uniqueEmail, uniqueSuffix } from "./helpers";
 
 /**
  * Live battles end to end: a pushed model behind an OpenAI-compatible server (the test's own, over
@@ -58,7 +58,7 @@ async function runWorker(baseURL: string, token: string, stop: AbortSignal): Pro
 }
 
 test("a live battle: the prompt streams to both panes, the vote counts, the next prompt follows", async ({ page, baseURL, request }) => {
-  const suffix = Date.now().toString(36);
+  const suffix = uniqueSuffix();
   const slug = `live-${suffix}`;
   const annotator = uniqueEmail("live-annotator");
   const researcher = uniqueEmail("live-researcher");
@@ -240,7 +240,7 @@ test("a live battle: the prompt streams to both panes, the vote counts, the next
 });
 
 test("a refused prompt: the route answers with its status and code, the page says why, no model is asked", async ({ page }) => {
-  const suffix = Date.now().toString(36);
+  const suffix = uniqueSuffix();
   const slug = `live-refused-${suffix}`;
   const annotator = uniqueEmail("live-refused-annotator");
   openLiveCampaign(
@@ -298,7 +298,7 @@ test("the documented reference worker (docs/user-guide.md) answers a battle from
   page,
   baseURL,
 }) => {
-  const suffix = Date.now().toString(36);
+  const suffix = uniqueSuffix();
   const slug = `live-worker-${suffix}`;
   const annotator = uniqueEmail("live-worker-annotator");
   const tokens = openLiveCampaign(
@@ -335,7 +335,7 @@ test("the documented reference worker (docs/user-guide.md) answers a battle from
 });
 
 test("a researcher creates a live campaign on the web and adds its models there", async ({ page }) => {
-  const suffix = Date.now().toString(36);
+  const suffix = uniqueSuffix();
   const researcher = uniqueEmail("live-web-researcher");
   hikakuCli(["user", "create", "--email", researcher, "--role", "RESEARCHER", "--password", PASSWORD]);
   await signIn(page, researcher, PASSWORD);

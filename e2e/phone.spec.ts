@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { expectAccessible, hikakuCli, signIn, uniqueEmail } from "./helpers";
+import { expectAccessible, hikakuCli, signIn, uniqueEmail, uniqueSuffix } from "./helpers";
 
 const PASSWORD = "phone-password-123";
 const PHONE = { width: 390, height: 844 };
@@ -16,7 +16,7 @@ async function expectNoSidewaysScroll(page: Page) {
 test("a researcher's and an admin's pages work on a phone in Japanese and English: live models, API tokens, users", async ({ browser }) => {
   const researcher = uniqueEmail("phone-researcher");
   const admin = uniqueEmail("phone-admin");
-  const slug = `phone-${Date.now().toString(36)}`;
+  const slug = `phone-${uniqueSuffix()}`;
   hikakuCli(["user", "create", "--email", researcher, "--role", "RESEARCHER", "--password", PASSWORD]);
   hikakuCli(["user", "create", "--email", admin, "--role", "ADMIN", "--password", PASSWORD]);
   hikakuCli(["campaign", "create", "--slug", slug, "--name", "電話 Phone", "--owner", researcher, "--live"]);

@@ -1,8 +1,11 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test, type Page } from "@playwright/test";
-import { collectPageProblems, expectAccessible, hikakuCli, scratchDir, signIn, uniqueEmail } from "./helpers";
+import { collectPageProblems, expectAccessible, hikakuCli, scratchDir, signIn, uniqueEmail, uniqueSuffix } from "./helpers";
 import { contrarianVotes, PASSWORD, setUpStudy } from "./results-study";
+
+// The longest file: its tests each set up their own study, so they may run on both workers.
+test.describe.configure({ mode: "parallel" });
 
 const votesShown = async (page: Page) =>
   Number((await page.getByTestId("results-source").textContent())!.match(/From ([\d,]+) votes/)![1].replace(/,/g, ""));
@@ -11,7 +14,7 @@ test("a researcher imports scores, reads the leaderboard, filters it, checks cor
   page,
   browser,
 }) => {
-  const suffix = Date.now().toString(36);
+  const suffix = uniqueSuffix();
   const study = setUpStudy(suffix);
   await contrarianVotes(study.slug, study.annotator, study.models[3], study.models[0]);
   const problems = collectPageProblems(page);
@@ -123,7 +126,7 @@ test("a researcher imports scores, reads the leaderboard, filters it, checks cor
 });
 
 test("a researcher leaves a prompt out of the results from the prompts page, and takes it back", async ({ page }) => {
-  const suffix = Date.now().toString(36);
+  const suffix = uniqueSuffix();
   const study = setUpStudy(suffix);
   await contrarianVotes(study.slug, study.annotator, study.models[3], study.models[0]);
   await page.context().setExtraHTTPHeaders({ "Accept-Language": "en" });
@@ -157,7 +160,7 @@ test("a researcher leaves a prompt out of the results from the prompts page, and
 });
 
 test("an annotator who opens a results page gets the 404 page", async ({ page }) => {
-  const suffix = Date.now().toString(36);
+  const suffix = uniqueSuffix();
   const study = setUpStudy(suffix);
   await signIn(page, study.annotator, PASSWORD);
   for (const section of ["leaderboard", "correlations", "annotators", "corrections"]) {
@@ -173,7 +176,7 @@ test("an annotator writes a better answer after 'both bad'; the researcher sees 
   page,
   browser,
 }) => {
-  const suffix = Date.now().toString(36);
+  const suffix = uniqueSuffix();
   const researcher = uniqueEmail("owner");
   const annotator = uniqueEmail("corrector");
   const slug = `corrections-${suffix}`;
@@ -238,7 +241,7 @@ test("an annotator writes a better answer after 'both bad'; the researcher sees 
 });
 
 test("researchers create, use and revoke API tokens; the API answers 401 without one", async ({ page }) => {
-  const suffix = Date.now().toString(36);
+  const suffix = uniqueSuffix();
   const study = setUpStudy(suffix);
   await page.context().setExtraHTTPHeaders({ "Accept-Language": "en" });
   await signIn(page, study.researcher, PASSWORD);
@@ -318,7 +321,7 @@ test("every results view, with its options on, reads well and passes axe on a ph
 }) => {
   // Fourteen pages through axe, and the first board with every option computed.
   test.setTimeout(300_000);
-  const suffix = `${Date.now().toString(36)}p`;
+  const suffix = `${uniqueSuffix()}p`;
   const study = setUpStudy(suffix);
   hikakuCli(["import-scores", "--campaign", study.slug, "--file", join(study.dir, "scores.csv")]);
   // Style control, drop-k and the boards per category at once; minBattles=1000 makes every category board sparse (greyed).

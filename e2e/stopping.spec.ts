@@ -1,14 +1,14 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "@playwright/test";
-import { expectAccessible, hikakuCli, scratchDir, signIn, uniqueEmail } from "./helpers";
+import { expectAccessible, hikakuCli, scratchDir, signIn, uniqueEmail, uniqueSuffix } from "./helpers";
 
 const PASSWORD = "a-long-enough-password";
 
 test("the campaign page shows progress toward the stopping target and its projected date, then that it was met, with the way to close", async ({
   browser,
 }) => {
-  const suffix = Date.now().toString(36);
+  const suffix = uniqueSuffix();
   const truth = join(scratchDir(), "truth.json");
   writeFileSync(truth, JSON.stringify({ [`stop-a-${suffix}`]: 1200, [`stop-b-${suffix}`]: 1100, [`stop-c-${suffix}`]: 1000 }));
   const admin = uniqueEmail("stopping-admin");

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test, type Page } from "@playwright/test";
-import { campaignStat, collectPageProblems, hikakuCli, query, signIn, uniqueEmail } from "./helpers";
+import { campaignStat, collectPageProblems, hikakuCli, query, signIn, uniqueEmail, uniqueSuffix } from "./helpers";
 
 const PASSWORD = "a-long-enough-password";
 
@@ -39,7 +39,7 @@ async function pairTextOf(page: Page): Promise<string> {
 }
 
 test("an annotator votes through 10 pairs with mouse and keyboard, blind to the models, and never votes twice", async ({ page }) => {
-  const suffix = Date.now().toString(36);
+  const suffix = uniqueSuffix();
   const models = [`zephyrine-${suffix}`, `orcanova-${suffix}`, `kestrel-${suffix}`];
   const slug = `e2e-vote-${suffix}`;
   const email = uniqueEmail("voter");
@@ -171,7 +171,7 @@ test("an annotator votes through 10 pairs with mouse and keyboard, blind to the 
 });
 
 test("a researcher creates a campaign, uploads a file with progress, adds an annotator and opens it", async ({ page }) => {
-  const suffix = Date.now().toString(36);
+  const suffix = uniqueSuffix();
   const researcher = uniqueEmail("researcher");
   const annotator = uniqueEmail("member");
   hikakuCli(["user", "create", "--email", researcher, "--role", "RESEARCHER", "--password", PASSWORD]);
@@ -227,7 +227,7 @@ test("a researcher creates a campaign, uploads a file with progress, adds an ann
 });
 
 test("when the campaign allows it, model names appear after the vote and not before", async ({ page }) => {
-  const suffix = Date.now().toString(36);
+  const suffix = uniqueSuffix();
   const models = [`revealalpha-${suffix}`, `revealbeta-${suffix}`];
   const slug = `e2e-reveal-${suffix}`;
   const email = uniqueEmail("reveal");
