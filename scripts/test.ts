@@ -45,11 +45,19 @@ function ensureChromium(): void {
   }
 }
 
+/** Each passed step's name and seconds, printed at the end: where the suite's time goes (docs/testing.md). */
+const timings: string[] = [];
+
 function step(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   log(name);
+  const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: "inherit", env });
-    child.once("exit", (code, signal) => (code === 0 ? resolve() : reject(new Error(`${name} failed (${signal ?? `exit ${code}`}).`))));
+    child.once("exit", (code, signal) => {
+      if (code !== 0) return reject(new Error(`${name} failed (${signal ?? `exit ${code}`}).`));
+      timings.push(`${Math.round((performance.now() - started) / 1000)} s  ${name}`);
+      resolve();
+    });
   });
 }
 
@@ -99,7 +107,7 @@ async function main(): Promise<void> {
       env,
     );
     await step("browser tests (playwright)", "npx", ["playwright", "test"], env);
-    log("all checks passed");
+    log(`all checks passed\n${timings.map((line) => `  ${line}`).join("\n")}`);
   } finally {
     await stopDatabase();
   }
