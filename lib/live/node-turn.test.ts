@@ -55,7 +55,11 @@ async function liveCampaignWithAnnotator(prefix = "") {
 describe("live prompts answered by the app server itself", () => {
   it("streams a battle to its annotator, with the headers every response gets", async () => {
     const { campaignId, annotator } = await liveCampaignWithAnnotator();
-    const response = await post(JSON.stringify({ campaignId, prompt: "hello there" }), { Cookie: await cookieFor(annotator.id) });
+    // A charset after the media type is still JSON.
+    const response = await post(JSON.stringify({ campaignId, prompt: "hello there" }), {
+      Cookie: await cookieFor(annotator.id),
+      "Content-Type": "application/json; charset=utf-8",
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
     expect(response.headers.get("cache-control")).toContain("no-transform");
@@ -107,19 +111,23 @@ describe("live prompts answered by the app server itself", () => {
     // A session whose subject is not a user id this app issues is nobody's.
     expect((await post(body, { Cookie: await cookieFor("admin") })).status).toBe(401);
     const cookie = await cookieFor(annotator.id);
-    expect(await refusal(await post(body, { Cookie: cookie, "Content-Type": "text/plain" }))).toMatchObject({
+    expect(await refusal(await post(body, { Cookie: cookie, "Content-Type": "text/plain" }))).toEqual({
       status: 415,
-      body: { code: "INVALID" },
+      body: { error: "send the prompt as application/json", code: "INVALID" },
     });
     expect(await refusal(await post("{not json", { Cookie: cookie }))).toMatchObject({ status: 400, body: { code: "INVALID" } });
+    expect(await refusal(await post(JSON.stringify({ prompt: "hi" }), { Cookie: cookie }))).toEqual({
+      status: 400,
+      body: { error: "expected {campaignId, prompt} or {assignmentId, prompt}", code: "INVALID" },
+    });
     expect(await refusal(await post(JSON.stringify({ campaignId, prompt: "x".repeat(2_000_000) }), { Cookie: cookie }))).toMatchObject({
       status: 413,
       body: { code: "TOO_LARGE" },
     });
     const stranger = await createTestUser();
-    expect(await refusal(await post(body, { Cookie: await cookieFor(stranger.id) }))).toMatchObject({
+    expect(await refusal(await post(body, { Cookie: await cookieFor(stranger.id) }))).toEqual({
       status: 404,
-      body: { code: "NOT_FOUND" },
+      body: { error: "the prompt was not sent", code: "NOT_FOUND" },
     });
     await db.user.update({ where: { id: annotator.id }, data: { disabled: true } });
     expect(await refusal(await post(body, { Cookie: cookie }))).toMatchObject({ status: 401, body: { code: "UNAUTHENTICATED" } });

@@ -25,6 +25,13 @@ describe("parseServerEvents", () => {
     ]);
   });
 
+  it("reads lines ended by a lone \\r, and removes only the one space after the colon", () => {
+    expect(parseServerEvents("event: delta\rdata: a b\r\rdata:x y\n\n").events).toEqual([
+      { type: "delta", data: "a b" },
+      { type: "message", data: "x y" },
+    ]);
+  });
+
   it("drops events without data and keeps text that only starts an event", () => {
     expect(parseServerEvents("event: delta\n\n")).toEqual({ events: [], rest: "" });
     expect(parseServerEvents("event: delta\ndata: {}\n")).toEqual({ events: [], rest: "event: delta\ndata: {}\n" });
@@ -70,6 +77,28 @@ describe("readServerEvents", () => {
       { type: "delta", data: '{"text":"日本"}' },
       { type: "message", data: "[DONE]" },
     ]);
+  });
+
+  it("reads a \\r line end at the end of one chunk before a line that does not start with \\n", async () => {
+    expect(await readAll(streamOf(["data: one\r", "data: two\r\r"]))).toEqual([{ type: "message", data: "one\ntwo" }]);
+  });
+
+  it("yields an event ended by lone \\r line ends as soon as it is complete, not when the stream ends", async () => {
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let pulls = 0;
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        if (pulls++ === 0) return controller.enqueue(new TextEncoder().encode("data: one\r\rdata: t"));
+        await held;
+        controller.close();
+      },
+    });
+    const events = readServerEvents(body);
+    const first = await Promise.race([events.next(), new Promise((resolve) => setTimeout(() => resolve("still waiting"), 2000))]);
+    release();
+    expect(first).toEqual({ done: false, value: { type: "message", data: "one" } });
+    expect(await events.next()).toEqual({ done: false, value: { type: "message", data: "t" } });
   });
 
   it("reads a last event the stream ends without closing", async () => {
