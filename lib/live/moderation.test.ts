@@ -20,7 +20,8 @@ beforeAll(async () => {
       const { prompt, turns } = JSON.parse(body) as { prompt: string; turns: string[] };
       asked.push(prompt);
       conversations.push(turns);
-      if (prompt.includes("crash")) return void response.writeHead(500).end("{}");
+      // A failing service's body is not read, even when it looks like a verdict.
+      if (prompt.includes("crash")) return void response.writeHead(500).end(JSON.stringify({ allowed: true }));
       // A redirect could send the prompt anywhere: it is not followed.
       if (prompt.includes("redirect")) return void response.writeHead(307, { Location: "/check?allowed" }).end();
       if (prompt.includes("flood"))
@@ -48,6 +49,8 @@ describe("checkPrompt with a moderation service", () => {
     expect(await checkPrompt("a fine question", limits)).toBeNull();
     expect(await checkPrompt("a bad question", limits)).toBe("MODERATED");
     expect(asked).toEqual(["a fine question", "a bad question"]);
+    // A first prompt is the whole conversation.
+    expect(conversations).toEqual([["a fine question"], ["a bad question"]]);
   });
 
   it("refuses the prompt when the service fails or answers something else than a verdict", async () => {
