@@ -24,6 +24,7 @@ export const DATABASE_FREE_TESTS = [
   "lib/scheduling/pair-order.test.ts",
   "lib/live/identity-guard.test.ts",
   "lib/live/sse.test.ts",
+  "lib/live/openai.test.ts",
   "lib/live/moderation.test.ts",
   "lib/live/reference-worker.test.ts",
   "lib/simulation/truth.test.ts",
