@@ -7,7 +7,7 @@ const baseURL = `http://127.0.0.1:${port}`;
 export default defineConfig({
   testDir: "e2e",
   // Two workers: the browser, the app server and PostgreSQL leave about a quarter of the two cores
-  // idle with one (4.7 min instead of 5.5 measured in one run). Every test makes its own accounts,
+  // idle with one (4.3–5.1 min in four runs instead of 5.5). Every test makes its own accounts,
   // campaigns and models (helpers.ts: uniqueSuffix), so none sees another's data. A file's tests
   // share its worker and its beforeAll, unless the file says they may spread (results.spec.ts).
   fullyParallel: false,
