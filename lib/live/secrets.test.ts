@@ -21,8 +21,13 @@ describe("API keys at rest", () => {
     expect(decryptSecret(stored, B, { current: OLD })).toBe("sk-live-1234");
     expect(() => decryptSecret(stored, B, { current: NEW })).toThrow(/HIKAKU_ENCRYPTION_KEY_PREVIOUS/);
     expect(() => encryptSecret("x", B, { current: undefined })).toThrow(MissingEncryptionKey);
+    // What an operator who forgot the key reads.
+    expect(() => encryptSecret("x", B, { current: undefined })).toThrow(
+      /^HIKAKU_ENCRYPTION_KEY is not set: set it to a long random string/,
+    );
     expect(() => decryptSecret(stored, B, { current: undefined, previous: OLD })).toThrow(MissingEncryptionKey);
     expect(() => decryptSecret("v3.a.b.c", B, { current: OLD })).toThrow("unknown form");
+    expect(() => decryptSecret("v2.a.b", B, { current: OLD })).toThrow("unknown form");
     // A changed byte is caught by the authentication tag, not turned into another key.
     const [v, iv, tag, body] = stored.split(".");
     const flipped = Buffer.from(body, "base64url");
