@@ -29,6 +29,8 @@ describe("voidOpenBattles", () => {
     const sink = { write: (text: string) => void written.push(text), close: () => void (closed = true) };
     const streaming = writeBattleEvents(sink, streamed.annotator.id, started.battleId, new AbortController().signal, started.battle);
     await vi.waitFor(() => expect(written.join("")).toContain("event: delta"), { timeout: 20_000 });
+    // The stream says it is open before the first token, and is then counted as open.
+    expect(written[0]).toBe(": open\n\n");
     expect(openBattles().has(started.battleId)).toBe(true);
     const countedBefore = await shutdownVoids();
 
