@@ -1,7 +1,7 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
+import type http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
+import { startModerationService } from "@/lib/testing/moderation-service";
 import { collect, liveTestServer } from "@/lib/testing/live-campaigns";
 import { askFollowUp } from "@/lib/live/follow-up";
 import { startBattle } from "@/lib/live/start";
@@ -13,20 +13,12 @@ import { startBattle } from "@/lib/live/start";
  */
 const server = liveTestServer();
 let moderation: http.Server;
-const conversations: string[][] = [];
+let conversations: string[][] = [];
 
 beforeAll(async () => {
-  moderation = http.createServer((request, response) => {
-    let body = "";
-    request.on("data", (chunk: Buffer) => (body += chunk.toString()));
-    request.on("end", () => {
-      const { prompt, turns } = JSON.parse(body) as { prompt: string; turns: string[] };
-      conversations.push(turns);
-      response.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ allowed: !prompt.includes("bad") }));
-    });
-  });
-  await new Promise<void>((resolve) => moderation.listen(0, "127.0.0.2", resolve));
-  process.env.HIKAKU_MODERATION_URL = `http://127.0.0.2:${(moderation.address() as AddressInfo).port}/check`;
+  ({ server: moderation, conversations } = await startModerationService((prompt, response) =>
+    response.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ allowed: !prompt.includes("bad") })),
+  ));
 });
 
 afterAll(() => {

@@ -1,6 +1,6 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
+import type http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startModerationService } from "@/lib/testing/moderation-service";
 
 /**
  * The moderation hook over real HTTP: a small service that allows, refuses, fails or answers
@@ -9,32 +9,21 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
  * not allow for models (vitest.setup.ts): the operator's own moderation service is allowed anyway.
  */
 let server: http.Server;
-const asked: string[] = [];
-const conversations: string[][] = [];
+let asked: string[] = [];
+let conversations: string[][] = [];
 
 beforeAll(async () => {
-  server = http.createServer((request, response) => {
-    let body = "";
-    request.on("data", (chunk: Buffer) => (body += chunk.toString()));
-    request.on("end", () => {
-      const { prompt, turns } = JSON.parse(body) as { prompt: string; turns: string[] };
-      asked.push(prompt);
-      conversations.push(turns);
-      // A failing service's body is not read, even when it looks like a verdict.
-      if (prompt.includes("crash")) return void response.writeHead(500).end(JSON.stringify({ allowed: true }));
-      // A redirect could send the prompt anywhere: it is not followed.
-      if (prompt.includes("redirect")) return void response.writeHead(307, { Location: "/check?allowed" }).end();
-      if (prompt.includes("flood"))
-        return void response
-          .writeHead(200, { "Content-Type": "application/json" })
-          .end(`{"allowed": true, "pad": "${"x".repeat(200_000)}"}`);
-      response.writeHead(200, { "Content-Type": "application/json" });
-      if (prompt.includes("nonsense")) return void response.end(JSON.stringify({ allowed: "yes" }));
-      response.end(JSON.stringify({ allowed: !prompt.includes("bad") }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.2", resolve));
-  process.env.HIKAKU_MODERATION_URL = `http://127.0.0.2:${(server.address() as AddressInfo).port}/check`;
+  ({ server, asked, conversations } = await startModerationService((prompt, response) => {
+    // A failing service's body is not read, even when it looks like a verdict.
+    if (prompt.includes("crash")) return void response.writeHead(500).end(JSON.stringify({ allowed: true }));
+    // A redirect could send the prompt anywhere: it is not followed.
+    if (prompt.includes("redirect")) return void response.writeHead(307, { Location: "/check?allowed" }).end();
+    if (prompt.includes("flood"))
+      return void response.writeHead(200, { "Content-Type": "application/json" }).end(`{"allowed": true, "pad": "${"x".repeat(200_000)}"}`);
+    response.writeHead(200, { "Content-Type": "application/json" });
+    if (prompt.includes("nonsense")) return void response.end(JSON.stringify({ allowed: "yes" }));
+    response.end(JSON.stringify({ allowed: !prompt.includes("bad") }));
+  }));
 });
 
 afterAll(() => {
