@@ -1,6 +1,6 @@
 import { encode } from "next-auth/jwt";
 import { describe, expect, it } from "vitest";
-import { sessionCookieName, sessionTokenFrom, sessionUserId } from "./session-token";
+import { cookiesFromHeader, requestUserId, sessionCookieName, sessionTokenFrom, sessionUserId } from "./session-token";
 
 const SECRET = "session-token-test-secret-0123456789";
 const USER = "6f8eb35b-8f81-423f-b1a1-ab2008d477bf";
@@ -59,5 +59,39 @@ describe("reading next-auth's session cookie without next-auth", () => {
     expect(sessionTokenFrom([{ name: "next-auth.session-token.0", value: token }], secure)).toBeNull();
     // And over plain HTTP the __Secure- name is not the app's.
     expect(sessionTokenFrom([{ name: "__Secure-next-auth.session-token", value: token }], sessionCookieName("http://x"))).toBeNull();
+  });
+});
+
+describe("whose session a plain request carries", () => {
+  it("reads the cookie among others, trimmed and percent-decoded, and skips parts that are no cookie", () => {
+    expect(cookiesFromHeader("=orphan; a=1; b = x%3Dy ; flag; c=%E0%A4%A; d=p=q")).toEqual([
+      { name: "a", value: "1" },
+      { name: "b", value: "x=y" },
+      // Not valid percent-encoding: kept as sent.
+      { name: "c", value: "%E0%A4%A" },
+      { name: "d", value: "p=q" },
+    ]);
+    expect(cookiesFromHeader(undefined)).toEqual([]);
+  });
+
+  it("gives the user of a next-auth session cookie only when the id is one this app issues", async () => {
+    const header = async (sub: unknown) =>
+      `next-auth.csrf-token=x; next-auth.session-token=${await encode({ token: { sub } as never, secret: SECRET })}; theme=dark`;
+    expect(await requestUserId(await header(USER), SECRET, "next-auth.session-token")).toBe(USER);
+    expect(await requestUserId(await header(USER.toUpperCase()), SECRET, "next-auth.session-token")).toBe(USER.toUpperCase());
+    // Ids from an older scheme, or a uuid with something around it, are nobody.
+    for (const sub of ["cl9ebqhxk00003b600tymydho", `x${USER}`, `${USER}x`, "42"]) {
+      expect(await requestUserId(await header(sub), SECRET, "next-auth.session-token")).toBeNull();
+    }
+    expect(await requestUserId(await header(USER), SECRET, "__Secure-next-auth.session-token")).toBeNull();
+    expect(await requestUserId(undefined, SECRET, "next-auth.session-token")).toBeNull();
+  });
+
+  it("treats a subject that is not a string as nobody", async () => {
+    expect(await sessionUserId(await encode({ token: { sub: 42 } as never, secret: SECRET }), SECRET)).toBeNull();
+  });
+
+  it("accepts a token up to next-auth's 15 s past its expiry, as next-auth does", async () => {
+    expect(await sessionUserId(await issued(SECRET, -5), SECRET)).toBe(USER);
   });
 });

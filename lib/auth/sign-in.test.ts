@@ -14,6 +14,22 @@ async function failures(email: string, count: number, ip = testIp()) {
   for (let i = 0; i < count; i++) expect(await authenticate(email, `wrong-${i}-password`, ip)).toEqual({ ok: false, code: "INVALID" });
 }
 
+/** The app's log lines while a test runs; `restore` puts the usual logger back. */
+function captureLog() {
+  const lines: string[] = [];
+  const shared = globalThis as unknown as { hikakuLogger?: unknown };
+  shared.hikakuLogger = createLogger(
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString("utf8"));
+        done();
+      },
+    }),
+    "info",
+  );
+  return { lines, restore: () => delete shared.hikakuLogger };
+}
+
 /** Moves the account's recorded attempts `seconds` into the past. */
 async function age(email: string, seconds: number) {
   await db.$executeRaw`UPDATE "SignInAttempt" SET "createdAt" = "createdAt" - make_interval(secs => ${seconds}) WHERE email = ${email}`;
@@ -56,17 +72,7 @@ describe("authenticate", () => {
   });
 
   it("logs a refused sign-in with a hash of the account and its domain, never the address in clear nor the password", async () => {
-    const lines: string[] = [];
-    const shared = globalThis as unknown as { hikakuLogger?: unknown };
-    shared.hikakuLogger = createLogger(
-      new Writable({
-        write(chunk: Buffer, _encoding, done) {
-          lines.push(chunk.toString("utf8"));
-          done();
-        },
-      }),
-      "info",
-    );
+    const { lines, restore } = captureLog();
     try {
       const email = `recognisable.localpart.${Date.now().toString(36)}@example.test`;
       await authenticate(email, "RecognisablePassword-123", testIp());
@@ -75,8 +81,26 @@ describe("authenticate", () => {
       expect(line.account).toMatch(/^[0-9a-f]{16}$/);
       expect(lines.join("")).not.toMatch(/recognisable|localpart|RecognisablePassword/i);
     } finally {
-      delete shared.hikakuLogger;
+      restore();
     }
+  });
+
+  it("logs a sign-in with the user's id", async () => {
+    const user = await createTestUser();
+    const { lines, restore } = captureLog();
+    try {
+      expect((await authenticate(user.email, TEST_PASSWORD, testIp())).ok).toBe(true);
+      expect(lines.map((l) => JSON.parse(l) as unknown)).toContainEqual(expect.objectContaining({ msg: "signed in", userId: user.id }));
+    } finally {
+      restore();
+    }
+  });
+
+  it("refuses every password for an account whose stored hash is not one (set by hand, say)", async () => {
+    const user = await createTestUser();
+    await db.user.update({ where: { id: user.id }, data: { passwordHash: "set-by-hand" } });
+    expect(await authenticate(user.email, "set-by-hand", testIp())).toEqual({ ok: false, code: "INVALID" });
+    expect(await authenticate(user.email, TEST_PASSWORD, testIp())).toEqual({ ok: false, code: "INVALID" });
   });
 
   it("refuses a disabled user even with the right password", async () => {
@@ -158,6 +182,8 @@ describe("the client address used for throttling", () => {
     expect(clientIp(new Headers({ "x-forwarded-for": "6.6.6.6, 203.0.113.9" }), true)).toBe("203.0.113.9");
     expect(clientIp({ "x-forwarded-for": "198.51.100.1" }, true)).toBe("198.51.100.1");
     expect(clientIp({}, true)).toBeNull();
+    // Node gives a repeated header as a list: the proxy's entry is still the last.
+    expect(clientIp({ "x-forwarded-for": ["6.6.6.6", "203.0.113.9"] }, true)).toBe("203.0.113.9");
   });
 
   it("without a proxy ignores X-Forwarded-For and takes the connection's address from the app server", () => {
@@ -166,6 +192,8 @@ describe("the client address used for throttling", () => {
     expect(clientIp({ "x-forwarded-for": "6.6.6.6", [PEER_HEADER]: "peer-token-for-tests 192.0.2.7" }, false)).toBe("192.0.2.7");
     // A client that writes the header itself does not know the token.
     expect(clientIp({ [PEER_HEADER]: "guessed-token 6.6.6.6" }, false)).toBeNull();
+    expect(clientIp({ [PEER_HEADER]: "a-guessed-token-longer-than-the-real-one 6.6.6.6" }, false)).toBeNull();
+    expect(clientIp({ [PEER_HEADER]: "peer-token-for-tests  192.0.2.7 " }, false)).toBe("192.0.2.7");
     delete process.env.HIKAKU_PEER_TOKEN;
     expect(clientIp({ [PEER_HEADER]: "peer-token-for-tests 192.0.2.7" }, false)).toBeNull();
   });

@@ -165,6 +165,8 @@ describe("admins and users", () => {
   it("lists users oldest first, and audits disabling and enabling", async () => {
     const admin = await createTestUser({ role: "ADMIN" });
     const [older, newer] = [await createTestUser(), await createTestUser()];
+    // An update writes the row anew after the newer one, so only an ORDER BY keeps the older first.
+    await db.user.update({ where: { id: older.id }, data: { disabled: false } });
     const ids = (await listUsers()).map((u) => u.id);
     expect(ids.indexOf(older.id)).toBeLessThan(ids.indexOf(newer.id));
     expect((await listUsers()).find((u) => u.id === older.id)).toEqual({

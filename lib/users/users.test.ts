@@ -53,5 +53,21 @@ describe("user administration", () => {
     await db.user.update({ where: { id: other.id }, data: { disabled: true } });
     expect(await setDisabled(other.id, remaining.id, true)).toEqual({ ok: false, code: "LAST_ADMIN" });
     expect((await db.user.findUniqueOrThrow({ where: { id: remaining.id } })).disabled).toBe(false);
+    // Enabling the last admin again (a second click, say) leaves it an admin: nothing to refuse.
+    expect(await setDisabled(other.id, remaining.id, false)).toEqual({ ok: true });
+  });
+
+  it("makes a change wait while another admin's change is being checked", async () => {
+    const admin = await createTestUser({ role: "ADMIN" });
+    const user = await createTestUser();
+    let change: Promise<unknown> | undefined;
+    // Another change holds the admins' lock (as changeRole does between its count and its update).
+    await db.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('hikaku:admins'))`;
+      change = changeRole(admin.id, user.id, "RESEARCHER");
+      const first = await Promise.race([change.then(() => "changed"), new Promise((resolve) => setTimeout(resolve, 500, "waiting"))]);
+      expect(first).toBe("waiting");
+    });
+    expect(await change).toEqual({ ok: true });
   });
 });
