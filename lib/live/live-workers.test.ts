@@ -6,6 +6,7 @@ import { db } from "@/lib/db";
 import { battleRow, collect, liveTestServer, textOf } from "@/lib/testing/live-campaigns";
 import { startBattle } from "@/lib/live/start";
 import { appendChunk, nextJob, submitAnswer, workerEndpoint } from "@/lib/live/worker";
+import { endpointKey, subscribe } from "@/lib/live/notify";
 
 const server = liveTestServer();
 const liveCampaign = server.liveCampaign;
@@ -95,6 +96,24 @@ describe("pulled models: workers poll for prompts", () => {
       expect(events.at(-1)).toEqual({ type: "void", cause });
       expect(JSON.stringify(events)).not.toContain(model);
       expect((await battleRow(started.battleId)).voidDetail).toContain(cause === "error" ? "CUDA out of memory" : "names a model");
+    }
+  });
+
+  it("a worker waiting on its model is woken as a battle starts, not at the end of its wait", async () => {
+    const { campaignId, annotator, tokens } = await liveCampaign([{ name: "pushed" }, { name: "waiting", kind: "PULLED" }]);
+    const endpoint = (await workerEndpoint(tokens.get("waiting")!))!;
+    // The wake-up a long poll waits on (its own timer is only for one that was missed).
+    let woken!: () => void;
+    const wakeUp = new Promise<void>((resolve) => (woken = resolve));
+    const unsubscribe = await subscribe(endpointKey(endpoint.id), () => woken());
+    try {
+      const started = await startBattle(annotator.id, campaignId, "wake the worker");
+      if (!started.ok) throw new Error(started.code);
+      const stopped = AbortSignal.timeout(20_000);
+      await Promise.race([wakeUp, new Promise((_, reject) => stopped.addEventListener("abort", () => reject(new Error("never woken"))))]);
+      expect((await nextJob(endpoint))?.messages).toEqual([{ role: "user", content: "wake the worker" }]);
+    } finally {
+      unsubscribe();
     }
   });
 });

@@ -67,9 +67,11 @@ export async function subscribe(key: string, listener: Listener): Promise<() => 
 export async function waitFor(key: string, ms: number, signal?: AbortSignal): Promise<void> {
   let wake: () => void = () => {};
   const woken = new Promise<void>((resolve) => (wake = resolve));
+  // Heard before subscribing: an abort while the listening connection is set up still ends the wait.
+  signal?.addEventListener("abort", wake, { once: true });
+  if (signal?.aborted) wake();
   const unsubscribe = await subscribe(key, wake);
   const timer = setTimeout(wake, ms);
-  signal?.addEventListener("abort", wake, { once: true });
   try {
     await woken;
   } finally {
