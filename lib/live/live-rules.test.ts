@@ -196,6 +196,16 @@ describe("which two models answer", () => {
       sides.add(pair![0].modelId);
     }
     expect(sides.size).toBe(2);
+    // One vote apart, with the draws favouring the other pairs: the random tie-break (under half a
+    // vote) never outweighs a vote.
+    const oneApart: typeof pairTallies = [
+      { lowModelId: a, highModelId: b, votes: 2, winsLow: 1, winsHigh: 1 },
+      { lowModelId: a, highModelId: c, votes: 1, winsLow: 1, winsHigh: 0 },
+      { lowModelId: b, highModelId: c, votes: 2, winsLow: 1, winsHigh: 1 },
+    ];
+    const draws = [0.99, 0, 0.99, 0.3];
+    const pair = choosePair(enabled, oneApart, "BALANCED", () => draws.shift() ?? 0.5);
+    expect(pair!.map((e) => e.modelId)).toEqual([a, c]);
   });
 
   it("uniform: any pair alike, whatever its votes", async () => {
