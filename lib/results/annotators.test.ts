@@ -13,11 +13,16 @@ import { DEFAULT_FILTERS } from "./filters";
  * always clicks the left answer, and lefty also calls a seventh question (m1 vs m2) both bad.
  */
 describe("annotator quality from the database", () => {
+  let campaignId: string;
+  // Read by the first test that asks, not in beforeAll: a mutant under test is only switched on
+  // inside the tests, so a report made in beforeAll would never see one.
+  let pending: Promise<AnnotatorReport> | undefined;
   let report: AnnotatorReport;
   const honest = Array.from({ length: 15 }, (_, i) => (i === 0 ? "lefty" : `judge-${i}`));
 
   beforeAll(async () => {
     const campaign = await createTestCampaign();
+    campaignId = campaign.id;
     const suffix = uniqueSuffix();
     const [m1, m2, m3] = [`m1-${suffix}`, `m2-${suffix}`, `m3-${suffix}`];
     const rows: object[] = [];
@@ -57,31 +62,37 @@ describe("annotator quality from the database", () => {
     const dir = mkdtempSync(join(tmpdir(), "hikaku-annotators-"));
     writeFileSync(join(dir, "votes.jsonl"), rows.map((r) => JSON.stringify(r)).join("\n"));
     await importVotes(null, campaign.id, { path: join(dir, "votes.jsonl"), format: "jsonl" });
-    report = await annotatorReport(campaign.id, DEFAULT_FILTERS);
+    pending = undefined;
   }, 60_000);
+
+  const readReport = async () => (report = await (pending ??= annotatorReport(campaignId, DEFAULT_FILTERS)));
 
   const row = (name: string) => report.annotators.find((a) => a.name === name)!;
 
-  it("counts every judge's votes, speed, ties and both-bad", () => {
+  it("counts every judge's votes, speed, ties and both-bad", async () => {
+    await readReport();
     expect(report.votes).toBe(16 * 6 + 1);
     expect(report.annotators).toHaveLength(16);
     expect(row("lefty")).toMatchObject({ votes: 7, imported: true, medianSeconds: 8, tieRate: 0, bothBadRate: 1 / 7 });
     expect(row("contrarian")).toMatchObject({ votes: 6, medianSeconds: 5, bothBadRate: 0 });
   });
 
-  it("finds position bias with a binomial test (6 of 6 left: p = 0.03125)", () => {
+  it("finds position bias with a binomial test (6 of 6 left: p = 0.03125)", async () => {
+    await readReport();
     expect(row("lefty").leftShare).toBe(1);
     expect(row("lefty").positionP).toBeCloseTo(0.03125, 12);
     expect(row("judge-1").leftShare).toBe(0.5);
     expect(row("judge-1").positionP).toBe(1);
   });
 
-  it("measures agreement with the others' majority on the same pair", () => {
+  it("measures agreement with the others' majority on the same pair", async () => {
+    await readReport();
     expect(row("judge-3")).toMatchObject({ comparableItems: 6, consensusAgreement: 1 });
     expect(row("contrarian")).toMatchObject({ comparableItems: 6, consensusAgreement: 0 });
   });
 
-  it("computes Cohen's κ for pairs of judges and the campaign's Krippendorff's α", () => {
+  it("computes Cohen's κ for pairs of judges and the campaign's Krippendorff's α", async () => {
+    await readReport();
     const kappa = (a: string, b: string) =>
       report.kappas.find(
         (k) =>
@@ -100,7 +111,8 @@ describe("annotator quality from the database", () => {
     expect(report.alpha.value).toBeCloseTo(1 - (95 * 12) / (96 ** 2 - 62 ** 2 - 4 ** 2 - 30 ** 2), 12);
   });
 
-  it("suggests flagging the judge who keeps voting against everyone else, and nobody else", () => {
+  it("suggests flagging the judge who keeps voting against everyone else, and nobody else", async () => {
+    await readReport();
     expect(row("contrarian").outlier).toMatchObject({ tested: 6, suggested: true });
     // Against the others' votes on the same model pair, nobody else ever chose contrarian's answer:
     // p = 1/(n+1) and e = √(n+1)/2, with n = 61 others on m1–m2 (60 + lefty's both-bad) and 30 on m1–m3.
