@@ -15,6 +15,7 @@ export const DATABASE_FREE_TESTS = [
   "lib/auth/session-token.test.ts",
   "lib/results/filters.test.ts",
   "lib/results/head-to-head.test.ts",
+  "lib/results/output.test.ts",
   "lib/auth/callback.test.ts",
   "lib/metrics/metrics-off.test.ts",
   "lib/log.test.ts",
