@@ -4,13 +4,13 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { setAnnotatorFlag } from "@/lib/campaigns/flags";
 import { exportVotes } from "@/lib/datasets/export-votes";
-import { db } from "@/lib/db";
+import { db, sql } from "@/lib/db";
 import { parseBattlesCsv } from "@/lib/ratings/battles-csv";
 import { computeLeaderboard } from "@/lib/ratings/leaderboard";
 import { createResultsCampaign } from "@/lib/testing/results-campaign";
 import { createTestUser } from "@/lib/testing/factories";
 import { simulateVotes } from "@/lib/testing/simulate";
-import { DEFAULT_FILTERS, type ResultFilters } from "./filters";
+import { DEFAULT_FILTERS, fitKey, type ResultFilters } from "./filters";
 import { getLeaderboard } from "./leaderboard";
 import { leaderboardJson } from "./output";
 import { runHikaku } from "@/lib/testing/cli";
@@ -189,6 +189,23 @@ describe("the results cache", () => {
     const writing = await db.vote.count({ where: { campaignId: campaign.id, identityLeak: false, prompt: { category: "writing" } } });
     expect(fresh.state === "ready" && fresh.board.votes).toBe(writing);
     expect(fresh.state === "ready" && stale.state === "ready" && fresh.computedAt > stale.computedAt).toBe(true);
+  });
+
+  it("waits while another instance holds the computation, and takes it over once that instance's lease lapses", async () => {
+    const { campaign } = await createResultsCampaign();
+    // Another instance took the lease a moment ago and died: nothing renews it.
+    await sql.$executeRaw`
+      INSERT INTO "ResultCache" ("campaignId", "filterKey", "computingStamp", "computingUntil")
+      VALUES (${campaign.id}::uuid, ${fitKey(DEFAULT_FILTERS)}, 'elsewhere', now() + interval '5 seconds')`;
+    expect((await getLeaderboard(campaign.id, DEFAULT_FILTERS, { waitMs: 0 })).state).toBe("computing");
+    const waited = getLeaderboard(campaign.id, DEFAULT_FILTERS, { untilFresh: true });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const row = () =>
+      db.resultCache.findFirstOrThrow({ where: { campaignId: campaign.id }, select: { computingStamp: true, result: true } });
+    // Still the other instance's: nothing was computed behind its back.
+    expect(await row()).toEqual({ computingStamp: "elsewhere", result: null });
+    expect(await waited).toMatchObject({ state: "ready", fresh: true });
+    expect(await row()).toMatchObject({ computingStamp: null, result: expect.objectContaining({ votes: expect.any(Number) }) });
   });
 
   it("computes a board once when several requests ask for it at the same time", async () => {
