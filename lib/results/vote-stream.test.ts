@@ -33,7 +33,14 @@ describe("the leaderboard's binary vote stream", () => {
   const models = Array.from({ length: 5 }, () => ({ id: randomUUID() }));
   // Two ids that share their first four bytes must still be told apart.
   models.push({ id: `${models[0].id.slice(0, 8)}-ffff-4fff-bfff-ffffffffffff` });
-  const rows: [string, string, number][] = Array.from({ length: 300 }, (_, i) => [models[i % 6].id, models[(i * 7 + 1) % 6].id, i % 4]);
+  // And ids that differ from another in one of the last three four-byte words only.
+  const first = models[0].id;
+  const other = (hex: string) => (hex === "ffff" ? "eeee" : "ffff");
+  models.push({ id: `${first.slice(0, 9)}${other(first.slice(9, 13))}${first.slice(13)}` });
+  models.push({ id: `${first.slice(0, 19)}${other(first.slice(19, 23))}${first.slice(23)}` });
+  models.push({ id: `${first.slice(0, 28)}${other(first.slice(28, 32))}${first.slice(32)}` });
+  const n = models.length;
+  const rows: [string, string, number][] = Array.from({ length: 300 }, (_, i) => [models[i % n].id, models[(i * 7 + 1) % n].id, i % 4]);
   const expected = rows.map(([a, b, code]) => [models.findIndex((m) => m.id === a), models.findIndex((m) => m.id === b), code]);
 
   it.each([1, 2, 19, 47, 48, 49, 1000, 1 << 20])("gives every vote in order, whatever the chunk size (%i bytes)", async (size) => {
@@ -61,8 +68,28 @@ describe("the leaderboard's binary vote stream", () => {
   });
 
   it("fails on a row that is not two ids and a code", async () => {
-    const bytes = binaryCopy(rows.slice(0, 2));
-    bytes.writeInt16BE(4, 19);
-    await expect(readVoteStream(inChunks(bytes, 64), models, () => {})).rejects.toThrow(/unexpected row layout/);
+    // The second row's field count, each id's length and the code's length, one at a time.
+    for (const [at, value, write] of [
+      [19 + 48, 4, "int16"],
+      [19 + 2, 8, "int32"],
+      [19 + 22, 8, "int32"],
+      [19 + 42, 4, "int32"],
+    ] as const) {
+      const bytes = binaryCopy(rows.slice(0, 2));
+      if (write === "int16") bytes.writeInt16BE(value, at);
+      else bytes.writeInt32BE(value, at);
+      await expect(
+        readVoteStream(inChunks(bytes, 64), models, () => {}),
+        `byte ${at}`,
+      ).rejects.toThrow(/unexpected row layout/);
+    }
+  });
+
+  it("fails on anything but binary COPY without a header extension", async () => {
+    const text = Buffer.from(`${models[0].id}\t${models[1].id}\t1\n`.repeat(3));
+    await expect(readVoteStream(inChunks(text, 64), models, () => {})).rejects.toThrow(/not a binary COPY/);
+    const extended = binaryCopy(rows.slice(0, 2));
+    extended.writeUInt32BE(4, 15);
+    await expect(readVoteStream(inChunks(extended, 64), models, () => {})).rejects.toThrow(/not a binary COPY/);
   });
 });
