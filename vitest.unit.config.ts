@@ -8,7 +8,8 @@ import base from "./vitest.config";
  * streaming check for model names (lib/live/identity-guard.ts) and the simulator's truth
  * (lib/simulation/truth.ts) with the replica of the scheduler that the benchmarks run, and the
  * datasets' parts that need no database (a row's checks, the file readers, the CSV → Parquet
- * encoder, which the app runs in a worker thread where Stryker cannot see it) — without a
+ * encoder, which the app runs in a worker thread where Stryker cannot see it), and the results'
+ * filters, head-to-head view, output formats and binary vote stream — without a
  * database, so none is made per test file and per mutant.
  * `npm run test:mutation:unit` runs each mutant of those modules against these tests alone: their
  * own tests must catch their bugs, and a schema's module-level mutants cost a second, not a full
@@ -31,6 +32,10 @@ export default defineConfig({
       "lib/datasets/vote-row.test.ts",
       "lib/datasets/read-formats.test.ts",
       "lib/datasets/binary-copy-text.test.ts",
+      "lib/results/filters.test.ts",
+      "lib/results/head-to-head.test.ts",
+      "lib/results/output.test.ts",
+      "lib/results/vote-stream.test.ts",
     ],
     testTimeout: 60_000,
   },
