@@ -30,7 +30,7 @@ async function* inChunks(bytes: Buffer, size: number): AsyncGenerator<Buffer> {
 }
 
 describe("the leaderboard's binary vote stream", () => {
-  const models = Array.from({ length: 5 }, () => ({ id: randomUUID() }));
+  const models: { id: string }[] = Array.from({ length: 5 }, () => ({ id: randomUUID() }));
   // Two ids that share their first four bytes must still be told apart.
   models.push({ id: `${models[0].id.slice(0, 8)}-ffff-4fff-bfff-ffffffffffff` });
   // And ids that differ from another in one of the last three four-byte words only.
