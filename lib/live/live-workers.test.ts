@@ -7,6 +7,7 @@ import { battleRow, collect, liveTestServer, textOf } from "@/lib/testing/live-c
 import { startBattle } from "@/lib/live/start";
 import { appendChunk, nextJob, submitAnswer, workerEndpoint } from "@/lib/live/worker";
 import { endpointKey, subscribe } from "@/lib/live/notify";
+import { within } from "@/lib/testing/within";
 
 const server = liveTestServer();
 const liveCampaign = server.liveCampaign;
@@ -109,8 +110,7 @@ describe("pulled models: workers poll for prompts", () => {
     try {
       const started = await startBattle(annotator.id, campaignId, "wake the worker");
       if (!started.ok) throw new Error(started.code);
-      const stopped = AbortSignal.timeout(20_000);
-      await Promise.race([wakeUp, new Promise((_, reject) => stopped.addEventListener("abort", () => reject(new Error("never woken"))))]);
+      await within(wakeUp, "never woken");
       expect((await nextJob(endpoint))?.messages).toEqual([{ role: "user", content: "wake the worker" }]);
     } finally {
       unsubscribe();

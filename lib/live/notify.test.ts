@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { batch, sql, withLiterals } from "@/lib/db";
 import { uniqueSuffix } from "@/lib/testing/factories";
+import { within } from "@/lib/testing/within";
 import { closeLiveHub, jobKey, notifyEach, notifyKey, subscribe, waitFor } from "./notify";
 
 const hubListeners = () => (globalThis as unknown as { hikakuLiveHub?: { listeners: Map<string, unknown> } }).hikakuLiveHub?.listeners;
@@ -18,12 +19,6 @@ async function notifyAndSettle(statements: string[]) {
   await batch([...statements, withLiterals(notifyKey(sentinel))]);
   await done;
   stop();
-}
-
-/** `promise`, or a failure naming what never happened after 20 s. */
-function within<T>(promise: Promise<T>, what: string): Promise<T> {
-  const timeout = AbortSignal.timeout(20_000);
-  return Promise.race([promise, new Promise<never>((_, reject) => timeout.addEventListener("abort", () => reject(new Error(what))))]);
 }
 
 afterAll(closeLiveHub);

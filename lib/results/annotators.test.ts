@@ -62,7 +62,6 @@ describe("annotator quality from the database", () => {
     const dir = mkdtempSync(join(tmpdir(), "hikaku-annotators-"));
     writeFileSync(join(dir, "votes.jsonl"), rows.map((r) => JSON.stringify(r)).join("\n"));
     await importVotes(null, campaign.id, { path: join(dir, "votes.jsonl"), format: "jsonl" });
-    pending = undefined;
   }, 60_000);
 
   const readReport = async () => (report = await (pending ??= annotatorReport(campaignId, DEFAULT_FILTERS)));
