@@ -35,6 +35,11 @@ export type LeaderboardView =
 
 export class AnchorNotFound extends Error {}
 
+/**
+ * The style-controlled ratings under the anchor, with each model's rank change: its rank on the
+ * plain board minus its rank with style controlled, among the models the style fit saw
+ * (positive: it rises once style is accounted for).
+ */
 function styleControlView(
   stored: NonNullable<StoredFit["styleControl"]>,
   board: Leaderboard,

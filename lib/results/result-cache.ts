@@ -85,12 +85,6 @@ function toStored(result: CampaignFit): StoredFit {
   };
 }
 
-/**
- * The style-controlled ratings under the anchor, with each model's rank change: its rank on the
- * plain board minus its rank with style controlled, among the models the style fit saw
- * (positive: it rises once style is accounted for).
- */
-
 async function computeAndStore(campaignId: string, filters: ResultFilters): Promise<void> {
   const key = fitKey(filters);
   const heartbeat = setInterval(() => {
@@ -198,12 +192,6 @@ async function waitUntilFresh(campaignId: string, filters: ResultFilters, withBo
     }
   }
 }
-
-/**
- * The campaign's leaderboard under `filters`. A page passes `waitMs`: it waits that long for a
- * computation it started (a small campaign is ready at once), otherwise it gets the last result
- * marked as not fresh, or "computing". The CLI and the API pass `untilFresh`: the result always
- * reflects the current votes.
 
 /** A stored fit as a page or the API reads it: ready (and whether it reflects the current votes), or not yet. */
 export type CachedFit =
