@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { setAnnotatorFlag } from "@/lib/campaigns/flags";
 import { exportVotes } from "@/lib/datasets/export-votes";
-import { db, sql } from "@/lib/db";
+import { db, pool, sql } from "@/lib/db";
 import { parseBattlesCsv } from "@/lib/ratings/battles-csv";
 import { computeLeaderboard } from "@/lib/ratings/leaderboard";
 import { createResultsCampaign } from "@/lib/testing/results-campaign";
@@ -14,6 +14,7 @@ import { DEFAULT_FILTERS, fitKey, type ResultFilters } from "./filters";
 import { getLeaderboard } from "./leaderboard";
 import { leaderboardJson } from "./output";
 import { runHikaku } from "@/lib/testing/cli";
+import { within } from "@/lib/testing/within";
 
 async function exportText(campaign: { id: string; slug: string }, filters: ResultFilters): Promise<string> {
   const decoder = new TextDecoder();
@@ -215,4 +216,87 @@ describe("the results cache", () => {
     expect(times.size).toBe(1);
     expect([...times][0]).toBeGreaterThan(0);
   });
+
+  it("shows a computation that failed with its cause, and computes the board again on the next request", async () => {
+    const { campaign } = await createResultsCampaign();
+    // The computation waits on a lock and is then cancelled, as a database would end a statement it will not finish.
+    const blocker = await pool().connect();
+    try {
+      await blocker.query('BEGIN; LOCK TABLE "Prompt" IN ACCESS EXCLUSIVE MODE');
+      const page = getLeaderboard(campaign.id, DEFAULT_FILTERS, { waitMs: 60_000 });
+      const cancelled = await within(cancelLockWaiter(), "the computation waiting on the lock");
+      expect(cancelled).toBe(true);
+      await blocker.query("ROLLBACK");
+      expect(await page).toEqual({ state: "failed", error: expect.stringContaining("canceling statement due to user request") });
+      // The failure is what a page shows until the next computation starts, not a lease that blocks it.
+      expect(await db.resultCache.findFirstOrThrow({ where: { campaignId: campaign.id } })).toMatchObject({
+        result: null,
+        computingUntil: null,
+        computingStamp: null,
+      });
+
+      await blocker.query('BEGIN; LOCK TABLE "Prompt" IN ACCESS EXCLUSIVE MODE');
+      const command = getLeaderboard(campaign.id, DEFAULT_FILTERS, { untilFresh: true });
+      await within(cancelLockWaiter(), "the computation waiting on the lock");
+      await blocker.query("ROLLBACK");
+      // The CLI and the API, which wait for a fresh board, get the error instead of a stale board.
+      await expect(command).rejects.toThrow(/^computing the leaderboard failed: .*canceling statement due to user request/);
+    } finally {
+      await blocker.query("ROLLBACK").catch(() => {});
+      blocker.release();
+    }
+    expect(await getLeaderboard(campaign.id, DEFAULT_FILTERS, { waitMs: 60_000 })).toMatchObject({ state: "ready", fresh: true });
+    expect((await db.resultCache.findFirstOrThrow({ where: { campaignId: campaign.id } })).error).toBeNull();
+  });
+
+  it("computes at most two boards at a time in one instance, and starts the next as one finishes", async () => {
+    const { campaign } = await createResultsCampaign();
+    const filterSets = [DEFAULT_FILTERS, { ...DEFAULT_FILTERS, category: "math" }, { ...DEFAULT_FILTERS, category: "writing" }];
+    const blocker = await pool().connect();
+    try {
+      await blocker.query('BEGIN; LOCK TABLE "Prompt" IN ACCESS EXCLUSIVE MODE');
+      const boards = filterSets.map((filters) => getLeaderboard(campaign.id, filters, { untilFresh: true }));
+      await within(lockWaiters(2), "two computations under way");
+      // Each computation holds two connections and a bootstrap's CPU: the third waits for a slot.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(await lockWaiters(0)).toBe(2);
+      await blocker.query("ROLLBACK");
+      const views = await within(Promise.all(boards), "the three boards");
+      expect(views.map((view) => view.state === "ready" && view.board.votes)).toEqual([
+        await db.vote.count({ where: { campaignId: campaign.id, identityLeak: false } }),
+        await db.vote.count({ where: { campaignId: campaign.id, identityLeak: false, prompt: { category: "math" } } }),
+        await db.vote.count({ where: { campaignId: campaign.id, identityLeak: false, prompt: { category: "writing" } } }),
+      ]);
+      // Every slot was given back: a later board does not wait.
+      const later = getLeaderboard(campaign.id, { ...DEFAULT_FILTERS, excludeBothBad: true }, { untilFresh: true });
+      expect(await within(later, "a board after the three")).toMatchObject({ state: "ready", fresh: true });
+    } finally {
+      await blocker.query("ROLLBACK").catch(() => {});
+      blocker.release();
+    }
+  });
 });
+
+/** How many backends of this test database wait on a lock, once at least `atLeast` do. */
+async function lockWaiters(atLeast: number): Promise<number> {
+  for (;;) {
+    const { rows } = await pool().query<{ waiting: number }>(
+      `SELECT count(*)::int AS waiting FROM pg_stat_activity
+       WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
+    );
+    if (rows[0].waiting >= atLeast) return rows[0].waiting;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Cancels the statement of the one backend of this test database waiting on a lock, once there is one. */
+async function cancelLockWaiter(): Promise<boolean> {
+  for (;;) {
+    const { rows } = await pool().query<{ cancelled: boolean }>(
+      `SELECT pg_cancel_backend(pid) AS cancelled FROM pg_stat_activity
+       WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
+    );
+    if (rows.length > 0) return rows.every((row) => row.cancelled);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
