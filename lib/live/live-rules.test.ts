@@ -89,6 +89,21 @@ describe("a prompt decided on the campaign as this instance read it a moment ago
     expect(next.statements.some(readsCampaign)).toBe(false);
   });
 
+  it("reads the campaign again once its last read is two seconds old, and shares a read among annotators", async () => {
+    const { campaignId, annotator } = await liveCampaign([{ name: "a" }, { name: "b" }]);
+    const other = await createTestUser();
+    await db.campaignMember.create({ data: { campaignId, userId: other.id } });
+    expect((await statementsDuring(() => startBattle(annotator.id, campaignId, "first"))).statements.some(readsCampaign)).toBe(true);
+    // Another annotator's prompt a moment later is decided on the same read.
+    const shared = await statementsDuring(() => startBattle(other.id, campaignId, "mine"));
+    expect(shared.result.ok).toBe(true);
+    expect(shared.statements.some(readsCampaign)).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    const later = await statementsDuring(() => startBattle(annotator.id, campaignId, "later"));
+    expect(later.result.ok).toBe(true);
+    expect(later.statements.some(readsCampaign)).toBe(true);
+  });
+
   it("still follows every change made since: words, length, identity words, models, status and the annotator's account", async () => {
     const { campaignId, annotator } = await liveCampaign([{ name: "a" }, { name: "b" }, { name: "c" }]);
     expect((await startBattle(annotator.id, campaignId, "about cats")).ok).toBe(true);
