@@ -84,9 +84,14 @@ describe("the results filters in a URL", () => {
       { ...DEFAULT_FILTERS, includeFlagged: true },
       { ...DEFAULT_FILTERS, styleControl: true },
       { ...DEFAULT_FILTERS, language: "ja" },
+      { ...DEFAULT_FILTERS, language: "en" },
       { ...DEFAULT_FILTERS, robustness: true },
       { ...DEFAULT_FILTERS, excludeDuplicates: true },
     ].map(fitKey);
     expect(new Set(keys).size).toBe(keys.length);
+    // Stored in the database: a key spelled differently by a later version would recompute every board.
+    expect(
+      fitKey({ ...DEFAULT_FILTERS, category: "math", styleControl: true, language: "ja", robustness: true, excludeDuplicates: true }),
+    ).toBe('["math",null,null,false,false,"style",{"language":"ja"},"robustness","dedup"]');
   });
 });

@@ -3,7 +3,7 @@ import type { Leaderboard, NamedRobustness } from "@/lib/ratings/leaderboard";
 import { DEFAULT_FILTERS } from "./filters";
 import type { GroupBoard } from "./groups";
 import type { StyleControlView } from "./leaderboard";
-import { correlationsCsv, correlationsJson, groupBoardsCsv, leaderboardCsv, leaderboardJson } from "./output";
+import { correlationsCsv, correlationsJson, groupBoardsCsv, groupBoardsJson, leaderboardCsv, leaderboardJson } from "./output";
 
 /** Two rated models, as the fit gives them (best first). */
 const board = {
@@ -22,13 +22,38 @@ const board = {
 const styleControl = {
   votes: 10,
   models: { alpha: { rating: 990, ciLow: 940, ciHigh: 1040, rank: 2, rankChange: -1 } },
-  coefficients: {},
+  coefficients: { length: { estimate: 0.12, ciLow: 0.05, ciHigh: 0.19 } },
 } as unknown as StyleControlView;
 
 const robustness: NamedRobustness = {
   topFlipVotes: 3,
   pairs: [{ upper: "alpha", lower: "beta", flipVotes: 3, estimatedVotes: 4, confirmed: true, votesToSeparate: 20 }],
 };
+
+/** One category's board: beta first there, alpha second (only beta seen by its style fit). */
+const mathGroup = [
+  {
+    group: "math",
+    state: "ready",
+    votes: 4,
+    battlesPerModel: 4,
+    sparse: true,
+    // Listed as a Record's keys come, not by rank.
+    models: {
+      alpha: { rating: 990, ciLow: 930, ciHigh: 1050, battles: 4, rank: 2, rankChange: -1, styleControlled: null },
+      beta: {
+        rating: 1010,
+        ciLow: 950,
+        ciHigh: 1070,
+        battles: 4,
+        rank: 1,
+        rankChange: 1,
+        styleControlled: { rating: 1005, ciLow: 940, ciHigh: 1060, rank: 1, rankChange: 0 },
+      },
+    },
+    styleControl: { votes: 3, coefficients: styleControl.coefficients },
+  },
+] as GroupBoard[];
 
 describe("the leaderboard as the CLI and the API write it", () => {
   it("CSV: one row per model in rank order, with style-controlled and robustness columns only when asked", () => {
@@ -63,7 +88,7 @@ describe("the leaderboard as the CLI and the API write it", () => {
       styleControl,
       robustness,
     );
-    expect(styled).toMatchObject({ robustness, styleControlVotes: 10, styleCoefficients: {} });
+    expect(styled).toMatchObject({ robustness, styleControlVotes: 10, styleCoefficients: styleControl.coefficients });
     expect(styled.models[0]).toMatchObject({
       model: "alpha",
       ratingStyleControlled: 990,
@@ -86,34 +111,59 @@ describe("the leaderboard as the CLI and the API write it", () => {
   });
 
   it("CSV by group: each group's models by their rank there, with whether the group is sparse", () => {
-    const groups = [
-      {
-        group: "math",
-        state: "ready",
-        votes: 4,
-        battlesPerModel: 4,
-        sparse: true,
-        models: {
-          beta: {
-            rating: 1010,
-            ciLow: 950,
-            ciHigh: 1070,
-            battles: 4,
-            rank: 1,
-            rankChange: 1,
-            styleControlled: { rating: 1005, ciLow: 940, ciHigh: 1060, rank: 1, rankChange: 0 },
-          },
-          alpha: { rating: 990, ciLow: 930, ciHigh: 1050, battles: 4, rank: 2, rankChange: -1, styleControlled: null },
-        },
-      },
-    ] as GroupBoard[];
+    const groups = mathGroup;
     expect(groupBoardsCsv(groups)).toBe(
       "group,rank,model,rating,ci_low,ci_high,battles,rank_change,sparse\nmath,1,beta,1010,950,1070,4,1,true\nmath,2,alpha,990,930,1050,4,-1,true\n",
     );
-    expect(groupBoardsCsv(groups, true).split("\n").slice(1, 3)).toEqual([
+    expect(groupBoardsCsv(groups, true).split("\n").slice(0, 3)).toEqual([
+      "group,rank,model,rating,ci_low,ci_high,battles,rank_change,sparse,rating_style_controlled,ci_low_style_controlled,ci_high_style_controlled,rank_change_style_controlled",
       "math,1,beta,1010,950,1070,4,1,true,1005,940,1060,0",
       "math,2,alpha,990,930,1050,4,-1,true,,,,",
     ]);
+  });
+
+  it("JSON by group: the overall board's JSON with each group's models by rank, and style control per group when on", () => {
+    const view = { state: "ready", board, computedAt: new Date("2026-12-01T09:00:00Z"), styleControl } as const;
+    const input = { campaign: "jp-chat", view: view as never, by: "category" as const, minBattlesPerModel: 5, groups: mathGroup };
+    const plain = groupBoardsJson({ ...input, filters: DEFAULT_FILTERS });
+    expect(plain).toMatchObject({ campaign: "jp-chat", by: "category", minBattlesPerModel: 5, votes: 12 });
+    expect(plain.groups).toEqual([
+      {
+        group: "math",
+        votes: 4,
+        battlesPerModel: 4,
+        sparse: true,
+        models: [
+          { model: "beta", rating: 1010, ciLow: 950, ciHigh: 1070, battles: 4, rank: 1, rankChange: 1 },
+          { model: "alpha", rating: 990, ciLow: 930, ciHigh: 1050, battles: 4, rank: 2, rankChange: -1 },
+        ],
+      },
+    ]);
+    const styled = groupBoardsJson({ ...input, filters: { ...DEFAULT_FILTERS, styleControl: true } });
+    expect(styled.groups[0]).toMatchObject({ styleControlVotes: 3, styleCoefficients: styleControl.coefficients });
+    expect(styled.groups[0].models).toEqual([
+      expect.objectContaining({
+        model: "beta",
+        ratingStyleControlled: 1005,
+        ciLowStyleControlled: 940,
+        ciHighStyleControlled: 1060,
+        rankChangeStyleControlled: 0,
+      }),
+      expect.objectContaining({
+        model: "alpha",
+        ratingStyleControlled: null,
+        ciLowStyleControlled: null,
+        ciHighStyleControlled: null,
+        rankChangeStyleControlled: null,
+      }),
+    ]);
+    // A group the style fit had no votes of: zero votes and no coefficients, not missing keys.
+    const unstyled = groupBoardsJson({
+      ...input,
+      filters: { ...DEFAULT_FILTERS, styleControl: true },
+      groups: [{ ...mathGroup[0], styleControl: null }],
+    });
+    expect(unstyled.groups[0]).toMatchObject({ styleControlVotes: 0, styleCoefficients: null });
   });
 
   it("correlations with benchmark scores: each coefficient with its interval, empty when too few models share a score", () => {

@@ -85,11 +85,22 @@ describe("the leaderboard's binary vote stream", () => {
     }
   });
 
+  it("fails on an extra column that is not an int4", async () => {
+    const bytes = binaryCopy(rows.slice(0, 1), [[5, 6]]);
+    // The second extra column's length: 8 bytes, a bigint.
+    bytes.writeInt32BE(8, 19 + 48 + 8);
+    await expect(readVoteStream(inChunks(bytes, 64), models, () => {}, 2)).rejects.toThrow(/unexpected row layout/);
+  });
+
   it("fails on anything but binary COPY without a header extension", async () => {
     const text = Buffer.from(`${models[0].id}\t${models[1].id}\t1\n`.repeat(3));
     await expect(readVoteStream(inChunks(text, 64), models, () => {})).rejects.toThrow(/not a binary COPY/);
     const extended = binaryCopy(rows.slice(0, 2));
     extended.writeUInt32BE(4, 15);
     await expect(readVoteStream(inChunks(extended, 64), models, () => {})).rejects.toThrow(/not a binary COPY/);
+    // Another signature before an otherwise well-formed header.
+    const unsigned = binaryCopy(rows.slice(0, 2));
+    unsigned.write("X", 0, "latin1");
+    await expect(readVoteStream(inChunks(unsigned, 64), models, () => {})).rejects.toThrow(/not a binary COPY/);
   });
 });
