@@ -20,6 +20,7 @@ export const DATABASE_FREE_TESTS = [
   "lib/metrics/metrics-off.test.ts",
   "lib/log.test.ts",
   "lib/i18n/locale.test.ts",
+  "lib/i18n/actions.test.ts",
   "lib/uploads/multipart.test.ts",
   "lib/results/vote-stream.test.ts",
   "lib/prompts/dedup.test.ts",

@@ -17,13 +17,20 @@ process.env.__NEXT_EXPERIMENTAL_AUTH_INTERRUPTS = "true";
 
 let cookieJar: { name: string; value: string }[] = [];
 const revalidated: string[] = [];
+const cookiesSet: { name: string; value: string; options: Record<string, unknown> }[] = [];
 
 export const nextHeaders = {
   cookies: async () => ({
     getAll: () => cookieJar,
     get: (name: string) => cookieJar.find((cookie) => cookie.name === name),
+    set: (name: string, value: string, options: Record<string, unknown> = {}) => void cookiesSet.push({ name, value, options }),
   }),
 };
+
+/** The cookies actions set on their response since the last call. */
+export function takeCookiesSet(): typeof cookiesSet {
+  return cookiesSet.splice(0);
+}
 
 export const nextCache = {
   revalidatePath: (path: string) => void revalidated.push(path),
