@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
-import { DATABASE_FREE_TESTS } from "./vitest.database-free";
+import { DATABASE_FREE_TESTS } from "./vitest.database-free.ts";
 
 const root = fileURLToPath(new URL(".", import.meta.url));
 
