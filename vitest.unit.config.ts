@@ -1,5 +1,5 @@
 import { defineConfig } from "vitest/config";
-import base from "./vitest.config";
+import base from "./vitest.config.ts";
 
 /**
  * The pure modules' own unit tests — the statistics (lib/ratings), which dollar signs are math
