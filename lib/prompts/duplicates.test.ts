@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { importRows } from "@/lib/imports/write";
@@ -145,5 +146,24 @@ describe("repeated prompts", () => {
       ["q3", "q1", "exact"],
       ["q5", "q4", "near"],
     ]);
+  });
+});
+
+describe("a check of more prompts than one batch holds", () => {
+  it("finds a repeat across the batches' boundary, and checks each prompt once when two checks run at once", async () => {
+    const campaign = await createTestCampaign({ status: "DRAFT" });
+    // 1,001 unrelated prompts, then a repeat of the first: it falls in the second batch of 1,000.
+    const texts = Array.from({ length: 1001 }, () => `Explain ${randomBytes(24).toString("hex")} briefly.`);
+    const prompts = Object.fromEntries([...texts, texts[0]].map((text, k) => [`p${String(k + 1).padStart(4, "0")}`, [text]]));
+    await importPrompts(
+      campaign.id,
+      prompts,
+      ["left", "right"].map((name) => `${name}-${uniqueSuffix()}`),
+    );
+    const checked = await Promise.all([checkPromptDuplicates(campaign.id), checkPromptDuplicates(campaign.id)]);
+    expect(checked.sort((a, b) => a - b)).toEqual([0, 1002]);
+    const report = await duplicateReport(campaign.id);
+    expect(report).toMatchObject({ prompts: 1002, duplicates: 1, exact: 1, near: 0 });
+    expect(report.pairs).toEqual([{ prompt: "p1002", duplicateOf: "p0001", kind: "exact", similarity: 1, votes: 0 }]);
   });
 });

@@ -101,6 +101,8 @@ describe("a prompt left out by a researcher", () => {
     const first = await promptsOf(campaignId, 0);
     const beyond = await promptsOf(campaignId, 1);
     expect(first.entries.length).toBe(first.total);
+    // Every prompt, not only the left-out ones.
+    expect(first.total).toBe(await db.prompt.count({ where: { campaignId } }));
     expect(beyond).toMatchObject({ entries: [], total: first.total });
   });
 
