@@ -39,7 +39,7 @@ describe("a live campaign's model forms", () => {
       addForm({
         name: `  ${name} `,
         baseUrl: ` ${server.fake.baseUrl}/ `,
-        apiModel: "",
+        apiModel: " served-name ",
         apiKey: " sk-form ",
         systemPrompt: "Answer briefly.",
         params: ' {"temperature": 0.2} ',
@@ -52,7 +52,7 @@ describe("a live campaign's model forms", () => {
     expect(stored).toMatchObject({
       kind: "PUSHED",
       baseUrl: server.fake.baseUrl,
-      apiModel: null,
+      apiModel: "served-name",
       systemPrompt: "Answer briefly.",
       params: { temperature: 0.2 },
       concurrency: 7,
@@ -77,7 +77,7 @@ describe("a live campaign's model forms", () => {
     if (added.status !== "ok") throw new Error(JSON.stringify(added));
     expect(added.workerToken).toMatch(/^hkw_/);
     const stored = await db.modelEndpoint.findFirstOrThrow({ where: { campaignId: campaign.campaignId, model: { name } } });
-    expect(stored).toMatchObject({ kind: "PULLED", baseUrl: null, apiModel: null, apiKeyCipher: null, params: {} });
+    expect(stored).toMatchObject({ kind: "PULLED", baseUrl: null, apiModel: null, apiKeyCipher: null, params: {}, systemPrompt: "" });
     takeRevalidated();
   });
 
