@@ -78,6 +78,8 @@ async function runPushedJob(job: BattleJob, guard: IdentityGuard, emit: (text: s
   const generation = new AbortController();
   const stop = () => generation.abort();
   signal.addEventListener("abort", stop, { once: true });
+  // A page closed while the job was being claimed aborted before the listener: it fires no more.
+  if (signal.aborted) stop();
   try {
     const content = await streamChatCompletion({
       baseUrl: job.baseUrl!,
