@@ -71,7 +71,9 @@ describe("running a judge", () => {
   it("asks both orders, combines them as FastChat does, stores tokens, judges humans' pairs first and never names a model", async () => {
     const judgeId = await judgeFor("longer", "judge-longer-1");
     const progress: RunProgress[] = [];
-    const result = await runJudge(judgeId, { limit: 6, concurrency: 2, onProgress: (p) => progress.push(p) });
+    // One pair at a time, so the verdicts are stored in the order the pairs were taken (with two at
+    // once, the fifth pair could finish before the fourth; concurrency has its own test below).
+    const result = await runJudge(judgeId, { limit: 6, concurrency: 1, onProgress: (p) => progress.push(p) });
     expect(result).toEqual({ total: 6, done: 6, failed: 0, tokens: 1200 });
     expect(progress.at(-1)).toEqual(result);
     expect(progress.map((p) => p.done)).toEqual([0, 1, 2, 3, 4, 5, 6]);
