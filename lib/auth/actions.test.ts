@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
+import { IDLE } from "@/lib/action-state";
 import { db } from "@/lib/db";
 import { createTestUser } from "@/lib/testing/factories";
 import { actAs, FORBIDDEN, form, interruption, SIGN_IN_REDIRECT, takeRevalidated } from "@/lib/testing/next-request";
@@ -7,8 +8,6 @@ import { userForApiToken } from "./api-tokens";
 
 vi.mock("next/headers", async () => (await import("@/lib/testing/next-request")).nextHeaders);
 vi.mock("next/cache", async () => (await import("@/lib/testing/next-request")).nextCache);
-
-const IDLE = { status: "idle" } as const;
 
 describe("the API token actions of the settings page", () => {
   it("are for researchers and admins only", async () => {

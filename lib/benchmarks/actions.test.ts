@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it, vi } from "vitest";
+import { IDLE } from "@/lib/action-state";
 import { db } from "@/lib/db";
 import { createTestUser, createVotingCampaign } from "@/lib/testing/factories";
 import { actAs, FORBIDDEN, form, interruption, SIGN_IN_REDIRECT, takeRevalidated } from "@/lib/testing/next-request";
@@ -6,8 +7,6 @@ import { importScoresAction } from "./actions";
 
 vi.mock("next/headers", async () => (await import("@/lib/testing/next-request")).nextHeaders);
 vi.mock("next/cache", async () => (await import("@/lib/testing/next-request")).nextCache);
-
-const IDLE = { status: "idle" } as const;
 
 /** The correlations page's upload of benchmark scores, as the browser posts it. */
 describe("uploading benchmark scores", () => {

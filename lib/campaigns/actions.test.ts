@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it, vi } from "vitest";
+import { IDLE } from "@/lib/action-state";
 import { db } from "@/lib/db";
 import { createCampaign } from "./manage";
 import { campaignSettingsSchema, liveSettingsSchema } from "./settings";
@@ -16,8 +17,7 @@ import {
 vi.mock("next/headers", async () => (await import("@/lib/testing/next-request")).nextHeaders);
 vi.mock("next/cache", async () => (await import("@/lib/testing/next-request")).nextCache);
 
-/** The campaign pages' forms, as the browser posts them. */
-const IDLE = { status: "idle" } as const;
+// The campaign pages' forms, as the browser posts them.
 
 /** The settings form as the page fills it in: every field present, checkboxes only when ticked. */
 function settingsForm(campaignId: string, fields: Record<string, string> = {}, outcomes = ["LEFT", "RIGHT", "TIE"]) {

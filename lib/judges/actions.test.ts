@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { IDLE } from "@/lib/action-state";
 import { db, pool } from "@/lib/db";
 import { startFakeOpenAi, type FakeOpenAi } from "@/lib/testing/fake-openai";
 import { createTestUser, uniqueSuffix } from "@/lib/testing/factories";
@@ -11,8 +12,9 @@ import { importJudgmentsAction, resumeJudgeRunAction, startJudgeRunAction } from
 vi.mock("next/headers", async () => (await import("@/lib/testing/next-request")).nextHeaders);
 vi.mock("next/cache", async () => (await import("@/lib/testing/next-request")).nextCache);
 
-/** The Judges page's forms, as the browser posts them: importing FastChat's judgments, and running a judge against the test's model server. */
-const IDLE = { status: "idle" } as const;
+// The Judges page's forms, as the browser posts them: importing FastChat's judgments, and
+// running a judge against the test's model server.
+
 let campaign: { id: string; slug: string };
 let researcher: { id: string };
 let fake: FakeOpenAi;

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it, vi } from "vitest";
+import { IDLE } from "@/lib/action-state";
 import { createCampaign } from "@/lib/campaigns/manage";
 import { campaignSettingsSchema } from "@/lib/campaigns/settings";
 import { db } from "@/lib/db";
@@ -12,7 +13,6 @@ vi.mock("next/cache", async () => (await import("@/lib/testing/next-request")).n
 
 /** The campaign page's model forms, as the browser posts them, against the test's model server. */
 const server = liveTestServer();
-const IDLE = { status: "idle" } as const;
 
 async function joinedCampaign(researcherId: string) {
   const { campaignId } = await server.liveCampaign([]);

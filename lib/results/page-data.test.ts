@@ -1,14 +1,12 @@
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db";
 import { createTestUser } from "@/lib/testing/factories";
-import { actAs, interruption, SIGN_IN_REDIRECT } from "@/lib/testing/next-request";
+import { actAs, interruption, NOT_FOUND_PAGE, SIGN_IN_REDIRECT } from "@/lib/testing/next-request";
 import { createResultsCampaign } from "@/lib/testing/results-campaign";
 import { DEFAULT_FILTERS } from "./filters";
 import { requireResultsCampaign, resultsPageData } from "./page-data";
 
 vi.mock("next/headers", async () => (await import("@/lib/testing/next-request")).nextHeaders);
-
-const NOT_FOUND = "NEXT_HTTP_ERROR_FALLBACK;404";
 
 /** What a results page (leaderboard, correlations) reads before it renders: who may see it, its filters and its board. */
 describe("a results page's data", () => {
@@ -25,9 +23,9 @@ describe("a results page's data", () => {
     // Annotators must not even learn that rankings exist: 404, not 403. Members included.
     const member = await db.campaignMember.findFirstOrThrow({ where: { campaignId: campaign.id } });
     await actAs({ id: member.userId });
-    expect(await interruption(requireResultsCampaign(params))).toBe(NOT_FOUND);
+    expect(await interruption(requireResultsCampaign(params))).toBe(NOT_FOUND_PAGE);
     await actAs(await createTestUser({ role: "RESEARCHER" }));
-    expect(await interruption(requireResultsCampaign(params))).toBe(NOT_FOUND);
+    expect(await interruption(requireResultsCampaign(params))).toBe(NOT_FOUND_PAGE);
     await actAs(await createTestUser({ role: "ADMIN" }));
     expect(await requireResultsCampaign(params)).toMatchObject({ id: campaign.id, slug: campaign.slug });
   });

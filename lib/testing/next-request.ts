@@ -69,3 +69,4 @@ export async function interruption(action: Promise<unknown>): Promise<string> {
 
 export const SIGN_IN_REDIRECT = /^NEXT_REDIRECT;\w+;\/sign-in;/;
 export const FORBIDDEN = "NEXT_HTTP_ERROR_FALLBACK;403";
+export const NOT_FOUND_PAGE = "NEXT_HTTP_ERROR_FALLBACK;404";

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it, vi } from "vitest";
+import { IDLE } from "@/lib/action-state";
 import { db } from "@/lib/db";
 import { hashToken } from "@/lib/auth/tokens";
 import { createTestCampaign, createTestUser, TEST_PASSWORD, uniqueSuffix } from "@/lib/testing/factories";
@@ -8,7 +9,6 @@ import { changeRoleAction, createInvitationAction, setUserDisabledAction, signUp
 vi.mock("next/headers", async () => (await import("@/lib/testing/next-request")).nextHeaders);
 vi.mock("next/cache", async () => (await import("@/lib/testing/next-request")).nextCache);
 
-const IDLE = { status: "idle" } as const;
 const MISSING_ID = "00000000-0000-4000-8000-000000000000";
 
 describe("the admin's user actions", () => {
