@@ -10,3 +10,5 @@ port.on("message", ({ id, text }: { id: number; text: string }) => {
     port.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
   }
 });
+// The parser is loaded: the answers' clocks start now, not while the worker was starting.
+port.postMessage({ ready: true });
