@@ -44,8 +44,8 @@ function start(): Worker {
     : workerFromTypeScript(import.meta.url, "reading-worker.ts", { resourceLimits: HEAP });
   // An idle worker does not keep the process alive (the CLI and the tests end when their work does).
   started.unref();
+  // Not unref'd: until the worker is ready it is what keeps the process waiting for the reading.
   const startTimer = setTimeout(() => void started.terminate(), START_DEADLINE_MS);
-  startTimer.unref();
   started.on("message", (message: { id?: number; ready?: true; reading?: string; error?: string }) => {
     if (message.ready) {
       clearTimeout(startTimer);
