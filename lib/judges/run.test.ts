@@ -162,8 +162,9 @@ describe("running a judge", () => {
   it("keeps to its concurrency, and one run per judge at a time", async () => {
     const judgeId = await judgeFor("parallel", "judge-longer-3");
     fake.maxInFlight = 0;
-    const running = runJudge(judgeId, { limit: 8, concurrency: 3 });
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    // Once the run holds the judge (not after a guessed pause: a slow start let the second run in first).
+    let running!: ReturnType<typeof runJudge>;
+    await new Promise<void>((claimed) => (running = runJudge(judgeId, { limit: 8, concurrency: 3, onClaimed: claimed })));
     await expect(runJudge(judgeId, { limit: 1 })).rejects.toBeInstanceOf(JudgeBusy);
     await running;
     expect(fake.maxInFlight).toBe(3);
