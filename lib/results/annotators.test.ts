@@ -16,7 +16,6 @@ describe("annotator quality from the database", () => {
   let campaignId: string;
   // Read by the first test that asks, not in beforeAll: a mutant under test is only switched on
   // inside the tests, so a report made in beforeAll would never see one.
-  let pending: Promise<AnnotatorReport> | undefined;
   let report: AnnotatorReport;
   const honest = Array.from({ length: 15 }, (_, i) => (i === 0 ? "lefty" : `judge-${i}`));
 
@@ -64,7 +63,8 @@ describe("annotator quality from the database", () => {
     await importVotes(null, campaign.id, { path: join(dir, "votes.jsonl"), format: "jsonl" });
   }, 60_000);
 
-  const readReport = async () => (report = await (pending ??= annotatorReport(campaignId, DEFAULT_FILTERS)));
+  // Made afresh in each test: Stryker runs, for a mutant, only the tests that reached its line.
+  const readReport = async () => (report = await annotatorReport(campaignId, DEFAULT_FILTERS));
 
   const row = (name: string) => report.annotators.find((a) => a.name === name)!;
 
