@@ -186,6 +186,8 @@ describe("the results cache", () => {
 
     const stale = await getLeaderboard(campaign.id, filters, { waitMs: 0 });
     expect(stale).toMatchObject({ state: "ready", fresh: false });
+    // The page's own request started the recomputation: a page that waits a moment gets the fresh board.
+    expect(await getLeaderboard(campaign.id, filters, { waitMs: 60_000 })).toMatchObject({ state: "ready", fresh: true });
     const fresh = await getLeaderboard(campaign.id, filters, { untilFresh: true });
     const writing = await db.vote.count({ where: { campaignId: campaign.id, identityLeak: false, prompt: { category: "writing" } } });
     expect(fresh.state === "ready" && fresh.board.votes).toBe(writing);
