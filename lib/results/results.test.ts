@@ -238,11 +238,14 @@ describe("the results cache", () => {
       });
 
       await blocker.query('BEGIN; LOCK TABLE "Prompt" IN ACCESS EXCLUSIVE MODE');
-      const command = getLeaderboard(campaign.id, DEFAULT_FILTERS, { untilFresh: true });
+      // The CLI and the API, which wait for a fresh board, get the error instead of a stale board
+      // (the expectation is attached at once: the rejection may come before the lock is let go).
+      const command = expect(getLeaderboard(campaign.id, DEFAULT_FILTERS, { untilFresh: true })).rejects.toThrow(
+        /^computing the leaderboard failed: .*canceling statement due to user request/,
+      );
       await within(cancelLockWaiter(), "the computation waiting on the lock");
       await blocker.query("ROLLBACK");
-      // The CLI and the API, which wait for a fresh board, get the error instead of a stale board.
-      await expect(command).rejects.toThrow(/^computing the leaderboard failed: .*canceling statement due to user request/);
+      await command;
     } finally {
       await blocker.query("ROLLBACK").catch(() => {});
       blocker.release();
