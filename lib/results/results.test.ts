@@ -282,26 +282,21 @@ describe("the results cache", () => {
   });
 });
 
-/** How many backends of this test database wait on a lock, once at least `atLeast` do. */
+/** The backends of this test database that wait on a lock (other than the asking one). */
+const LOCK_WAITERS = `FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`;
+
+/** How many backends wait on a lock, once at least `atLeast` do. */
 async function lockWaiters(atLeast: number): Promise<number> {
   for (;;) {
-    const { rows } = await pool().query<{ waiting: number }>(
-      `SELECT count(*)::int AS waiting FROM pg_stat_activity
-       WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
-    );
+    const { rows } = await pool().query<{ waiting: number }>(`SELECT count(*)::int AS waiting ${LOCK_WAITERS}`);
     if (rows[0].waiting >= atLeast) return rows[0].waiting;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
-/** Cancels the statement of the one backend of this test database waiting on a lock, once there is one. */
+/** Cancels the statement of the backend waiting on a lock, once there is one. */
 async function cancelLockWaiter(): Promise<boolean> {
-  for (;;) {
-    const { rows } = await pool().query<{ cancelled: boolean }>(
-      `SELECT pg_cancel_backend(pid) AS cancelled FROM pg_stat_activity
-       WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
-    );
-    if (rows.length > 0) return rows.every((row) => row.cancelled);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await lockWaiters(1);
+  const { rows } = await pool().query<{ cancelled: boolean }>(`SELECT pg_cancel_backend(pid) AS cancelled ${LOCK_WAITERS}`);
+  return rows.length > 0 && rows.every((row) => row.cancelled);
 }
